@@ -1,0 +1,65 @@
+import { parseNumberOption } from '../../core/validate.js';
+import { UsageError } from '../../core/errors.js';
+import { GRAPH_NAME, PROJECT_ID } from '../../core/ges/constants.js';
+import type { CommandContext } from '../context.js';
+
+export interface EmulatorCommandOptions {
+  host: string;
+  port: string;
+  graph?: string[];
+  token: string;
+  auth: boolean;
+  pendingMs: string;
+  runningMs: string;
+}
+
+/** Runs the emulator in the foreground until Ctrl-C (SIGINT) or SIGTERM; exits 0 then. */
+export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOptions): Promise<number> {
+  const { output } = ctx;
+  const port = parseNumberOption('--port', opts.port, { min: 0, max: 65535, integer: true });
+  const pendingMs = parseNumberOption('--pending-ms', opts.pendingMs, { min: 0, max: 86_400_000, integer: true });
+  const runningMs = parseNumberOption('--running-ms', opts.runningMs, { min: 0, max: 86_400_000, integer: true });
+  // --project-id is the global option; for the emulator it names the project it serves.
+  const projectId = ctx.options.projectId ?? 'demo';
+  if (!PROJECT_ID.test(projectId)) throw new UsageError(`invalid --project-id ${JSON.stringify(projectId)}: letters and digits, 1 to 64 characters`);
+  for (const g of opts.graph ?? []) {
+    if (!GRAPH_NAME.test(g)) throw new UsageError(`invalid --graph ${JSON.stringify(g)}: starts with a letter; letters, digits, "_", "-"; at most 64 characters`);
+  }
+  const { startEmulator } = await import('../../emulator/server.js');
+  let emulator;
+  try {
+    emulator = await startEmulator({
+      host: opts.host,
+      port,
+      projectId,
+      graphs: opts.graph,
+      token: opts.auth ? opts.token : null,
+      pendingMs,
+      runningMs,
+    });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new UsageError(`cannot listen on ${opts.host}:${port}: ${e.code ?? e.message}`, e.code === 'EADDRINUSE' ? 'pick another --port, or --port 0 for a free one' : undefined);
+  }
+  const ready = { endpoint: emulator.url, projectId: emulator.projectId, graphs: emulator.graphs, token: emulator.token };
+  if (output.flags.json) ctx.streams.stdout.write(`${JSON.stringify(ready)}\n`);
+  else {
+    output.result(`GES emulator listening on ${emulator.url}`);
+    output.result(`  project ${emulator.projectId}, graphs ${emulator.graphs.join(', ')}, ${emulator.token === null ? 'no credentials needed' : `token ${emulator.token}`}`);
+    output.result('Point ges at it with:');
+    output.result(`  export GES_ENDPOINT=${emulator.url} GES_PROJECT_ID=${emulator.projectId}${emulator.token === null ? '' : ` GES_TOKEN=${emulator.token}`}`);
+    output.result('Press Ctrl-C to stop.');
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await emulator.close();
+  output.info('emulator stopped');
+  return 0;
+}

@@ -1,0 +1,65 @@
+import { GesCliError } from '../../core/errors.js';
+import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
+import { connect, type CommandContext } from '../context.js';
+import { reportError, showRequest } from '../report.js';
+
+export interface StatusOptions {
+  offset?: string;
+  limit?: string;
+}
+
+interface Outputs {
+  data_return_size?: unknown;
+  data_offset?: unknown;
+  data_total_size?: unknown;
+}
+
+function describeOutputs(data: unknown): string | undefined {
+  const outputs = (data as { outputs?: Outputs } | undefined)?.outputs;
+  if (!outputs || typeof outputs !== 'object') return undefined;
+  const { data_return_size: returned, data_offset: offset, data_total_size: total } = outputs;
+  if (returned === undefined && total === undefined) return undefined;
+  return `${returned ?? '?'} of ${total ?? '?'} (offset ${offset ?? 0})`;
+}
+
+export async function runStatus(ctx: CommandContext, graphArg: string, jobArg: string, opts: StatusOptions): Promise<number> {
+  const { output } = ctx;
+  const graph = checkGraph(graphArg);
+  const jobId = checkJobId(jobArg);
+  const page = {
+    offset: opts.offset === undefined ? undefined : parseNumberOption('--offset', opts.offset, { min: 0, max: 2 ** 31 - 1, integer: true }),
+    limit: opts.limit === undefined ? undefined : parseNumberOption('--limit', opts.limit, { min: 1, max: 2 ** 31 - 1, integer: true }),
+  };
+  const conn = await connect(ctx);
+  try {
+    const request = conn.api.statusRequest(graph, jobId, page);
+    if (ctx.options.dryRun) {
+      const req = await conn.api.http.describe(request);
+      if (output.flags.json) output.json({ ok: true, exitCode: 0, dryRun: true, request: req });
+      else showRequest(output, req);
+      return 0;
+    }
+    const spinner = await output.spinner(`Reading job ${jobId} on graph ${graph}`);
+    let status;
+    try {
+      status = await conn.api.jobStatus(graph, jobId, page);
+    } catch (error) {
+      if (error instanceof GesCliError) return reportError(output, error, { graph, jobId }, `could not read job ${jobId} on graph ${graph}`);
+      throw error;
+    } finally {
+      spinner.stop();
+    }
+    const data = status.body.data ?? null;
+    if (output.flags.json) {
+      output.json({ ok: true, exitCode: 0, graph, jobId, status: status.status, result: status.body.result ?? null, data, attempts: status.attempts });
+      return 0;
+    }
+    const color = status.status === 'failed' ? output.out.red : /^(success|complete)$/.test(status.status) ? output.out.green : output.out.cyan;
+    output.result(`Job ${jobId} on graph ${graph}: ${color(status.status)}`);
+    const results = describeOutputs(data);
+    if (results) output.result(`Results: ${results}; --json prints them`);
+    return 0;
+  } finally {
+    await conn.close();
+  }
+}

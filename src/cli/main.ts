@@ -1,0 +1,166 @@
+import { Command, CommanderError } from 'commander';
+import { GesCliError, UsageError } from '../core/errors.js';
+import type { CommandContext, GlobalOptions } from './context.js';
+import { EXIT } from './exit-codes.js';
+import { Output, type Streams } from './output.js';
+import { reportError } from './report.js';
+import { version } from './version.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success          1  no usable answer (network, timeout, bad body)
+  2  usage or config  3  HTTP 3xx   4  HTTP 4xx   5  HTTP 5xx   130  interrupted`;
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n${EXIT_CODES_HELP}`;
+}
+
+/** Boolean flags that shape output, read before commander so its own errors honour them. */
+function scanOutputFlags(argv: string[]): { json: boolean; quiet: boolean; verbose: boolean; color: boolean } {
+  const end = argv.indexOf('--');
+  const args = end < 0 ? argv : argv.slice(0, end);
+  const has = (...names: string[]): boolean => args.some((a) => names.includes(a));
+  return { json: has('--json'), quiet: has('-q', '--quiet'), verbose: has('-v', '--verbose'), color: !has('--no-color') };
+}
+
+/** "ges job cancel" for the words of argv that name commands: for pointing at the right --help. */
+function commandPath(program: Command, argv: string[]): string {
+  const names = [program.name()];
+  let command = program;
+  for (const word of argv) {
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) continue;
+    names.push(sub.name());
+    command = sub;
+  }
+  return names.join(' ');
+}
+
+function processStreams(): Streams {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/** Runs the CLI; resolves to the exit code. The one place errors become exit codes. */
+export async function main(argv: string[], streams: Streams = processStreams(), cwd = process.cwd()): Promise<number> {
+  const output = new Output(streams, scanOutputFlags(argv));
+  const abort = new AbortController();
+  let exitCode: number = EXIT.ok;
+
+  /** Wraps a command's action: builds its context, runs it lazily loaded, records the exit code. */
+  const action =
+    <A extends unknown[]>(load: () => Promise<(ctx: CommandContext, ...args: A) => Promise<number>>, interruptible = true) =>
+    async (...args: unknown[]): Promise<void> => {
+      const command = args[args.length - 1] as Command;
+      const options = command.optsWithGlobals() as GlobalOptions;
+      const ctx: CommandContext = { options, output, streams, cwd, signal: abort.signal };
+      let interrupts = 0;
+      const onSigint = (): void => {
+        if (++interrupts > 1) process.exit(EXIT.interrupted);
+        output.stopSpinner();
+        streams.stderr.write('interrupting: stopping requests in flight (press Ctrl-C again to quit at once)\n');
+        abort.abort();
+      };
+      if (interruptible) process.on('SIGINT', onSigint);
+      try {
+        const run = await load();
+        exitCode = await run(ctx, ...(args.slice(0, -1) as A));
+      } finally {
+        if (interruptible) process.off('SIGINT', onSigint);
+      }
+    };
+
+  const program = new Command('ges')
+    .description('Command-line tool for Huawei Cloud Graph Engine Service (GES) jobs')
+    .version(version(), '--version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('-p, --profile <name>', 'config profile to use (env GES_PROFILE)')
+    .option('--config <file>', 'config file to use instead of searching (env GES_CONFIG)')
+    .option('--endpoint <url>', "the graph's service-plane address (env GES_ENDPOINT)")
+    .option('--project-id <id>', 'Huawei Cloud project ID (env GES_PROJECT_ID)')
+    .option('--json', 'print one JSON document on stdout', false)
+    .option('-q, --quiet', 'print nothing on success', false)
+    .option('-v, --verbose', 'trace requests and responses on stderr (secrets masked)', false)
+    .option('--timeout <seconds>', 'per-attempt timeout in seconds (default 30)')
+    .option('--retries <n>', 'retries on connection errors, timeouts, 429 and 5xx (default 2)')
+    .option('--dry-run', 'print the requests instead of sending them', false)
+    .option('--no-color', 'no colour, even on a terminal')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => streams.stdout.write(s),
+      writeErr: (s) => streams.stderr.write(s),
+      outputError: () => {
+        // Reported below, as text or JSON, once.
+      },
+    })
+    .addHelpText('after', examples('ges emulator --port 0 &', 'ges job cancel movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122', 'ges job list movies --json'));
+
+  const job = program.command('job').description("cancel, inspect and list a graph's jobs");
+  job
+    .command('cancel')
+    .description('cancel one or more jobs ("-" reads job IDs from stdin, one per line)')
+    .argument('<graph>', 'graph name')
+    .argument('<jobId...>', 'job IDs, or "-" for stdin')
+    .option('--concurrency <n>', 'requests in flight when cancelling many jobs (1-64)', '8')
+    .addHelpText(
+      'after',
+      examples(
+        'ges job cancel movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
+        'ges job cancel movies a1 a2 a3 --json',
+        'ges job list movies --status running | cut -f1 | ges job cancel movies -',
+      ),
+    )
+    .action(action(async () => (await import('./commands/job-cancel.js')).runCancel));
+  job
+    .command('status')
+    .description("show one job's status (and result pages with --offset/--limit)")
+    .argument('<graph>', 'graph name')
+    .argument('<jobId>', 'job ID')
+    .option('--offset <n>', 'first result to return')
+    .option('--limit <n>', 'how many results to return')
+    .addHelpText('after', examples('ges job status movies a1', 'ges job status movies a1 --json --offset 0 --limit 100 | jq .data'))
+    .action(action(async () => (await import('./commands/job-status.js')).runStatus));
+  job
+    .command('list')
+    .description("list the graph's jobs")
+    .argument('<graph>', 'graph name')
+    .option('--status <list>', 'only these statuses, comma-separated (pending,running,success,complete,failed,partiallyFailed)')
+    .addHelpText('after', examples('ges job list movies', 'ges job list movies --status running,pending', 'ges job list movies --json | jq -r ".jobs[].jobId"'))
+    .action(action(async () => (await import('./commands/job-list.js')).runList));
+
+  program
+    .command('emulator')
+    .description('run a local GES service-plane emulator (no cloud account needed)')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port to listen on; 0 picks a free one', '8080')
+    .option('--graph <name>', 'a graph to serve (repeatable; default movies)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--token <token>', 'the X-Auth-Token to accept', 'demo-token')
+    .option('--no-auth', 'accept requests without credentials')
+    .option('--pending-ms <ms>', 'how long a new job stays pending', '1000')
+    .option('--running-ms <ms>', 'how long a job runs before it succeeds', '60000')
+    .addHelpText(
+      'after',
+      `\nThe global --project-id names the project it serves (default demo); --json prints one ready line:\n  {"endpoint":"http://127.0.0.1:8080","projectId":"demo","graphs":["movies"],"token":"demo-token"}\n${examples(
+        'ges emulator',
+        'ges emulator --port 0 --json --graph movies --graph friends',
+        'GES_ENDPOINT=http://127.0.0.1:8080 GES_PROJECT_ID=demo GES_TOKEN=demo-token ges job list movies',
+      )}`,
+    )
+    .action(action(async () => (await import('./commands/emulator.js')).runEmulator, false));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.code === 'commander.help') return EXIT.usage; // help for a bare group, already on stderr
+      return reportError(output, new UsageError(error.message.replace(/^error: /, ''), `see ${commandPath(program, argv)} --help`));
+    }
+    if (error instanceof GesCliError) return reportError(output, error);
+    const e = error as Error;
+    output.error(`internal error: ${e?.message ?? String(error)}`, output.flags.verbose ? undefined : 'run again with --verbose for details');
+    if (output.flags.verbose && e?.stack) streams.stderr.write(`${e.stack}\n`);
+    return EXIT.noAnswer;
+  }
+}

@@ -1,0 +1,116 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Env } from '../core/config/resolve.js';
+
+/** The streams a command talks to; injected so tests and the demo can drive commands. */
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: Env;
+}
+
+export interface OutputFlags {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  /** false with --no-color. */
+  color: boolean;
+}
+
+/**
+ * Colour rule: --no-color never; FORCE_COLOR (not "0") always; NO_COLOR (non-empty) or
+ * TERM=dumb never; otherwise only on a TTY.
+ */
+export function useColor(isTTY: boolean | undefined, env: Env, flagColor: boolean): boolean {
+  if (!flagColor) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb') return false;
+  return Boolean(isTTY);
+}
+
+export interface Spinner {
+  update(text: string): void;
+  stop(): void;
+}
+
+const NO_SPINNER: Spinner = { update() {}, stop() {} };
+
+export class Output {
+  /** Colours for stdout and for stderr, each decided by its own stream. */
+  readonly out: ChalkInstance;
+  readonly err: ChalkInstance;
+  private activeSpinner: Spinner = NO_SPINNER;
+
+  constructor(
+    readonly streams: Streams,
+    readonly flags: OutputFlags,
+  ) {
+    this.out = new Chalk({ level: useColor(streams.stdout.isTTY, streams.env, flags.color) ? 1 : 0 });
+    this.err = new Chalk({ level: useColor(streams.stderr.isTTY, streams.env, flags.color) ? 1 : 0 });
+  }
+
+  get stdoutIsTTY(): boolean {
+    return Boolean(this.streams.stdout.isTTY);
+  }
+
+  /** A result line on stdout; silent under --json and --quiet. */
+  result(line: string): void {
+    if (this.flags.json || this.flags.quiet) return;
+    this.streams.stdout.write(`${line}\n`);
+  }
+
+  /** The one JSON document of a --json run. */
+  json(doc: unknown): void {
+    this.streams.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  }
+
+  error(message: string, hint?: string): void {
+    this.stopSpinner();
+    this.streams.stderr.write(`${this.err.red('error:')} ${message}\n`);
+    if (hint) this.hint(hint);
+  }
+
+  hint(message: string): void {
+    this.streams.stderr.write(`${this.err.dim('hint:')} ${message}\n`);
+  }
+
+  /** Warnings reach stderr even under --quiet and --json: they are about safety or typos. */
+  warn(message: string): void {
+    this.stopSpinner();
+    this.streams.stderr.write(`${this.err.yellow('warning:')} ${message}\n`);
+  }
+
+  /** Informational lines on stderr (not results); silent under --json and --quiet. */
+  info(message: string): void {
+    if (this.flags.json || this.flags.quiet) return;
+    this.streams.stderr.write(`${message}\n`);
+  }
+
+  /** --verbose trace lines on stderr. */
+  trace = (line: string): void => {
+    if (this.flags.verbose) this.streams.stderr.write(`${this.err.dim(line)}\n`);
+  };
+
+  /** A spinner on stderr, only on a TTY outside CI and without --json or --quiet. */
+  async spinner(text: string): Promise<Spinner> {
+    const { stderr, env } = this.streams;
+    if (!stderr.isTTY || env.CI || this.flags.json || this.flags.quiet || this.flags.verbose) return NO_SPINNER;
+    const { default: ora } = await import('ora');
+    const spinner = ora({ text, stream: stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true, discardStdin: false }).start();
+    this.activeSpinner = {
+      update: (t) => {
+        spinner.text = t;
+      },
+      stop: () => {
+        spinner.stop();
+        this.activeSpinner = NO_SPINNER;
+      },
+    };
+    return this.activeSpinner;
+  }
+
+  stopSpinner(): void {
+    this.activeSpinner.stop();
+  }
+}

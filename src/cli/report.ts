@@ -1,0 +1,34 @@
+import { GesCliError, HttpError, NetworkError, ResponseError } from '../core/errors.js';
+import { exitCodeFor } from './exit-codes.js';
+import { hintFor, type HintContext } from './hints.js';
+import type { PreparedRequest } from '../core/http/client.js';
+import type { Output } from './output.js';
+
+/** The `error` object of a failed --json document. */
+export function errorJson(error: GesCliError): Record<string, unknown> {
+  const doc: Record<string, unknown> = { kind: error.kind, message: error.message };
+  if (error instanceof HttpError) {
+    Object.assign(doc, { httpStatus: error.httpStatus, errorCode: error.errorCode, errorMessage: error.errorMessage, attempts: error.attempts });
+  } else if (error instanceof NetworkError || error instanceof ResponseError) {
+    Object.assign(doc, { httpStatus: error instanceof ResponseError ? error.httpStatus : null, attempts: error.attempts });
+  }
+  return doc;
+}
+
+/** Shows a command-level failure (human or JSON) and returns its exit code. */
+export function reportError(output: Output, error: GesCliError, context: HintContext = {}, subject?: string): number {
+  const exitCode = exitCodeFor(error);
+  if (output.flags.json) {
+    output.json({ ok: false, exitCode, error: errorJson(error) });
+  } else {
+    output.error(subject ? `${subject}: ${error.message}` : error.message, hintFor(error, context));
+  }
+  return exitCode;
+}
+
+/** A --dry-run request in human form (credentials already masked). */
+export function showRequest(output: Output, req: PreparedRequest, suffix = ''): void {
+  output.result(`would send: ${req.method} ${req.url}${suffix}`);
+  for (const [k, v] of Object.entries(req.headers)) output.result(`  ${k}: ${v}`);
+  if (req.body) output.result(`  ${req.body}`);
+}

@@ -1,0 +1,177 @@
+import path from 'node:path';
+import { ConfigError, UsageError } from '../errors.js';
+import { checkEndpoint, checkProjectId, parseNumberOption } from '../validate.js';
+import type { LoadedConfig } from './load.js';
+import { interpolateProfile, type AuthConfig, type ProfileConfig } from './schema.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** Global flags as the CLI parsed them (strings, unvalidated). */
+export interface SettingsFlags {
+  profile?: string;
+  endpoint?: string;
+  projectId?: string;
+  timeout?: string;
+  retries?: string;
+}
+
+export interface Settings {
+  profileName: string;
+  configFile: string | null;
+  endpoint: string;
+  projectId: string;
+  timeoutMs: number;
+  retries: number;
+  auth: AuthConfig;
+  caFile?: string;
+  insecure: boolean;
+  /** Where each value came from: "flag --endpoint", "env GES_ENDPOINT", "file <path>", "default". */
+  sources: Record<string, string>;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_RETRIES = 2;
+
+interface Candidate<T> {
+  value: T | undefined;
+  source: string;
+}
+
+/** The first candidate with a value: the precedence rule flag > env > profile > default. */
+export function pick<T>(...candidates: Candidate<T>[]): Candidate<T> | undefined {
+  return candidates.find((c) => c.value !== undefined && c.value !== '');
+}
+
+function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): { name: string; profile: ProfileConfig } {
+  const chosen = pick(
+    { value: flags.profile, source: 'flag --profile' },
+    { value: env.GES_PROFILE, source: 'env GES_PROFILE' },
+    { value: loaded?.config.defaultProfile, source: `defaultProfile in ${loaded?.filepath}` },
+  );
+  const name = chosen?.value ?? 'default';
+  const profile = loaded?.config.profiles[name];
+  if (profile) return { name, profile: interpolateProfile(profile, env, `profiles.${name}`, loaded!.filepath) };
+  if (!chosen) return { name, profile: {} };
+  if (!loaded) {
+    throw new ConfigError(
+      `profile ${JSON.stringify(name)} (from ${chosen.source}) was asked for, but no config file was found`,
+      'create one from .gesrc.example, or name it with --config <file>',
+    );
+  }
+  const names = Object.keys(loaded.config.profiles);
+  throw new ConfigError(
+    `profile ${JSON.stringify(name)} (from ${chosen.source}) is not defined in ${loaded.filepath} (profiles: ${names.join(', ') || 'none'})`,
+  );
+}
+
+function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sources: Record<string, string>): AuthConfig {
+  if (env.GES_TOKEN) {
+    sources.auth = 'env GES_TOKEN';
+    return { type: 'token', token: env.GES_TOKEN };
+  }
+  if (env.HUAWEICLOUD_SDK_AK || env.HUAWEICLOUD_SDK_SK) {
+    if (!env.HUAWEICLOUD_SDK_AK || !env.HUAWEICLOUD_SDK_SK) {
+      throw new ConfigError('HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together');
+    }
+    sources.auth = 'env HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK';
+    return {
+      type: 'aksk',
+      accessKey: env.HUAWEICLOUD_SDK_AK,
+      secretKey: env.HUAWEICLOUD_SDK_SK,
+      securityToken: env.HUAWEICLOUD_SDK_SECURITY_TOKEN || undefined,
+    };
+  }
+  if (profile.auth) {
+    sources.auth = fileSource;
+    const auth = { ...profile.auth };
+    if (auth.type === 'password') {
+      const iam = pick(
+        { value: env.HUAWEICLOUD_SDK_IAM_ENDPOINT, source: 'env HUAWEICLOUD_SDK_IAM_ENDPOINT' },
+        { value: auth.iamEndpoint, source: fileSource },
+      );
+      if (!iam) {
+        throw new ConfigError(`auth type password needs an IAM endpoint: set auth.iamEndpoint (${fileSource}) or HUAWEICLOUD_SDK_IAM_ENDPOINT`);
+      }
+      auth.iamEndpoint = checkEndpoint(iam.value!, iam.source);
+    }
+    return auth;
+  }
+  throw new ConfigError(
+    'no credentials: set GES_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or an auth section in the profile',
+    'for a graph that needs no token (a local emulator without one) set auth.type: none in the profile',
+  );
+}
+
+/** Merges flags, environment, the selected profile and defaults into validated settings. */
+export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): Settings {
+  const { name, profile } = selectProfile(flags, env, loaded);
+  const fileSource = loaded ? `file ${loaded.filepath} (profile ${name})` : 'file';
+  const sources: Record<string, string> = {};
+
+  const endpoint = pick(
+    { value: flags.endpoint, source: 'flag --endpoint' },
+    { value: env.GES_ENDPOINT, source: 'env GES_ENDPOINT' },
+    { value: profile.endpoint, source: fileSource },
+  );
+  if (!endpoint) {
+    throw new ConfigError(
+      loaded
+        ? `no endpoint: profile ${JSON.stringify(name)} in ${loaded.filepath} has none, and neither --endpoint nor GES_ENDPOINT is set`
+        : 'no endpoint: no config file was found, and neither --endpoint nor GES_ENDPOINT is set',
+      "the endpoint is the graph's service-plane address (GES console: graph details, private or public access address)",
+    );
+  }
+  const projectId = pick(
+    { value: flags.projectId, source: 'flag --project-id' },
+    { value: env.GES_PROJECT_ID, source: 'env GES_PROJECT_ID' },
+    { value: env.HUAWEICLOUD_SDK_PROJECT_ID, source: 'env HUAWEICLOUD_SDK_PROJECT_ID' },
+    { value: profile.projectId, source: fileSource },
+  );
+  if (!projectId) {
+    throw new ConfigError(
+      'no project ID: set --project-id, GES_PROJECT_ID or projectId in the profile',
+      'the project ID is shown under My Credentials > API Credentials in the Huawei Cloud console',
+    );
+  }
+  const timeout = pick<string | number>(
+    { value: flags.timeout, source: 'flag --timeout' },
+    { value: profile.timeout, source: fileSource },
+  ) ?? { value: DEFAULT_TIMEOUT_SECONDS, source: 'default' };
+  const retries = pick<string | number>(
+    { value: flags.retries, source: 'flag --retries' },
+    { value: profile.retries, source: fileSource },
+  ) ?? { value: DEFAULT_RETRIES, source: 'default' };
+
+  const asConfigError = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      // A bad value from a file or the environment is a config error; from a flag, a usage error.
+      if (error instanceof UsageError) throw new ConfigError(error.message);
+      throw error;
+    }
+  };
+  const check = <T>(source: string, fn: () => T): T => (source.startsWith('flag') ? fn() : asConfigError(fn));
+
+  const settings: Settings = {
+    profileName: name,
+    configFile: loaded?.filepath ?? null,
+    endpoint: check(endpoint.source, () => checkEndpoint(endpoint.value!, endpoint.source)),
+    projectId: check(projectId.source, () => checkProjectId(projectId.value!, projectId.source)),
+    timeoutMs:
+      check(timeout.source, () => parseNumberOption(`timeout (from ${timeout.source})`, timeout.value!, { min: 0.001, max: 3600, integer: false })) *
+      1000,
+    retries: check(retries.source, () => parseNumberOption(`retries (from ${retries.source})`, retries.value!, { min: 0, max: 10, integer: true })),
+    auth: resolveAuth(env, profile, fileSource, sources),
+    caFile: profile.caFile && loaded ? path.resolve(path.dirname(loaded.filepath), profile.caFile) : undefined,
+    insecure: profile.insecure ?? false,
+    sources,
+  };
+  Object.assign(sources, {
+    endpoint: endpoint.source,
+    projectId: projectId.source,
+    timeout: timeout.source,
+    retries: retries.source,
+  });
+  return settings;
+}

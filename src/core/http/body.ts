@@ -1,0 +1,40 @@
+/** Reading answers that may be JSON, HTML from a proxy, empty, or garbage. */
+
+export interface ErrorFields {
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+const ONE_LINE_LIMIT = 200;
+
+function oneLine(text: string, limit = ONE_LINE_LIMIT): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > limit ? `${flat.slice(0, limit - 1)}…` : flat;
+}
+
+/** A one-line description of a body that is not the JSON we expected. Never the whole body. */
+export function summariseBody(text: string, contentType: string | undefined): string {
+  if (text.trim() === '') return 'an empty body';
+  if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html|head|body)/i.test(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
+    return title ? `an HTML page titled "${oneLine(title, 80)}"` : 'an HTML page';
+  }
+  return `a ${contentType ? `${contentType.split(';')[0]} ` : ''}body starting "${oneLine(text, 80)}"`;
+}
+
+/** Parses JSON text; undefined for an empty body; throws SyntaxError for anything else. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  return JSON.parse(text);
+}
+
+/** GES puts errorCode/errorMessage in its bodies; the API gateway uses error_code/error_msg. */
+export function errorFields(body: unknown): ErrorFields {
+  if (typeof body !== 'object' || body === null) return { errorCode: null, errorMessage: null };
+  const b = body as Record<string, unknown>;
+  const str = (...keys: string[]): string | null => {
+    for (const k of keys) if (typeof b[k] === 'string' && b[k] !== '') return oneLine(b[k] as string, 500);
+    return null;
+  };
+  return { errorCode: str('errorCode', 'error_code', 'code'), errorMessage: str('errorMessage', 'error_msg', 'message') };
+}

@@ -1,0 +1,228 @@
+import type { Dispatcher } from 'undici';
+import { maskHeaders, type Authenticator } from '../auth/authenticator.js';
+import { InterruptedError, NetworkError } from '../errors.js';
+import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
+
+export interface HttpClientOptions {
+  endpoint: string;
+  timeoutMs: number;
+  retries: number;
+  userAgent: string;
+  authenticator: Authenticator;
+  /** Aborts everything in flight (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Verbose trace lines; secrets are masked before they get here. */
+  trace?: (line: string) => void;
+  random?: () => number;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string>;
+  /** The body's text, at most `limit` bytes of it. */
+  text: string;
+  truncated: boolean;
+  attempts: number;
+  /** Attempts that got no HTTP answer at all (the request may still have reached the server). */
+  unansweredAttempts: number;
+}
+
+export interface PreparedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const SUCCESS_BODY_LIMIT = 64 * 1024 * 1024;
+const ERROR_BODY_LIMIT = 64 * 1024;
+const TRACE_BODY_LIMIT = 2000;
+
+type Undici = typeof import('undici');
+let undiciModule: Promise<Undici> | undefined;
+/** undici costs ~100 ms to import, so only a command that sends something pays for it. */
+function loadUndici(): Promise<Undici> {
+  undiciModule ??= import('undici');
+  return undiciModule;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new InterruptedError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new InterruptedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e?.cause?.code && (e.code === 'UND_ERR_SOCKET' || !e.code) ? e.cause.code : e?.code;
+}
+
+/** One line for a failure that produced no HTTP answer. */
+export function describeNetworkFailure(code: string | undefined, error: unknown, url: URL, timeoutMs: number): string {
+  const host = url.host;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused by ${host}`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
+    case 'UND_ERR_CLOSED':
+      return `connection to ${host} was reset before an answer arrived`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `DNS lookup failed for ${url.hostname}`;
+    case 'TIMEOUT':
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `no answer from ${host} within ${timeoutMs / 1000} s`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${host} is unreachable`;
+  }
+  const message = (error as Error)?.message ?? String(error);
+  if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_/.test(code)) return `TLS failure talking to ${host}: ${message} (${code})`;
+  return `request to ${host} failed: ${message}${code ? ` (${code})` : ''}`;
+}
+
+export class HttpClient {
+  private dispatcher: Dispatcher | undefined;
+  private readonly base: URL;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.base = new URL(options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`);
+  }
+
+  url(request: HttpRequest): URL {
+    const url = new URL(request.path.replace(/^\//, ''), this.base);
+    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  /** The request as it would be sent, credentials included (callers mask before showing it). */
+  async prepare(request: HttpRequest): Promise<PreparedRequest> {
+    const url = this.url(request);
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const headers: Record<string, string> = {
+      'User-Agent': this.options.userAgent,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+    };
+    Object.assign(headers, await this.options.authenticator.headers({ method: request.method, url, headers, body }));
+    return { method: request.method, url: url.toString(), headers, body };
+  }
+
+  /** Same as prepare, with every credential masked: for --dry-run. */
+  async describe(request: HttpRequest): Promise<PreparedRequest> {
+    const prepared = await this.prepare(request);
+    return { ...prepared, headers: maskHeaders(prepared.headers) };
+  }
+
+  private async getDispatcher(): Promise<{ undici: Undici; dispatcher: Dispatcher }> {
+    const undici = await loadUndici();
+    this.dispatcher ??= new undici.Agent({
+      connect: { timeout: this.options.timeoutMs },
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+      keepAliveTimeout: 10_000,
+      connections: 64,
+    });
+    return { undici, dispatcher: this.dispatcher };
+  }
+
+  /**
+   * Sends a request, retrying connection failures, timeouts and 429/500/502/503/504.
+   * Returns any HTTP answer (callers judge the status); throws NetworkError when no
+   * attempt was answered and InterruptedError when aborted.
+   */
+  async send(request: HttpRequest): Promise<HttpResult> {
+    const { undici, dispatcher } = await this.getDispatcher();
+    const { signal, trace, retries, timeoutMs } = this.options;
+    let unanswered = 0;
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw new InterruptedError();
+      const prepared = await this.prepare(request);
+      const url = new URL(prepared.url);
+      const started = Date.now();
+      if (trace) {
+        trace(`> ${prepared.method} ${prepared.url}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+        for (const [k, v] of Object.entries(maskHeaders(prepared.headers))) trace(`> ${k}: ${v}`);
+        if (prepared.body) trace(`> ${prepared.body.slice(0, TRACE_BODY_LIMIT)}`);
+      }
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      let result: HttpResult | undefined;
+      let failure: { code: string | undefined; error: unknown } | undefined;
+      try {
+        const response = await undici.request(url, {
+          method: prepared.method as Dispatcher.HttpMethod,
+          headers: prepared.headers,
+          body: prepared.body,
+          dispatcher,
+          signal: attemptSignal,
+        });
+        const ok = response.statusCode >= 200 && response.statusCode < 300;
+        const { text, truncated } = await readLimited(response.body, ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(response.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        result = { status: response.statusCode, headers, text, truncated, attempts: attempt, unansweredAttempts: unanswered };
+        if (trace) {
+          trace(`< ${response.statusCode} (${Date.now() - started} ms)`);
+          for (const [k, v] of Object.entries(maskHeaders(headers))) trace(`< ${k}: ${v}`);
+          if (text) trace(`< ${text.slice(0, TRACE_BODY_LIMIT)}${text.length > TRACE_BODY_LIMIT ? '…' : ''}`);
+        }
+      } catch (error) {
+        if (signal?.aborted) throw new InterruptedError();
+        failure = { code: timeout.aborted ? 'TIMEOUT' : errorCode(error), error };
+        unanswered++;
+        trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs)}`);
+      }
+
+      const retryable = result ? isRetryableStatus(result.status) : isRetryableCode(failure!.code);
+      if (!retryable || attempt > retries) {
+        if (result) return result;
+        throw new NetworkError(describeNetworkFailure(failure!.code, failure!.error, url, timeoutMs), failure!.code, attempt);
+      }
+      const asked = result ? retryAfterMs(result.headers['retry-after']) : null;
+      const delay = asked ?? backoffDelayMs(attempt - 1, this.options.random);
+      trace?.(`retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retries + 1})`);
+      await sleep(delay, signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher?.close();
+  }
+}
+
+/** Reads a body up to `limit` bytes and drops the rest, so a huge error page is never buffered whole. */
+async function readLimited(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      return { text: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), truncated: true };
+    }
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}

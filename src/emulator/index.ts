@@ -1,0 +1,2 @@
+export { startEmulator, EMULATOR_DEFAULTS, type Emulator, type EmulatorOptions, type Fault, type LoggedRequest } from './server.js';
+export { EmulatorState, JOB_KINDS } from './state.js';

@@ -1,0 +1,355 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { API_PREFIX, GES_ERRORS, UNSUPPORTED_OPERATION } from '../core/ges/constants.js';
+import { EmulatorState, JOB_KINDS, RESULT_SIZE, isCancellableAlgorithm, type EmulatedJob, type JobStatusName } from './state.js';
+
+export interface EmulatorOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  projectId?: string;
+  graphs?: string[];
+  /** The X-Auth-Token to accept; null accepts requests without credentials. */
+  token?: string | null;
+  pendingMs?: number;
+  runningMs?: number;
+  now?: () => number;
+}
+
+export interface Emulator {
+  url: string;
+  projectId: string;
+  graphs: string[];
+  token: string | null;
+  state: EmulatorState;
+  close(): Promise<void>;
+}
+
+export interface Fault {
+  method?: string;
+  /** Matches when the request path contains this text. */
+  path?: string;
+  /** How many matching requests get the fault (default 1). */
+  count?: number;
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  /** Destroy the connection instead of answering. */
+  reset?: boolean;
+}
+
+export interface LoggedRequest {
+  time: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export const EMULATOR_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  projectId: 'demo',
+  graphs: ['movies'],
+  token: 'demo-token',
+  pendingMs: 1000,
+  runningMs: 60_000,
+};
+
+const MASKED_HEADERS = new Set(['x-auth-token', 'authorization', 'x-security-token']);
+const MAX_BODY = 1024 * 1024;
+const MAX_LOG = 10_000;
+
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+function gesError(status: number, errorCode: string | null, errorMessage: string): Reply {
+  return new Reply(status, errorCode ? { errorMessage, errorCode } : { errorMessage });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) req.destroy(new Error('body too large'));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): Record<string, unknown> | Reply {
+  try {
+    const v: unknown = text.trim() === '' ? {} : JSON.parse(text);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  return gesError(400, GES_ERRORS.badParameter, 'request body is not a valid JSON object');
+}
+
+function nonEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
+
+function intParam(url: URL, name: string, fallback: number): number {
+  const v = Number(url.searchParams.get(name));
+  return url.searchParams.has(name) && Number.isInteger(v) && v >= 0 ? v : fallback;
+}
+
+/** A local GES service plane: the job calls of the real API, plus a control API under /emulator/. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? EMULATOR_DEFAULTS.host;
+  const projectId = options.projectId ?? EMULATOR_DEFAULTS.projectId;
+  const graphs = options.graphs?.length ? options.graphs : EMULATOR_DEFAULTS.graphs;
+  const token = options.token === undefined ? EMULATOR_DEFAULTS.token : options.token;
+  const state = new EmulatorState(
+    graphs,
+    { pendingMs: options.pendingMs ?? EMULATOR_DEFAULTS.pendingMs, runningMs: options.runningMs ?? EMULATOR_DEFAULTS.runningMs },
+    options.now,
+  );
+  const faults: (Fault & { count: number })[] = [];
+  const log: LoggedRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+
+  function jobView(job: EmulatedJob): Record<string, unknown> {
+    return { jobId: job.jobId, status: state.statusOf(job), request: job.request };
+  }
+
+  function statusBody(job: EmulatedJob, url: URL): Record<string, unknown> {
+    const status = state.statusOf(job);
+    if (status !== 'success') return { status, data: {} };
+    const offset = intParam(url, 'offset', 0);
+    const limit = intParam(url, 'limit', 100_000);
+    const vertices = Array.from({ length: RESULT_SIZE }, (_, i) => ({ id: `v${i}`, label: 'movie', properties: { rank: [i] } })).slice(
+      offset,
+      offset + limit,
+    );
+    return {
+      status,
+      data: { outputs: { data_return_size: vertices.length, data_offset: offset, data_total_size: RESULT_SIZE, vertices } },
+    };
+  }
+
+  function createFromApi(graph: string, rest: string, url: URL, method: string, body: Record<string, unknown>): Reply | undefined {
+    const request = { url: `${url.pathname}${url.search}`, body };
+    const created = (job: EmulatedJob): Reply => new Reply(200, { jobId: job.jobId, jobType: job.jobType });
+    const action = url.searchParams.get('action_id');
+    if (method !== 'POST') return undefined;
+    if (rest === '/vertices/action' && action === 'query') {
+      if (!nonEmptyList(body.labels) && !nonEmptyList(body.vertexFilters)) {
+        return gesError(400, GES_ERRORS.vertexQueryEmpty, 'vertexFilters and labels can not be both empty');
+      }
+      return created(state.createJob(graph, JOB_KINDS.vertexQuery, request));
+    }
+    if (rest === '/edges/action' && action === 'query') {
+      if (!nonEmptyList(body.labels) && !nonEmptyList(body.edgeFilters)) {
+        return gesError(400, GES_ERRORS.edgeQueryEmpty, 'edgeFilters and labels can not be both empty');
+      }
+      return created(state.createJob(graph, JOB_KINDS.edgeQuery, request));
+    }
+    if (rest === '/action' && action === 'execute-algorithm') {
+      const name = body.algorithmName;
+      if (typeof name !== 'string' || name === '') return gesError(400, GES_ERRORS.algorithmNameEmpty, 'algorithmName can not be empty');
+      return created(state.createJob(graph, { ...JOB_KINDS.algorithm, cancellable: isCancellableAlgorithm(name) }, request));
+    }
+    if (rest === '/indices') {
+      for (const key of ['indexName', 'indexType', 'hasLabel', 'indexProperty']) {
+        if (body[key] === undefined) return gesError(400, GES_ERRORS.createIndexFailed, `create index failed: ${key} is required`);
+      }
+      return created(state.createJob(graph, JOB_KINDS.addIndex, request));
+    }
+    return undefined;
+  }
+
+  function serveGes(method: string, url: URL, headers: IncomingMessage['headers'], body: string): Reply {
+    if (token !== null && headers['x-auth-token'] !== token) {
+      return new Reply(401, {
+        error_msg: headers['x-auth-token'] ? 'Incorrect IAM authentication information: verify token failed' : 'Incorrect IAM authentication information: x-auth-token not found',
+        error_code: 'APIGW.0301',
+      });
+    }
+    const m = new RegExp(`^${API_PREFIX.replace(/\./g, '\\.')}/([^/]+)/graphs/([^/]+)(/.*)?$`).exec(url.pathname);
+    if (!m) return new Reply(404, { error_msg: 'The API does not exist or has not been published in the environment', error_code: 'APIGW.0101' });
+    const [, project, graphRaw, restRaw = ''] = m;
+    const graph = decodeURIComponent(graphRaw!);
+    const rest = restRaw.replace(/\/$/, '');
+    if (project !== projectId) return gesError(400, GES_ERRORS.wrongProjectOrToken, 'wrong parameter: check project_id and X-Auth-Token');
+    if (!state.graphs.has(graph)) return gesError(400, GES_ERRORS.badParameter, `graph : ${graph} not exist`);
+
+    if (method === 'GET' && rest === '/jobs/status') {
+      const jobs = [...state.graphs.get(graph)!.values()];
+      const offset = intParam(url, 'offset', 0);
+      const limit = intParam(url, 'limit', 100);
+      return new Reply(200, { jobs: jobs.slice(offset, offset + limit).map(jobView), totalCount: jobs.length, result: 'success' });
+    }
+    const jobMatch = /^\/jobs\/([^/]+)(\/status)?$/.exec(rest);
+    if (jobMatch) {
+      const jobId = decodeURIComponent(jobMatch[1]!);
+      const job = state.findJob(graph, jobId);
+      if (method === 'GET' && jobMatch[2]) {
+        return job ? new Reply(200, statusBody(job, url)) : gesError(400, GES_ERRORS.jobNotFound, `can not find job, jobId is ${jobId}`);
+      }
+      if (method === 'DELETE' && !jobMatch[2]) {
+        const status = job && state.statusOf(job);
+        if (!job || status === 'success' || status === 'failed') {
+          return gesError(400, GES_ERRORS.cancelFailed, `can not find job to cancel, id is ${jobId}`);
+        }
+        if (!job.cancellable) return gesError(400, null, UNSUPPORTED_OPERATION);
+        state.removeJob(job);
+        return new Reply(200, {});
+      }
+    }
+    const parsed = parseJson(body);
+    if (parsed instanceof Reply) return method === 'POST' ? parsed : gesError(400, GES_ERRORS.badParameter, 'bad request');
+    return createFromApi(graph, rest, url, method, parsed) ?? gesError(404, GES_ERRORS.badParameter, `no such operation: ${method} ${url.pathname}`);
+  }
+
+  function serveControl(method: string, url: URL, body: string): Reply {
+    const route = `${method} ${url.pathname.replace(/\/$/, '')}`;
+    if (route === 'GET /emulator/health') return new Reply(200, { ok: true, projectId, graphs });
+    if (route === 'GET /emulator/requests') return new Reply(200, { requests: log });
+    if (route === 'DELETE /emulator/requests') {
+      log.length = 0;
+      return new Reply(200, {});
+    }
+    if (route === 'DELETE /emulator/faults') {
+      faults.length = 0;
+      return new Reply(200, {});
+    }
+    const parsed = parseJson(body);
+    if (parsed instanceof Reply) return parsed;
+    if (route === 'POST /emulator/faults') {
+      faults.push({ ...(parsed as Fault), count: typeof parsed.count === 'number' ? parsed.count : 1 });
+      return new Reply(201, { faults: faults.length });
+    }
+    if (route === 'POST /emulator/clock') {
+      const ms = Number(parsed.advanceMs);
+      if (!Number.isFinite(ms) || ms < 0) return new Reply(400, { errorMessage: 'advanceMs must be a number >= 0' });
+      state.advance(ms);
+      return new Reply(200, { now: new Date(state.now()).toISOString() });
+    }
+    if (route === 'POST /emulator/jobs') {
+      const graph = String(parsed.graph ?? graphs[0]);
+      if (!state.graphs.has(graph)) return new Reply(400, { errorMessage: `no graph ${graph}; graphs: ${graphs.join(', ')}` });
+      const status = (parsed.status ?? 'running') as JobStatusName;
+      if (!['pending', 'running', 'success', 'failed'].includes(status)) {
+        return new Reply(400, { errorMessage: 'status must be pending, running, success or failed' });
+      }
+      const kindName = (parsed.kind ?? 'algorithm') as keyof typeof JOB_KINDS;
+      const kind = JOB_KINDS[kindName];
+      if (!kind) return new Reply(400, { errorMessage: `kind must be one of ${Object.keys(JOB_KINDS).join(', ')}` });
+      const algorithmName = typeof parsed.algorithmName === 'string' ? parsed.algorithmName : 'pagerank';
+      const cancellable = kindName === 'algorithm' ? isCancellableAlgorithm(algorithmName) : kind.cancellable;
+      const job = state.createJob(
+        graph,
+        { ...kind, cancellable },
+        { url: `${API_PREFIX}/${projectId}/graphs/${graph}`, body: kindName === 'algorithm' ? { algorithmName } : {} },
+        {
+          status,
+          jobId: typeof parsed.jobId === 'string' ? parsed.jobId : undefined,
+          pendingMs: typeof parsed.pendingMs === 'number' ? parsed.pendingMs : undefined,
+          runningMs: typeof parsed.runningMs === 'number' ? parsed.runningMs : undefined,
+        },
+      );
+      return new Reply(201, { ...jobView(job), graph, cancellable });
+    }
+    return new Reply(404, { errorMessage: `no control route ${route}` });
+  }
+
+  function takeFault(method: string, path: string): Fault | undefined {
+    const i = faults.findIndex((f) => (!f.method || f.method.toUpperCase() === method) && (!f.path || path.includes(f.path)));
+    if (i < 0) return undefined;
+    const fault = faults[i]!;
+    if (--fault.count <= 0) faults.splice(i, 1);
+    return fault;
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/html' : 'application/json', ...headers });
+    res.end(text);
+  }
+
+  function later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  }
+
+  const server = createServer(async (req, res) => {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch {
+      return;
+    }
+    if (url.pathname.startsWith('/emulator/')) {
+      const reply = serveControl(method, url, body);
+      return send(res, reply.status, reply.body);
+    }
+    if (log.length >= MAX_LOG) log.shift();
+    log.push({
+      time: new Date().toISOString(),
+      method,
+      path: `${url.pathname}${url.search}`,
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, MASKED_HEADERS.has(k) ? '***' : String(v)])),
+      body,
+    });
+    const fault = takeFault(method, url.pathname);
+    const answer = (): void => {
+      if (fault?.reset) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.status) return send(res, fault.status, fault.body, fault.headers);
+      const reply = serveGes(method, url, req.headers, body);
+      send(res, reply.status, reply.body);
+    };
+    if (fault?.delayMs) later(Math.min(fault.delayMs, 600_000), answer);
+    else answer();
+  });
+  server.keepAliveTimeout = 5000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? EMULATOR_DEFAULTS.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    projectId,
+    graphs,
+    token,
+    state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
