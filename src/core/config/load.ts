@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { SECRET_KEYS, isLiteralSecret, validateConfig, type FileConfig } from './schema.js';
@@ -11,18 +11,33 @@ export interface LoadedConfig {
 
 export const MODULE_NAME = 'ges';
 
+/** Line and column (1-based) of a character offset in a text. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return ` at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+}
+
 /** Turns a parser's error into one line with the file, line and column. */
-function malformed(file: string, error: unknown): ConfigError {
-  const e = error as { message?: string; mark?: { line: number; column: number }; reason?: string };
-  let where = '';
-  if (e.mark) where = ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}`;
-  else {
-    const m = /line (\d+) column (\d+)/i.exec(e.message ?? '');
-    if (m) where = ` at line ${m[1]}, column ${m[2]}`;
+async function malformed(file: string, error: unknown): Promise<ConfigError> {
+  const e = error as { message?: string; mark?: { line: number; column: number }; reason?: string; name?: string };
+  if (e.mark) {
+    // js-yaml: 0-based mark, and a reason without the code frame.
+    return new ConfigError(`malformed config file ${file} at line ${e.mark.line + 1}, column ${e.mark.column + 1}: ${e.reason ?? 'invalid YAML'}`);
   }
-  const lines = (e.message ?? String(error)).split('\n').filter((l) => l.trim() && !/^(JSON|YAML) Error in /.test(l));
-  const reason = (e.reason ?? lines[0] ?? 'cannot be parsed').replace(/\s*\(\d+:\d+\)$/, '');
-  return new ConfigError(`malformed config file ${file}${where}: ${reason}`);
+  if (e.name === 'JSONError') {
+    // parse-json's message carries a code frame; JSON.parse names the offending offset.
+    const text = await readFile(file, 'utf8').catch(() => '');
+    try {
+      JSON.parse(text);
+    } catch (native) {
+      const message = (native as Error).message;
+      const offset = /at position (\d+)/.exec(message);
+      const reason = message.replace(/ in JSON at position \d+.*$/s, '');
+      return new ConfigError(`malformed config file ${file}${offset ? lineColumn(text, Number(offset[1])) : ''}: ${reason}`);
+    }
+  }
+  const lines = (e.message ?? String(error)).split('\n').filter((l) => l.trim() && !/^(JSON|YAML|TypeScript) Error in /.test(l));
+  return new ConfigError(`malformed config file ${file}: ${lines[0]?.trim() ?? 'cannot be parsed'}`);
 }
 
 function literalSecrets(config: FileConfig): string[] {
@@ -64,14 +79,14 @@ export async function loadConfig(options: { explicitFile?: string; cwd: string }
     try {
       result = await explorer.load(file);
     } catch (error) {
-      throw malformed(file, error);
+      throw await malformed(file, error);
     }
   } else {
     try {
       result = await explorer.search(options.cwd);
     } catch (error) {
       const file = (error as { filepath?: string }).filepath ?? /Error in (\S+):/.exec(String((error as Error).message))?.[1] ?? 'config file';
-      throw malformed(file, error);
+      throw await malformed(file, error);
     }
   }
   if (!result) return null;

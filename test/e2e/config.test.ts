@@ -1,0 +1,261 @@
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/index.js';
+import { TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runGes, tempHome, writeFile } from './helpers.js';
+
+let emu: Emulator;
+let home: string;
+beforeAll(async () => {
+  emu = await emulator();
+});
+afterAll(() => emu.close());
+beforeEach(async () => {
+  home = tempHome();
+  await control(emu, 'DELETE', 'requests');
+});
+
+function profileYaml(extra = ''): string {
+  return `profiles:
+  default:
+    endpoint: ${emu.url}
+    projectId: demo
+    auth:
+      type: token
+      token: \${MY_TOKEN}
+${extra}`;
+}
+
+describe('config file search and loading', () => {
+  it('finds .gesrc.yaml in the working directory and interpolates ${VAR}', async () => {
+    writeFile(home, '.gesrc.yaml', profileYaml());
+    const id = await createJob(emu);
+    const r = await runGes(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it('searches parent folders up to home, then ~/.config/ges/config.yaml', async () => {
+    writeFile(home, '.gesrc.json', JSON.stringify({ profiles: { default: { endpoint: emu.url, projectId: 'demo', auth: { type: 'token', token: '${MY_TOKEN}' } } } }));
+    const deep = path.join(home, 'a/b');
+    writeFile(deep, 'placeholder', '');
+    const id = await createJob(emu);
+    expect((await runGes(['job', 'cancel', 'movies', id], { cwd: deep, home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+
+    const home2 = tempHome();
+    writeFile(home2, '.config/ges/config.yaml', profileYaml());
+    const id2 = await createJob(emu);
+    expect((await runGes(['job', 'cancel', 'movies', id2], { cwd: home2, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+  });
+
+  it('reads a "ges" key in package.json', async () => {
+    writeFile(home, 'package.json', JSON.stringify({ name: 'x', ges: { profiles: { default: { endpoint: emu.url, projectId: 'demo', auth: { type: 'token', token: '${MY_TOKEN}' } } } } }));
+    const id = await createJob(emu);
+    expect((await runGes(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+  });
+
+  it('--config and GES_CONFIG name a file and skip the search', async () => {
+    writeFile(home, '.gesrc.yaml', 'profiles: {default: {endpoint: "http://127.0.0.1:1", projectId: nope}}');
+    const file = writeFile(home, 'elsewhere/ges.yaml', profileYaml());
+    const a = await createJob(emu);
+    expect((await runGes(['job', 'cancel', 'movies', a, '--config', file], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+    const b = await createJob(emu);
+    expect((await runGes(['job', 'cancel', 'movies', b], { cwd: home, env: { MY_TOKEN: TOKEN, GES_CONFIG: file } })).code).toBe(0);
+    const missing = await runGes(['job', 'cancel', 'movies', b, '--config', 'nope.yaml'], { cwd: home });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`config file ${path.join(home, 'nope.yaml')} does not exist`);
+  });
+
+  it('selects profiles: defaultProfile, then GES_PROFILE, then --profile', async () => {
+    writeFile(
+      home,
+      '.gesrc.yaml',
+      `defaultProfile: good
+profiles:
+  good:
+    endpoint: ${emu.url}
+    projectId: demo
+    auth: {type: token, token: "\${MY_TOKEN}"}
+  bad:
+    endpoint: http://127.0.0.1:1
+    projectId: demo
+    retries: 0
+    auth: {type: token, token: "\${MY_TOKEN}"}
+`,
+    );
+    const env = { MY_TOKEN: TOKEN };
+    expect((await runGes(['job', 'list', 'movies'], { cwd: home, env })).code).toBe(0);
+    expect((await runGes(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_PROFILE: 'bad' } })).code).toBe(1);
+    expect((await runGes(['job', 'list', 'movies', '-p', 'good'], { cwd: home, env: { ...env, GES_PROFILE: 'bad' } })).code).toBe(0);
+    const r = await runGes(['job', 'list', 'movies', '--profile', 'prod'], { cwd: home, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('profile "prod" (from flag --profile) is not defined in');
+    expect(r.stderr).toContain('(profiles: good, bad)');
+  });
+
+  it('precedence: flag > environment > profile', async () => {
+    writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: wrong\n    retries: 0\n    auth: {type: token, token: "\${MY_TOKEN}"}\n`);
+    const env = { MY_TOKEN: TOKEN };
+    const fromEnv = await runGes(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_ENDPOINT: emu.url, GES_PROJECT_ID: 'demo' } });
+    expect(fromEnv.code).toBe(0);
+    const fromFlag = await runGes(['job', 'list', 'movies', '--endpoint', emu.url, '--project-id', 'demo'], {
+      cwd: home,
+      env: { ...env, GES_ENDPOINT: 'http://127.0.0.1:1' },
+    });
+    expect(fromFlag.code).toBe(0);
+    const sdkProject = await runGes(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_ENDPOINT: emu.url, HUAWEICLOUD_SDK_PROJECT_ID: 'demo' } });
+    expect(sdkProject.code).toBe(0);
+  });
+
+  it('GES_TOKEN wins over the profile auth', async () => {
+    writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: not-the-token}\n`);
+    const r = await runGes(['job', 'list', 'movies'], { cwd: home, env: { GES_TOKEN: TOKEN } });
+    expect(r.code).toBe(0);
+  });
+
+  it('auth type none sends no credentials', async () => {
+    const open = await emulator({ token: null });
+    try {
+      writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${open.url}\n    projectId: demo\n    auth: {type: none}\n`);
+      const r = await runGes(['job', 'list', 'movies'], { cwd: home });
+      expect(r.code).toBe(0);
+      expect((await requestLog(open))[0]!.headers['x-auth-token']).toBeUndefined();
+    } finally {
+      await open.close();
+    }
+  });
+});
+
+describe('config errors: exit 2, one clear line, nothing sent', () => {
+  async function expectConfigError(text: string, args: string[] = ['job', 'list', 'movies'], env: Record<string, string> = {}): Promise<string> {
+    const r = await runGes(args, { cwd: home, env });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(text);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await requestLog(emu)).toEqual([]);
+    return r.stderr;
+  }
+
+  it('an unset ${VAR} names the variable and the file', async () => {
+    const file = writeFile(home, '.gesrc.yaml', profileYaml());
+    await expectConfigError(`profiles.default.auth.token in ${file} refers to \${MY_TOKEN}, but the environment variable MY_TOKEN is not set`);
+  });
+
+  it('a wrongly typed key names the key path and the file', async () => {
+    const file = writeFile(home, '.gesrc.yaml', profileYaml().replace('projectId: demo', 'projectId: demo\n    timeout: 30s'));
+    await expectConfigError(`profiles.default.timeout in ${file} must be a number, not string "30s"`, undefined, { MY_TOKEN: TOKEN });
+  });
+
+  it('a missing required auth key', async () => {
+    writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    auth: {type: token}\n`);
+    await expectConfigError('profiles.default.auth.token is missing');
+  });
+
+  it('a malformed YAML file gives the line and column', async () => {
+    const file = writeFile(home, '.gesrc.yaml', 'profiles:\n  default:\n    endpoint: [unclosed\n    projectId: x\n');
+    const stderr = await expectConfigError(`malformed config file ${file} at line`);
+    expect(stderr).toMatch(/at line \d+, column \d+/);
+  });
+
+  it('a malformed JSON file gives the line and column', async () => {
+    writeFile(home, '.gesrc.json', '{\n  "profiles": {\n    "default": {,}\n  }\n}\n');
+    const stderr = await expectConfigError('malformed config file');
+    expect(stderr).toMatch(/line 3, column \d+/);
+  });
+
+  it('no endpoint anywhere: a config error, also as JSON', async () => {
+    const r = await runGes(['job', 'cancel', 'movies', 'a1', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN } });
+    expect(r.code).toBe(2);
+    expect(parseJson(r.stdout)).toEqual({
+      ok: false,
+      exitCode: 2,
+      error: { kind: 'config', message: 'no endpoint: no config file was found, and neither --endpoint nor GES_ENDPOINT is set' },
+    });
+  });
+
+  it('no credentials', async () => {
+    await expectConfigError('no credentials', ['job', 'list', 'movies', '--endpoint', emu.url, '--project-id', 'demo']);
+  });
+
+  it('an invalid endpoint from the environment; user info is never echoed', async () => {
+    const stderr = await expectConfigError('must not carry a user name or password', ['job', 'list', 'movies'], {
+      GES_ENDPOINT: 'https://admin:hunter2@ges.example.com',
+      GES_PROJECT_ID: 'demo',
+      GES_TOKEN: TOKEN,
+    });
+    expect(stderr).not.toContain('hunter2');
+    await expectConfigError('only http and https', ['job', 'list', 'movies'], { GES_ENDPOINT: 'ftp://x', GES_PROJECT_ID: 'demo', GES_TOKEN: TOKEN });
+  });
+
+  it('bad flag values are usage errors (exit 2)', async () => {
+    const env = envFor(emu);
+    for (const [args, text] of [
+      [['--project-id', 'has-dash'], 'invalid project ID "has-dash"'],
+      [['--endpoint', 'http://x/?a=1'], 'must not have a query string'],
+      [['--timeout', '0'], 'invalid value "0" for timeout'],
+      [['--retries', '-1'], 'invalid value "-1" for retries'],
+    ] as const) {
+      const r = await runGes(['job', 'list', 'movies', ...args], { cwd: home, env: env as Record<string, string> });
+      expect(r.code, text).toBe(2);
+      expect(r.stderr).toContain(text);
+    }
+    expect(await requestLog(emu)).toEqual([]);
+  });
+});
+
+describe('config warnings', () => {
+  it('an unknown key is a warning with a suggestion, and the command still runs', async () => {
+    writeFile(home, '.gesrc.yaml', profileYaml().replace('projectId: demo', 'projectId: demo\n    retires: 3'));
+    const r = await runGes(['job', 'list', 'movies'], { cwd: home, env: { MY_TOKEN: TOKEN } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: unknown key profiles\.default\.retires in .* \(did you mean retries\?\)/);
+  });
+
+  it('a literal secret in a file others can read earns a chmod 600 warning, without the secret', async () => {
+    const text = profileYaml().replace('${MY_TOKEN}', TOKEN);
+    writeFile(home, '.gesrc.yaml', text, 0o644);
+    const r = await runGes(['job', 'list', 'movies'], { cwd: home });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('holds a literal secret (profiles.default.auth.token)');
+    expect(r.stderr).toContain('chmod 600');
+    writeFile(home, '.gesrc.yaml', text, 0o600);
+    expect((await runGes(['job', 'list', 'movies'], { cwd: home })).stderr).not.toContain('warning');
+  });
+});
+
+describe('usage errors', () => {
+  it('commander errors exit 2 with a pointer to the right --help; JSON when asked', async () => {
+    const a = await runGes(['job', 'cancel', 'movies']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain("missing required argument 'jobId'");
+    expect(a.stderr).toContain('ges job cancel --help');
+    const b = await runGes(['job', 'cancle', 'movies', 'a1']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('Did you mean cancel?');
+    const c = await runGes(['job', 'cancel', 'movies', 'a1', '--bogus', '--json']);
+    expect(c.code).toBe(2);
+    expect(parseJson(c.stdout).error).toEqual({ kind: 'usage', message: "unknown option '--bogus'" });
+  });
+
+  it('bad graph and job IDs are refused before anything is sent', async () => {
+    const env = envFor(emu) as Record<string, string>;
+    for (const args of [['9graph', 'a1'], ['movies', 'a/1'], ['movies', 'x'.repeat(129)], ['g'.repeat(65), 'a1']]) {
+      const r = await runGes(['job', 'cancel', ...args], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/invalid (graph name|job ID)/);
+    }
+    const stdin = await runGes(['job', 'cancel', 'movies', '-'], { env, stdin: 'ok1\nbad id\n' });
+    expect(stdin.code).toBe(2);
+    expect(await requestLog(emu)).toEqual([]);
+  });
+
+  it('--version and --help exit 0; help shows examples and exit codes', async () => {
+    const v = await runGes(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = await runGes(['job', 'cancel', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('Examples:');
+    expect(h.stdout).toContain('Exit codes:');
+  });
+});

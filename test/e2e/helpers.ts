@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin/ges.js');
+
+/** Secrets used by tests; no run may print any of them. */
+export const TOKEN = 'tok-9f8e7d6c5b4a-SECRET';
+export const SECRETS = [TOKEN];
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  cwd?: string;
+  /** HOME for the run; defaults to cwd, or a fresh temporary folder. */
+  home?: string;
+  /** Secrets this run must not print, on top of SECRETS. */
+  secrets?: string[];
+  timeoutMs?: number;
+}
+
+/** A fresh home folder so no real config on this machine leaks into a test. */
+export function tempHome(): string {
+  const home = mkdtempSync(path.join(tmpdir(), 'ges-test-'));
+  mkdirSync(path.join(home, '.config'), { recursive: true });
+  return home;
+}
+
+export function writeFile(dir: string, name: string, text: string, mode = 0o600): string {
+  const file = path.join(dir, name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  chmodSync(file, mode);
+  return file;
+}
+
+/** Runs bin/ges.js as a child process with a clean environment; checks no secret was printed. */
+export function runGes(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const home = options.home ?? options.cwd ?? tempHome();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    CI: 'true',
+  };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? home, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      for (const secret of [...SECRETS, ...(options.secrets ?? [])]) {
+        expect(stdout, `stdout leaks a secret`).not.toContain(secret);
+        expect(stderr, `stderr leaks a secret`).not.toContain(secret);
+      }
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator({ port: 0, token: TOKEN, pendingMs: 0, runningMs: 600_000, ...options });
+}
+
+/** Environment that points ges at an emulator. */
+export function envFor(emu: Emulator, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return { GES_ENDPOINT: emu.url, GES_PROJECT_ID: emu.projectId, GES_TOKEN: emu.token ?? undefined, ...extra };
+}
+
+/** Calls the emulator's control API. */
+export async function control(emu: Emulator, method: string, route: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${emu.url}/emulator/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  return res.json();
+}
+
+export async function createJob(emu: Emulator, body: Record<string, unknown> = {}): Promise<string> {
+  const job = await control(emu, 'POST', 'jobs', { status: 'running', ...body });
+  return job.jobId as string;
+}
+
+/** The requests the emulator saw (GES calls only). */
+export async function requestLog(emu: Emulator): Promise<{ method: string; path: string; headers: Record<string, string> }[]> {
+  return (await control(emu, 'GET', 'requests')).requests;
+}
+
+/** A loopback port with nothing listening on it. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export function parseJson(stdout: string): any {
+  return JSON.parse(stdout);
+}
