@@ -47,7 +47,8 @@ export function retryAfterMs(header: string | undefined, now: number = Date.now(
   let ms: number;
   if (/^\d+$/.test(text)) ms = Number(text) * 1000;
   else {
-    const date = Date.parse(text);
+    // An HTTP date names its weekday and month; anything else (like "-1") is unreadable.
+    const date = /[A-Za-z]/.test(text) ? Date.parse(text) : NaN;
     if (Number.isNaN(date)) return null;
     ms = date - now;
   }
