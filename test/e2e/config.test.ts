@@ -259,3 +259,14 @@ describe('usage errors', () => {
     expect(h.stdout).toContain('Exit codes:');
   });
 });
+
+describe('.gesrc.example', () => {
+  it('is a valid config: its local profile works as is', async () => {
+    const { readFileSync } = await import('node:fs');
+    writeFile(home, '.gesrc.yaml', readFileSync(path.join(__dirname, '../../.gesrc.example'), 'utf8'));
+    const r = await runGes(['job', 'cancel', 'movies', 'a1', '--profile', 'local', '--dry-run'], { cwd: home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('would send: DELETE http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1');
+    expect(r.stderr).toBe('');
+  });
+});
