@@ -96,6 +96,8 @@ export class Output {
   async spinner(text: string): Promise<Spinner> {
     const { stderr, env } = this.streams;
     if (!stderr.isTTY || env.CI || this.flags.json || this.flags.quiet || this.flags.verbose) return NO_SPINNER;
+    // A terminal that reports no width (some pseudo-terminals) makes ora clear lines forever.
+    if (!(stderr as NodeJS.WriteStream).columns) return NO_SPINNER;
     const { default: ora } = await import('ora');
     const spinner = ora({ text, stream: stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true, discardStdin: false }).start();
     this.activeSpinner = {

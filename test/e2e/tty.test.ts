@@ -1,0 +1,67 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/index.js';
+import { BIN, TOKEN, createJob, emulator, tempHome } from './helpers.js';
+
+/** Runs a shell line under a pseudo-terminal (util-linux `script`), returning what the terminal showed. */
+function underTty(line: string, env: Record<string, string>): Promise<{ code: number | null; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', line, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: tempHome(), ...env } });
+    let screen = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
+}
+
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasScript)('on a terminal', () => {
+  let emu: Emulator;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    emu = await emulator();
+    env = { GES_ENDPOINT: emu.url, GES_PROJECT_ID: 'demo', GES_TOKEN: TOKEN };
+    await createJob(emu);
+  });
+  afterAll(() => emu.close());
+
+  it('job list prints a coloured table with a header, and a spinner while waiting', async () => {
+    await fetch(`${emu.url}/emulator/faults`, { method: 'POST', body: JSON.stringify({ path: '/jobs/status', delayMs: 400, status: 200, body: { jobs: [{ jobId: 'j1', status: 'running' }], totalCount: 1 } }) });
+    const { code, screen } = await underTty(`stty cols 100; node ${BIN} job list movies`, env);
+    expect(code).toBe(0);
+    expect(screen).toContain('\u001b[1mJOB ID');
+    expect(screen).toContain('Listing jobs on graph movies'); // the spinner
+    expect(screen).not.toContain(TOKEN);
+  });
+
+  it('NO_COLOR and --no-color turn colour off; CI turns the spinner off', async () => {
+    for (const [line, extra] of [
+      [`stty cols 100; node ${BIN} job list movies`, { NO_COLOR: '1', CI: 'true' }],
+      [`stty cols 100; node ${BIN} job list movies --no-color`, { CI: 'true' }],
+    ] as const) {
+      const { code, screen } = await underTty(line, { ...env, ...extra });
+      expect(code).toBe(0);
+      expect(screen).toContain('JOB ID');
+      expect(screen).not.toContain('\u001b[');
+    }
+  });
+
+  it('a terminal that reports no width gets no spinner and does not hang', async () => {
+    const { code, screen } = await underTty(`stty cols 0; node ${BIN} job list movies`, env);
+    expect(code).toBe(0);
+    expect(screen).toContain('JOB ID');
+    expect(screen).not.toContain('Listing jobs');
+  });
+});
