@@ -47,14 +47,14 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
 
 export async function connect(ctx: CommandContext): Promise<Connection> {
   const settings = await loadSettings(ctx);
-  const http = new HttpClient({
-    endpoint: settings.endpoint,
+  const httpOptions = {
     timeoutMs: settings.timeoutMs,
     retries: settings.retries,
     userAgent: userAgent(),
-    authenticator: createAuthenticator(settings.auth),
     signal: ctx.signal,
     trace: ctx.options.verbose ? ctx.output.trace : undefined,
-  });
+  };
+  const authenticator = createAuthenticator(settings.auth, { projectId: settings.projectId, cacheDir: settings.cacheDir, http: httpOptions });
+  const http = new HttpClient({ ...httpOptions, endpoint: settings.endpoint, authenticator });
   return { api: new GesApi(http, settings.projectId), settings, close: () => http.close() };
 }

@@ -138,6 +138,13 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
     .option('--no-auth', 'accept requests without credentials')
     .option('--pending-ms <ms>', 'how long a new job stays pending', '1000')
     .option('--running-ms <ms>', 'how long a job runs before it succeeds', '60000')
+    .option('--ak <accessKey>', 'also accept requests signed with this access key (SDK-HMAC-SHA256)')
+    .option('--sk <secretKey>', 'the secret key that goes with --ak')
+    .option('--security-token <token>', 'signed requests must carry this X-Security-Token (temporary keys)')
+    .option('--iam-domain <name>', 'serve IAM password login (POST /v3/auth/tokens) for this account')
+    .option('--iam-user <name>', 'the IAM user name that may log in')
+    .option('--iam-password <password>', 'that user\'s password')
+    .option('--token-lifetime <seconds>', 'how long tokens from the emulated IAM last', '86400')
     .addHelpText(
       'after',
       `\nThe global --project-id names the project it serves (default demo); --json prints one ready line:\n  {"endpoint":"http://127.0.0.1:8080","projectId":"demo","graphs":["movies"],"token":"demo-token"}\n${examples(

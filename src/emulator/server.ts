@@ -1,5 +1,7 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from '../core/auth/signer.js';
 import { API_PREFIX, GES_ERRORS, UNSUPPORTED_OPERATION } from '../core/ges/constants.js';
 import { EmulatorState, JOB_KINDS, RESULT_SIZE, isCancellableAlgorithm, type EmulatedJob, type JobStatusName } from './state.js';
 
@@ -14,6 +16,13 @@ export interface EmulatorOptions {
   pendingMs?: number;
   runningMs?: number;
   now?: () => number;
+  /** Verify SDK-HMAC-SHA256 signed requests made with this key pair. */
+  accessKey?: string;
+  secretKey?: string;
+  /** With temporary keys: the X-Security-Token signed requests must carry. */
+  securityToken?: string;
+  /** Serve POST /v3/auth/tokens for this IAM user, and accept the tokens it issues. */
+  iam?: { domain: string; user: string; password: string; tokenLifetimeMs?: number };
 }
 
 export interface Emulator {
@@ -65,6 +74,7 @@ class Reply {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    readonly headers: Record<string, string> = {},
   ) {}
 }
 
@@ -117,6 +127,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.now,
   );
   const faults: (Fault & { count: number })[] = [];
+  /** Tokens issued by the emulated IAM, with their expiry on the emulator's clock. */
+  const issued = new Map<string, number>();
+  const needsCredentials = token !== null || options.accessKey !== undefined || options.iam !== undefined;
   const log: LoggedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
@@ -170,13 +183,78 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return undefined;
   }
 
-  function serveGes(method: string, url: URL, headers: IncomingMessage['headers'], body: string): Reply {
-    if (token !== null && headers['x-auth-token'] !== token) {
-      return new Reply(401, {
-        error_msg: headers['x-auth-token'] ? 'Incorrect IAM authentication information: verify token failed' : 'Incorrect IAM authentication information: x-auth-token not found',
-        error_code: 'APIGW.0301',
-      });
+  const unauthorized = (why: string): Reply => new Reply(401, { error_msg: `Incorrect IAM authentication information: ${why}`, error_code: 'APIGW.0301' });
+
+  /** Checks a signed request as the API gateway would; null when it passes. */
+  function verifySignature(method: string, rawUrl: string, headers: IncomingMessage['headers'], body: string): Reply | null {
+    const auth = parseAuthorization(headers.authorization);
+    if (!auth || options.accessKey === undefined || options.secretKey === undefined) return unauthorized('unsupported authorization');
+    if (auth.accessKey !== options.accessKey) return unauthorized('access key not found');
+    if (!auth.signedHeaders.includes('host') || !auth.signedHeaders.includes('x-sdk-date')) return unauthorized('host and x-sdk-date must be signed');
+    const date = parseSdkDate(String(headers['x-sdk-date'] ?? ''));
+    if (date === null) return unauthorized('x-sdk-date missing or malformed');
+    if (Math.abs(state.now() - date) > 15 * 60 * 1000) return unauthorized('request expired: x-sdk-date is more than 15 minutes off');
+    if (options.securityToken !== undefined) {
+      if (headers['x-security-token'] !== options.securityToken || !auth.signedHeaders.includes('x-security-token')) {
+        return unauthorized('security token missing or wrong');
+      }
     }
+    const values = Object.fromEntries(auth.signedHeaders.map((h) => [h, String(headers[h] ?? '')]));
+    const url = new URL(rawUrl, 'http://signed.local');
+    const expected = signature(options.secretKey, String(headers['x-sdk-date']), canonicalRequest({ method, url, headers: values, signedHeaders: auth.signedHeaders, body }));
+    const a = Buffer.from(expected);
+    const b = Buffer.from(auth.signature);
+    return a.length === b.length && timingSafeEqual(a, b) ? null : unauthorized('verify aksk signature fail');
+  }
+
+  function authenticate(method: string, rawUrl: string, headers: IncomingMessage['headers'], body: string): Reply | null {
+    if (!needsCredentials) return null;
+    if (headers.authorization !== undefined) return verifySignature(method, rawUrl, headers, body);
+    const given = headers['x-auth-token'];
+    if (typeof given !== 'string' || given === '') return unauthorized('x-auth-token not found');
+    if (token !== null && given === token) return null;
+    const expiry = issued.get(given);
+    if (expiry === undefined) return unauthorized('verify token failed');
+    return expiry > state.now() ? null : unauthorized('the token has expired');
+  }
+
+  function serveIam(body: string): Reply {
+    const iam = options.iam!;
+    const parsed = parseJson(body);
+    const auth = (parsed instanceof Reply ? {} : parsed).auth as Record<string, any> | undefined;
+    const user = auth?.identity?.password?.user;
+    const scope = auth?.scope?.project;
+    if (!auth?.identity?.methods?.includes('password') || !user || !scope) {
+      return new Reply(400, { error: { code: 400, message: 'The request you have made requires authentication.', title: 'Bad Request' } });
+    }
+    if (user.domain?.name !== iam.domain || user.name !== iam.user || user.password !== iam.password) {
+      return new Reply(401, { error: { code: 401, message: 'The username or password is wrong.', title: 'Unauthorized' } });
+    }
+    if (scope.id !== undefined ? scope.id !== projectId : scope.name === undefined) {
+      return new Reply(400, { error: { code: 400, message: 'Project ID is invalid.', title: 'Bad Request' } });
+    }
+    const issuedAt = state.now();
+    const expiresAt = issuedAt + (iam.tokenLifetimeMs ?? 24 * 3600 * 1000);
+    const newToken = `MIIEmulated${randomBytes(24).toString('base64url')}`;
+    issued.set(newToken, expiresAt);
+    return new Reply(
+      201,
+      {
+        token: {
+          expires_at: new Date(expiresAt).toISOString().replace('Z', '000Z'),
+          issued_at: new Date(issuedAt).toISOString().replace('Z', '000Z'),
+          methods: ['password'],
+          project: { id: projectId, name: scope.name ?? 'emulated-region', domain: { name: iam.domain } },
+          user: { name: iam.user, domain: { name: iam.domain } },
+        },
+      },
+      { 'X-Subject-Token': newToken },
+    );
+  }
+
+  function serveGes(method: string, url: URL, rawUrl: string, headers: IncomingMessage['headers'], body: string): Reply {
+    const refused = authenticate(method, rawUrl, headers, body);
+    if (refused) return refused;
     const m = new RegExp(`^${API_PREFIX.replace(/\./g, '\\.')}/([^/]+)/graphs/([^/]+)(/.*)?$`).exec(url.pathname);
     if (!m) return new Reply(404, { error_msg: 'The API does not exist or has not been published in the environment', error_code: 'APIGW.0101' });
     const [, project, graphRaw, restRaw = ''] = m;
@@ -219,6 +297,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (route === 'GET /emulator/requests') return new Reply(200, { requests: log });
     if (route === 'DELETE /emulator/requests') {
       log.length = 0;
+      return new Reply(200, {});
+    }
+    if (route === 'DELETE /emulator/iam/tokens') {
+      issued.clear();
       return new Reply(200, {});
     }
     if (route === 'DELETE /emulator/faults') {
@@ -298,15 +380,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (url.pathname.startsWith('/emulator/')) {
       const reply = serveControl(method, url, body);
-      return send(res, reply.status, reply.body);
+      return send(res, reply.status, reply.body, reply.headers);
     }
+    const isIam = method === 'POST' && url.pathname === '/v3/auth/tokens' && options.iam !== undefined;
     if (log.length >= MAX_LOG) log.shift();
     log.push({
       time: new Date().toISOString(),
       method,
       path: `${url.pathname}${url.search}`,
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, MASKED_HEADERS.has(k) ? '***' : String(v)])),
-      body,
+      // The log is for tests and demos: a login body keeps its shape, never the password.
+      body: isIam ? body.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"') : body,
     });
     const fault = takeFault(method, url.pathname);
     const answer = (): void => {
@@ -315,8 +399,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return;
       }
       if (fault?.status) return send(res, fault.status, fault.body, fault.headers);
-      const reply = serveGes(method, url, req.headers, body);
-      send(res, reply.status, reply.body);
+      const reply = isIam ? serveIam(body) : serveGes(method, url, req.url ?? '/', req.headers, body);
+      send(res, reply.status, reply.body, reply.headers);
     };
     if (fault?.delayMs) later(Math.min(fault.delayMs, 600_000), answer);
     else answer();

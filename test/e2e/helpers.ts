@@ -12,7 +12,12 @@ export const BIN = path.join(ROOT, 'bin/ges.js');
 
 /** Secrets used by tests; no run may print any of them. */
 export const TOKEN = 'tok-9f8e7d6c5b4a-SECRET';
-export const SECRETS = [TOKEN];
+export const PASSWORD = 'pw-Hunter2-SECRET';
+export const SECRET_KEY = 'sk-0123456789abcdef-SECRET';
+export const SECURITY_TOKEN = 'st-temporary-SECRET';
+/** Every token the emulated IAM issues starts with this. */
+export const ISSUED_TOKEN_PREFIX = 'MIIEmulated';
+export const SECRETS = [TOKEN, PASSWORD, SECRET_KEY, SECURITY_TOKEN, ISSUED_TOKEN_PREFIX];
 
 export interface RunResult {
   code: number | null;

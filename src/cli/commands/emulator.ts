@@ -11,6 +11,13 @@ export interface EmulatorCommandOptions {
   auth: boolean;
   pendingMs: string;
   runningMs: string;
+  ak?: string;
+  sk?: string;
+  securityToken?: string;
+  iamDomain?: string;
+  iamUser?: string;
+  iamPassword?: string;
+  tokenLifetime: string;
 }
 
 /** Runs the emulator in the foreground until Ctrl-C (SIGINT) or SIGTERM; exits 0 then. */
@@ -25,6 +32,13 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
   for (const g of opts.graph ?? []) {
     if (!GRAPH_NAME.test(g)) throw new UsageError(`invalid --graph ${JSON.stringify(g)}: starts with a letter; letters, digits, "_", "-"; at most 64 characters`);
   }
+  const tokenLifetime = parseNumberOption('--token-lifetime', opts.tokenLifetime, { min: 1, max: 7 * 86_400, integer: true });
+  if ((opts.ak === undefined) !== (opts.sk === undefined)) throw new UsageError('--ak and --sk go together');
+  if (opts.securityToken !== undefined && opts.ak === undefined) throw new UsageError('--security-token needs --ak and --sk');
+  const iamParts = [opts.iamDomain, opts.iamUser, opts.iamPassword];
+  if (iamParts.some((p) => p !== undefined) && iamParts.some((p) => p === undefined)) {
+    throw new UsageError('--iam-domain, --iam-user and --iam-password go together');
+  }
   const { startEmulator } = await import('../../emulator/server.js');
   let emulator;
   try {
@@ -36,6 +50,10 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
       token: opts.auth ? opts.token : null,
       pendingMs,
       runningMs,
+      accessKey: opts.ak,
+      secretKey: opts.sk,
+      securityToken: opts.securityToken,
+      iam: opts.iamDomain ? { domain: opts.iamDomain, user: opts.iamUser!, password: opts.iamPassword!, tokenLifetimeMs: tokenLifetime * 1000 } : undefined,
     });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
@@ -45,7 +63,9 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
   if (output.flags.json) ctx.streams.stdout.write(`${JSON.stringify(ready)}\n`);
   else {
     output.result(`GES emulator listening on ${emulator.url}`);
-    output.result(`  project ${emulator.projectId}, graphs ${emulator.graphs.join(', ')}, ${emulator.token === null ? 'no credentials needed' : `token ${emulator.token}`}`);
+    output.result(`  project ${emulator.projectId}, graphs ${emulator.graphs.join(', ')}, ${emulator.token === null ? 'no static token' : `token ${emulator.token}`}`);
+    if (opts.ak) output.result(`  AK/SK signed requests accepted for access key ${opts.ak}${opts.securityToken ? ' (with a security token)' : ''}`);
+    if (opts.iamDomain) output.result(`  IAM password login at ${emulator.url}/v3/auth/tokens for ${opts.iamDomain}/${opts.iamUser}`);
     output.result('Point ges at it with:');
     output.result(`  export GES_ENDPOINT=${emulator.url} GES_PROJECT_ID=${emulator.projectId}${emulator.token === null ? '' : ` GES_TOKEN=${emulator.token}`}`);
     output.result('Press Ctrl-C to stop.');

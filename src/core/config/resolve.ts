@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { checkEndpoint, checkProjectId, parseNumberOption } from '../validate.js';
@@ -25,6 +26,8 @@ export interface Settings {
   auth: AuthConfig;
   caFile?: string;
   insecure: boolean;
+  /** Where IAM tokens are cached: $XDG_CACHE_HOME/ges, default ~/.cache/ges. */
+  cacheDir: string;
   /** Where each value came from: "flag --endpoint", "env GES_ENDPOINT", "file <path>", "default". */
   sources: Record<string, string>;
 }
@@ -165,6 +168,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
     auth: resolveAuth(env, profile, fileSource, sources),
     caFile: profile.caFile && loaded ? path.resolve(path.dirname(loaded.filepath), profile.caFile) : undefined,
     insecure: profile.insecure ?? false,
+    cacheDir: path.join(env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache'), 'ges'),
     sources,
   };
   Object.assign(sources, {

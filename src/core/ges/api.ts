@@ -1,6 +1,6 @@
-import { HttpError, ResponseError } from '../errors.js';
+import { ResponseError } from '../errors.js';
 import type { HttpClient, HttpRequest, HttpResult } from '../http/client.js';
-import { errorFields, parseJsonBody, summariseBody } from '../http/body.js';
+import { httpErrorFor, parseJsonBody, summariseBody } from '../http/body.js';
 import { graphPath, jobPath } from './constants.js';
 
 export interface Page {
@@ -25,25 +25,6 @@ export interface JobSummary {
 export interface Answer {
   body: unknown;
   result: HttpResult;
-}
-
-/** Builds the HttpError for a non-2xx answer, with GES's errorCode/errorMessage when present. */
-export function httpErrorFor(result: HttpResult): HttpError {
-  const contentType = result.headers['content-type'];
-  let body: unknown;
-  try {
-    body = parseJsonBody(result.text);
-  } catch {
-    body = undefined;
-  }
-  const { errorCode, errorMessage } = errorFields(body);
-  let message = `HTTP ${result.status}`;
-  if (errorCode) message += ` ${errorCode}`;
-  if (errorMessage) message += `: ${errorMessage}`;
-  else if (result.status >= 300 && result.status < 400) {
-    message += `: redirected to ${result.headers.location ?? 'an unnamed location'} (redirects are not followed; check the endpoint)`;
-  } else if (!errorCode) message += `: the server answered with ${summariseBody(result.text, contentType)}`;
-  return new HttpError(message, result.status, errorCode, errorMessage, result.attempts);
 }
 
 /** The typed GES service-plane calls this tool makes. */

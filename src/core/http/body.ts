@@ -1,4 +1,6 @@
 /** Reading answers that may be JSON, HTML from a proxy, empty, or garbage. */
+import { HttpError } from '../errors.js';
+import type { HttpResult } from './client.js';
 
 export interface ErrorFields {
   errorCode: string | null;
@@ -31,10 +33,31 @@ export function parseJsonBody(text: string): unknown {
 /** GES puts errorCode/errorMessage in its bodies; the API gateway uses error_code/error_msg. */
 export function errorFields(body: unknown): ErrorFields {
   if (typeof body !== 'object' || body === null) return { errorCode: null, errorMessage: null };
-  const b = body as Record<string, unknown>;
+  // IAM wraps its errors: {"error": {"code": 401, "message": "...", "title": "Unauthorized"}}.
+  const nested = (body as { error?: unknown }).error;
+  const b = (typeof nested === 'object' && nested !== null ? nested : body) as Record<string, unknown>;
   const str = (...keys: string[]): string | null => {
     for (const k of keys) if (typeof b[k] === 'string' && b[k] !== '') return oneLine(b[k] as string, 500);
     return null;
   };
   return { errorCode: str('errorCode', 'error_code', 'code'), errorMessage: str('errorMessage', 'error_msg', 'message') };
+}
+
+/** Builds the HttpError for a non-2xx answer, with GES's errorCode/errorMessage when present. */
+export function httpErrorFor(result: HttpResult): HttpError {
+  const contentType = result.headers['content-type'];
+  let body: unknown;
+  try {
+    body = parseJsonBody(result.text);
+  } catch {
+    body = undefined;
+  }
+  const { errorCode, errorMessage } = errorFields(body);
+  let message = `HTTP ${result.status}`;
+  if (errorCode) message += ` ${errorCode}`;
+  if (errorMessage) message += `: ${errorMessage}`;
+  else if (result.status >= 300 && result.status < 400) {
+    message += `: redirected to ${result.headers.location ?? 'an unnamed location'} (redirects are not followed; check the endpoint)`;
+  } else if (!errorCode) message += `: the server answered with ${summariseBody(result.text, contentType)}`;
+  return new HttpError(message, result.status, errorCode, errorMessage, result.attempts);
 }

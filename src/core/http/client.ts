@@ -1,7 +1,29 @@
 import type { Dispatcher } from 'undici';
-import { maskHeaders, type Authenticator } from '../auth/authenticator.js';
+import { maskHeaders } from './mask.js';
 import { InterruptedError, NetworkError } from '../errors.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
+
+/** What a request looks like to an authenticator (which may sign it). */
+export interface OutgoingRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+export interface Authenticator {
+  /** Headers that authenticate this request. */
+  headers(request: OutgoingRequest): Promise<Record<string, string>>;
+  /**
+   * The server answered 401 to a request sent with `sent` headers: get fresh credentials.
+   * True when sending the request again may help (the client then retries it once).
+   */
+  onUnauthorized?(sent: Record<string, string>): Promise<boolean>;
+  /** Stand-in headers for --dry-run when getting the real ones would send something (an IAM login). */
+  preview?(): Record<string, string>;
+}
+
+export const NO_AUTH: Authenticator = { headers: async () => ({}) };
 
 export interface HttpClientOptions {
   endpoint: string;
@@ -117,7 +139,7 @@ export class HttpClient {
   }
 
   /** The request as it would be sent, credentials included (callers mask before showing it). */
-  async prepare(request: HttpRequest): Promise<PreparedRequest> {
+  async prepare(request: HttpRequest, preview = false): Promise<PreparedRequest> {
     const url = this.url(request);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: Record<string, string> = {
@@ -125,13 +147,14 @@ export class HttpClient {
       Accept: 'application/json',
       'Content-Type': 'application/json',
     };
-    Object.assign(headers, await this.options.authenticator.headers({ method: request.method, url, headers, body }));
+    const { authenticator } = this.options;
+    Object.assign(headers, preview && authenticator.preview ? authenticator.preview() : await authenticator.headers({ method: request.method, url, headers, body }));
     return { method: request.method, url: url.toString(), headers, body };
   }
 
   /** Same as prepare, with every credential masked: for --dry-run. */
   async describe(request: HttpRequest): Promise<PreparedRequest> {
-    const prepared = await this.prepare(request);
+    const prepared = await this.prepare(request, true);
     return { ...prepared, headers: maskHeaders(prepared.headers) };
   }
 
@@ -156,6 +179,8 @@ export class HttpClient {
     const { undici, dispatcher } = await this.getDispatcher();
     const { signal, trace, retries, timeoutMs } = this.options;
     let unanswered = 0;
+    let reauthenticated = false;
+    let retried = 0;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new InterruptedError();
       const prepared = await this.prepare(request);
@@ -195,14 +220,22 @@ export class HttpClient {
         trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs)}`);
       }
 
+      if (result?.status === 401 && !reauthenticated && this.options.authenticator.onUnauthorized) {
+        reauthenticated = true;
+        if (await this.options.authenticator.onUnauthorized(prepared.headers)) {
+          trace?.('credentials refused: signing in again and retrying once');
+          continue;
+        }
+      }
       const retryable = result ? isRetryableStatus(result.status) : isRetryableCode(failure!.code);
-      if (!retryable || attempt > retries) {
+      if (!retryable || retried >= retries) {
         if (result) return result;
         throw new NetworkError(describeNetworkFailure(failure!.code, failure!.error, url, timeoutMs), failure!.code, attempt);
       }
       const asked = result ? retryAfterMs(result.headers['retry-after']) : null;
-      const delay = asked ?? backoffDelayMs(attempt - 1, this.options.random);
-      trace?.(`retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retries + 1})`);
+      const delay = asked ?? backoffDelayMs(retried, this.options.random);
+      retried++;
+      trace?.(`retrying in ${(delay / 1000).toFixed(1)} s (retry ${retried} of ${retries})`);
       await sleep(delay, signal);
     }
   }
