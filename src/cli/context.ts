@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createAuthenticator } from '../core/auth/authenticator.js';
+import { ConfigError, UsageError } from '../core/errors.js';
+import { isLoopbackOrPrivate } from '../core/http/address.js';
 import { loadConfig } from '../core/config/load.js';
 import { resolveSettings, type Settings } from '../core/config/resolve.js';
 import { GesApi } from '../core/ges/api.js';
@@ -19,6 +23,8 @@ export interface GlobalOptions {
   retries?: string;
   dryRun: boolean;
   color: boolean;
+  caCert?: string;
+  insecure?: boolean;
 }
 
 export interface CommandContext {
@@ -45,9 +51,43 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
   return resolveSettings(options, streams.env, loaded);
 }
 
+/** Reads the extra CA file; an unreadable or non-PEM file is a usage (flag) or config (profile) error. */
+async function readCa(settings: Settings): Promise<string | undefined> {
+  if (!settings.caFile) return undefined;
+  const fail = (why: string): never => {
+    const message = `cannot use CA file ${settings.caFile} (from ${settings.sources.caFile}): ${why}`;
+    throw settings.sources.caFile === 'flag --ca-cert' ? new UsageError(message) : new ConfigError(message);
+  };
+  let pem = '';
+  try {
+    pem = await readFile(path.resolve(settings.caFile), 'utf8');
+  } catch (error) {
+    fail((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) fail('no PEM certificate in it');
+  return pem;
+}
+
+/** Safety warnings printed on every run they apply to. */
+function networkWarnings(settings: Settings, output: Output): void {
+  if (settings.insecure) {
+    output.warn(`TLS certificate verification is off (${settings.sources.insecure}): anyone on the path can impersonate the engine`);
+  }
+  const targets = [settings.endpoint, ...(settings.auth.type === 'password' ? [settings.auth.iamEndpoint!] : [])];
+  for (const url of targets.map((t) => new URL(t))) {
+    if (url.protocol === 'http:' && settings.auth.type !== 'none' && !isLoopbackOrPrivate(url.hostname)) {
+      output.warn(`credentials go over plain http to ${url.hostname}, which is neither a loopback nor a private address; use https`);
+    }
+  }
+}
+
 export async function connect(ctx: CommandContext): Promise<Connection> {
   const settings = await loadSettings(ctx);
+  const ca = await readCa(settings);
+  networkWarnings(settings, ctx.output);
   const httpOptions = {
+    tls: { ca, insecure: settings.insecure },
+    proxy: settings.proxy,
     timeoutMs: settings.timeoutMs,
     retries: settings.retries,
     userAgent: userAgent(),

@@ -1,4 +1,5 @@
-import { GesCliError, HttpError, NetworkError } from '../core/errors.js';
+import { GesCliError, HttpError, InterruptedError, NetworkError } from '../core/errors.js';
+import { isTlsFailure } from '../core/http/client.js';
 import { CANCELLABLE_ALGORITHMS, GES_ERRORS, UNSUPPORTED_OPERATION } from '../core/ges/constants.js';
 
 export interface HintContext {
@@ -30,10 +31,14 @@ export function hintFor(error: GesCliError | undefined, { graph = '<graph>', job
     if (error.httpStatus >= 500) return `the engine or a proxy in front of it failed (after ${error.attempts} attempt${error.attempts === 1 ? '' : 's'}); try again later, or raise --retries`;
     return undefined;
   }
+  if (error instanceof InterruptedError && error.inFlight) return `check it with: ges job status ${graph} ${jobId}`;
   if (error instanceof NetworkError) {
     if (error.code === 'ECONNREFUSED') return 'check the endpoint and that the graph is running; --verbose shows each request';
     if (/TIMEOUT/.test(error.code ?? '')) return 'raise --timeout, or check the network path to the endpoint (VPN, security group, proxy)';
     if (error.code === 'ENOTFOUND') return 'check the host name in the endpoint';
+    if (isTlsFailure(error.code)) {
+      return 'trust the CA that signed it with --ca-cert <pem> (or caFile in the profile), or skip verification with --insecure (only for testing)';
+    }
     return undefined;
   }
   return undefined;

@@ -11,6 +11,9 @@ Exit codes:
   0  success          1  no usable answer (network, timeout, bad body)
   2  usage or config  3  HTTP 3xx   4  HTTP 4xx   5  HTTP 5xx   130  interrupted`;
 
+/** For repeatable options. */
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n${EXIT_CODES_HELP}`;
 }
@@ -82,6 +85,8 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
     .option('-v, --verbose', 'trace requests and responses on stderr (secrets masked)', false)
     .option('--timeout <seconds>', 'per-attempt timeout in seconds (default 30)')
     .option('--retries <n>', 'retries on connection errors, timeouts, 429 and 5xx (default 2)')
+    .option('--ca-cert <pem>', 'also trust the CA certificates in this PEM file')
+    .option('--insecure', 'do not verify TLS certificates (warns on every run)')
     .option('--dry-run', 'print the requests instead of sending them', false)
     .option('--no-color', 'no colour, even on a terminal')
     .showSuggestionAfterError(true)
@@ -133,7 +138,7 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
     .description('run a local GES service-plane emulator (no cloud account needed)')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on; 0 picks a free one', '8080')
-    .option('--graph <name>', 'a graph to serve (repeatable; default movies)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--graph <name>', 'a graph to serve (repeatable; default movies)', collect)
     .option('--token <token>', 'the X-Auth-Token to accept', 'demo-token')
     .option('--no-auth', 'accept requests without credentials')
     .option('--pending-ms <ms>', 'how long a new job stays pending', '1000')
@@ -145,6 +150,9 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
     .option('--iam-user <name>', 'the IAM user name that may log in')
     .option('--iam-password <password>', 'that user\'s password')
     .option('--token-lifetime <seconds>', 'how long tokens from the emulated IAM last', '86400')
+    .option('--tls-cert <pem>', 'serve HTTPS with this certificate (with --tls-key)')
+    .option('--tls-key <pem>', 'the private key of --tls-cert')
+    .option('--fault <json>', 'a fault for matching requests, as POST /emulator/faults takes it (repeatable)', collect)
     .addHelpText(
       'after',
       `\nThe global --project-id names the project it serves (default demo); --json prints one ready line:\n  {"endpoint":"http://127.0.0.1:8080","projectId":"demo","graphs":["movies"],"token":"demo-token"}\n${examples(

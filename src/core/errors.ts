@@ -69,7 +69,11 @@ export class HttpError extends GesCliError {
 /** The user pressed Ctrl-C (or the caller aborted). */
 export class InterruptedError extends GesCliError {
   readonly kind = 'interrupted';
-  constructor(message = 'interrupted') {
+  /** `inFlight`: a request had been sent, so its effect is unknown. */
+  constructor(
+    message = 'interrupted',
+    readonly inFlight = false,
+  ) {
     super(message);
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from '../core/auth/signer.js';
 import { API_PREFIX, GES_ERRORS, UNSUPPORTED_OPERATION } from '../core/ges/constants.js';
@@ -23,6 +24,10 @@ export interface EmulatorOptions {
   securityToken?: string;
   /** Serve POST /v3/auth/tokens for this IAM user, and accept the tokens it issues. */
   iam?: { domain: string; user: string; password: string; tokenLifetimeMs?: number };
+  /** Serve HTTPS with this PEM key and certificate. */
+  tls?: { key: string; cert: string };
+  /** Faults in place from the start (as POST /emulator/faults takes them). */
+  faults?: Fault[];
 }
 
 export interface Emulator {
@@ -46,6 +51,12 @@ export interface Fault {
   delayMs?: number;
   /** Destroy the connection instead of answering. */
   reset?: boolean;
+  /** Never answer (until the client gives up or the emulator stops). */
+  stall?: boolean;
+  /** Carry the request out, then reset the connection instead of answering (a lost answer). */
+  dropAnswer?: boolean;
+  /** With status: a body of this many bytes (JSON-shaped padding) instead of `body`. */
+  bodySize?: number;
 }
 
 export interface LoggedRequest {
@@ -126,7 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     { pendingMs: options.pendingMs ?? EMULATOR_DEFAULTS.pendingMs, runningMs: options.runningMs ?? EMULATOR_DEFAULTS.runningMs },
     options.now,
   );
-  const faults: (Fault & { count: number })[] = [];
+  const faults: (Fault & { count: number })[] = (options.faults ?? []).map((f) => ({ ...f, count: f.count ?? 1 }));
   /** Tokens issued by the emulated IAM, with their expiry on the emulator's clock. */
   const issued = new Map<string, number>();
   const needsCredentials = token !== null || options.accessKey !== undefined || options.iam !== undefined;
@@ -361,6 +372,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     res.end(text);
   }
 
+  /** A large JSON-looking body written in chunks: {"padding":"xxxx…"}. */
+  function sendPadding(res: ServerResponse, status: number, size: number): void {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(size) });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let left = size;
+    const head = Buffer.from('{"padding":"');
+    const tail = Buffer.from('"}');
+    res.write(head.subarray(0, left));
+    left -= Math.min(left, head.length);
+    const pump = (): void => {
+      while (left > tail.length) {
+        const n = Math.min(chunk.length, left - tail.length);
+        left -= n;
+        if (!res.write(chunk.subarray(0, n))) return void res.once('drain', pump);
+      }
+      res.end(tail.subarray(0, left));
+    };
+    res.on('error', () => {});
+    pump();
+  }
+
   function later(ms: number, fn: () => void): void {
     const t = setTimeout(() => {
       timers.delete(t);
@@ -369,7 +401,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timers.add(t);
   }
 
-  const server = createServer(async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     let body: string;
@@ -393,21 +425,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       body: isIam ? body.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"') : body,
     });
     const fault = takeFault(method, url.pathname);
+    if (fault?.stall) return; // the socket is destroyed when the emulator closes
     const answer = (): void => {
       if (fault?.reset) {
         req.socket.destroy();
         return;
       }
-      if (fault?.status) return send(res, fault.status, fault.body, fault.headers);
+      if (fault?.status) {
+        if (!fault.bodySize) return send(res, fault.status, fault.body, fault.headers);
+        return sendPadding(res, fault.status, Math.min(fault.bodySize, 256 * 1024 * 1024));
+      }
       const reply = isIam ? serveIam(body) : serveGes(method, url, req.url ?? '/', req.headers, body);
+      if (fault?.dropAnswer) return void req.socket.destroy();
       send(res, reply.status, reply.body, reply.headers);
     };
     if (fault?.delayMs) later(Math.min(fault.delayMs, 600_000), answer);
     else answer();
-  });
+  };
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createHttpServer(handler);
   server.keepAliveTimeout = 5000;
   const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -423,7 +461,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
     projectId,
     graphs,
     token,

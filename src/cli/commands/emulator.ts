@@ -1,6 +1,8 @@
 import { parseNumberOption } from '../../core/validate.js';
 import { UsageError } from '../../core/errors.js';
 import { GRAPH_NAME, PROJECT_ID } from '../../core/ges/constants.js';
+import { readFile } from 'node:fs/promises';
+import type { Fault } from '../../emulator/server.js';
 import type { CommandContext } from '../context.js';
 
 export interface EmulatorCommandOptions {
@@ -18,6 +20,29 @@ export interface EmulatorCommandOptions {
   iamUser?: string;
   iamPassword?: string;
   tokenLifetime: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  fault?: string[];
+}
+
+/** --fault takes the JSON that POST /emulator/faults takes. */
+function parseFault(text: string): Fault {
+  let fault: unknown;
+  try {
+    fault = JSON.parse(text);
+  } catch {
+    throw new UsageError(`invalid --fault ${JSON.stringify(text)}: not JSON; e.g. --fault '{"method":"DELETE","status":503,"count":2}'`);
+  }
+  if (typeof fault !== 'object' || fault === null || Array.isArray(fault)) throw new UsageError(`invalid --fault ${JSON.stringify(text)}: expected a JSON object`);
+  return fault as Fault;
+}
+
+async function readPem(flag: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 /** Runs the emulator in the foreground until Ctrl-C (SIGINT) or SIGTERM; exits 0 then. */
@@ -39,6 +64,9 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
   if (iamParts.some((p) => p !== undefined) && iamParts.some((p) => p === undefined)) {
     throw new UsageError('--iam-domain, --iam-user and --iam-password go together');
   }
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const tls = opts.tlsCert ? { cert: await readPem('--tls-cert', opts.tlsCert), key: await readPem('--tls-key', opts.tlsKey!) } : undefined;
+  const faults = (opts.fault ?? []).map(parseFault);
   const { startEmulator } = await import('../../emulator/server.js');
   let emulator;
   try {
@@ -53,6 +81,8 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
       accessKey: opts.ak,
       secretKey: opts.sk,
       securityToken: opts.securityToken,
+      tls,
+      faults,
       iam: opts.iamDomain ? { domain: opts.iamDomain, user: opts.iamUser!, password: opts.iamPassword!, tokenLifetimeMs: tokenLifetime * 1000 } : undefined,
     });
   } catch (error) {

@@ -1,8 +1,8 @@
-import { UsageError } from '../../core/errors.js';
+import { InterruptedError, UsageError } from '../../core/errors.js';
 import { cancelJobs, type CancelResult } from '../../core/ges/cancel.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { connect, type CommandContext } from '../context.js';
-import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
+import { EXIT, combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
 import { showRequest } from '../report.js';
 import { readIdLines } from '../stdin.js';
@@ -76,7 +76,12 @@ export async function runCancel(ctx: CommandContext, graphArg: string, jobArgs: 
       const hint = hintFor(r.error, { graph, jobId: r.jobId });
       if (hint) output.hint(hint);
     }
-    if (results.length > 1) {
+    if (exitCode === EXIT.interrupted) {
+      const count = (pred: (r: CancelResult) => boolean): number => results.filter(pred).length;
+      const unknown = count((r) => r.error instanceof InterruptedError && r.error.inFlight);
+      const cancelled = count((r) => r.outcome === 'cancelled');
+      output.error(`interrupted: ${cancelled} cancelled, ${unknown} unknown (the request was in flight), ${results.length - cancelled - unknown} not cancelled`);
+    } else if (results.length > 1) {
       const cancelled = results.filter((r) => r.outcome === 'cancelled').length;
       output.info(`${cancelled} of ${results.length} jobs cancelled${cancelled < results.length ? `, ${results.length - cancelled} failed` : ''}`);
     }

@@ -14,6 +14,14 @@ export interface SettingsFlags {
   projectId?: string;
   timeout?: string;
   retries?: string;
+  caCert?: string;
+  insecure?: boolean;
+}
+
+export interface ProxySettings {
+  http: string;
+  https: string;
+  noProxy: string;
 }
 
 export interface Settings {
@@ -24,8 +32,11 @@ export interface Settings {
   timeoutMs: number;
   retries: number;
   auth: AuthConfig;
+  /** A PEM file whose CAs are trusted on top of the system ones. */
   caFile?: string;
   insecure: boolean;
+  /** From HTTP_PROXY, HTTPS_PROXY, NO_PROXY (lower case first); empty when unset. */
+  proxy: ProxySettings;
   /** Where IAM tokens are cached: $XDG_CACHE_HOME/ges, default ~/.cache/ges. */
   cacheDir: string;
   /** Where each value came from: "flag --endpoint", "env GES_ENDPOINT", "file <path>", "default". */
@@ -166,12 +177,19 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
       1000,
     retries: check(retries.source, () => parseNumberOption(`retries (from ${retries.source})`, retries.value!, { min: 0, max: 10, integer: true })),
     auth: resolveAuth(env, profile, fileSource, sources),
-    caFile: profile.caFile && loaded ? path.resolve(path.dirname(loaded.filepath), profile.caFile) : undefined,
-    insecure: profile.insecure ?? false,
+    caFile: flags.caCert ?? (profile.caFile && loaded ? path.resolve(path.dirname(loaded.filepath), profile.caFile) : undefined),
+    insecure: flags.insecure || (profile.insecure ?? false),
+    proxy: {
+      http: env.http_proxy ?? env.HTTP_PROXY ?? '',
+      https: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+    },
     cacheDir: path.join(env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache'), 'ges'),
     sources,
   };
   Object.assign(sources, {
+    caFile: flags.caCert ? 'flag --ca-cert' : settings.caFile ? fileSource : 'default',
+    insecure: flags.insecure ? 'flag --insecure' : profile.insecure !== undefined ? fileSource : 'default',
     endpoint: endpoint.source,
     projectId: projectId.source,
     timeout: timeout.source,

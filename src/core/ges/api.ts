@@ -50,6 +50,13 @@ export class GesApi {
   async call(request: HttpRequest): Promise<Answer> {
     const result = await this.http.send(request);
     if (result.status < 200 || result.status >= 300) throw httpErrorFor(result);
+    if (result.truncated) {
+      throw new ResponseError(
+        `HTTP ${result.status} with an answer larger than ${result.text.length / 1024 / 1024} MiB, which ges does not read; ask for less (job status: --limit)`,
+        result.status,
+        result.attempts,
+      );
+    }
     try {
       return { body: parseJsonBody(result.text), result };
     } catch {

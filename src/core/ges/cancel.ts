@@ -85,7 +85,7 @@ export function cancelJobs(
           graph,
           jobId,
           error instanceof InterruptedError
-            ? new InterruptedError('interrupted while the request was in flight; the job may or may not have been cancelled')
+            ? new InterruptedError('interrupted while the request was in flight; the job may or may not have been cancelled', true)
             : error,
         );
       }

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { maskUrlCredentials } from './address.js';
 import { maskHeaders } from './mask.js';
 import { InterruptedError, NetworkError } from '../errors.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
@@ -36,6 +37,10 @@ export interface HttpClientOptions {
   /** Verbose trace lines; secrets are masked before they get here. */
   trace?: (line: string) => void;
   random?: () => number;
+  /** Extra trusted CAs (PEM text) and whether to skip verification. */
+  tls?: { ca?: string; insecure?: boolean };
+  /** Proxy URLs; empty strings mean none (the environment is never read here). */
+  proxy?: { http: string; https: string; noProxy: string };
 }
 
 export interface HttpRequest {
@@ -95,6 +100,22 @@ function errorCode(error: unknown): string | undefined {
   return e?.cause?.code && (e.code === 'UND_ERR_SOCKET' || !e.code) ? e.cause.code : e?.code;
 }
 
+/** What common certificate errors mean, in words. */
+const TLS_PROBLEMS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain ends in an untrusted self-signed CA',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is signed by an unknown CA',
+  UNABLE_TO_GET_ISSUER_CERT: 'its certificate is signed by an unknown CA',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate is signed by an unknown CA',
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  CERT_NOT_YET_VALID: 'its certificate is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is not for {host}',
+};
+
+export function isTlsFailure(code: string | undefined): boolean {
+  return code !== undefined && (code in TLS_PROBLEMS || /CERT|TLS|SSL|UNABLE_TO_/.test(code));
+}
+
 /** One line for a failure that produced no HTTP answer. */
 export function describeNetworkFailure(code: string | undefined, error: unknown, url: URL, timeoutMs: number): string {
   const host = url.host;
@@ -120,7 +141,9 @@ export function describeNetworkFailure(code: string | undefined, error: unknown,
       return `${host} is unreachable`;
   }
   const message = (error as Error)?.message ?? String(error);
-  if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_/.test(code)) return `TLS failure talking to ${host}: ${message} (${code})`;
+  const tlsProblem = code ? TLS_PROBLEMS[code] : undefined;
+  if (tlsProblem) return `TLS: cannot verify ${host}: ${tlsProblem.replace('{host}', url.hostname)} (${code})`;
+  if (code && /CERT|TLS|SSL|UNABLE_TO_/.test(code)) return `TLS failure talking to ${host}: ${message} (${code})`;
   return `request to ${host} failed: ${message}${code ? ` (${code})` : ''}`;
 }
 
@@ -160,13 +183,27 @@ export class HttpClient {
 
   private async getDispatcher(): Promise<{ undici: Undici; dispatcher: Dispatcher }> {
     const undici = await loadUndici();
-    this.dispatcher ??= new undici.Agent({
-      connect: { timeout: this.options.timeoutMs },
-      headersTimeout: this.options.timeoutMs,
-      bodyTimeout: this.options.timeoutMs,
-      keepAliveTimeout: 10_000,
-      connections: 64,
-    });
+    if (!this.dispatcher) {
+      const { timeoutMs, tls: tlsOptions, proxy } = this.options;
+      // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.
+      const ca = tlsOptions?.ca ? [...(await import('node:tls')).rootCertificates, tlsOptions.ca] : undefined;
+      const targetTls = { ...(ca ? { ca } : {}), ...(tlsOptions?.insecure ? { rejectUnauthorized: false } : {}) };
+      const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 10_000, connections: 64 };
+      const connect = { timeout: timeoutMs, ...targetTls };
+      if (proxy && (proxy.http || proxy.https)) {
+        this.options.trace?.(`proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, https ${maskUrlCredentials(proxy.https) || 'none'}, no proxy for ${proxy.noProxy || 'none'}`);
+        this.dispatcher = new undici.EnvHttpProxyAgent({
+          ...common,
+          connect,
+          requestTls: targetTls,
+          httpProxy: proxy.http,
+          httpsProxy: proxy.https,
+          noProxy: proxy.noProxy,
+        });
+      } else {
+        this.dispatcher = new undici.Agent({ ...common, connect });
+      }
+    }
     return { undici, dispatcher: this.dispatcher };
   }
 

@@ -1,0 +1,37 @@
+import { isIP } from 'node:net';
+
+/**
+ * True for loopback, private (RFC 1918), link-local, carrier-grade NAT (RFC 6598, which
+ * Huawei Cloud uses for service addresses) and unique-local IPv6 addresses, and `localhost`.
+ * Plain http to these stays inside a VPC or the machine; anything else crosses networks.
+ */
+export function isLoopbackOrPrivate(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) {
+    const [a, b] = host.split('.').map(Number) as [number, number];
+    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (isIP(host) === 6) {
+    if (host === '::1') return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
+    if (mapped) return isLoopbackOrPrivate(mapped[1]!);
+    const first = parseInt(host.split(':')[0] || '0', 16);
+    return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
+  }
+  return false;
+}
+
+/** A proxy URL with any user info masked, for traces. */
+export function maskUrlCredentials(url: string): string {
+  if (!url) return url;
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '***';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(unparseable proxy URL)';
+  }
+}
