@@ -16,6 +16,7 @@ const BY_KIND: Record<Exclude<ErrorKind, 'http'>, number> = {
   config: EXIT.usage,
   network: EXIT.noAnswer,
   response: EXIT.noAnswer,
+  timeout: EXIT.noAnswer,
   interrupted: EXIT.interrupted,
 };
 

@@ -105,13 +105,19 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
     .command('cancel')
     .description('cancel one or more jobs ("-" reads job IDs from stdin, one per line)')
     .argument('<graph>', 'graph name')
-    .argument('<jobId...>', 'job IDs, or "-" for stdin')
+    .argument('[jobId...]', 'job IDs, or "-" for stdin')
+    .option('--all', 'cancel every pending or running job of the graph (from the job list)')
+    .option('--status <list>', 'with --all: the states to cancel, comma-separated (default pending,running)')
+    .option('--ignore-finished', 'a job that already ended or is unknown (GES.8303) counts as done')
+    .option('--wait', 'after each cancel, wait until the job is gone or has ended')
+    .option('--wait-timeout <seconds>', 'how long --wait waits in all', '300')
     .option('--concurrency <n>', 'requests in flight when cancelling many jobs (1-64)', '8')
     .addHelpText(
       'after',
       examples(
         'ges job cancel movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
-        'ges job cancel movies a1 a2 a3 --json',
+        'ges job cancel movies a1 a2 a3 --ignore-finished --json',
+        'ges job cancel movies --all --wait            # clean up a graph in a CI step',
         'ges job list movies --status running | cut -f1 | ges job cancel movies -',
       ),
     )
@@ -125,6 +131,21 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
     .option('--limit <n>', 'how many results to return')
     .addHelpText('after', examples('ges job status movies a1', 'ges job status movies a1 --json --offset 0 --limit 100 | jq .data'))
     .action(action(async () => (await import('./commands/job-status.js')).runStatus));
+  job
+    .command('wait')
+    .description('wait until each job has ended (success, failed, complete, partiallyFailed)')
+    .argument('<graph>', 'graph name')
+    .argument('<jobId...>', 'job IDs, or "-" for stdin')
+    .option('--wait-timeout <seconds>', 'how long to wait in all', '300')
+    .option('--concurrency <n>', 'jobs polled at once (1-64)', '8')
+    .addHelpText(
+      'after',
+      `\nExits 0 when every job ended in success or complete, 4 when one failed or is unknown, 1 when the wait ran out.\n${examples(
+        'ges job wait movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
+        'ges job wait movies a1 a2 --wait-timeout 600 --json',
+      )}`,
+    )
+    .action(action(async () => (await import('./commands/job-wait.js')).runWait));
   job
     .command('list')
     .description("list the graph's jobs")
@@ -143,6 +164,7 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
     .option('--no-auth', 'accept requests without credentials')
     .option('--pending-ms <ms>', 'how long a new job stays pending', '1000')
     .option('--running-ms <ms>', 'how long a job runs before it succeeds', '60000')
+    .option('--cancel-delay-ms <ms>', 'how long a cancelled job keeps running before it is gone', '0')
     .option('--ak <accessKey>', 'also accept requests signed with this access key (SDK-HMAC-SHA256)')
     .option('--sk <secretKey>', 'the secret key that goes with --ak')
     .option('--security-token <token>', 'signed requests must carry this X-Security-Token (temporary keys)')

@@ -2,7 +2,7 @@
  * Typed errors thrown by core. The CLI maps each kind to an exit code in one table
  * (src/cli/exit-codes.ts); nothing in core decides how a failure is shown.
  */
-export type ErrorKind = 'usage' | 'config' | 'network' | 'response' | 'http' | 'interrupted';
+export type ErrorKind = 'usage' | 'config' | 'network' | 'response' | 'http' | 'timeout' | 'interrupted';
 
 export abstract class GesCliError extends Error {
   abstract readonly kind: ErrorKind;
@@ -74,6 +74,14 @@ export class InterruptedError extends GesCliError {
     message = 'interrupted',
     readonly inFlight = false,
   ) {
+    super(message);
+  }
+}
+
+/** A wait (--wait, job wait) ran out of time with the job still going. */
+export class WaitTimeoutError extends GesCliError {
+  readonly kind = 'timeout';
+  constructor(message: string) {
     super(message);
   }
 }

@@ -16,6 +16,8 @@ export interface EmulatorOptions {
   token?: string | null;
   pendingMs?: number;
   runningMs?: number;
+  /** How long a cancelled job keeps running before it is gone (0: at once). */
+  cancelDelayMs?: number;
   now?: () => number;
   /** Verify SDK-HMAC-SHA256 signed requests made with this key pair. */
   accessKey?: string;
@@ -134,7 +136,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const token = options.token === undefined ? EMULATOR_DEFAULTS.token : options.token;
   const state = new EmulatorState(
     graphs,
-    { pendingMs: options.pendingMs ?? EMULATOR_DEFAULTS.pendingMs, runningMs: options.runningMs ?? EMULATOR_DEFAULTS.runningMs },
+    {
+      pendingMs: options.pendingMs ?? EMULATOR_DEFAULTS.pendingMs,
+      runningMs: options.runningMs ?? EMULATOR_DEFAULTS.runningMs,
+      cancelDelayMs: options.cancelDelayMs ?? 0,
+    },
     options.now,
   );
   const faults: (Fault & { count: number })[] = (options.faults ?? []).map((f) => ({ ...f, count: f.count ?? 1 }));
@@ -143,6 +149,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const needsCredentials = token !== null || options.accessKey !== undefined || options.iam !== undefined;
   const log: LoggedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  /** GES requests being answered now, and the most at once since the last reset. */
+  const stats = { inFlight: 0, maxInFlight: 0 };
 
   function jobView(job: EmulatedJob): Record<string, unknown> {
     return { jobId: job.jobId, status: state.statusOf(job), request: job.request };
@@ -275,7 +283,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!state.graphs.has(graph)) return gesError(400, GES_ERRORS.badParameter, `graph : ${graph} not exist`);
 
     if (method === 'GET' && rest === '/jobs/status') {
-      const jobs = [...state.graphs.get(graph)!.values()];
+      const jobs = state.jobsOf(graph);
       const offset = intParam(url, 'offset', 0);
       const limit = intParam(url, 'limit', 100);
       return new Reply(200, { jobs: jobs.slice(offset, offset + limit).map(jobView), totalCount: jobs.length, result: 'success' });
@@ -293,7 +301,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           return gesError(400, GES_ERRORS.cancelFailed, `can not find job to cancel, id is ${jobId}`);
         }
         if (!job.cancellable) return gesError(400, null, UNSUPPORTED_OPERATION);
-        state.removeJob(job);
+        state.cancelJob(job);
         return new Reply(200, {});
       }
     }
@@ -306,6 +314,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const route = `${method} ${url.pathname.replace(/\/$/, '')}`;
     if (route === 'GET /emulator/health') return new Reply(200, { ok: true, projectId, graphs });
     if (route === 'GET /emulator/requests') return new Reply(200, { requests: log });
+    if (route === 'GET /emulator/stats') return new Reply(200, { ...stats });
+    if (route === 'DELETE /emulator/stats') {
+      stats.maxInFlight = stats.inFlight;
+      return new Reply(200, {});
+    }
     if (route === 'DELETE /emulator/requests') {
       log.length = 0;
       return new Reply(200, {});
@@ -351,6 +364,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           jobId: typeof parsed.jobId === 'string' ? parsed.jobId : undefined,
           pendingMs: typeof parsed.pendingMs === 'number' ? parsed.pendingMs : undefined,
           runningMs: typeof parsed.runningMs === 'number' ? parsed.runningMs : undefined,
+          finalStatus: parsed.finalStatus === 'failed' ? 'failed' : undefined,
         },
       );
       return new Reply(201, { ...jobView(job), graph, cancellable });
@@ -414,6 +428,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const reply = serveControl(method, url, body);
       return send(res, reply.status, reply.body, reply.headers);
     }
+    stats.maxInFlight = Math.max(stats.maxInFlight, ++stats.inFlight);
+    res.once('close', () => stats.inFlight--);
     const isIam = method === 'POST' && url.pathname === '/v3/auth/tokens' && options.iam !== undefined;
     if (log.length >= MAX_LOG) log.shift();
     log.push({

@@ -22,11 +22,15 @@ export interface EmulatedJob {
   runningMs: number;
   finalStatus: FinalStatus;
   request: JobRequest;
+  /** Set by a cancel: the job keeps running until then, and is gone after. */
+  stopsAt?: number;
 }
 
 export interface JobTiming {
   pendingMs: number;
   runningMs: number;
+  /** How long a cancelled job takes to stop (and disappear). */
+  cancelDelayMs?: number;
 }
 
 /** Kinds of job and whether GES can cancel them. */
@@ -77,7 +81,7 @@ export class EmulatorState {
     graph: string,
     kind: { command: string; jobType: number; cancellable: boolean },
     request: Omit<JobRequest, 'command'>,
-    options: { status?: JobStatusName; pendingMs?: number; runningMs?: number; jobId?: string } = {},
+    options: { status?: JobStatusName; pendingMs?: number; runningMs?: number; jobId?: string; finalStatus?: FinalStatus } = {},
   ): EmulatedJob {
     const pendingMs = options.pendingMs ?? this.timing.pendingMs;
     const runningMs = options.runningMs ?? this.timing.runningMs;
@@ -92,7 +96,7 @@ export class EmulatorState {
       createdAt,
       pendingMs,
       runningMs,
-      finalStatus: status === 'failed' ? 'failed' : 'success',
+      finalStatus: status === 'failed' ? 'failed' : (options.finalStatus ?? 'success'),
       request: { command: kind.command, ...request },
     };
     this.graphs.get(graph)!.set(job.jobId, job);
@@ -100,17 +104,32 @@ export class EmulatorState {
   }
 
   statusOf(job: EmulatedJob): JobStatusName {
+    if (job.stopsAt !== undefined) return 'running'; // stopping after a cancel
     const age = this.now() - job.createdAt;
     if (age < job.pendingMs) return 'pending';
     if (age < job.pendingMs + job.runningMs) return 'running';
     return job.finalStatus;
   }
 
+  /** A job, unless a cancel has stopped it by now (then it is gone). */
   findJob(graph: string, jobId: string): EmulatedJob | undefined {
-    return this.graphs.get(graph)?.get(jobId);
+    const job = this.graphs.get(graph)?.get(jobId);
+    if (job?.stopsAt !== undefined && this.now() >= job.stopsAt) {
+      this.graphs.get(graph)!.delete(jobId);
+      return undefined;
+    }
+    return job;
   }
 
-  removeJob(job: EmulatedJob): void {
-    this.graphs.get(job.graph)?.delete(job.jobId);
+  /** The graph's live jobs. */
+  jobsOf(graph: string): EmulatedJob[] {
+    return [...(this.graphs.get(graph)?.keys() ?? [])].map((id) => this.findJob(graph, id)).filter((j): j is EmulatedJob => j !== undefined);
+  }
+
+  /** Cancels a job: gone at once, or still running for cancelDelayMs. */
+  cancelJob(job: EmulatedJob): void {
+    const delay = this.timing.cancelDelayMs ?? 0;
+    if (delay <= 0) this.graphs.get(job.graph)?.delete(job.jobId);
+    else job.stopsAt ??= this.now() + delay;
   }
 }

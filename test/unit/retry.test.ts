@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isTerminal, pollDelayMs } from '../../src/core/ges/wait.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from '../../src/core/http/retry.js';
 
 describe('backoffDelayMs: full jitter from 0.5 s, capped at 20 s', () => {
@@ -56,4 +57,24 @@ describe('what is retried', () => {
     ['CERT_HAS_EXPIRED', false],
     [undefined, false],
   ])('code %s -> %s', (code, expected) => expect(isRetryableCode(code)).toBe(expected));
+});
+
+describe('pollDelayMs: job polling from 0.5 s, growing by half, at most 5 s', () => {
+  it.each([
+    [0, 500],
+    [1, 750],
+    [2, 1125],
+    [5, 3797],
+    [6, 5000],
+    [30, 5000],
+  ])('poll %i waits %i ms', (poll, ms) => expect(pollDelayMs(poll)).toBe(ms));
+
+  it.each([
+    ['success', true],
+    ['failed', true],
+    ['complete', true],
+    ['partiallyFailed', true],
+    ['running', false],
+    ['pending', false],
+  ])('%s terminal: %s', (status, terminal) => expect(isTerminal(status)).toBe(terminal));
 });

@@ -13,6 +13,7 @@ export interface EmulatorCommandOptions {
   auth: boolean;
   pendingMs: string;
   runningMs: string;
+  cancelDelayMs: string;
   ak?: string;
   sk?: string;
   securityToken?: string;
@@ -51,6 +52,7 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
   const port = parseNumberOption('--port', opts.port, { min: 0, max: 65535, integer: true });
   const pendingMs = parseNumberOption('--pending-ms', opts.pendingMs, { min: 0, max: 86_400_000, integer: true });
   const runningMs = parseNumberOption('--running-ms', opts.runningMs, { min: 0, max: 86_400_000, integer: true });
+  const cancelDelayMs = parseNumberOption('--cancel-delay-ms', opts.cancelDelayMs, { min: 0, max: 86_400_000, integer: true });
   // --project-id is the global option; for the emulator it names the project it serves.
   const projectId = ctx.options.projectId ?? 'demo';
   if (!PROJECT_ID.test(projectId)) throw new UsageError(`invalid --project-id ${JSON.stringify(projectId)}: letters and digits, 1 to 64 characters`);
@@ -78,6 +80,7 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
       token: opts.auth ? opts.token : null,
       pendingMs,
       runningMs,
+      cancelDelayMs,
       accessKey: opts.ak,
       secretKey: opts.sk,
       securityToken: opts.securityToken,

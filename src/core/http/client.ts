@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { maskUrlCredentials } from './address.js';
 import { maskHeaders } from './mask.js';
 import { InterruptedError, NetworkError } from '../errors.js';
+import { sleep } from '../sleep.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
 
 /** What a request looks like to an authenticator (which may sign it). */
@@ -78,21 +79,6 @@ let undiciModule: Promise<Undici> | undefined;
 function loadUndici(): Promise<Undici> {
   undiciModule ??= import('undici');
   return undiciModule;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new InterruptedError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new InterruptedError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function errorCode(error: unknown): string | undefined {
