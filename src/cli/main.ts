@@ -154,6 +154,65 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
     .addHelpText('after', examples('ges job list movies', 'ges job list movies --status running,pending', 'ges job list movies --json | jq -r ".jobs[].jobId"'))
     .action(action(async () => (await import('./commands/job-list.js')).runList));
 
+  const config = program.command('config').description('show and write configuration profiles');
+  config
+    .command('path')
+    .description('the config file in use (or none) and the places searched, in order')
+    .addHelpText('after', examples('ges config path', 'ges config path --json | jq -r .file'))
+    .action(action(async () => (await import('./commands/config.js')).runConfigPath));
+  config
+    .command('list')
+    .description('the profiles, with the default marked, their endpoints and auth types')
+    .addHelpText('after', examples('ges config list', 'ges config list --json | jq -r ".profiles[].name"'))
+    .action(action(async () => (await import('./commands/config.js')).runConfigList));
+  config
+    .command('show')
+    .description('the resolved settings (flags, environment and file merged) with the source of each; secrets masked')
+    .addHelpText('after', examples('ges config show', 'ges config show -p prod', 'GES_ENDPOINT=http://10.0.0.5 ges config show --json'))
+    .action(action(async () => (await import('./commands/config.js')).runConfigShow));
+  config
+    .command('init')
+    .description('add a profile to ./.gesrc.yaml (or the user config with --global); asks on a terminal')
+    .option('--auth <type>', 'token, password, aksk or none')
+    .option('--iam-endpoint <url>', 'for --auth password: the IAM address')
+    .option('--domain <name>', 'for --auth password: the account (domain) name')
+    .option('--user <name>', 'for --auth password: the IAM user name')
+    .option('--global', 'write $XDG_CONFIG_HOME/ges/config.yaml (default ~/.config/ges/config.yaml)')
+    .option('--force', 'replace a profile of the same name')
+    .addHelpText(
+      'after',
+      `\nThe global -p/--profile, --endpoint and --project-id name the profile and its values. Secrets are\nwritten as \${GES_TOKEN}-style references, never asked for; files are created 0600.\n${examples(
+        'ges config init',
+        'ges config init -p default --endpoint http://192.168.0.20 --project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth token',
+        'ges config init --global -p prod --endpoint https://100.93.1.2 --project-id <id> --auth password --iam-endpoint https://iam.cn-north-4.myhuaweicloud.com --domain my-account --user ci-bot',
+      )}`,
+    )
+    .action(action(async () => (await import('./commands/config.js')).runConfigInit));
+
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      examples('echo \'source <(ges completion bash)\' >> ~/.bashrc', 'ges completion zsh > "${fpath[1]}/_ges"', 'ges completion fish > ~/.config/fish/completions/ges.fish'),
+    )
+    .action(
+      action(async () => {
+        const { completionScript, SHELLS } = await import('./completion.js');
+        return async (ctx: CommandContext, shell: string) => {
+          if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`unknown shell ${JSON.stringify(shell)}: use bash, zsh or fish`);
+          ctx.streams.stdout.write(completionScript(shell as (typeof SHELLS)[number], program));
+          return EXIT.ok;
+        };
+      }, false),
+    );
+  program
+    .command('__complete', { hidden: true })
+    .argument('<what>')
+    .argument('[profile]')
+    .action(action(async () => (await import('./commands/complete.js')).runComplete, false));
+
   program
     .command('emulator')
     .description('run a local GES service-plane emulator (no cloud account needed)')

@@ -227,8 +227,12 @@ describe('usage errors', () => {
   it('commander errors exit 2 with a pointer to the right --help; JSON when asked', async () => {
     const a = await runGes(['job', 'cancel', 'movies']);
     expect(a.code).toBe(2);
-    expect(a.stderr).toContain("missing required argument 'jobId'");
+    expect(a.stderr).toContain('no job IDs: give job IDs, "-" to read them from stdin, or --all');
     expect(a.stderr).toContain('ges job cancel --help');
+    const s = await runGes(['job', 'status', 'movies']);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain("missing required argument 'jobId'");
+    expect(s.stderr).toContain('ges job status --help');
     const b = await runGes(['job', 'cancle', 'movies', 'a1']);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('Did you mean cancel?');

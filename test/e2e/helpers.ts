@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -123,3 +123,13 @@ export async function closedPort(): Promise<number> {
 export function parseJson(stdout: string): any {
   return JSON.parse(stdout);
 }
+
+/** Whether util-linux `script` (a pseudo-terminal for TTY tests) is on this machine. */
+export const hasScript = ((): boolean => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();

@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { BIN, TOKEN, createJob, emulator, tempHome } from './helpers.js';
+import { BIN, TOKEN, createJob, emulator, hasScript, tempHome } from './helpers.js';
 
 /** Runs a shell line under a pseudo-terminal (util-linux `script`), returning what the terminal showed. */
 function underTty(line: string, env: Record<string, string>): Promise<{ code: number | null; screen: string }> {
@@ -18,14 +18,6 @@ function underTty(line: string, env: Record<string, string>): Promise<{ code: nu
   });
 }
 
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe.skipIf(!hasScript)('on a terminal', () => {
   let emu: Emulator;

@@ -127,7 +127,7 @@ export async function runCancel(ctx: CommandContext, graphArg: string, jobArgsGi
         continue;
       }
       const what = r.outcome === 'cancelled' ? `job ${r.jobId} on graph ${graph}` : `could not cancel job ${r.jobId} on graph ${graph}`;
-      output.error(`${what}: ${r.errorMessage ?? r.error.message}`);
+      output.error(`${what}: ${r.outcome === 'cancelled' ? r.errorMessage : r.error.message}`);
       if (r.note) output.hint(r.note);
       const hint = hintFor(r.error, { graph, jobId: r.jobId });
       if (hint) output.hint(hint);

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { SECRET_KEYS, isLiteralSecret, validateConfig, type FileConfig } from './schema.js';
@@ -93,4 +94,41 @@ export async function loadConfig(options: { explicitFile?: string; cwd: string }
   const { config, warnings } = validateConfig(result.isEmpty ? undefined : result.config, result.filepath);
   warnings.push(...(await permissionWarnings(result.filepath, config)));
   return { filepath: result.filepath, config, warnings };
+}
+
+export interface SearchPlaces {
+  /** Folders searched, in order: the working directory up to the home directory. */
+  dirs: string[];
+  /** File names tried in each of them. */
+  names: string[];
+  /** The user config directory, searched last, and the names tried there. */
+  globalDir: string;
+  globalNames: string[];
+}
+
+/** Where the search looks, in the order cosmiconfig's global strategy looks there. */
+export async function searchPlaces(cwd: string, env: Record<string, string | undefined>): Promise<SearchPlaces> {
+  const { getDefaultSearchPlaces, globalConfigSearchPlaces } = await import('cosmiconfig');
+  const home = path.resolve(env.HOME || homedir());
+  const dirs: string[] = [];
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    dirs.push(dir);
+    if (dir === home || path.dirname(dir) === dir) break;
+  }
+  return {
+    dirs,
+    names: getDefaultSearchPlaces(MODULE_NAME),
+    globalDir: path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), MODULE_NAME),
+    globalNames: globalConfigSearchPlaces,
+  };
+}
+
+/** Parses YAML text as the config loader does (for checking a file before it is written). */
+export async function parseYaml(file: string, text: string): Promise<unknown> {
+  const { defaultLoaders } = await import('cosmiconfig');
+  try {
+    return await defaultLoaders['.yaml'](file, text);
+  } catch (error) {
+    throw await malformed(file, error);
+  }
 }

@@ -56,16 +56,17 @@ export function pick<T>(...candidates: Candidate<T>[]): Candidate<T> | undefined
   return candidates.find((c) => c.value !== undefined && c.value !== '');
 }
 
-function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): { name: string; profile: ProfileConfig } {
+function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): { name: string; source: string; profile: ProfileConfig } {
   const chosen = pick(
     { value: flags.profile, source: 'flag --profile' },
     { value: env.GES_PROFILE, source: 'env GES_PROFILE' },
     { value: loaded?.config.defaultProfile, source: `defaultProfile in ${loaded?.filepath}` },
   );
   const name = chosen?.value ?? 'default';
+  const source = chosen?.source ?? 'default';
   const profile = loaded?.config.profiles[name];
-  if (profile) return { name, profile: interpolateProfile(profile, env, `profiles.${name}`, loaded!.filepath) };
-  if (!chosen) return { name, profile: {} };
+  if (profile) return { name, source, profile: interpolateProfile(profile, env, `profiles.${name}`, loaded!.filepath) };
+  if (!chosen) return { name, source, profile: {} };
   if (!loaded) {
     throw new ConfigError(
       `profile ${JSON.stringify(name)} (from ${chosen.source}) was asked for, but no config file was found`,
@@ -118,7 +119,7 @@ function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sourc
 
 /** Merges flags, environment, the selected profile and defaults into validated settings. */
 export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): Settings {
-  const { name, profile } = selectProfile(flags, env, loaded);
+  const { name, source: profileSource, profile } = selectProfile(flags, env, loaded);
   const fileSource = loaded ? `file ${loaded.filepath} (profile ${name})` : 'file';
   const sources: Record<string, string> = {};
 
@@ -188,6 +189,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
     sources,
   };
   Object.assign(sources, {
+    profile: profileSource,
     caFile: flags.caCert ? 'flag --ca-cert' : settings.caFile ? fileSource : 'default',
     insecure: flags.insecure ? 'flag --insecure' : profile.insecure !== undefined ? fileSource : 'default',
     endpoint: endpoint.source,

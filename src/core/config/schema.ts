@@ -25,6 +25,8 @@ export interface ProfileConfig {
   caFile?: string;
   insecure?: boolean;
   auth?: AuthConfig;
+  /** Graph names offered by shell completion. */
+  graphs?: string[];
 }
 
 export interface FileConfig {
@@ -32,7 +34,7 @@ export interface FileConfig {
   profiles: Record<string, ProfileConfig>;
 }
 
-type KeyType = 'string' | 'number' | 'integer' | 'boolean' | 'object';
+type KeyType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'strings';
 
 const TOP_KEYS: Record<string, KeyType> = { defaultProfile: 'string', profiles: 'object' };
 const PROFILE_KEYS: Record<string, KeyType> = {
@@ -43,6 +45,7 @@ const PROFILE_KEYS: Record<string, KeyType> = {
   caFile: 'string',
   insecure: 'boolean',
   auth: 'object',
+  graphs: 'strings',
 };
 const AUTH_KEYS: Record<string, KeyType> = {
   type: 'string',
@@ -79,6 +82,8 @@ function matches(value: unknown, type: KeyType): boolean {
       return typeof value === 'object' && value !== null && !Array.isArray(value);
     case 'integer':
       return Number.isInteger(value);
+    case 'strings':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
     case 'number':
       return typeof value === 'number' && Number.isFinite(value);
     default:
@@ -87,7 +92,7 @@ function matches(value: unknown, type: KeyType): boolean {
 }
 
 function describe(type: KeyType): string {
-  return type === 'object' ? 'a mapping' : type === 'integer' ? 'a whole number' : `a ${type}`;
+  return type === 'object' ? 'a mapping' : type === 'integer' ? 'a whole number' : type === 'strings' ? 'a list of strings' : `a ${type}`;
 }
 
 function editDistance(a: string, b: string): number {

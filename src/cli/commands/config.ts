@@ -1,0 +1,208 @@
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { addProfile, PROFILE_NAME, type NewProfile } from '../../core/config/init.js';
+import { loadConfig, parseYaml, searchPlaces } from '../../core/config/load.js';
+import { AUTH_TYPES, SECRET_KEYS, validateConfig, type AuthType } from '../../core/config/schema.js';
+import { UsageError } from '../../core/errors.js';
+import { maskUrlCredentials } from '../../core/http/address.js';
+import { checkEndpoint, checkProjectId } from '../../core/validate.js';
+import { loadSettings, type CommandContext } from '../context.js';
+
+function explicitConfig(ctx: CommandContext): { file?: string; source?: string } {
+  if (ctx.options.config) return { file: ctx.options.config, source: '--config' };
+  if (ctx.streams.env.GES_CONFIG) return { file: ctx.streams.env.GES_CONFIG, source: 'GES_CONFIG' };
+  return {};
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+/** ges config path: the file in use and where the search looked. */
+export async function runConfigPath(ctx: CommandContext): Promise<number> {
+  const { output } = ctx;
+  const explicit = explicitConfig(ctx);
+  const loaded = await loadConfig({ explicitFile: explicit.file, cwd: ctx.cwd });
+  const places = explicit.file ? null : await searchPlaces(ctx.cwd, ctx.streams.env);
+  if (output.flags.json) {
+    output.json({ ok: true, exitCode: 0, file: loaded?.filepath ?? null, namedBy: explicit.source ?? null, searched: places });
+    return 0;
+  }
+  output.result(loaded?.filepath ?? 'none');
+  if (!places) {
+    output.result(`(named by ${explicit.source}: no search)`);
+    return 0;
+  }
+  output.result('searched, in order:');
+  for (const dir of places.dirs) output.result(`  ${dir}`);
+  output.result(`  ${places.globalDir}  (${places.globalNames.join(', ')})`);
+  output.result(`in each folder: ${places.names.map((n) => (n === 'package.json' ? 'package.json ("ges" key)' : n)).join(', ')}`);
+  if (!loaded) output.info('no config file found: create one with ges config init');
+  return 0;
+}
+
+/** ges config list: the profiles, the default marked. */
+export async function runConfigList(ctx: CommandContext): Promise<number> {
+  const { output } = ctx;
+  const loaded = await loadConfig({ explicitFile: explicitConfig(ctx).file, cwd: ctx.cwd });
+  for (const warning of loaded?.warnings ?? []) output.warn(warning);
+  const defaultName = loaded?.config.defaultProfile ?? 'default';
+  const profiles = Object.entries(loaded?.config.profiles ?? {}).map(([name, p]) => ({
+    name,
+    default: name === defaultName,
+    endpoint: p.endpoint ?? null,
+    authType: p.auth?.type ?? null,
+  }));
+  if (output.flags.json) {
+    output.json({ ok: true, exitCode: 0, file: loaded?.filepath ?? null, defaultProfile: loaded ? defaultName : null, profiles });
+    return 0;
+  }
+  if (!loaded || profiles.length === 0) {
+    output.info(loaded ? `no profiles in ${loaded.filepath}` : 'no config file found: create one with ges config init');
+    return 0;
+  }
+  const rows = table([['', 'NAME', 'ENDPOINT', 'AUTH'], ...profiles.map((p) => [p.default ? '*' : '', p.name, p.endpoint ?? '-', p.authType ?? '-'])]);
+  output.result(output.out.bold(rows[0]!));
+  for (const row of rows.slice(1)) output.result(row);
+  output.info(`from ${loaded.filepath}; * marks the default`);
+  return 0;
+}
+
+/** An access key is an identifier, but shown only by its last four characters. */
+function maskKey(value: string): string {
+  return value.length > 8 ? `****${value.slice(-4)}` : '****';
+}
+
+/** ges config show: the resolved settings with the source of each value, secrets masked. */
+export async function runConfigShow(ctx: CommandContext): Promise<number> {
+  const { output } = ctx;
+  const s = await loadSettings(ctx);
+  const auth: Record<string, string> = {};
+  for (const [key, value] of Object.entries(s.auth)) {
+    if (value === undefined) continue;
+    auth[key] = (SECRET_KEYS as readonly string[]).includes(key) ? '***' : key === 'accessKey' ? maskKey(value as string) : String(value);
+  }
+  const proxy = `http ${maskUrlCredentials(s.proxy.http) || 'none'}, https ${maskUrlCredentials(s.proxy.https) || 'none'}, no proxy for ${s.proxy.noProxy || 'none'}`;
+  const entries: [string, string, string][] = [
+    ['profile', s.profileName, s.sources.profile ?? ''],
+    ['configFile', s.configFile ?? 'none', ''],
+    ['endpoint', s.endpoint, s.sources.endpoint!],
+    ['projectId', s.projectId, s.sources.projectId!],
+    ['timeout', `${s.timeoutMs / 1000}`, s.sources.timeout!],
+    ['retries', String(s.retries), s.sources.retries!],
+    ...Object.entries(auth).map(([k, v]): [string, string, string] => [`auth.${k}`, v, s.sources.auth!]),
+    ['caFile', s.caFile ?? 'none', s.sources.caFile!],
+    ['insecure', String(s.insecure), s.sources.insecure!],
+    ['proxy', proxy, 'env'],
+    ['tokenCache', s.cacheDir, s.auth.type === 'password' ? 'env XDG_CACHE_HOME or ~/.cache' : 'unused'],
+  ];
+  if (output.flags.json) {
+    output.json({ ok: true, exitCode: 0, settings: Object.fromEntries(entries.map(([k, value, source]) => [k, { value, source }])) });
+    return 0;
+  }
+  const rows = table([['SETTING', 'VALUE', 'SOURCE'], ...entries]);
+  output.result(output.out.bold(rows[0]!));
+  for (const row of rows.slice(1)) output.result(row);
+  return 0;
+}
+
+export interface InitOptions {
+  auth?: string;
+  global?: boolean;
+  force?: boolean;
+  iamEndpoint?: string;
+  domain?: string;
+  user?: string;
+}
+
+/** ges config init: adds a profile to .gesrc.yaml (or the user config), asking on a terminal. */
+export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Promise<number> {
+  const { output, streams } = ctx;
+  const env = streams.env;
+  const file = opts.global
+    ? path.join(env.XDG_CONFIG_HOME || path.join(env.HOME || homedir(), '.config'), 'ges', 'config.yaml')
+    : path.join(ctx.cwd, '.gesrc.yaml');
+  const given: Record<string, string | undefined> = {
+    profile: ctx.options.profile,
+    endpoint: ctx.options.endpoint,
+    'project-id': ctx.options.projectId,
+    auth: opts.auth,
+  };
+  const interactive = Boolean(streams.stdin.isTTY && streams.stderr.isTTY) && !output.flags.json;
+  if (interactive) {
+    const rl = createInterface({ input: streams.stdin, output: streams.stderr });
+    const ask = async (key: string, question: string, fallback?: string): Promise<void> => {
+      while (given[key] === undefined || given[key] === '') {
+        const answer = (await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim();
+        given[key] = answer || fallback;
+      }
+    };
+    try {
+      await ask('profile', 'Profile name', 'default');
+      await ask('endpoint', "Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20)");
+      await ask('project-id', 'Project ID (My Credentials > API Credentials)');
+      await ask('auth', `Auth type (${AUTH_TYPES.join(', ')})`, 'token');
+      if (given.auth === 'password') {
+        Object.assign(given, { 'iam-endpoint': opts.iamEndpoint, domain: opts.domain, user: opts.user });
+        await ask('iam-endpoint', 'IAM endpoint', 'https://iam.myhuaweicloud.com');
+        await ask('domain', 'Account (domain) name');
+        await ask('user', 'IAM user name');
+      }
+    } finally {
+      rl.close();
+    }
+  } else {
+    if (opts.auth === 'password') Object.assign(given, { 'iam-endpoint': opts.iamEndpoint, domain: opts.domain, user: opts.user });
+    const missing = Object.entries(given)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => `--${k}`);
+    if (missing.length) {
+      throw new UsageError(`ges config init needs ${missing.join(', ')} when there is no terminal to ask on`, 'e.g. ges config init --profile default --endpoint http://192.168.0.20 --project-id <id> --auth token');
+    }
+  }
+  const auth = given.auth as AuthType;
+  if (!AUTH_TYPES.includes(auth)) throw new UsageError(`invalid --auth ${JSON.stringify(given.auth)}: use one of ${AUTH_TYPES.join(', ')}`);
+  if (!PROFILE_NAME.test(given.profile!)) throw new UsageError(`invalid profile name ${JSON.stringify(given.profile)}: letters, digits, "_" and "-"`);
+  const profile: NewProfile = {
+    name: given.profile!,
+    endpoint: checkEndpoint(given.endpoint!, '--endpoint'),
+    projectId: checkProjectId(given['project-id']!, '--project-id'),
+    auth,
+    ...(auth === 'password'
+      ? { iamEndpoint: checkEndpoint(given['iam-endpoint']!, '--iam-endpoint'), domain: given.domain, user: given.user }
+      : {}),
+  };
+
+  let existing: string | null = null;
+  let mode = 0o600;
+  try {
+    existing = await readFile(file, 'utf8');
+    const { stat } = await import('node:fs/promises');
+    mode = (await stat(file)).mode & 0o777;
+  } catch {
+    existing = null;
+  }
+  const text = addProfile(existing, profile, file, Boolean(opts.force));
+  const { config } = validateConfig(await parseYaml(file, text), file);
+  if (config.profiles[profile.name]?.endpoint !== profile.endpoint) {
+    throw new UsageError(`could not add profile ${profile.name} to ${file} safely; edit it by hand (see .gesrc.example)`);
+  }
+  if (!ctx.options.dryRun) {
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, text, { mode });
+    await chmod(temp, mode);
+    await rename(temp, file);
+  }
+  const secretEnv = { token: 'GES_TOKEN', password: 'GES_PASSWORD', aksk: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK', none: '' }[auth];
+  if (output.flags.json) {
+    output.json({ ok: true, exitCode: 0, file, profile: profile.name, written: !ctx.options.dryRun });
+  } else {
+    output.result(`${ctx.options.dryRun ? 'Would write' : 'Wrote'} profile ${profile.name} to ${file}`);
+    if (secretEnv) output.info(`Secrets stay out of the file: set ${secretEnv} in the environment, then try: ges job list <graph> -p ${profile.name}`);
+  }
+  return 0;
+}

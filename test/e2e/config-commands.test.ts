@@ -1,0 +1,240 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, PASSWORD, SECRET_KEY, TOKEN, hasScript, parseJson, runGes, tempHome, writeFile } from './helpers.js';
+
+const CONFIG = `# my team's GES settings
+defaultProfile: dev
+profiles:
+  # the test graph
+  dev:
+    endpoint: http://192.168.0.20
+    projectId: devproject
+    graphs: [movies, friends]
+    auth:
+      type: token
+      token: \${GES_TOKEN}
+  prod:
+    endpoint: https://100.93.1.2
+    projectId: prodproject
+    auth:
+      type: aksk
+      accessKey: AKIDEXAMPLE12345678
+      secretKey: \${SK}
+`;
+
+describe('ges config path', () => {
+  it('names the file found and the places searched, in order', async () => {
+    const home = tempHome();
+    const deep = path.join(home, 'work/repo');
+    mkdirSync(deep, { recursive: true });
+    const file = writeFile(home, 'work/.gesrc.yaml', CONFIG);
+    const r = await runGes(['config', 'path'], { cwd: deep, home });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(file);
+    expect(lines.slice(1, 5)).toEqual(['searched, in order:', `  ${deep}`, `  ${path.join(home, 'work')}`, `  ${home}`]);
+    expect(r.stdout).toContain(path.join(home, '.config/ges'));
+    expect(r.stdout).toContain('.gesrc.yaml');
+    const json = parseJson((await runGes(['config', 'path', '--json'], { cwd: deep, home })).stdout);
+    expect(json).toMatchObject({ ok: true, file, namedBy: null });
+    expect(json.searched.dirs).toEqual([deep, path.join(home, 'work'), home]);
+  });
+
+  it('says none when there is no file, and names --config when given', async () => {
+    const home = tempHome();
+    const none = await runGes(['config', 'path'], { cwd: home });
+    expect(none.stdout.split('\n')[0]).toBe('none');
+    expect(none.stderr).toContain('ges config init');
+    const file = writeFile(home, 'x.yaml', CONFIG);
+    const named = await runGes(['config', 'path', '--config', file], { cwd: home });
+    expect(named.stdout).toBe(`${file}\n(named by --config: no search)\n`);
+  });
+});
+
+describe('ges config list', () => {
+  it('lists profiles with the default marked', async () => {
+    const home = tempHome();
+    writeFile(home, '.gesrc.yaml', CONFIG);
+    const r = await runGes(['config', 'list'], { cwd: home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\* +dev +http:\/\/192\.168\.0\.20 +token/);
+    expect(r.stdout).toMatch(/\n +prod +https:\/\/100\.93\.1\.2 +aksk/);
+    expect(parseJson((await runGes(['config', 'list', '--json'], { cwd: home })).stdout).profiles).toEqual([
+      { name: 'dev', default: true, endpoint: 'http://192.168.0.20', authType: 'token' },
+      { name: 'prod', default: false, endpoint: 'https://100.93.1.2', authType: 'aksk' },
+    ]);
+  });
+});
+
+describe('ges config show', () => {
+  it('shows merged settings with the source of each, secrets masked', async () => {
+    const home = tempHome();
+    const file = writeFile(home, '.gesrc.yaml', CONFIG);
+    const r = await runGes(['config', 'show', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN, GES_ENDPOINT: 'http://10.0.0.9' } });
+    expect(r.code).toBe(0);
+    const { settings } = parseJson(r.stdout);
+    expect(settings.profile).toEqual({ value: 'dev', source: `defaultProfile in ${file}` });
+    expect(settings.endpoint).toEqual({ value: 'http://10.0.0.9', source: 'env GES_ENDPOINT' });
+    expect(settings.projectId).toEqual({ value: 'devproject', source: `file ${file} (profile dev)` });
+    expect(settings.timeout).toEqual({ value: '30', source: 'default' });
+    expect(settings['auth.token']).toEqual({ value: '***', source: 'env GES_TOKEN' });
+
+    const prod = await runGes(['config', 'show', '-p', 'prod', '--timeout', '5'], { cwd: home, env: { SK: SECRET_KEY } });
+    expect(prod.code).toBe(0);
+    expect(prod.stdout).toMatch(/auth\.secretKey +\*\*\*/);
+    expect(prod.stdout).toMatch(/auth\.accessKey +\*\*\*\*5678/);
+    expect(prod.stdout).toMatch(/timeout +5 +flag --timeout/);
+    expect(prod.stdout).not.toContain('AKIDEXAMPLE');
+  });
+
+  it('an incomplete config is exit 2 saying what is missing', async () => {
+    const r = await runGes(['config', 'show'], { env: { GES_ENDPOINT: 'http://10.0.0.9' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no project ID');
+  });
+});
+
+describe('ges config init', () => {
+  it('without a terminal: takes flags, writes .gesrc.yaml 0600 with a secret reference, and the profile works', async () => {
+    const home = tempHome();
+    const r = await runGes(['config', 'init', '-p', 'default', '--endpoint', 'http://192.168.0.20', '--project-id', 'abc123', '--auth', 'token'], { cwd: home });
+    expect(r.code).toBe(0);
+    const file = path.join(home, '.gesrc.yaml');
+    expect(r.stdout).toBe(`Wrote profile default to ${file}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain('token: ${GES_TOKEN}');
+    const show = await runGes(['config', 'show', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN } });
+    expect(parseJson(show.stdout).settings.endpoint.value).toBe('http://192.168.0.20');
+  });
+
+  it('names every missing flag (exit 2) and writes nothing', async () => {
+    const home = tempHome();
+    const r = await runGes(['config', 'init', '--endpoint', 'http://192.168.0.20'], { cwd: home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('needs --profile, --project-id, --auth');
+    const p = await runGes(['config', 'init', '-p', 'x', '--endpoint', 'http://h', '--project-id', 'p1', '--auth', 'password'], { cwd: home });
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain('--iam-endpoint, --domain, --user');
+    expect((await runGes(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe('none');
+  });
+
+  it('adds a profile to an existing file keeping its comments and profiles; never overwrites without --force', async () => {
+    const home = tempHome();
+    const file = writeFile(home, '.gesrc.yaml', CONFIG, 0o640);
+    const args = ['config', 'init', '-p', 'iam', '--endpoint', 'https://100.93.1.9', '--project-id', 'p9', '--auth', 'password', '--iam-endpoint', 'https://iam.cn-north-4.myhuaweicloud.com', '--domain', 'acct', '--user', 'bot'];
+    expect((await runGes(args, { cwd: home })).code).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text.startsWith(CONFIG.trimEnd())).toBe(true);
+    expect(text).toContain("# my team's GES settings");
+    expect(text).toContain('password: ${GES_PASSWORD}');
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    const list = parseJson((await runGes(['config', 'list', '--json'], { cwd: home })).stdout);
+    expect(list.profiles.map((p: any) => p.name)).toEqual(['dev', 'prod', 'iam']);
+
+    const again = await runGes(['config', 'init', '-p', 'dev', '--endpoint', 'http://10.9.9.9', '--project-id', 'p1', '--auth', 'none'], { cwd: home });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('profile "dev" already exists');
+    expect(again.stderr).toContain('--force');
+    const forced = await runGes(['config', 'init', '-p', 'dev', '--endpoint', 'http://10.9.9.9', '--project-id', 'p1', '--auth', 'none', '--force'], { cwd: home });
+    expect(forced.code).toBe(0);
+    const after = parseJson((await runGes(['config', 'list', '--json'], { cwd: home })).stdout).profiles;
+    expect(after).toEqual([
+      { name: 'dev', default: true, endpoint: 'http://10.9.9.9', authType: 'none' },
+      { name: 'prod', default: false, endpoint: 'https://100.93.1.2', authType: 'aksk' },
+      { name: 'iam', default: false, endpoint: 'https://100.93.1.9', authType: 'password' },
+    ]);
+    expect(readFileSync(file, 'utf8')).toContain('# the test graph');
+  });
+
+  it('--global writes the user config', async () => {
+    const home = tempHome();
+    const r = await runGes(['config', 'init', '--global', '-p', 'g', '--endpoint', 'http://10.0.0.1', '--project-id', 'p', '--auth', 'aksk'], { cwd: home });
+    expect(r.code).toBe(0);
+    const file = path.join(home, '.config/ges/config.yaml');
+    expect(readFileSync(file, 'utf8')).toContain('secretKey: ${HUAWEICLOUD_SDK_SK}');
+    expect((await runGes(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(file);
+  });
+
+  it.skipIf(!hasScript)('on a terminal it asks for what is missing', async () => {
+    const home = tempHome();
+    // Answer each prompt when it shows, as a person would.
+    const dialogue = [
+      ['Profile name', 'team'],
+      ['Graph endpoint', 'http://192.168.1.7'],
+      ['Project ID', 'proj42'],
+      ['Auth type', ''],
+    ];
+    const child = spawn('script', ['-qec', `node ${BIN} config init`, '/dev/null'], { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home } });
+    let screen = '';
+    let answered = 0;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      screen += d;
+      while (answered < dialogue.length && screen.includes(dialogue[answered]![0]!)) child.stdin.write(`${dialogue[answered++]![1]}\r`);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(code).toBe(0);
+    expect(screen).toContain('Auth type');
+    const text = readFileSync(path.join(home, '.gesrc.yaml'), 'utf8');
+    expect(text).toContain('team:');
+    expect(text).toContain('endpoint: http://192.168.1.7');
+    expect(text).toContain('type: token');
+  });
+});
+
+describe('ges completion', () => {
+  it('prints bash, zsh and fish scripts; an unknown shell is exit 2', async () => {
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const r = await runGes(['completion', shell]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('ges __complete profiles');
+    }
+    expect((await runGes(['completion', 'tcsh'])).code).toBe(2);
+  });
+
+  it('the bash script completes commands, options, profiles and graphs', async () => {
+    const home = tempHome();
+    writeFile(home, '.gesrc.yaml', CONFIG);
+    const shim = writeFile(home, 'bin/ges', `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, 0o755);
+    chmodSync(shim, 0o755);
+    const script = (await runGes(['completion', 'bash'])).stdout;
+    writeFileSync(path.join(home, 'ges.bash'), script);
+    const complete = (words: string[]): string =>
+      execFileSync('bash', ['-c', `source ges.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ges_complete; echo "\${COMPREPLY[*]}"`], {
+        cwd: home,
+        env: { PATH: `${path.join(home, 'bin')}:${process.env.PATH}`, HOME: home },
+        encoding: 'utf8',
+      }).trim();
+    expect(complete(['ges', 'jo'])).toBe('job');
+    expect(complete(['ges', 'job', 'ca'])).toBe('cancel');
+    expect(complete(['ges', 'job', 'cancel', '--ig'])).toBe('--ignore-finished');
+    expect(complete(['ges', '-p', ''])).toBe('dev prod');
+    expect(complete(['ges', 'job', 'cancel', 'mo'])).toBe('movies');
+    expect(complete(['ges', 'config', ''])).toContain('init');
+  });
+});
+
+describe('help that teaches', () => {
+  it('every command has examples and exit codes in its help; a mistyped option gets a suggestion', async () => {
+    for (const cmd of [[], ['job', 'cancel'], ['job', 'status'], ['job', 'list'], ['job', 'wait'], ['config', 'init'], ['config', 'show'], ['emulator'], ['completion']]) {
+      const r = await runGes([...cmd, '--help']);
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.stdout, cmd.join(' ')).toContain('Examples:');
+      expect(r.stdout, cmd.join(' ')).toContain('Exit codes:');
+    }
+    const typo = await runGes(['job', 'cancel', 'movies', 'a1', '--ignore-finshed']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Did you mean --ignore-finished?');
+  });
+
+  it('password secrets never show in config output', async () => {
+    const home = tempHome();
+    writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n    auth: {type: password, iamEndpoint: "https://iam", domain: d, user: u, password: "\${PW}"}\n`);
+    const r = await runGes(['config', 'show'], { cwd: home, env: { PW: PASSWORD } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/auth\.password +\*\*\*/);
+  });
+});
