@@ -1,6 +1,43 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { readFileSync } from 'node:fs';
+import module from 'node:module';
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+// Node 22.1+ keeps compiled code between runs; on Node 20 this is a no-op.
+module.enableCompileCache?.();
+
+// A reader that went away (`ges job list | head -1`) is no error of ours: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 0) : 1));
+}
+
+/**
+ * `--version` and `--help` are answered here, from package.json and the help the build
+ * stored (dist/help.json, commander's own text), without loading the CLI.
+ */
+function quickAnswer(args) {
+  const read = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
+  if (args.length === 1 && args[0] === '--version') return `${JSON.parse(read('../package.json')).version}\n`;
+  const last = args[args.length - 1];
+  if (last !== '--help' && last !== '-h') return undefined;
+  try {
+    return JSON.parse(read('../dist/help.json'))[args.slice(0, -1).join(' ')];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves once everything written so far has been handed to the OS. */
+const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
+
+const args = process.argv.slice(2);
+const answer = quickAnswer(args);
+let code = 0;
+if (answer !== undefined) process.stdout.write(answer);
+else {
+  const { main } = await import('../dist/cli/main.js');
+  code = await main(args);
+}
+process.exitCode = code;
+// Exit now rather than when idle: the HTTP pool's timers would hold the process ~100 ms more.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);

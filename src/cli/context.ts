@@ -46,7 +46,7 @@ export interface Connection {
 export async function loadSettings(ctx: CommandContext): Promise<Settings> {
   const { options, streams, output } = ctx;
   const explicitFile = options.config ?? (streams.env.GES_CONFIG || undefined);
-  const loaded = await loadConfig({ explicitFile, cwd: ctx.cwd });
+  const loaded = await loadConfig({ explicitFile, cwd: ctx.cwd, env: streams.env });
   for (const warning of loaded?.warnings ?? []) output.warn(warning);
   return resolveSettings(options, streams.env, loaded);
 }
@@ -94,7 +94,7 @@ export async function connect(ctx: CommandContext): Promise<Connection> {
     signal: ctx.signal,
     trace: ctx.options.verbose ? ctx.output.trace : undefined,
   };
-  const authenticator = createAuthenticator(settings.auth, { projectId: settings.projectId, cacheDir: settings.cacheDir, http: httpOptions });
+  const authenticator = await createAuthenticator(settings.auth, { projectId: settings.projectId, cacheDir: settings.cacheDir, http: httpOptions });
   const http = new HttpClient({ ...httpOptions, endpoint: settings.endpoint, authenticator });
   return { api: new GesApi(http, settings.projectId), settings, close: () => http.close() };
 }

@@ -1,5 +1,5 @@
 import { GesCliError, HttpError, InterruptedError, NetworkError } from '../core/errors.js';
-import { isTlsFailure } from '../core/http/client.js';
+import { isTlsFailure } from '../core/http/tls-errors.js';
 import { CANCELLABLE_ALGORITHMS, GES_ERRORS, UNSUPPORTED_OPERATION } from '../core/ges/constants.js';
 
 export interface HintContext {

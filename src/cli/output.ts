@@ -1,4 +1,3 @@
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { Env } from '../core/config/resolve.js';
 
 /** The streams a command talks to; injected so tests and the demo can drive commands. */
@@ -29,6 +28,29 @@ export function useColor(isTTY: boolean | undefined, env: Env, flagColor: boolea
   return Boolean(isTTY);
 }
 
+/** The few styles ges uses; plain functions when colour is off, so chalk loads only for a terminal. */
+export interface Paint {
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  cyan(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+const same = (text: string): string => text;
+export const PLAIN: Paint = { red: same, green: same, yellow: same, cyan: same, dim: same, bold: same };
+
+/** Builds the output, loading chalk only when either stream gets colour. */
+export async function createOutput(streams: Streams, flags: OutputFlags): Promise<Output> {
+  const outColor = useColor(streams.stdout.isTTY, streams.env, flags.color);
+  const errColor = useColor(streams.stderr.isTTY, streams.env, flags.color);
+  if (!outColor && !errColor) return new Output(streams, flags, PLAIN, PLAIN);
+  const { Chalk } = await import('chalk');
+  const chalk = new Chalk({ level: 1 });
+  return new Output(streams, flags, outColor ? chalk : PLAIN, errColor ? chalk : PLAIN);
+}
+
 export interface Spinner {
   update(text: string): void;
   stop(): void;
@@ -37,18 +59,15 @@ export interface Spinner {
 const NO_SPINNER: Spinner = { update() {}, stop() {} };
 
 export class Output {
-  /** Colours for stdout and for stderr, each decided by its own stream. */
-  readonly out: ChalkInstance;
-  readonly err: ChalkInstance;
   private activeSpinner: Spinner = NO_SPINNER;
 
+  /** `out` and `err`: colours for stdout and for stderr, each decided by its own stream. */
   constructor(
     readonly streams: Streams,
     readonly flags: OutputFlags,
-  ) {
-    this.out = new Chalk({ level: useColor(streams.stdout.isTTY, streams.env, flags.color) ? 1 : 0 });
-    this.err = new Chalk({ level: useColor(streams.stderr.isTTY, streams.env, flags.color) ? 1 : 0 });
-  }
+    readonly out: Paint,
+    readonly err: Paint,
+  ) {}
 
   get stdoutIsTTY(): boolean {
     return Boolean(this.streams.stdout.isTTY);

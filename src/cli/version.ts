@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
+/** Set by the build from package.json (esbuild --define; vitest's define in tests). */
+declare const __GES_VERSION__: string;
 
-let cached: string | undefined;
-
-/** The package version, read once from package.json. */
 export function version(): string {
-  cached ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return cached;
+  return __GES_VERSION__;
 }
 
 export function userAgent(): string {

@@ -113,3 +113,12 @@ describe('helpers', () => {
     expect(closest('zzzzzz', ['endpoint'])).toBeUndefined();
   });
 });
+
+describe('search places', () => {
+  it("match cosmiconfig's own, so the quick existence check sees what cosmiconfig would find", async () => {
+    const { getDefaultSearchPlaces, globalConfigSearchPlaces } = await import('cosmiconfig');
+    const { SEARCH_NAMES, GLOBAL_NAMES } = await import('../../src/core/config/load.js');
+    expect(SEARCH_NAMES).toEqual(getDefaultSearchPlaces('ges'));
+    expect(GLOBAL_NAMES).toEqual(globalConfigSearchPlaces);
+  });
+});

@@ -4,7 +4,7 @@ import type { CommandContext } from '../context.js';
 /** `ges __complete profiles|graphs [profile]`: names for shell completion; silent on any error. */
 export async function runComplete(ctx: CommandContext, what: string, profile?: string): Promise<number> {
   try {
-    const loaded = await loadConfig({ explicitFile: ctx.options.config ?? (ctx.streams.env.GES_CONFIG || undefined), cwd: ctx.cwd });
+    const loaded = await loadConfig({ explicitFile: ctx.options.config ?? (ctx.streams.env.GES_CONFIG || undefined), cwd: ctx.cwd, env: ctx.streams.env });
     const profiles = loaded?.config.profiles ?? {};
     const names =
       what === 'profiles'

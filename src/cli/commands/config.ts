@@ -25,8 +25,8 @@ function table(rows: string[][]): string[] {
 export async function runConfigPath(ctx: CommandContext): Promise<number> {
   const { output } = ctx;
   const explicit = explicitConfig(ctx);
-  const loaded = await loadConfig({ explicitFile: explicit.file, cwd: ctx.cwd });
-  const places = explicit.file ? null : await searchPlaces(ctx.cwd, ctx.streams.env);
+  const loaded = await loadConfig({ explicitFile: explicit.file, cwd: ctx.cwd, env: ctx.streams.env });
+  const places = explicit.file ? null : searchPlaces(ctx.cwd, ctx.streams.env);
   if (output.flags.json) {
     output.json({ ok: true, exitCode: 0, file: loaded?.filepath ?? null, namedBy: explicit.source ?? null, searched: places });
     return 0;
@@ -47,7 +47,7 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
 /** ges config list: the profiles, the default marked. */
 export async function runConfigList(ctx: CommandContext): Promise<number> {
   const { output } = ctx;
-  const loaded = await loadConfig({ explicitFile: explicitConfig(ctx).file, cwd: ctx.cwd });
+  const loaded = await loadConfig({ explicitFile: explicitConfig(ctx).file, cwd: ctx.cwd, env: ctx.streams.env });
   for (const warning of loaded?.warnings ?? []) output.warn(warning);
   const defaultName = loaded?.config.defaultProfile ?? 'default';
   const profiles = Object.entries(loaded?.config.profiles ?? {}).map(([name, p]) => ({

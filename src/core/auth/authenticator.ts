@@ -1,8 +1,6 @@
 import type { AuthConfig } from '../config/schema.js';
 import type { Authenticator } from '../http/client.js';
-import { iamLogin, type IamHttpOptions, type PasswordLogin } from './iam.js';
-import { signRequest } from './signer.js';
-import { TokenCache } from './token-cache.js';
+import type { IamHttpOptions } from './iam.js';
 
 export interface AuthContext {
   projectId: string;
@@ -13,69 +11,15 @@ export interface AuthContext {
   now?: () => number;
 }
 
-/** IAM password login: a cached token while it lasts, a new login when it does not or GES refuses it. */
-class PasswordAuthenticator implements Authenticator {
-  private current: Promise<string> | undefined;
-  private readonly cache: TokenCache;
-  private readonly key: string[];
-
-  constructor(
-    private readonly login: PasswordLogin,
-    private readonly context: AuthContext,
-  ) {
-    this.cache = new TokenCache(context.cacheDir);
-    this.key = [login.iamEndpoint, login.domain, login.user, login.projectName ?? login.projectId];
-  }
-
-  private now(): number {
-    return (this.context.now ?? Date.now)();
-  }
-
-  private async fresh(): Promise<string> {
-    const entry = await iamLogin(this.login, this.context.http);
-    await this.cache.write(this.key, entry);
-    return entry.token;
-  }
-
-  private async cachedOrFresh(): Promise<string> {
-    const cached = await this.cache.read(this.key, this.now());
-    if (cached) {
-      this.context.http.trace?.('using the cached IAM token');
-      return cached.token;
-    }
-    return this.fresh();
-  }
-
-  async headers(): Promise<Record<string, string>> {
-    // One login however many requests start at once.
-    this.current ??= this.cachedOrFresh();
-    return { 'X-Auth-Token': await this.current };
-  }
-
-  preview(): Record<string, string> {
-    return { 'X-Auth-Token': '(a token from IAM login)' };
-  }
-
-  async onUnauthorized(sent: Record<string, string>): Promise<boolean> {
-    const used = sent['X-Auth-Token'];
-    const current = await this.current?.catch(() => undefined);
-    // Another request already replaced the refused token: just retry with the new one.
-    if (current !== undefined && current !== used) return true;
-    await this.cache.drop(this.key);
-    this.current = this.fresh();
-    await this.current;
-    return true;
-  }
-}
-
-/** Builds the authenticator for a profile's auth settings. */
-export function createAuthenticator(auth: AuthConfig, context: AuthContext): Authenticator {
+/** Builds the authenticator for a profile's auth settings; IAM login and signing load only when used. */
+export async function createAuthenticator(auth: AuthConfig, context: AuthContext): Promise<Authenticator> {
   switch (auth.type) {
     case 'token': {
       const header = { 'X-Auth-Token': auth.token! };
       return { headers: async () => header };
     }
-    case 'password':
+    case 'password': {
+      const { PasswordAuthenticator } = await import('./password.js');
       return new PasswordAuthenticator(
         {
           iamEndpoint: auth.iamEndpoint!,
@@ -87,7 +31,9 @@ export function createAuthenticator(auth: AuthConfig, context: AuthContext): Aut
         },
         context,
       );
-    case 'aksk':
+    }
+    case 'aksk': {
+      const { signRequest } = await import('./signer.js');
       return {
         headers: async (request) =>
           signRequest({
@@ -99,6 +45,7 @@ export function createAuthenticator(auth: AuthConfig, context: AuthContext): Aut
             date: new Date((context.now ?? Date.now)()),
           }),
       };
+    }
     case 'none':
       return { headers: async () => ({}) };
   }

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -66,7 +67,9 @@ async function permissionWarnings(file: string, config: FileConfig): Promise<str
  * search from `cwd` up to the home directory, then the user config directory.
  * Returns null when there is no config file at all.
  */
-export async function loadConfig(options: { explicitFile?: string; cwd: string }): Promise<LoadedConfig | null> {
+export async function loadConfig(options: { explicitFile?: string; cwd: string; env: Record<string, string | undefined> }): Promise<LoadedConfig | null> {
+  // Most runs in scripts and CI have no config file: a few stat calls tell, without loading cosmiconfig.
+  if (!options.explicitFile && !anyCandidateExists(searchPlaces(options.cwd, options.env))) return null;
   const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig(MODULE_NAME, { searchStrategy: 'global', cache: false });
   let result: { filepath: string; config: unknown; isEmpty?: boolean } | null;
@@ -106,9 +109,17 @@ export interface SearchPlaces {
   globalNames: string[];
 }
 
+/** cosmiconfig's search places for the name "ges" (a unit test keeps them equal to its own). */
+export const SEARCH_NAMES = [
+  'package.json',
+  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.${MODULE_NAME}rc${ext}`),
+  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.config/${MODULE_NAME}rc${ext}`),
+  ...['.js', '.ts', '.cjs', '.mjs'].map((ext) => `${MODULE_NAME}.config${ext}`),
+];
+export const GLOBAL_NAMES = ['config', 'config.json', 'config.yaml', 'config.yml', 'config.js', 'config.ts', 'config.cjs', 'config.mjs'];
+
 /** Where the search looks, in the order cosmiconfig's global strategy looks there. */
-export async function searchPlaces(cwd: string, env: Record<string, string | undefined>): Promise<SearchPlaces> {
-  const { getDefaultSearchPlaces, globalConfigSearchPlaces } = await import('cosmiconfig');
+export function searchPlaces(cwd: string, env: Record<string, string | undefined>): SearchPlaces {
   const home = path.resolve(env.HOME || homedir());
   const dirs: string[] = [];
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
@@ -117,10 +128,27 @@ export async function searchPlaces(cwd: string, env: Record<string, string | und
   }
   return {
     dirs,
-    names: getDefaultSearchPlaces(MODULE_NAME),
+    names: SEARCH_NAMES,
     globalDir: path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), MODULE_NAME),
-    globalNames: globalConfigSearchPlaces,
+    globalNames: GLOBAL_NAMES,
   };
+}
+
+/** A package.json is a candidate only when it has a "ges" key (most have none). */
+function isCandidate(file: string): boolean {
+  if (!existsSync(file)) return false;
+  if (path.basename(file) !== 'package.json') return true;
+  try {
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return pkg !== null && typeof pkg === 'object' && pkg[MODULE_NAME] !== undefined;
+  } catch {
+    return true; // let cosmiconfig report it
+  }
+}
+
+function anyCandidateExists(places: SearchPlaces): boolean {
+  const files = [...places.dirs.flatMap((d) => places.names.map((n) => path.join(d, n))), ...places.globalNames.map((n) => path.join(places.globalDir, n))];
+  return files.some(isCandidate);
 }
 
 /** Parses YAML text as the config loader does (for checking a file before it is written). */

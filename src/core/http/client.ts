@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
+import { loadEnvHttpProxyAgent, loadUndici, type UndiciParts } from './undici.js';
 import { maskUrlCredentials } from './address.js';
 import { maskHeaders } from './mask.js';
+import { TLS_PROBLEMS } from './tls-errors.js';
 import { InterruptedError, NetworkError } from '../errors.js';
 import { sleep } from '../sleep.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
@@ -73,33 +75,9 @@ const SUCCESS_BODY_LIMIT = 64 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const TRACE_BODY_LIMIT = 2000;
 
-type Undici = typeof import('undici');
-let undiciModule: Promise<Undici> | undefined;
-/** undici costs ~100 ms to import, so only a command that sends something pays for it. */
-function loadUndici(): Promise<Undici> {
-  undiciModule ??= import('undici');
-  return undiciModule;
-}
-
 function errorCode(error: unknown): string | undefined {
   const e = error as { code?: string; cause?: { code?: string } };
   return e?.cause?.code && (e.code === 'UND_ERR_SOCKET' || !e.code) ? e.cause.code : e?.code;
-}
-
-/** What common certificate errors mean, in words. */
-const TLS_PROBLEMS: Record<string, string> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed',
-  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain ends in an untrusted self-signed CA',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is signed by an unknown CA',
-  UNABLE_TO_GET_ISSUER_CERT: 'its certificate is signed by an unknown CA',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate is signed by an unknown CA',
-  CERT_HAS_EXPIRED: 'its certificate has expired',
-  CERT_NOT_YET_VALID: 'its certificate is not valid yet',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is not for {host}',
-};
-
-export function isTlsFailure(code: string | undefined): boolean {
-  return code !== undefined && (code in TLS_PROBLEMS || /CERT|TLS|SSL|UNABLE_TO_/.test(code));
 }
 
 /** One line for a failure that produced no HTTP answer. */
@@ -167,7 +145,7 @@ export class HttpClient {
     return { ...prepared, headers: maskHeaders(prepared.headers) };
   }
 
-  private async getDispatcher(): Promise<{ undici: Undici; dispatcher: Dispatcher }> {
+  private async getDispatcher(): Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> {
     const undici = await loadUndici();
     if (!this.dispatcher) {
       const { timeoutMs, tls: tlsOptions, proxy } = this.options;
@@ -178,7 +156,8 @@ export class HttpClient {
       const connect = { timeout: timeoutMs, ...targetTls };
       if (proxy && (proxy.http || proxy.https)) {
         this.options.trace?.(`proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, https ${maskUrlCredentials(proxy.https) || 'none'}, no proxy for ${proxy.noProxy || 'none'}`);
-        this.dispatcher = new undici.EnvHttpProxyAgent({
+        const EnvHttpProxyAgent = await loadEnvHttpProxyAgent();
+        this.dispatcher = new EnvHttpProxyAgent({
           ...common,
           connect,
           requestTls: targetTls,
@@ -219,11 +198,12 @@ export class HttpClient {
       let result: HttpResult | undefined;
       let failure: { code: string | undefined; error: unknown } | undefined;
       try {
-        const response = await undici.request(url, {
+        const response = await undici.request.call(dispatcher, {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
           method: prepared.method as Dispatcher.HttpMethod,
           headers: prepared.headers,
           body: prepared.body,
-          dispatcher,
           signal: attemptSignal,
         });
         const ok = response.statusCode >= 200 && response.statusCode < 300;
