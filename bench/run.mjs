@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/ges.js');
-const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const RUNS = Number(process.env.BENCH_RUNS ?? 31);
 const BATCH = 1000;
 const CURL_CALLS = 100;
 const BUDGETS = { cancel: 1.6, version: 1.2, help: 1.2, batchSpeedup: 5, rssMiB: 80 };
@@ -80,14 +80,30 @@ function timeRun(cmd, args, input) {
 }
 
 const url = (id) => `${emu.endpoint}/ges/v1.0/${emu.projectId}/graphs/movies/jobs/${id}`;
+
+/** Floors for one cancel: the same DELETE from a bare script with undici's agent (as ges loads it), and with node:http. */
+const undiciFloor = (id) => [
+  '-e',
+  `require('v8').setFlagsFromString('--liftoff-only');
+   const Agent = require(${JSON.stringify(path.join(ROOT, 'node_modules/undici/lib/dispatcher/agent.js'))});
+   const request = require(${JSON.stringify(path.join(ROOT, 'node_modules/undici/lib/api/api-request.js'))});
+   const u = new URL(${JSON.stringify(url(id))});
+   request.call(new Agent(), { origin: u.origin, path: u.pathname, method: 'DELETE', headers: { 'x-auth-token': ${JSON.stringify(emu.token)} } })
+     .then((r) => r.body.text()).then(() => process.exit(0));`,
+];
+const httpFloor = (id) => [
+  '-e',
+  `require('http').request(${JSON.stringify(url(id))}, { method: 'DELETE', headers: { 'x-auth-token': ${JSON.stringify(emu.token)} } },
+     (res) => { res.resume(); res.on('end', () => process.exit(0)); }).end();`,
+];
 const curlArgs = (id) => ['-sf', '-o', '/dev/null', '-X', 'DELETE', '-H', `X-Auth-Token: ${emu.token}`, url(id)];
 const withCurl = has('curl');
 
 process.on('exit', () => emu.child.kill('SIGINT'));
 
 // Interleaved rounds: each round runs every command once in each environment, so drift hits all alike.
-const ids = await newJobs('movies', RUNS * 3 + 2);
-const kinds = ['node', 'version', 'help', 'cancel'];
+const ids = await newJobs('movies', RUNS * 7 + 2);
+const kinds = ['node', 'version', 'help', 'cancel', 'undici', 'http'];
 const samples = { machine: {}, clean: {}, curl: [] };
 for (const k of kinds) samples.machine[k] = samples.clean[k] = undefined;
 for (const e of ['machine', 'clean']) for (const k of kinds) samples[e][k] = [];
@@ -99,6 +115,8 @@ for (let round = 0; round < RUNS; round++) {
     samples[name].version.push(timeRun(process.execPath, [BIN, '--version']));
     samples[name].help.push(timeRun(process.execPath, [BIN, '--help']));
     samples[name].cancel.push(timeRun(process.execPath, [BIN, 'job', 'cancel', 'movies', ids.pop()]));
+    samples[name].undici.push(timeRun(process.execPath, undiciFloor(ids.pop())));
+    samples[name].http.push(timeRun(process.execPath, httpFloor(ids.pop())));
   }
   env = machineEnv;
   if (withCurl) samples.curl.push(timeRun('curl', curlArgs(ids.pop())));
@@ -159,6 +177,8 @@ const timings = [
   ['`ges --version`', m.version, c.version],
   ['`ges --help`', m.help, c.help],
   ['`ges job cancel movies <id>`', m.cancel, c.cancel],
+  ['floor: the same DELETE from a bare script with undici (agent + request API)', m.undici, c.undici],
+  ['floor: the same DELETE from a bare script with `node:http`', m.http, c.http],
   ['`curl -X DELETE` (same request)', m.curl, null],
   [`\`ges job cancel batch -\` (${BATCH} IDs on stdin)`, batchMs, null],
   [`curl loop, ${CURL_CALLS} calls × ${BATCH / CURL_CALLS}`, curl1000, null],
@@ -181,7 +201,7 @@ const lines = [
   '|---|---:|---:|---:|---|',
   ...checks.map((c) => `| ${c.what} | ${fmt(c.value, 2)} | ${c.budget} | ${c.aim ?? ''} | ${c.note ?? (c.ok ? 'ok' : '**missed**')} |`),
   '',
-  'Reproduce: `npm run bench` (`BENCH_RUNS=31 npm run bench` for more runs).',
+  'Reproduce: `npm run bench` (`BENCH_RUNS=51 npm run bench` for more runs).',
   '',
 ];
 writeFileSync(path.join(ROOT, 'bench/results.md'), lines.join('\n'));
