@@ -79,6 +79,15 @@ export class Output {
     this.streams.stdout.write(`${line}\n`);
   }
 
+  /** Aligned columns on stdout, the first row (the header) in bold; silent like result(). */
+  table(rows: string[][]): void {
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    rows.forEach((row, n) => {
+      const line = row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+      this.result(n === 0 ? this.out.bold(line) : line);
+    });
+  }
+
   /** The one JSON document of a --json run. */
   json(doc: unknown): void {
     this.streams.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -16,11 +16,6 @@ function explicitConfig(ctx: CommandContext): { file?: string; source?: string }
   return {};
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
-}
-
 /** ges config path: the file in use and where the search looked. */
 export async function runConfigPath(ctx: CommandContext): Promise<number> {
   const { output } = ctx;
@@ -64,9 +59,7 @@ export async function runConfigList(ctx: CommandContext): Promise<number> {
     output.info(loaded ? `no profiles in ${loaded.filepath}` : 'no config file found: create one with ges config init');
     return 0;
   }
-  const rows = table([['', 'NAME', 'ENDPOINT', 'AUTH'], ...profiles.map((p) => [p.default ? '*' : '', p.name, p.endpoint ?? '-', p.authType ?? '-'])]);
-  output.result(output.out.bold(rows[0]!));
-  for (const row of rows.slice(1)) output.result(row);
+  output.table([['', 'NAME', 'ENDPOINT', 'AUTH'], ...profiles.map((p) => [p.default ? '*' : '', p.name, p.endpoint ?? '-', p.authType ?? '-'])]);
   output.info(`from ${loaded.filepath}; * marks the default`);
   return 0;
 }
@@ -103,9 +96,7 @@ export async function runConfigShow(ctx: CommandContext): Promise<number> {
     output.json({ ok: true, exitCode: 0, settings: Object.fromEntries(entries.map(([k, value, source]) => [k, { value, source }])) });
     return 0;
   }
-  const rows = table([['SETTING', 'VALUE', 'SOURCE'], ...entries]);
-  output.result(output.out.bold(rows[0]!));
-  for (const row of rows.slice(1)) output.result(row);
+  output.table([['SETTING', 'VALUE', 'SOURCE'], ...entries]);
   return 0;
 }
 

@@ -20,11 +20,6 @@ export function parseStatusFilter(value: string | undefined): Set<string> | unde
   return new Set(wanted);
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
-}
-
 export async function runList(ctx: CommandContext, graphArg: string, opts: ListOptions): Promise<number> {
   const { output } = ctx;
   const graph = checkGraph(graphArg);
@@ -61,10 +56,7 @@ export async function runList(ctx: CommandContext, graphArg: string, opts: ListO
       for (const j of jobs) output.result(`${j.jobId}\t${j.status}\t${j.command ?? ''}`);
       return 0;
     }
-    const { out } = output;
-    const lines = table([['JOB ID', 'STATUS', 'COMMAND'], ...jobs.map((j) => [j.jobId, j.status, j.command ?? '-'])]);
-    output.result(out.bold(lines[0]!));
-    for (const line of lines.slice(1)) output.result(line);
+    output.table([['JOB ID', 'STATUS', 'COMMAND'], ...jobs.map((j) => [j.jobId, j.status, j.command ?? '-'])]);
     output.info(`${jobs.length} job${jobs.length === 1 ? '' : 's'} on graph ${graph}${filter ? ` (of ${all.length})` : ''}`);
     return 0;
   } finally {
