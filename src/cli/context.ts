@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createAuthenticator } from '../core/auth/authenticator.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { isLoopbackOrPrivate } from '../core/http/address.js';
-import { loadConfig } from '../core/config/load.js';
+import { loadConfig, type LoadedConfig } from '../core/config/load.js';
 import { resolveSettings, type Settings } from '../core/config/resolve.js';
 import { GesApi } from '../core/ges/api.js';
 import { HttpClient } from '../core/http/client.js';
@@ -42,13 +42,23 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** Reads the config, merges flags and environment, and builds the GES client. Sends nothing. */
+/** The config file named by --config or GES_CONFIG (no search then), and which of them named it. */
+export function explicitConfig(ctx: CommandContext): { file?: string; source?: string } {
+  if (ctx.options.config) return { file: ctx.options.config, source: '--config' };
+  if (ctx.streams.env.GES_CONFIG) return { file: ctx.streams.env.GES_CONFIG, source: 'GES_CONFIG' };
+  return {};
+}
+
+/** The config file, named or searched for; null when there is none. */
+export function loadFileConfig(ctx: CommandContext): Promise<LoadedConfig | null> {
+  return loadConfig({ explicitFile: explicitConfig(ctx).file, cwd: ctx.cwd, env: ctx.streams.env });
+}
+
+/** Reads the config and merges flags and environment into settings. Sends nothing. */
 export async function loadSettings(ctx: CommandContext): Promise<Settings> {
-  const { options, streams, output } = ctx;
-  const explicitFile = options.config ?? (streams.env.GES_CONFIG || undefined);
-  const loaded = await loadConfig({ explicitFile, cwd: ctx.cwd, env: streams.env });
-  for (const warning of loaded?.warnings ?? []) output.warn(warning);
-  return resolveSettings(options, streams.env, loaded);
+  const loaded = await loadFileConfig(ctx);
+  for (const warning of loaded?.warnings ?? []) ctx.output.warn(warning);
+  return resolveSettings(ctx.options, ctx.streams.env, loaded);
 }
 
 /** Reads the extra CA file; an unreadable or non-PEM file is a usage (flag) or config (profile) error. */

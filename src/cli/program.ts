@@ -9,6 +9,7 @@ import { runCancel } from './commands/job-cancel.js';
 import { runList } from './commands/job-list.js';
 import { runStatus } from './commands/job-status.js';
 import { runWait } from './commands/job-wait.js';
+import { EMULATOR_DEFAULTS } from '../emulator/defaults.js';
 import { version } from './version.js';
 
 /** Loads a command's implementation (lazily: --help and other commands never pay for it). */
@@ -189,13 +190,13 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
   program
     .command('emulator')
     .description('run a local GES service-plane emulator (no cloud account needed)')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--port <n>', 'port to listen on; 0 picks a free one', '8080')
+    .option('--host <address>', 'address to listen on', EMULATOR_DEFAULTS.host)
+    .option('--port <n>', 'port to listen on; 0 picks a free one', String(EMULATOR_DEFAULTS.port))
     .option('--graph <name>', 'a graph to serve (repeatable; default movies)', collect)
-    .option('--token <token>', 'the X-Auth-Token to accept', 'demo-token')
+    .option('--token <token>', 'the X-Auth-Token to accept', EMULATOR_DEFAULTS.token)
     .option('--no-auth', 'accept requests without credentials')
-    .option('--pending-ms <ms>', 'how long a new job stays pending', '1000')
-    .option('--running-ms <ms>', 'how long a job runs before it succeeds', '60000')
+    .option('--pending-ms <ms>', 'how long a new job stays pending', String(EMULATOR_DEFAULTS.pendingMs))
+    .option('--running-ms <ms>', 'how long a job runs before it succeeds', String(EMULATOR_DEFAULTS.runningMs))
     .option('--cancel-delay-ms <ms>', 'how long a cancelled job keeps running before it is gone', '0')
     .option('--ak <accessKey>', 'also accept requests signed with this access key (SDK-HMAC-SHA256)')
     .option('--sk <secretKey>', 'the secret key that goes with --ak')

@@ -1,7 +1,7 @@
 import { GesCliError, HttpError, NetworkError, ResponseError } from '../core/errors.js';
 import { exitCodeFor } from './exit-codes.js';
 import { hintFor, type HintContext } from './hints.js';
-import type { PreparedRequest } from '../core/http/client.js';
+import type { HttpClient, HttpRequest, PreparedRequest } from '../core/http/client.js';
 import type { Output } from './output.js';
 
 /** The `error` object of a failed --json document. */
@@ -24,6 +24,14 @@ export function reportError(output: Output, error: GesCliError, context: HintCon
     output.error(subject ? `${subject}: ${error.message}` : error.message, hintFor(error, context));
   }
   return exitCode;
+}
+
+/** --dry-run of a command that sends one request: show it (credentials masked) as text or JSON; exit 0. */
+export async function showDryRun(output: Output, http: HttpClient, request: HttpRequest, suffix = ''): Promise<number> {
+  const req = await http.describe(request);
+  if (output.flags.json) output.json({ ok: true, exitCode: 0, dryRun: true, request: req });
+  else showRequest(output, req, suffix);
+  return 0;
 }
 
 /** A --dry-run request in human form (credentials already masked). */

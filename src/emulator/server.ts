@@ -4,6 +4,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from '../core/auth/signer.js';
 import { API_PREFIX, GES_ERRORS, UNSUPPORTED_OPERATION } from '../core/ges/constants.js';
+import { maskHeaders } from '../core/http/mask.js';
+import { EMULATOR_DEFAULTS } from './defaults.js';
 import { EmulatorState, JOB_KINDS, RESULT_SIZE, isCancellableAlgorithm, type EmulatedJob, type JobStatusName } from './state.js';
 
 export interface EmulatorOptions {
@@ -69,17 +71,8 @@ export interface LoggedRequest {
   body: string;
 }
 
-export const EMULATOR_DEFAULTS = {
-  host: '127.0.0.1',
-  port: 8080,
-  projectId: 'demo',
-  graphs: ['movies'],
-  token: 'demo-token',
-  pendingMs: 1000,
-  runningMs: 60_000,
-};
-
-const MASKED_HEADERS = new Set(['x-auth-token', 'authorization', 'x-security-token']);
+/** /ges/v1.0/{project}/graphs/{graph}{rest} */
+const GES_PATH = new RegExp(`^${API_PREFIX.replace(/\./g, '\\.')}/([^/]+)/graphs/([^/]+)(/.*)?$`);
 const MAX_BODY = 1024 * 1024;
 const MAX_LOG = 10_000;
 
@@ -274,7 +267,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function serveGes(method: string, url: URL, rawUrl: string, headers: IncomingMessage['headers'], body: string): Reply {
     const refused = authenticate(method, rawUrl, headers, body);
     if (refused) return refused;
-    const m = new RegExp(`^${API_PREFIX.replace(/\./g, '\\.')}/([^/]+)/graphs/([^/]+)(/.*)?$`).exec(url.pathname);
+    const m = GES_PATH.exec(url.pathname);
     if (!m) return new Reply(404, { error_msg: 'The API does not exist or has not been published in the environment', error_code: 'APIGW.0101' });
     const [, project, graphRaw, restRaw = ''] = m;
     const graph = decodeURIComponent(graphRaw!);
@@ -436,7 +429,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       time: new Date().toISOString(),
       method,
       path: `${url.pathname}${url.search}`,
-      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, MASKED_HEADERS.has(k) ? '***' : String(v)])),
+      headers: maskHeaders(Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]))),
       // The log is for tests and demos: a login body keeps its shape, never the password.
       body: isIam ? body.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"') : body,
     });

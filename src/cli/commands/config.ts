@@ -1,26 +1,19 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { addProfile, PROFILE_NAME, type NewProfile } from '../../core/config/init.js';
-import { loadConfig, parseYaml, searchPlaces } from '../../core/config/load.js';
+import { parseYaml, searchPlaces } from '../../core/config/load.js';
 import { AUTH_TYPES, SECRET_KEYS, validateConfig, type AuthType } from '../../core/config/schema.js';
 import { UsageError } from '../../core/errors.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { checkEndpoint, checkProjectId } from '../../core/validate.js';
-import { loadSettings, type CommandContext } from '../context.js';
-
-function explicitConfig(ctx: CommandContext): { file?: string; source?: string } {
-  if (ctx.options.config) return { file: ctx.options.config, source: '--config' };
-  if (ctx.streams.env.GES_CONFIG) return { file: ctx.streams.env.GES_CONFIG, source: 'GES_CONFIG' };
-  return {};
-}
+import { explicitConfig, loadFileConfig, loadSettings, type CommandContext } from '../context.js';
 
 /** ges config path: the file in use and where the search looked. */
 export async function runConfigPath(ctx: CommandContext): Promise<number> {
   const { output } = ctx;
   const explicit = explicitConfig(ctx);
-  const loaded = await loadConfig({ explicitFile: explicit.file, cwd: ctx.cwd, env: ctx.streams.env });
+  const loaded = await loadFileConfig(ctx);
   const places = explicit.file ? null : searchPlaces(ctx.cwd, ctx.streams.env);
   if (output.flags.json) {
     output.json({ ok: true, exitCode: 0, file: loaded?.filepath ?? null, namedBy: explicit.source ?? null, searched: places });
@@ -42,7 +35,7 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
 /** ges config list: the profiles, the default marked. */
 export async function runConfigList(ctx: CommandContext): Promise<number> {
   const { output } = ctx;
-  const loaded = await loadConfig({ explicitFile: explicitConfig(ctx).file, cwd: ctx.cwd, env: ctx.streams.env });
+  const loaded = await loadFileConfig(ctx);
   for (const warning of loaded?.warnings ?? []) output.warn(warning);
   const defaultName = loaded?.config.defaultProfile ?? 'default';
   const profiles = Object.entries(loaded?.config.profiles ?? {}).map(([name, p]) => ({
@@ -113,9 +106,7 @@ export interface InitOptions {
 export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Promise<number> {
   const { output, streams } = ctx;
   const env = streams.env;
-  const file = opts.global
-    ? path.join(env.XDG_CONFIG_HOME || path.join(env.HOME || homedir(), '.config'), 'ges', 'config.yaml')
-    : path.join(ctx.cwd, '.gesrc.yaml');
+  const file = opts.global ? path.join(searchPlaces(ctx.cwd, env).globalDir, 'config.yaml') : path.join(ctx.cwd, '.gesrc.yaml');
   const given: Record<string, string | undefined> = {
     profile: ctx.options.profile,
     endpoint: ctx.options.endpoint,

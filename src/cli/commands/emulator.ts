@@ -2,6 +2,7 @@ import { parseNumberOption } from '../../core/validate.js';
 import { UsageError } from '../../core/errors.js';
 import { GRAPH_NAME, PROJECT_ID } from '../../core/ges/constants.js';
 import { readFile } from 'node:fs/promises';
+import { EMULATOR_DEFAULTS } from '../../emulator/defaults.js';
 import type { Fault } from '../../emulator/server.js';
 import type { CommandContext } from '../context.js';
 
@@ -54,7 +55,7 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
   const runningMs = parseNumberOption('--running-ms', opts.runningMs, { min: 0, max: 86_400_000, integer: true });
   const cancelDelayMs = parseNumberOption('--cancel-delay-ms', opts.cancelDelayMs, { min: 0, max: 86_400_000, integer: true });
   // --project-id is the global option; for the emulator it names the project it serves.
-  const projectId = ctx.options.projectId ?? 'demo';
+  const projectId = ctx.options.projectId ?? EMULATOR_DEFAULTS.projectId;
   if (!PROJECT_ID.test(projectId)) throw new UsageError(`invalid --project-id ${JSON.stringify(projectId)}: letters and digits, 1 to 64 characters`);
   for (const g of opts.graph ?? []) {
     if (!GRAPH_NAME.test(g)) throw new UsageError(`invalid --graph ${JSON.stringify(g)}: starts with a letter; letters, digits, "_", "-"; at most 64 characters`);

@@ -1,7 +1,8 @@
 import { GesCliError, UsageError } from '../../core/errors.js';
 import { checkGraph } from '../../core/validate.js';
 import { connect, type CommandContext } from '../context.js';
-import { reportError, showRequest } from '../report.js';
+import { LIST_PAGE_SIZE } from '../../core/ges/api.js';
+import { reportError, showDryRun } from '../report.js';
 
 export interface ListOptions {
   status?: string;
@@ -27,10 +28,7 @@ export async function runList(ctx: CommandContext, graphArg: string, opts: ListO
   const conn = await connect(ctx);
   try {
     if (ctx.options.dryRun) {
-      const req = await conn.api.http.describe(conn.api.listRequest(graph, { offset: 0, limit: 100 }));
-      if (output.flags.json) output.json({ ok: true, exitCode: 0, dryRun: true, request: req });
-      else showRequest(output, req, ' (and further pages while there are more jobs)');
-      return 0;
+      return showDryRun(output, conn.api.http, conn.api.listRequest(graph, { offset: 0, limit: LIST_PAGE_SIZE }), ' (and further pages while there are more jobs)');
     }
     const spinner = await output.spinner(`Listing jobs on graph ${graph}`);
     let all;

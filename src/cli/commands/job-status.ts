@@ -1,7 +1,7 @@
 import { GesCliError } from '../../core/errors.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { connect, type CommandContext } from '../context.js';
-import { reportError, showRequest } from '../report.js';
+import { reportError, showDryRun } from '../report.js';
 
 export interface StatusOptions {
   offset?: string;
@@ -32,13 +32,7 @@ export async function runStatus(ctx: CommandContext, graphArg: string, jobArg: s
   };
   const conn = await connect(ctx);
   try {
-    const request = conn.api.statusRequest(graph, jobId, page);
-    if (ctx.options.dryRun) {
-      const req = await conn.api.http.describe(request);
-      if (output.flags.json) output.json({ ok: true, exitCode: 0, dryRun: true, request: req });
-      else showRequest(output, req);
-      return 0;
-    }
+    if (ctx.options.dryRun) return showDryRun(output, conn.api.http, conn.api.statusRequest(graph, jobId, page));
     const spinner = await output.spinner(`Reading job ${jobId} on graph ${graph}`);
     let status;
     try {

@@ -1,12 +1,12 @@
 import { GesCliError, HttpError, WaitTimeoutError } from '../../core/errors.js';
-import { runPool } from '../../core/ges/cancel.js';
+import { runPool } from '../../core/pool.js';
 import { GES_ERRORS } from '../../core/ges/constants.js';
-import { waitForJob } from '../../core/ges/wait.js';
+import { POLL_PAGE, waitForJob } from '../../core/ges/wait.js';
 import { checkGraph, parseNumberOption } from '../../core/validate.js';
 import { connect, type CommandContext } from '../context.js';
 import { EXIT, combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
-import { errorJson, showRequest } from '../report.js';
+import { errorJson, showDryRun } from '../report.js';
 import { collectJobIds, parseWaitTimeout } from './job-ids.js';
 
 export interface WaitOptions {
@@ -37,10 +37,8 @@ export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: st
   const conn = await connect(ctx);
   try {
     if (ctx.options.dryRun) {
-      const req = await conn.api.http.describe(conn.api.statusRequest(graph, jobIds[0]!, { offset: 0, limit: 1 }));
-      if (output.flags.json) output.json({ ok: true, exitCode: 0, dryRun: true, request: req });
-      else showRequest(output, req, ` (repeated for each job until it ends, at most ${timeoutMs / 1000} s)`);
-      return 0;
+      const request = conn.api.statusRequest(graph, jobIds[0]!, POLL_PAGE);
+      return showDryRun(output, conn.api.http, request, ` (repeated for each job until it ends, at most ${timeoutMs / 1000} s)`);
     }
     const deadline = Date.now() + timeoutMs;
     const spinner = await output.spinner(`Waiting for ${jobIds.length === 1 ? `job ${jobIds[0]}` : `${jobIds.length} jobs`} on graph ${graph}`);

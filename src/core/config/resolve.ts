@@ -46,7 +46,7 @@ export interface Settings {
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_RETRIES = 2;
 
-interface Candidate<T> {
+export interface Candidate<T> {
   value: T | undefined;
   source: string;
 }
@@ -56,12 +56,17 @@ export function pick<T>(...candidates: Candidate<T>[]): Candidate<T> | undefined
   return candidates.find((c) => c.value !== undefined && c.value !== '');
 }
 
-function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): { name: string; source: string; profile: ProfileConfig } {
-  const chosen = pick(
+/** The profile asked for: --profile, else GES_PROFILE, else defaultProfile; undefined when none is (then "default"). */
+export function chosenProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): Candidate<string> | undefined {
+  return pick(
     { value: flags.profile, source: 'flag --profile' },
     { value: env.GES_PROFILE, source: 'env GES_PROFILE' },
     { value: loaded?.config.defaultProfile, source: `defaultProfile in ${loaded?.filepath}` },
   );
+}
+
+function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): { name: string; source: string; profile: ProfileConfig } {
+  const chosen = chosenProfile(flags, env, loaded);
   const name = chosen?.value ?? 'default';
   const source = chosen?.source ?? 'default';
   const profile = loaded?.config.profiles[name];

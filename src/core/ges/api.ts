@@ -27,6 +27,9 @@ export interface Answer {
   result: HttpResult;
 }
 
+/** Jobs asked for per page when reading a graph's job list. */
+export const LIST_PAGE_SIZE = 100;
+
 /** The typed GES service-plane calls this tool makes. */
 export class GesApi {
   constructor(
@@ -83,7 +86,7 @@ export class GesApi {
   }
 
   /** Every job of the graph, paging with offset/limit until totalCount is reached. */
-  async listJobs(graph: string, pageSize = 100): Promise<JobSummary[]> {
+  async listJobs(graph: string, pageSize = LIST_PAGE_SIZE): Promise<JobSummary[]> {
     const jobs: JobSummary[] = [];
     for (let page = 0; page < 10_000; page++) {
       const { body, result } = await this.call(this.listRequest(graph, { offset: jobs.length, limit: pageSize }));

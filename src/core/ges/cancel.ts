@@ -1,7 +1,8 @@
 import { GesCliError, HttpError, InterruptedError, NetworkError, ResponseError, WaitTimeoutError } from '../errors.js';
 import type { GesApi } from './api.js';
+import { runPool } from '../pool.js';
 import { GES_ERRORS } from './constants.js';
-import { isTerminal, waitForJob } from './wait.js';
+import { POLL_PAGE, isTerminal, waitForJob } from './wait.js';
 
 export type CancelOutcome = 'cancelled' | 'already-finished' | 'failed' | 'dry-run';
 
@@ -21,20 +22,6 @@ export interface CancelResult {
   stopped?: boolean;
   /** The failure, for exit codes and hints; absent on success. */
   error?: GesCliError;
-}
-
-/** Runs `worker` over `items` with at most `concurrency` in flight; results keep input order. */
-export async function runPool<T, R>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await worker(items[i]!, i);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }
 
 /** Turns one cancel attempt's failure into a result; never throws. */
@@ -89,7 +76,7 @@ async function alreadyFinished(api: GesApi, failed: CancelResult): Promise<Cance
     return { ...rest, outcome: 'already-finished', jobStatus, note: [failed.note, why].filter(Boolean).join('; ') };
   };
   try {
-    const { status } = await api.jobStatus(graph, jobId, { offset: 0, limit: 1 });
+    const { status } = await api.jobStatus(graph, jobId, POLL_PAGE);
     if (isTerminal(status)) return done(status, `the job had already ended (${status})`);
     return failed; // still pending or running, yet GES refused: not "finished"
   } catch (error) {

@@ -7,6 +7,9 @@ import { GES_ERRORS, TERMINAL_STATUSES } from './constants.js';
 export const POLL_START_MS = 500;
 export const POLL_MAX_MS = 5000;
 
+/** A poll asks for the status only: one result row at most. */
+export const POLL_PAGE = { offset: 0, limit: 1 } as const;
+
 export function pollDelayMs(poll: number): number {
   return Math.min(POLL_MAX_MS, Math.round(POLL_START_MS * 1.5 ** poll));
 }
@@ -38,7 +41,7 @@ export async function waitForJob(api: GesApi, graph: string, jobId: string, opti
   let last: string | null = null;
   for (let poll = 0; ; poll++) {
     try {
-      last = (await api.jobStatus(graph, jobId, { offset: 0, limit: 1 })).status;
+      last = (await api.jobStatus(graph, jobId, POLL_PAGE)).status;
       if (isTerminal(last)) return { state: 'terminal', status: last, polls: poll + 1 };
     } catch (error) {
       if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound) return { state: 'gone', polls: poll + 1 };

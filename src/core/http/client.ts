@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { loadEnvHttpProxyAgent, loadUndici, type UndiciParts } from './undici.js';
 import { maskUrlCredentials } from './address.js';
 import { maskHeaders } from './mask.js';
-import { TLS_PROBLEMS } from './tls-errors.js';
+import { TLS_PROBLEMS, isTlsFailure } from './tls-errors.js';
 import { InterruptedError, NetworkError } from '../errors.js';
 import { sleep } from '../sleep.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
@@ -60,8 +60,6 @@ export interface HttpResult {
   text: string;
   truncated: boolean;
   attempts: number;
-  /** Attempts that got no HTTP answer at all (the request may still have reached the server). */
-  unansweredAttempts: number;
 }
 
 export interface PreparedRequest {
@@ -107,7 +105,7 @@ export function describeNetworkFailure(code: string | undefined, error: unknown,
   const message = (error as Error)?.message ?? String(error);
   const tlsProblem = code ? TLS_PROBLEMS[code] : undefined;
   if (tlsProblem) return `TLS: cannot verify ${host}: ${tlsProblem.replace('{host}', url.hostname)} (${code})`;
-  if (code && /CERT|TLS|SSL|UNABLE_TO_/.test(code)) return `TLS failure talking to ${host}: ${message} (${code})`;
+  if (isTlsFailure(code)) return `TLS failure talking to ${host}: ${message} (${code})`;
   return `request to ${host} failed: ${message}${code ? ` (${code})` : ''}`;
 }
 
@@ -180,7 +178,6 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<HttpResult> {
     const { undici, dispatcher } = await this.getDispatcher();
     const { signal, trace, retries, timeoutMs } = this.options;
-    let unanswered = 0;
     let reauthenticated = false;
     let retried = 0;
     for (let attempt = 1; ; attempt++) {
@@ -210,7 +207,7 @@ export class HttpClient {
         const { text, truncated } = await readLimited(response.body, ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(response.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-        result = { status: response.statusCode, headers, text, truncated, attempts: attempt, unansweredAttempts: unanswered };
+        result = { status: response.statusCode, headers, text, truncated, attempts: attempt };
         if (trace) {
           trace(`< ${response.statusCode} (${Date.now() - started} ms)`);
           for (const [k, v] of Object.entries(maskHeaders(headers))) trace(`< ${k}: ${v}`);
@@ -219,7 +216,6 @@ export class HttpClient {
       } catch (error) {
         if (signal?.aborted) throw new InterruptedError();
         failure = { code: timeout.aborted ? 'TIMEOUT' : errorCode(error), error };
-        unanswered++;
         trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs)}`);
       }
 
