@@ -41,32 +41,41 @@ function bash(program: Command): string {
   const globals = flags(program.options).filter((f) => f !== '--version');
   const cases = walk(program).map(({ path, command }) => {
     const words = [...visible(command).map((c) => c.name()), ...flags(command.options), ...(path.length ? globals : []), '--help'];
-    const graphs = takesGraph(command) ? ' $(ges __complete graphs "$profile" 2>/dev/null)' : '';
-    return `    "${path.join(' ')}") words="${[...new Set(words)].join(' ')}${graphs}" ;;`;
+    return `    "${path.join(' ')}") words="${[...new Set(words)].join(' ')}"${takesGraph(command) ? ' graphs=1' : ''} ;;`;
   });
   const paths = walk(program)
     .filter((n) => n.path.length)
     .map((n) => `"${n.path.join(' ')}"`)
     .join('|');
   const valued = [...new Set(valueOptions(program))].filter((f) => !FILE_OPTIONS.has(f) && !PROFILE_OPTIONS.has(f));
+  // Names from config files are data: they are read line by line and compared as text, never
+  // handed to compgen's word list or to eval (either would run a $(...) inside a name).
   return `# ges completion for bash: source it, or save it as /etc/bash_completion.d/ges
+_ges_offer() {
+  local w
+  while IFS= read -r w; do
+    [[ -n "$w" && "$w" == "$cur"* ]] && COMPREPLY+=("$w")
+  done
+}
 _ges_complete() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  local path="" profile="" i w words
+  local path="" profile="" i w words="" graphs=""
+  COMPREPLY=()
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     case "\${COMP_WORDS[i-1]}" in -p|--profile) profile="$w" ;; esac
     case "\${path:+$path }$w" in ${paths}) path="\${path:+$path }$w" ;; esac
   done
   case "$prev" in
-    ${[...PROFILE_OPTIONS].join('|')}) COMPREPLY=($(compgen -W "$(ges __complete profiles 2>/dev/null)" -- "$cur")); return ;;
-    ${[...FILE_OPTIONS].join('|')}) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    ${valued.join('|')}) COMPREPLY=(); return ;;
+    ${[...PROFILE_OPTIONS].join('|')}) _ges_offer < <(ges __complete profiles 2>/dev/null); return ;;
+    ${[...FILE_OPTIONS].join('|')}) _ges_offer < <(compgen -f -- "$cur"); return ;;
+    ${valued.join('|')}) return ;;
   esac
   case "$path" in
 ${cases.join('\n')}
   esac
-  COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  _ges_offer < <(printf '%s\\n' $words)
+  if [[ -n "$graphs" ]]; then _ges_offer < <(ges __complete graphs "$profile" 2>/dev/null); fi
 }
 complete -F _ges_complete ges
 `;
@@ -84,12 +93,30 @@ function fishQuote(text: string): string {
 }
 
 function fish(program: Command): string {
-  const lines = ['# ges completion for fish: save it as ~/.config/fish/completions/ges.fish', 'complete -c ges -f'];
+  const paths = walk(program).filter((n) => n.path.length).map((n) => fishQuote(n.path.join(' ')));
+  const lines = [
+    '# ges completion for fish: save it as ~/.config/fish/completions/ges.fish',
+    'complete -c ges -f',
+    '# The command path typed so far ("job list", "config list", ...): options are offered for exactly that command.',
+    'function __ges_path',
+    '    set -l path',
+    '    for w in (commandline -opc)[2..-1]',
+    '        set -l next (string join " " $path $w)',
+    `        if contains -- $next ${paths.join(' ')}`,
+    '            set path $next',
+    '        end',
+    '    end',
+    '    string join " " $path',
+    'end',
+    'function __ges_at',
+    '    set -l at (__ges_path)',
+    '    test "$at" = "$argv"',
+    'end',
+  ];
   for (const { path, command } of walk(program)) {
-    const condition = path.length === 0 ? '__fish_use_subcommand' : `__fish_seen_subcommand_from ${path[path.length - 1]}`;
+    const condition = `__ges_at ${fishQuote(path.join(' '))}`;
     for (const sub of visible(command)) {
-      const parent = path.length === 0 ? '__fish_use_subcommand' : `__fish_seen_subcommand_from ${path[path.length - 1]}; and not __fish_seen_subcommand_from ${visible(command).map((c) => c.name()).join(' ')}`;
-      lines.push(`complete -c ges -n ${fishQuote(parent)} -a ${sub.name()} -d ${fishQuote(sub.description())}`);
+      lines.push(`complete -c ges -n ${fishQuote(condition)} -a ${sub.name()} -d ${fishQuote(sub.description())}`);
     }
     for (const o of command.options.filter((x) => !x.hidden)) {
       const names = [o.short ? `-s ${o.short.slice(1)}` : '', o.long ? `-l ${o.long.slice(2)}` : ''].filter(Boolean).join(' ');

@@ -62,7 +62,7 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
 }
 
 /** Reads the extra CA file; an unreadable or non-PEM file is a usage (flag) or config (profile) error. */
-async function readCa(settings: Settings): Promise<string | undefined> {
+async function readCa(settings: Settings, cwd: string): Promise<string | undefined> {
   if (!settings.caFile) return undefined;
   const fail = (why: string): never => {
     const message = `cannot use CA file ${settings.caFile} (from ${settings.sources.caFile}): ${why}`;
@@ -70,7 +70,7 @@ async function readCa(settings: Settings): Promise<string | undefined> {
   };
   let pem = '';
   try {
-    pem = await readFile(path.resolve(settings.caFile), 'utf8');
+    pem = await readFile(path.resolve(cwd, settings.caFile), 'utf8');
   } catch (error) {
     fail((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message);
   }
@@ -93,7 +93,7 @@ function networkWarnings(settings: Settings, output: Output): void {
 
 export async function connect(ctx: CommandContext): Promise<Connection> {
   const settings = await loadSettings(ctx);
-  const ca = await readCa(settings);
+  const ca = await readCa(settings, ctx.cwd);
   networkWarnings(settings, ctx.output);
   const httpOptions = {
     tls: { ca, insecure: settings.insecure },
@@ -104,7 +104,12 @@ export async function connect(ctx: CommandContext): Promise<Connection> {
     signal: ctx.signal,
     trace: ctx.options.verbose ? ctx.output.trace : undefined,
   };
-  const authenticator = await createAuthenticator(settings.auth, { projectId: settings.projectId, cacheDir: settings.cacheDir, http: httpOptions });
+  const authenticator = await createAuthenticator(settings.auth, {
+    projectId: settings.projectId,
+    cacheDir: settings.cacheDir,
+    http: httpOptions,
+    warn: (message) => ctx.output.warn(message),
+  });
   const http = new HttpClient({ ...httpOptions, endpoint: settings.endpoint, authenticator });
   return { api: new GesApi(http, settings.projectId), settings, close: () => http.close() };
 }

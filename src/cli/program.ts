@@ -153,6 +153,26 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
     )
     .action(action(async () => (await import('./commands/config.js')).runConfigInit));
 
+  config
+    .command('trust')
+    .description('let ges use a config file found in a folder (a repository, /tmp), as it is now')
+    .argument('[file]', 'the file (default: the one the search finds)')
+    .addHelpText(
+      'after',
+      `\nA config file found by the search outside the user config folder is used only once trusted: it\ncould send your credentials anywhere, and a .js one is code. Trust records its real path and\nSHA-256 in $XDG_CONFIG_HOME/ges/trusted.json; when the file changes it must be trusted again.\n${examples(
+        'ges config path                      # which file, and is it trusted?',
+        'ges config trust',
+        'ges config trust ./deploy/.gesrc.yaml',
+      )}`,
+    )
+    .action(action(async () => (await import('./commands/config.js')).runConfigTrust));
+  config
+    .command('untrust')
+    .description('forget a trusted config file')
+    .argument('[file]', 'the file (default: the one the search finds)')
+    .addHelpText('after', examples('ges config untrust', 'ges config untrust ./deploy/.gesrc.yaml'))
+    .action(action(async () => (await import('./commands/config.js')).runConfigUntrust));
+
   program
     .command('completion')
     .description('print a shell completion script (bash, zsh or fish)')

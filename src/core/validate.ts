@@ -30,31 +30,43 @@ export function checkProjectId(projectId: string, source: string): string {
   return projectId;
 }
 
+/**
+ * A URL-like text as it may be shown in a message: user info, query and fragment cut out
+ * (they may hold a password or a key), and at most 100 characters. Works on text that does
+ * not parse as a URL, which is when it is most often shown.
+ */
+export function describeUrlText(text: string): string {
+  let shown = text.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^?#]*@/, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
+  const cut = shown.search(/[?#]/);
+  if (cut >= 0) shown = `${shown.slice(0, cut)}${shown[cut]}…`;
+  return JSON.stringify(shown.length > 100 ? `${shown.slice(0, 99)}…` : shown);
+}
+
 /** Returns the endpoint without a trailing slash; a path prefix (a gateway) is kept. */
 export function checkEndpoint(endpoint: string, source: string): string {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(endpoint);
   } catch {
+    url = undefined;
+  }
+  const shown = describeUrlText(endpoint);
+  if (!url) {
     throw new UsageError(
-      `invalid endpoint ${JSON.stringify(endpoint)} (from ${source}): not a URL; expected something like http://192.168.0.20 or https://ges.example.com`,
+      `invalid endpoint ${shown} (from ${source}): not a URL; expected something like http://192.168.0.20 or https://ges.example.com`,
     );
   }
   const problem =
     url.protocol !== 'http:' && url.protocol !== 'https:'
       ? 'only http and https are supported'
-      : url.username || url.password
+      : url.username || url.password || endpoint.split(/[?#]/)[0]!.includes('@')
         ? 'it must not carry a user name or password'
         : url.search || endpoint.includes('?')
           ? 'it must not have a query string'
           : url.hash || endpoint.includes('#')
             ? 'it must not have a fragment'
             : null;
-  if (problem) {
-    // Never echo user info back: it may be a password.
-    const shown = url.username || url.password ? `${url.protocol}//***@${url.host}` : endpoint;
-    throw new UsageError(`invalid endpoint ${JSON.stringify(shown)} (from ${source}): ${problem}`);
-  }
+  if (problem) throw new UsageError(`invalid endpoint ${shown} (from ${source}): ${problem}`);
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from '../core/auth/signer.js';
 import { API_PREFIX, GES_ERRORS, UNSUPPORTED_OPERATION } from '../core/ges/constants.js';
-import { maskHeaders } from '../core/http/mask.js';
+import { maskBodySecrets, maskHeaders } from '../core/http/mask.js';
 import { EMULATOR_DEFAULTS } from './defaults.js';
 import { EmulatorState, JOB_KINDS, RESULT_SIZE, isCancellableAlgorithm, type EmulatedJob, type JobStatusName } from './state.js';
 
@@ -431,7 +431,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       path: `${url.pathname}${url.search}`,
       headers: maskHeaders(Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]))),
       // The log is for tests and demos: a login body keeps its shape, never the password.
-      body: isIam ? body.replace(/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"***"') : body,
+      body: maskBodySecrets(body),
     });
     const fault = takeFault(method, url.pathname);
     if (fault?.stall) return; // the socket is destroyed when the emulator closes

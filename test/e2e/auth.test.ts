@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator, EmulatorOptions } from '../../src/emulator/index.js';
-import { PASSWORD, SECRET_KEY, SECURITY_TOKEN, closedPort, control, createJob, emulator, parseJson, requestLog, runGes, tempHome, writeFile } from './helpers.js';
+import { PASSWORD, SECRET_KEY, SECURITY_TOKEN, closedPort, control, createJob, emulator, parseJson, requestLog, runGes, tempHome, writeFile, writeTrusted } from './helpers.js';
 
 const open: Emulator[] = [];
 async function start(options: EmulatorOptions): Promise<Emulator> {
@@ -35,7 +35,7 @@ describe('auth type password (IAM login)', () => {
   it('logs in, sends the token, caches it privately, and reuses it on the next run', async () => {
     const emu = await start({ iam: IAM });
     const home = tempHome();
-    writeFile(home, '.gesrc.yaml', passwordProfile(emu));
+    writeTrusted(home, '.gesrc.yaml', passwordProfile(emu));
     const env = { GES_PASSWORD: PASSWORD };
     const r = await runGes(['job', 'cancel', 'movies', await createJob(emu)], { cwd: home, env });
     expect(r.code).toBe(0);
@@ -59,7 +59,7 @@ describe('auth type password (IAM login)', () => {
   it('a token within five minutes of expiry is not reused', async () => {
     const emu = await start({ iam: { ...IAM, tokenLifetimeMs: 4 * 60 * 1000 } });
     const home = tempHome();
-    writeFile(home, '.gesrc.yaml', passwordProfile(emu));
+    writeTrusted(home, '.gesrc.yaml', passwordProfile(emu));
     for (let i = 0; i < 2; i++) expect((await runGes(['job', 'list', 'movies'], { cwd: home, env: { GES_PASSWORD: PASSWORD } })).code).toBe(0);
     expect(await logins(emu)).toBe(2);
   });
@@ -67,7 +67,7 @@ describe('auth type password (IAM login)', () => {
   it('a 401 with a cached token drops it, logs in again and retries once', async () => {
     const emu = await start({ iam: IAM });
     const home = tempHome();
-    writeFile(home, '.gesrc.yaml', passwordProfile(emu));
+    writeTrusted(home, '.gesrc.yaml', passwordProfile(emu));
     const env = { GES_PASSWORD: PASSWORD };
     expect((await runGes(['job', 'list', 'movies'], { cwd: home, env })).code).toBe(0);
     await control(emu, 'DELETE', 'iam/tokens'); // the engine no longer accepts the cached token
@@ -82,7 +82,7 @@ describe('auth type password (IAM login)', () => {
   it('a wrong password: exit 4 naming IAM, nothing sent to GES', async () => {
     const emu = await start({ iam: IAM });
     const home = tempHome();
-    writeFile(home, '.gesrc.yaml', passwordProfile(emu));
+    writeTrusted(home, '.gesrc.yaml', passwordProfile(emu));
     const r = await runGes(['job', 'list', 'movies'], { cwd: home, env: { GES_PASSWORD: 'wrong-password-x' }, secrets: ['wrong-password-x'] });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`IAM login to ${emu.url} failed: HTTP 401: The username or password is wrong.`);
@@ -94,7 +94,7 @@ describe('auth type password (IAM login)', () => {
     const emu = await start({ iam: IAM });
     const home = tempHome();
     const iam = `http://127.0.0.1:${await closedPort()}`;
-    writeFile(home, '.gesrc.yaml', passwordProfile(emu, iam));
+    writeTrusted(home, '.gesrc.yaml', passwordProfile(emu, iam));
     const r = await runGes(['job', 'list', 'movies', '--retries', '0', '--json'], { cwd: home, env: { GES_PASSWORD: PASSWORD } });
     expect(r.code).toBe(1);
     expect(parseJson(r.stdout).error.message).toBe(`IAM login to ${iam} failed: connection refused by ${new URL(iam).host}`);
@@ -103,7 +103,7 @@ describe('auth type password (IAM login)', () => {
   it('HUAWEICLOUD_SDK_IAM_ENDPOINT supplies the IAM endpoint; --dry-run logs in nowhere', async () => {
     const emu = await start({ iam: IAM });
     const home = tempHome();
-    writeFile(home, '.gesrc.yaml', passwordProfile(emu, null));
+    writeTrusted(home, '.gesrc.yaml', passwordProfile(emu, null));
     const env = { GES_PASSWORD: PASSWORD, HUAWEICLOUD_SDK_IAM_ENDPOINT: emu.url };
     const dry = await runGes(['job', 'cancel', 'movies', 'a1', '--dry-run'], { cwd: home, env });
     expect(dry.code).toBe(0);
@@ -136,7 +136,7 @@ describe('auth type aksk (request signing)', () => {
   it('a profile with temporary keys sends and signs X-Security-Token', async () => {
     const emu = await start({ accessKey: AK, secretKey: SECRET_KEY, securityToken: SECURITY_TOKEN });
     const home = tempHome();
-    writeFile(
+    writeTrusted(
       home,
       '.gesrc.yaml',
       `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth:\n      type: aksk\n      accessKey: ${AK}\n      secretKey: \${SK}\n      securityToken: \${ST}\n`,

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, PASSWORD, SECRET_KEY, TOKEN, hasScript, parseJson, runGes, tempHome, writeFile } from './helpers.js';
+import { BIN, PASSWORD, SECRET_KEY, TOKEN, hasScript, parseJson, runGes, tempHome, writeFile, writeTrusted } from './helpers.js';
 
 const CONFIG = `# my team's GES settings
 defaultProfile: dev
@@ -29,16 +29,16 @@ describe('ges config path', () => {
     const home = tempHome();
     const deep = path.join(home, 'work/repo');
     mkdirSync(deep, { recursive: true });
-    const file = writeFile(home, 'work/.gesrc.yaml', CONFIG);
+    const file = writeTrusted(home, 'work/.gesrc.yaml', CONFIG);
     const r = await runGes(['config', 'path'], { cwd: deep, home });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe(file);
+    expect(lines[0]).toBe(`${file}  (trusted: recorded by ges config trust)`);
     expect(lines.slice(1, 5)).toEqual(['searched, in order:', `  ${deep}`, `  ${path.join(home, 'work')}`, `  ${home}`]);
     expect(r.stdout).toContain(path.join(home, '.config/ges'));
     expect(r.stdout).toContain('.gesrc.yaml');
     const json = parseJson((await runGes(['config', 'path', '--json'], { cwd: deep, home })).stdout);
-    expect(json).toMatchObject({ ok: true, file, namedBy: null });
+    expect(json).toMatchObject({ ok: true, file, namedBy: null, trusted: true, trust: 'recorded' });
     expect(json.searched.dirs).toEqual([deep, path.join(home, 'work'), home]);
   });
 
@@ -49,14 +49,14 @@ describe('ges config path', () => {
     expect(none.stderr).toContain('ges config init');
     const file = writeFile(home, 'x.yaml', CONFIG);
     const named = await runGes(['config', 'path', '--config', file], { cwd: home });
-    expect(named.stdout).toBe(`${file}\n(named by --config: no search)\n`);
+    expect(named.stdout).toBe(`${file}  (trusted: named by --config or GES_CONFIG)\n(named by --config: no search)\n`);
   });
 });
 
 describe('ges config list', () => {
   it('lists profiles with the default marked', async () => {
     const home = tempHome();
-    writeFile(home, '.gesrc.yaml', CONFIG);
+    writeTrusted(home, '.gesrc.yaml', CONFIG);
     const r = await runGes(['config', 'list'], { cwd: home });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\* +dev +http:\/\/192\.168\.0\.20 +token/);
@@ -71,7 +71,7 @@ describe('ges config list', () => {
 describe('ges config show', () => {
   it('shows merged settings with the source of each, secrets masked', async () => {
     const home = tempHome();
-    const file = writeFile(home, '.gesrc.yaml', CONFIG);
+    const file = writeTrusted(home, '.gesrc.yaml', CONFIG);
     const r = await runGes(['config', 'show', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN, GES_ENDPOINT: 'http://10.0.0.9' } });
     expect(r.code).toBe(0);
     const { settings } = parseJson(r.stdout);
@@ -122,7 +122,7 @@ describe('ges config init', () => {
 
   it('adds a profile to an existing file keeping its comments and profiles; never overwrites without --force', async () => {
     const home = tempHome();
-    const file = writeFile(home, '.gesrc.yaml', CONFIG, 0o640);
+    const file = writeTrusted(home, '.gesrc.yaml', CONFIG, 0o640);
     const args = ['config', 'init', '-p', 'iam', '--endpoint', 'https://100.93.1.9', '--project-id', 'p9', '--auth', 'password', '--iam-endpoint', 'https://iam.cn-north-4.myhuaweicloud.com', '--domain', 'acct', '--user', 'bot'];
     expect((await runGes(args, { cwd: home })).code).toBe(0);
     const text = readFileSync(file, 'utf8');
@@ -154,7 +154,7 @@ describe('ges config init', () => {
     expect(r.code).toBe(0);
     const file = path.join(home, '.config/ges/config.yaml');
     expect(readFileSync(file, 'utf8')).toContain('secretKey: ${HUAWEICLOUD_SDK_SK}');
-    expect((await runGes(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(file);
+    expect((await runGes(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(`${file}  (trusted: in the user config folder)`);
   });
 
   it.skipIf(!hasScript)('on a terminal it asks for what is missing', async () => {
@@ -197,7 +197,7 @@ describe('ges completion', () => {
 
   it('the bash script completes commands, options, profiles and graphs', async () => {
     const home = tempHome();
-    writeFile(home, '.gesrc.yaml', CONFIG);
+    writeTrusted(home, '.gesrc.yaml', CONFIG);
     const shim = writeFile(home, 'bin/ges', `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, 0o755);
     chmodSync(shim, 0o755);
     const script = (await runGes(['completion', 'bash'])).stdout;
@@ -232,7 +232,7 @@ describe('help that teaches', () => {
 
   it('password secrets never show in config output', async () => {
     const home = tempHome();
-    writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n    auth: {type: password, iamEndpoint: "https://iam", domain: d, user: u, password: "\${PW}"}\n`);
+    writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n    auth: {type: password, iamEndpoint: "https://iam", domain: d, user: u, password: "\${PW}"}\n`);
     const r = await runGes(['config', 'show'], { cwd: home, env: { PW: PASSWORD } });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/auth\.password +\*\*\*/);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runGes, tempHome, writeFile } from './helpers.js';
+import { TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runGes, tempHome, writeFile, writeTrusted } from './helpers.js';
 
 let emu: Emulator;
 let home: string;
@@ -27,7 +27,7 @@ ${extra}`;
 
 describe('config file search and loading', () => {
   it('finds .gesrc.yaml in the working directory and interpolates ${VAR}', async () => {
-    writeFile(home, '.gesrc.yaml', profileYaml());
+    writeTrusted(home, '.gesrc.yaml', profileYaml());
     const id = await createJob(emu);
     const r = await runGes(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
@@ -35,7 +35,7 @@ describe('config file search and loading', () => {
   });
 
   it('searches parent folders up to home, then ~/.config/ges/config.yaml', async () => {
-    writeFile(home, '.gesrc.json', JSON.stringify({ profiles: { default: { endpoint: emu.url, projectId: 'demo', auth: { type: 'token', token: '${MY_TOKEN}' } } } }));
+    writeTrusted(home, '.gesrc.json', JSON.stringify({ profiles: { default: { endpoint: emu.url, projectId: 'demo', auth: { type: 'token', token: '${MY_TOKEN}' } } } }));
     const deep = path.join(home, 'a/b');
     writeFile(deep, 'placeholder', '');
     const id = await createJob(emu);
@@ -48,13 +48,13 @@ describe('config file search and loading', () => {
   });
 
   it('reads a "ges" key in package.json', async () => {
-    writeFile(home, 'package.json', JSON.stringify({ name: 'x', ges: { profiles: { default: { endpoint: emu.url, projectId: 'demo', auth: { type: 'token', token: '${MY_TOKEN}' } } } } }));
+    writeTrusted(home, 'package.json', JSON.stringify({ name: 'x', ges: { profiles: { default: { endpoint: emu.url, projectId: 'demo', auth: { type: 'token', token: '${MY_TOKEN}' } } } } }));
     const id = await createJob(emu);
     expect((await runGes(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
   });
 
   it('--config and GES_CONFIG name a file and skip the search', async () => {
-    writeFile(home, '.gesrc.yaml', 'profiles: {default: {endpoint: "http://127.0.0.1:1", projectId: nope}}');
+    writeTrusted(home, '.gesrc.yaml', 'profiles: {default: {endpoint: "http://127.0.0.1:1", projectId: nope}}');
     const file = writeFile(home, 'elsewhere/ges.yaml', profileYaml());
     const a = await createJob(emu);
     expect((await runGes(['job', 'cancel', 'movies', a, '--config', file], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
@@ -66,7 +66,7 @@ describe('config file search and loading', () => {
   });
 
   it('selects profiles: defaultProfile, then GES_PROFILE, then --profile', async () => {
-    writeFile(
+    writeTrusted(
       home,
       '.gesrc.yaml',
       `defaultProfile: good
@@ -93,7 +93,7 @@ profiles:
   });
 
   it('precedence: flag > environment > profile', async () => {
-    writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: wrong\n    retries: 0\n    auth: {type: token, token: "\${MY_TOKEN}"}\n`);
+    writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: wrong\n    retries: 0\n    auth: {type: token, token: "\${MY_TOKEN}"}\n`);
     const env = { MY_TOKEN: TOKEN };
     const fromEnv = await runGes(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_ENDPOINT: emu.url, GES_PROJECT_ID: 'demo' } });
     expect(fromEnv.code).toBe(0);
@@ -107,7 +107,7 @@ profiles:
   });
 
   it('GES_TOKEN wins over the profile auth', async () => {
-    writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: not-the-token}\n`);
+    writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: not-the-token}\n`);
     const r = await runGes(['job', 'list', 'movies'], { cwd: home, env: { GES_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
   });
@@ -115,7 +115,7 @@ profiles:
   it('auth type none sends no credentials', async () => {
     const open = await emulator({ token: null });
     try {
-      writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${open.url}\n    projectId: demo\n    auth: {type: none}\n`);
+      writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${open.url}\n    projectId: demo\n    auth: {type: none}\n`);
       const r = await runGes(['job', 'list', 'movies'], { cwd: home });
       expect(r.code).toBe(0);
       expect((await requestLog(open))[0]!.headers['x-auth-token']).toBeUndefined();
@@ -137,28 +137,28 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
   }
 
   it('an unset ${VAR} names the variable and the file', async () => {
-    const file = writeFile(home, '.gesrc.yaml', profileYaml());
+    const file = writeTrusted(home, '.gesrc.yaml', profileYaml());
     await expectConfigError(`profiles.default.auth.token in ${file} refers to \${MY_TOKEN}, but the environment variable MY_TOKEN is not set`);
   });
 
   it('a wrongly typed key names the key path and the file', async () => {
-    const file = writeFile(home, '.gesrc.yaml', profileYaml().replace('projectId: demo', 'projectId: demo\n    timeout: 30s'));
+    const file = writeTrusted(home, '.gesrc.yaml', profileYaml().replace('projectId: demo', 'projectId: demo\n    timeout: 30s'));
     await expectConfigError(`profiles.default.timeout in ${file} must be a number, not string "30s"`, undefined, { MY_TOKEN: TOKEN });
   });
 
   it('a missing required auth key', async () => {
-    writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    auth: {type: token}\n`);
+    writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    auth: {type: token}\n`);
     await expectConfigError('profiles.default.auth.token is missing');
   });
 
   it('a malformed YAML file gives the line and column', async () => {
-    const file = writeFile(home, '.gesrc.yaml', 'profiles:\n  default:\n    endpoint: [unclosed\n    projectId: x\n');
+    const file = writeTrusted(home, '.gesrc.yaml', 'profiles:\n  default:\n    endpoint: [unclosed\n    projectId: x\n');
     const stderr = await expectConfigError(`malformed config file ${file} at line`);
     expect(stderr).toMatch(/at line \d+, column \d+/);
   });
 
   it('a malformed JSON file gives the line and column', async () => {
-    writeFile(home, '.gesrc.json', '{\n  "profiles": {\n    "default": {,}\n  }\n}\n');
+    writeTrusted(home, '.gesrc.json', '{\n  "profiles": {\n    "default": {,}\n  }\n}\n');
     const stderr = await expectConfigError('malformed config file');
     expect(stderr).toMatch(/line 3, column \d+/);
   });
@@ -205,7 +205,7 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
 
 describe('config warnings', () => {
   it('an unknown key is a warning with a suggestion, and the command still runs', async () => {
-    writeFile(home, '.gesrc.yaml', profileYaml().replace('projectId: demo', 'projectId: demo\n    retires: 3'));
+    writeTrusted(home, '.gesrc.yaml', profileYaml().replace('projectId: demo', 'projectId: demo\n    retires: 3'));
     const r = await runGes(['job', 'list', 'movies'], { cwd: home, env: { MY_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: unknown key profiles\.default\.retires in .* \(did you mean retries\?\)/);
@@ -213,12 +213,12 @@ describe('config warnings', () => {
 
   it('a literal secret in a file others can read earns a chmod 600 warning, without the secret', async () => {
     const text = profileYaml().replace('${MY_TOKEN}', TOKEN);
-    writeFile(home, '.gesrc.yaml', text, 0o644);
+    writeTrusted(home, '.gesrc.yaml', text, 0o644);
     const r = await runGes(['job', 'list', 'movies'], { cwd: home });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('holds a literal secret (profiles.default.auth.token)');
     expect(r.stderr).toContain('chmod 600');
-    writeFile(home, '.gesrc.yaml', text, 0o600);
+    writeTrusted(home, '.gesrc.yaml', text, 0o600);
     expect((await runGes(['job', 'list', 'movies'], { cwd: home })).stderr).not.toContain('warning');
   });
 });
@@ -267,7 +267,7 @@ describe('usage errors', () => {
 describe('.gesrc.example', () => {
   it('is a valid config: its local profile works as is', async () => {
     const { readFileSync } = await import('node:fs');
-    writeFile(home, '.gesrc.yaml', readFileSync(path.join(__dirname, '../../.gesrc.example'), 'utf8'));
+    writeTrusted(home, '.gesrc.yaml', readFileSync(path.join(__dirname, '../../.gesrc.example'), 'utf8'));
     const r = await runGes(['job', 'cancel', 'movies', 'a1', '--profile', 'local', '--dry-run'], { cwd: home });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('would send: DELETE http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1');

@@ -1,10 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { sha256 } from '../../src/core/config/trust.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,6 +49,25 @@ export function writeFile(dir: string, name: string, text: string, mode = 0o600)
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
   chmodSync(file, mode);
+  return file;
+}
+
+/** Records a file as trusted for the user whose home is `home`, as `ges config trust` would. */
+export function trust(home: string, file: string): void {
+  const dir = path.join(home, '.config/ges');
+  mkdirSync(dir, { recursive: true });
+  const list = path.join(dir, 'trusted.json');
+  const doc = existsSync(list) ? JSON.parse(readFileSync(list, 'utf8')) : { version: 1, files: {} };
+  const real = realpathSync(file);
+  doc.files[real] = { sha256: sha256(readFileSync(real)), trustedAt: new Date().toISOString() };
+  writeFileSync(list, JSON.stringify(doc));
+  chmodSync(list, 0o600);
+}
+
+/** A config file in a folder under `home`, trusted by its user (for tests that are not about trust). */
+export function writeTrusted(home: string, name: string, text: string, mode = 0o600): string {
+  const file = writeFile(home, name, text, mode);
+  trust(home, file);
   return file;
 }
 

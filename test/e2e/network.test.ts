@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { BIN, TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runGes, tempHome, writeFile } from './helpers.js';
+import { BIN, TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runGes, tempHome, writeFile, writeTrusted } from './helpers.js';
 
 /** A test CA, a server certificate it signs for 127.0.0.1, and a self-signed one; made with openssl at test time. */
 function makeCertificates(): { dir: string; ca: string; key: string; cert: string; selfKey: string; selfCert: string } {
@@ -106,7 +106,7 @@ describe('TLS', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: TLS certificate verification is off (flag --insecure)');
     const home = tempHome();
-    writeFile(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${selfSigned.url}\n    projectId: demo\n    insecure: true\n    auth: {type: token, token: "\${T}"}\n`);
+    writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${selfSigned.url}\n    projectId: demo\n    insecure: true\n    auth: {type: token, token: "\${T}"}\n`);
     const p = await runGes(['job', 'list', 'movies', '--json'], { cwd: home, env: { T: TOKEN } });
     expect(p.code).toBe(0);
     expect(p.stderr).toContain('warning: TLS certificate verification is off (file');

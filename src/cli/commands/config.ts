@@ -1,25 +1,42 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { addProfile, PROFILE_NAME, type NewProfile } from '../../core/config/init.js';
-import { parseYaml, searchPlaces } from '../../core/config/load.js';
-import { AUTH_TYPES, SECRET_KEYS, validateConfig, type AuthType } from '../../core/config/schema.js';
+import { GLOBAL_NAMES, SEARCH_NAMES, findConfig, firstCandidate, inUserFolder, parseYaml, searchPlaces, type FoundConfig, type TrustReason } from '../../core/config/load.js';
+import { AUTH_TYPES, SECRET_KEYS, profileNamed, validateConfig, type AuthType } from '../../core/config/schema.js';
+import { dropTrust, isTrusted, recordTrust } from '../../core/config/trust.js';
 import { UsageError } from '../../core/errors.js';
+import { shellQuote, writeFileAtomic } from '../../core/fs-safety.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { checkEndpoint, checkProjectId } from '../../core/validate.js';
 import { explicitConfig, loadFileConfig, loadSettings, type CommandContext } from '../context.js';
 
-/** ges config path: the file in use and where the search looked. */
+const TRUST_WORDS: Record<TrustReason, string> = {
+  named: 'trusted: named by --config or GES_CONFIG',
+  'user-folder': 'trusted: in the user config folder',
+  recorded: 'trusted: recorded by ges config trust',
+};
+
+/** "trusted: …" or "not trusted: …", for config path and config list. */
+function trustWords(found: { trust: TrustReason | null; filepath: string }): string {
+  return found.trust ? TRUST_WORDS[found.trust] : `not trusted; to use it run: ges config trust ${shellQuote(found.filepath)}`;
+}
+
+function findFileConfig(ctx: CommandContext, file = explicitConfig(ctx).file): Promise<FoundConfig | null> {
+  return findConfig({ explicitFile: file, cwd: ctx.cwd, env: ctx.streams.env });
+}
+
+/** ges config path: the file in use, whether it is trusted, and where the search looked. */
 export async function runConfigPath(ctx: CommandContext): Promise<number> {
   const { output } = ctx;
   const explicit = explicitConfig(ctx);
-  const loaded = await loadFileConfig(ctx);
+  const found = await findFileConfig(ctx);
   const places = explicit.file ? null : searchPlaces(ctx.cwd, ctx.streams.env);
   if (output.flags.json) {
-    output.json({ ok: true, exitCode: 0, file: loaded?.filepath ?? null, namedBy: explicit.source ?? null, searched: places });
+    output.json({ ok: true, exitCode: 0, file: found?.filepath ?? null, namedBy: explicit.source ?? null, trusted: found ? found.trust !== null : null, trust: found?.trust ?? null, searched: places });
     return 0;
   }
-  output.result(loaded?.filepath ?? 'none');
+  output.result(found ? `${found.filepath}  (${trustWords(found)})` : 'none');
   if (!places) {
     output.result(`(named by ${explicit.source}: no search)`);
     return 0;
@@ -28,7 +45,7 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
   for (const dir of places.dirs) output.result(`  ${dir}`);
   output.result(`  ${places.globalDir}  (${places.globalNames.join(', ')})`);
   output.result(`in each folder: ${places.names.map((n) => (n === 'package.json' ? 'package.json ("ges" key)' : n)).join(', ')}`);
-  if (!loaded) output.info('no config file found: create one with ges config init');
+  if (!found) output.info('no config file found: create one with ges config init');
   return 0;
 }
 
@@ -41,19 +58,50 @@ export async function runConfigList(ctx: CommandContext): Promise<number> {
   const profiles = Object.entries(loaded?.config.profiles ?? {}).map(([name, p]) => ({
     name,
     default: name === defaultName,
-    endpoint: p.endpoint ?? null,
+    endpoint: typeof p.endpoint === 'string' ? maskUrlCredentials(p.endpoint) : null,
     authType: p.auth?.type ?? null,
   }));
   if (output.flags.json) {
-    output.json({ ok: true, exitCode: 0, file: loaded?.filepath ?? null, defaultProfile: loaded ? defaultName : null, profiles });
+    output.json({ ok: true, exitCode: 0, file: loaded?.filepath ?? null, trust: loaded?.trust ?? null, defaultProfile: loaded ? defaultName : null, profiles });
     return 0;
   }
   if (!loaded || profiles.length === 0) {
-    output.info(loaded ? `no profiles in ${loaded.filepath}` : 'no config file found: create one with ges config init');
+    output.info(loaded ? `no profiles in ${loaded.filepath} (${TRUST_WORDS[loaded.trust]})` : 'no config file found: create one with ges config init');
     return 0;
   }
   output.table([['', 'NAME', 'ENDPOINT', 'AUTH'], ...profiles.map((p) => [p.default ? '*' : '', p.name, p.endpoint ?? '-', p.authType ?? '-'])]);
-  output.info(`from ${loaded.filepath}; * marks the default`);
+  output.info(`from ${loaded.filepath} (${TRUST_WORDS[loaded.trust]}); * marks the default`);
+  return 0;
+}
+
+/** The file `config trust`/`untrust` act on: the one named, else the one in use (named or searched). */
+async function trustTarget(ctx: CommandContext, file: string | undefined): Promise<FoundConfig> {
+  const found = await findFileConfig(ctx, file ?? explicitConfig(ctx).file);
+  if (!found) throw new UsageError('no config file found to trust', 'name one: ges config trust <file>');
+  return found;
+}
+
+/** ges config trust [file]: lets ges use a config file found in a folder, as it is now. */
+export async function runConfigTrust(ctx: CommandContext, file?: string): Promise<number> {
+  const { output } = ctx;
+  const found = await trustTarget(ctx, file);
+  const globalDir = searchPlaces(ctx.cwd, ctx.streams.env).globalDir;
+  await recordTrust(globalDir, found.realpath, found.sha256);
+  if (output.flags.json) output.json({ ok: true, exitCode: 0, file: found.realpath, sha256: found.sha256, trusted: true });
+  else {
+    output.result(`Trusted ${found.realpath} (sha256 ${found.sha256.slice(0, 12)}…)`);
+    output.info('ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust');
+  }
+  return 0;
+}
+
+/** ges config untrust [file]: forgets a trusted file. */
+export async function runConfigUntrust(ctx: CommandContext, file?: string): Promise<number> {
+  const { output } = ctx;
+  const found = await trustTarget(ctx, file);
+  const dropped = await dropTrust(searchPlaces(ctx.cwd, ctx.streams.env).globalDir, found.realpath);
+  if (output.flags.json) output.json({ ok: true, exitCode: 0, file: found.realpath, trusted: false, wasTrusted: dropped });
+  else output.result(dropped ? `No longer trusted: ${found.realpath}` : `${found.realpath} was not trusted`);
   return 0;
 }
 
@@ -102,11 +150,32 @@ export interface InitOptions {
   user?: string;
 }
 
+/**
+ * The file config init writes: the one named by --config/GES_CONFIG, else .gesrc.yaml here (or
+ * config.yaml in the user config folder), unless a file ges reads first sits in that folder:
+ * then that one when it is YAML, or a refusal naming it (a profile written elsewhere would never load).
+ */
+async function initTarget(ctx: CommandContext, global: boolean): Promise<string> {
+  const named = explicitConfig(ctx).file;
+  const target = named ? path.resolve(ctx.cwd, named) : global ? path.join(searchPlaces(ctx.cwd, ctx.streams.env).globalDir, 'config.yaml') : path.join(ctx.cwd, '.gesrc.yaml');
+  if (/\.(json|c?js|mjs)$/.test(target)) throw new UsageError(`config init writes YAML, and ${target} is not a YAML file; edit it by hand`);
+  if (named) return target;
+  const dir = path.dirname(target);
+  const names = global ? GLOBAL_NAMES : SEARCH_NAMES;
+  const first = await firstCandidate(names.map((n) => path.join(dir, n)));
+  if (!first || first === target) return target;
+  if (/(^|\/)(\.gesrc|config)(\.ya?ml)?$/.test(first)) return first;
+  throw new UsageError(
+    `${first} is read before ${target}, so a profile written there would never load`,
+    `add the profile to ${first} by hand, or write elsewhere with --config <file>`,
+  );
+}
+
 /** ges config init: adds a profile to .gesrc.yaml (or the user config), asking on a terminal. */
 export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Promise<number> {
   const { output, streams } = ctx;
   const env = streams.env;
-  const file = opts.global ? path.join(searchPlaces(ctx.cwd, env).globalDir, 'config.yaml') : path.join(ctx.cwd, '.gesrc.yaml');
+  const file = await initTarget(ctx, Boolean(opts.global));
   const given: Record<string, string | undefined> = {
     profile: ctx.options.profile,
     endpoint: ctx.options.endpoint,
@@ -160,24 +229,31 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
 
   let existing: string | null = null;
   let mode = 0o600;
+  const globalDir = searchPlaces(ctx.cwd, env).globalDir;
   try {
-    existing = await readFile(file, 'utf8');
-    const { stat } = await import('node:fs/promises');
     mode = (await stat(file)).mode & 0o777;
+    existing = await readFile(file, 'utf8');
   } catch {
     existing = null;
   }
+  if (existing !== null && !explicitConfig(ctx).file) {
+    // Adding to a file found in a folder would trust whatever else it holds: it must be trusted already.
+    const found = (await findConfig({ explicitFile: file, cwd: ctx.cwd, env }))!;
+    if (!(await inUserFolder(found.realpath, globalDir)) && !(await isTrusted(globalDir, found.realpath, found.sha256))) {
+      throw new UsageError(`${file} exists and is not trusted; read it, then run: ges config trust ${shellQuote(file)}`, 'or write the profile to the user config folder with --global');
+    }
+  }
   const text = addProfile(existing, profile, file, Boolean(opts.force));
   const { config } = validateConfig(await parseYaml(file, text), file);
-  if (config.profiles[profile.name]?.endpoint !== profile.endpoint) {
+  if (profileNamed(config, profile.name)?.endpoint !== profile.endpoint) {
     throw new UsageError(`could not add profile ${profile.name} to ${file} safely; edit it by hand (see .gesrc.example)`);
   }
   if (!ctx.options.dryRun) {
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, text, { mode });
-    await chmod(temp, mode);
-    await rename(temp, file);
+    await writeFileAtomic(file, text, mode & 0o755);
+    // The user wrote it just now: trust it as written (a file in the user config folder needs no record).
+    const written = (await findConfig({ explicitFile: file, cwd: ctx.cwd, env }))!;
+    if (!(await inUserFolder(written.realpath, globalDir))) await recordTrust(globalDir, written.realpath, written.sha256);
   }
   const secretEnv = { token: 'GES_TOKEN', password: 'GES_PASSWORD', aksk: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK', none: '' }[auth];
   if (output.flags.json) {

@@ -9,6 +9,8 @@ export interface AuthContext {
   /** HTTP settings for talking to IAM. */
   http: IamHttpOptions;
   now?: () => number;
+  /** Warnings that do not stop the run (an unusable token cache). */
+  warn?: (message: string) => void;
 }
 
 /** Builds the authenticator for a profile's auth settings; IAM login and signing load only when used. */

@@ -7,13 +7,16 @@ import { TokenCache } from './token-cache.js';
 export class PasswordAuthenticator implements Authenticator {
   private current: Promise<string> | undefined;
   private readonly cache: TokenCache;
+  /** Tokens IAM issued in this run: when GES refuses one of those, logging in again cannot help. */
+  private readonly issued = new Set<string>();
+  private refusedFresh = false;
   private readonly key: string[];
 
   constructor(
     private readonly login: PasswordLogin,
     private readonly context: AuthContext,
   ) {
-    this.cache = new TokenCache(context.cacheDir);
+    this.cache = new TokenCache(context.cacheDir, context.warn);
     this.key = [login.iamEndpoint, login.domain, login.user, login.projectName ?? login.projectId];
   }
 
@@ -23,6 +26,7 @@ export class PasswordAuthenticator implements Authenticator {
 
   private async fresh(): Promise<string> {
     const entry = await iamLogin(this.login, this.context.http);
+    this.issued.add(entry.token);
     await this.cache.write(this.key, entry);
     return entry.token;
   }
@@ -46,14 +50,29 @@ export class PasswordAuthenticator implements Authenticator {
     return { 'X-Auth-Token': '(a token from IAM login)' };
   }
 
+  /**
+   * GES refused a token: a cached one is dropped and replaced by one login, once per run. A token
+   * IAM issued in this run being refused means GES will refuse any: no more logins (each would
+   * send the password again).
+   */
   async onUnauthorized(sent: Record<string, string>): Promise<boolean> {
-    const used = sent['X-Auth-Token'];
+    const used = sent['X-Auth-Token'] ?? '';
     const current = await this.current?.catch(() => undefined);
     // Another request already replaced the refused token: just retry with the new one.
     if (current !== undefined && current !== used) return true;
+    if (this.issued.has(used)) {
+      this.refusedFresh = true;
+      return false;
+    }
     await this.cache.drop(this.key);
     this.current = this.fresh();
     await this.current;
     return true;
+  }
+
+  refusalHint(): string | undefined {
+    return this.refusedFresh
+      ? 'GES refuses even a token IAM has just issued: the IAM user lacks GES permissions in this project, or the project ID is not the graph\'s'
+      : undefined;
   }
 }

@@ -1,14 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { shellQuote, unsafeReason } from '../fs-safety.js';
+import { isTrusted, sha256 } from './trust.js';
 import { SECRET_KEYS, isLiteralSecret, validateConfig, type FileConfig } from './schema.js';
 
 export interface LoadedConfig {
   filepath: string;
   config: FileConfig;
   warnings: string[];
+  trust: TrustReason;
 }
 
 export const MODULE_NAME = 'ges';
@@ -20,7 +22,7 @@ function lineColumn(text: string, offset: number): string {
 }
 
 /** Turns a parser's error into one line with the file, line and column. */
-async function malformed(file: string, error: unknown): Promise<ConfigError> {
+function malformed(file: string, error: unknown, text: string): ConfigError {
   const e = error as { message?: string; mark?: { line: number; column: number }; reason?: string; name?: string };
   if (e.mark) {
     // js-yaml: 0-based mark, and a reason without the code frame.
@@ -28,7 +30,6 @@ async function malformed(file: string, error: unknown): Promise<ConfigError> {
   }
   if (e.name === 'JSONError') {
     // parse-json's message carries a code frame; JSON.parse names the offending offset.
-    const text = await readFile(file, 'utf8').catch(() => '');
     try {
       JSON.parse(text);
     } catch (native) {
@@ -62,41 +63,144 @@ async function permissionWarnings(file: string, config: FileConfig): Promise<str
   ];
 }
 
-/**
- * Finds and loads the config: an explicit file (flag or GES_CONFIG), else cosmiconfig's
- * search from `cwd` up to the home directory, then the user config directory.
- * Returns null when there is no config file at all.
- */
-export async function loadConfig(options: { explicitFile?: string; cwd: string; env: Record<string, string | undefined> }): Promise<LoadedConfig | null> {
-  // Most runs in scripts and CI have no config file: a few stat calls tell, without loading cosmiconfig.
-  if (!options.explicitFile && !anyCandidateExists(searchPlaces(options.cwd, options.env))) return null;
-  const { cosmiconfig } = await import('cosmiconfig');
-  const explorer = cosmiconfig(MODULE_NAME, { searchStrategy: 'global', cache: false });
-  let result: { filepath: string; config: unknown; isEmpty?: boolean } | null;
-  if (options.explicitFile) {
-    const file = path.resolve(options.cwd, options.explicitFile);
+/** Config files larger than this are refused: no config needs more, and a huge one is an attack. */
+export const CONFIG_SIZE_LIMIT = 1024 * 1024;
+
+/** Why a config file may be used: named on the command line, in the user config folder, or trusted by the user. */
+export type TrustReason = 'named' | 'user-folder' | 'recorded';
+
+export interface FoundConfig {
+  /** As found (or named, made absolute). */
+  filepath: string;
+  /** Its real path (links resolved): what trust is recorded under. */
+  realpath: string;
+  sha256: string;
+  /** null: found by the search outside the user config folder and not (or no longer) trusted. */
+  trust: TrustReason | null;
+  /** The content that was hashed; what is parsed is exactly this. */
+  bytes: Buffer;
+}
+
+interface LoadOptions {
+  explicitFile?: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+/** Every file the search tries, in order. */
+export function searchFiles(places: SearchPlaces): string[] {
+  return [...places.dirs.flatMap((d) => places.names.map((n) => path.join(d, n))), ...places.globalNames.map((n) => path.join(places.globalDir, n))];
+}
+
+/** The first of `files` that is a candidate: not empty (and a package.json only with a "ges" key). */
+export async function firstCandidate(files: readonly string[]): Promise<string | null> {
+  for (const file of files) {
+    let st;
     try {
-      await stat(file);
+      st = await stat(file);
     } catch {
-      throw new ConfigError(`config file ${file} does not exist`);
+      continue;
     }
-    try {
-      result = await explorer.load(file);
-    } catch (error) {
-      throw await malformed(file, error);
-    }
-  } else {
-    try {
-      result = await explorer.search(options.cwd);
-    } catch (error) {
-      const file = (error as { filepath?: string }).filepath ?? /Error in (\S+):/.exec(String((error as Error).message))?.[1] ?? 'config file';
-      throw await malformed(file, error);
-    }
+    if (!st.isFile()) return file; // refused by the safety check, never read
+    if (st.size === 0) continue;
+    if (path.basename(file) === 'package.json' && !(await hasGesKey(file, st.size))) continue;
+    return file;
   }
-  if (!result) return null;
-  const { config, warnings } = validateConfig(result.isEmpty ? undefined : result.config, result.filepath);
-  warnings.push(...(await permissionWarnings(result.filepath, config)));
-  return { filepath: result.filepath, config, warnings };
+  return null;
+}
+
+async function hasGesKey(file: string, size: number): Promise<boolean> {
+  if (size > CONFIG_SIZE_LIMIT) return false;
+  try {
+    const pkg = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown> | null;
+    return pkg !== null && typeof pkg === 'object' && Object.hasOwn(pkg, MODULE_NAME);
+  } catch {
+    return false; // not ours to judge
+  }
+}
+
+/**
+ * Finds the config file (named by --config/GES_CONFIG, else searched) and tells whether it may
+ * be used; nothing of it is parsed or run. Throws ConfigError for a file that is unsafe whatever
+ * its trust (another user's, writable by others, not a regular file, too large).
+ */
+export async function findConfig(options: LoadOptions): Promise<FoundConfig | null> {
+  const places = searchPlaces(options.cwd, options.env);
+  let filepath: string;
+  if (options.explicitFile) {
+    filepath = path.resolve(options.cwd, options.explicitFile);
+  } else {
+    const found = await firstCandidate(searchFiles(places));
+    if (!found) return null;
+    filepath = found;
+  }
+  let st;
+  try {
+    st = await stat(filepath);
+  } catch {
+    throw new ConfigError(`config file ${filepath} does not exist`);
+  }
+  const unsafe = unsafeReason(filepath, st);
+  if (unsafe) throw new ConfigError(`refusing config file: ${unsafe}`);
+  if (st.size > CONFIG_SIZE_LIMIT) throw new ConfigError(`config file ${filepath} is larger than 1 MiB`);
+  const real = await realpath(filepath);
+  const bytes = await readFile(real);
+  const hash = sha256(bytes);
+  const trust: TrustReason | null = options.explicitFile
+    ? 'named'
+    : (await inUserFolder(real, places.globalDir))
+      ? 'user-folder'
+      : (await isTrusted(places.globalDir, real, hash))
+        ? 'recorded'
+        : null;
+  return { filepath, realpath: real, sha256: hash, trust, bytes };
+}
+
+/** True when a file (by real path) sits directly in the user config folder. */
+export async function inUserFolder(realFile: string, globalDir: string): Promise<boolean> {
+  return path.dirname(realFile) === (await realpath(globalDir).catch(() => globalDir));
+}
+
+/** The error for a config file found in a folder the user has not trusted. */
+export function untrustedError(found: FoundConfig): ConfigError {
+  const code = /\.(c|m)?js$/.test(found.filepath) ? ', or run code' : '';
+  return new ConfigError(
+    `config file ${found.filepath} is not trusted: a config found in a folder could send your credentials anywhere${code}, so ges uses it only once you trust it (or when you name it with --config)`,
+    `if you wrote it, or have read it, run: ges config trust ${shellQuote(found.filepath)}`,
+  );
+}
+
+const JS_CONFIG = /\.(c|m)?js$/;
+
+/** Parses a config file's content by its name: JSON, JavaScript (trusted files only), else YAML. */
+async function parseConfig(found: FoundConfig): Promise<unknown> {
+  const { defaultLoaders } = await import('cosmiconfig');
+  const { filepath } = found;
+  const text = found.bytes.toString('utf8');
+  const base = path.basename(filepath);
+  try {
+    if (base === 'package.json') return ((await defaultLoaders['.json'](filepath, text)) as Record<string, unknown> | null)?.[MODULE_NAME];
+    if (filepath.endsWith('.json')) return await defaultLoaders['.json'](filepath, text);
+    if (JS_CONFIG.test(filepath)) return await defaultLoaders[path.extname(filepath) as '.js'](found.realpath, text);
+    return await defaultLoaders['.yaml'](filepath, text);
+  } catch (error) {
+    throw malformed(filepath, error, text);
+  }
+}
+
+/**
+ * Finds and loads the config: an explicit file (flag or GES_CONFIG), else the search from
+ * `cwd` up to the home directory, then the user config folder. A searched file outside the
+ * user config folder must be trusted first (ges config trust). Null when there is none.
+ */
+export async function loadConfig(options: LoadOptions): Promise<LoadedConfig | null> {
+  const found = await findConfig(options);
+  if (!found) return null;
+  if (!found.trust) throw untrustedError(found);
+  const raw = await parseConfig(found);
+  const { config, warnings } = validateConfig(raw ?? undefined, found.filepath);
+  warnings.push(...(await permissionWarnings(found.filepath, config)));
+  return { filepath: found.filepath, config, warnings, trust: found.trust };
 }
 
 export interface SearchPlaces {
@@ -109,14 +213,14 @@ export interface SearchPlaces {
   globalNames: string[];
 }
 
-/** cosmiconfig's search places for the name "ges" (a unit test keeps them equal to its own). */
+/** cosmiconfig's search places for the name "ges" but TypeScript (which needs a compiler an installed ges lacks). */
 export const SEARCH_NAMES = [
   'package.json',
-  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.${MODULE_NAME}rc${ext}`),
-  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.config/${MODULE_NAME}rc${ext}`),
-  ...['.js', '.ts', '.cjs', '.mjs'].map((ext) => `${MODULE_NAME}.config${ext}`),
+  ...['', '.json', '.yaml', '.yml', '.js', '.cjs', '.mjs'].map((ext) => `.${MODULE_NAME}rc${ext}`),
+  ...['', '.json', '.yaml', '.yml', '.js', '.cjs', '.mjs'].map((ext) => `.config/${MODULE_NAME}rc${ext}`),
+  ...['.js', '.cjs', '.mjs'].map((ext) => `${MODULE_NAME}.config${ext}`),
 ];
-export const GLOBAL_NAMES = ['config', 'config.json', 'config.yaml', 'config.yml', 'config.js', 'config.ts', 'config.cjs', 'config.mjs'];
+export const GLOBAL_NAMES = ['config', 'config.json', 'config.yaml', 'config.yml', 'config.js', 'config.cjs', 'config.mjs'];
 
 /** Where the search looks, in the order cosmiconfig's global strategy looks there. */
 export function searchPlaces(cwd: string, env: Record<string, string | undefined>): SearchPlaces {
@@ -129,26 +233,14 @@ export function searchPlaces(cwd: string, env: Record<string, string | undefined
   return {
     dirs,
     names: SEARCH_NAMES,
-    globalDir: path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), MODULE_NAME),
+    globalDir: userConfigDir(env),
     globalNames: GLOBAL_NAMES,
   };
 }
 
-/** A package.json is a candidate only when it has a "ges" key (most have none). */
-function isCandidate(file: string): boolean {
-  if (!existsSync(file)) return false;
-  if (path.basename(file) !== 'package.json') return true;
-  try {
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    return pkg !== null && typeof pkg === 'object' && pkg[MODULE_NAME] !== undefined;
-  } catch {
-    return true; // let cosmiconfig report it
-  }
-}
-
-function anyCandidateExists(places: SearchPlaces): boolean {
-  const files = [...places.dirs.flatMap((d) => places.names.map((n) => path.join(d, n))), ...places.globalNames.map((n) => path.join(places.globalDir, n))];
-  return files.some(isCandidate);
+/** $XDG_CONFIG_HOME/ges, default ~/.config/ges: the user config folder, trusted without asking. */
+export function userConfigDir(env: Record<string, string | undefined>): string {
+  return path.join(env.XDG_CONFIG_HOME || path.join(path.resolve(env.HOME || homedir()), '.config'), MODULE_NAME);
 }
 
 /** Parses YAML text as the config loader does (for checking a file before it is written). */
@@ -157,6 +249,6 @@ export async function parseYaml(file: string, text: string): Promise<unknown> {
   try {
     return await defaultLoaders['.yaml'](file, text);
   } catch (error) {
-    throw await malformed(file, error);
+    throw malformed(file, error, text);
   }
 }

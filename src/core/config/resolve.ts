@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
-import { checkEndpoint, checkProjectId, parseNumberOption } from '../validate.js';
+import { checkEndpoint, checkProjectId, describeUrlText, parseNumberOption } from '../validate.js';
 import type { LoadedConfig } from './load.js';
-import { interpolateProfile, type AuthConfig, type ProfileConfig } from './schema.js';
+import { interpolateProfile, keyName, profileNamed, type AuthConfig, type ProfileConfig } from './schema.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -69,7 +69,7 @@ function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | nu
   const chosen = chosenProfile(flags, env, loaded);
   const name = chosen?.value ?? 'default';
   const source = chosen?.source ?? 'default';
-  const profile = loaded?.config.profiles[name];
+  const profile = loaded ? profileNamed(loaded.config, name) : undefined;
   if (profile) return { name, source, profile: interpolateProfile(profile, env, `profiles.${name}`, loaded!.filepath) };
   if (!chosen) return { name, source, profile: {} };
   if (!loaded) {
@@ -80,7 +80,7 @@ function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | nu
   }
   const names = Object.keys(loaded.config.profiles);
   throw new ConfigError(
-    `profile ${JSON.stringify(name)} (from ${chosen.source}) is not defined in ${loaded.filepath} (profiles: ${names.join(', ') || 'none'})`,
+    `profile ${JSON.stringify(name)} (from ${chosen.source}) is not defined in ${loaded.filepath} (profiles: ${names.map(keyName).join(', ') || 'none'})`,
   );
 }
 
@@ -120,6 +120,47 @@ function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sourc
     'no credentials: set GES_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or an auth section in the profile',
     'for a graph that needs no token (a local emulator without one) set auth.type: none in the profile',
   );
+}
+
+/** A proxy variable (lower case first, as curl reads them), checked to be an http(s) URL. */
+function proxyVariable(env: Env, lower: 'http_proxy' | 'https_proxy'): string {
+  const upper = lower.toUpperCase();
+  const name = env[lower] !== undefined ? lower : upper;
+  const value = env[name] ?? '';
+  if (value === '') return '';
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(
+      `the environment variable ${name} is not an http or https URL: ${describeUrlText(value)}`,
+      `fix it (e.g. ${name}=http://proxy.example.com:3128), or unset it`,
+    );
+  }
+  return value;
+}
+
+/** Credentials that travel in headers: only printable characters, no spaces around them. */
+const HEADER_CREDENTIALS = { token: 'GES_TOKEN', accessKey: 'HUAWEICLOUD_SDK_AK', securityToken: 'HUAWEICLOUD_SDK_SECURITY_TOKEN' } as const;
+
+/**
+ * A credential that cannot go in an HTTP header (a CR left by `curl | awk`, a line break, a
+ * space) is a config error naming where it came from, never a failed request.
+ */
+function checkHeaderCredentials(auth: AuthConfig, source: string): void {
+  for (const [key, envName] of Object.entries(HEADER_CREDENTIALS)) {
+    const value = auth[key as keyof typeof HEADER_CREDENTIALS];
+    if (value === undefined) continue;
+    const bad = /[^\x21-\x7e]/.exec(value);
+    if (!bad && value !== '') continue;
+    const where = source.startsWith('env') ? `env ${envName}` : `auth.${key} (${source})`;
+    const what =
+      value === '' ? 'is empty' : `holds ${bad![0] === '\r' ? 'a carriage return' : bad![0] === '\n' ? 'a line break' : /\s/.test(bad![0]) ? 'white space' : `the character U+${bad![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`}${bad!.index === value.length - 1 ? ' at its end' : ''}, which cannot go in an HTTP header`;
+    throw new ConfigError(`the credential in ${where} ${what}; nothing was sent`, "strip it where the value is made, e.g. | tr -d '\\r\\n'");
+  }
 }
 
 /** Merges flags, environment, the selected profile and defaults into validated settings. */
@@ -186,13 +227,14 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
     caFile: flags.caCert ?? (profile.caFile && loaded ? path.resolve(path.dirname(loaded.filepath), profile.caFile) : undefined),
     insecure: flags.insecure || (profile.insecure ?? false),
     proxy: {
-      http: env.http_proxy ?? env.HTTP_PROXY ?? '',
-      https: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+      http: proxyVariable(env, 'http_proxy'),
+      https: proxyVariable(env, 'https_proxy'),
       noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
     },
     cacheDir: path.join(env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache'), 'ges'),
     sources,
   };
+  checkHeaderCredentials(settings.auth, sources.auth ?? fileSource);
   Object.assign(sources, {
     profile: profileSource,
     caFile: flags.caCert ? 'flag --ca-cert' : settings.caFile ? fileSource : 'default',

@@ -70,10 +70,19 @@ const AUTH_REQUIRED: Record<AuthType, string[]> = {
 /** Keys whose values are secrets: never printed, and warned about when stored in a readable file. */
 export const SECRET_KEYS = ['token', 'password', 'secretKey', 'securityToken'] as const;
 
+/** How a wrong value reads in a message: its kind, and for a short plain value the value itself. */
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return value instanceof Date ? 'a date' : 'a mapping';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+  return typeof value;
+}
+
+/** A key as it reads in a key path: plain when it is a plain word, else quoted. */
+export function keyName(key: string): string {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(key) ? key : JSON.stringify(key.length > 64 ? `${key.slice(0, 63)}…` : key);
 }
 
 function matches(value: unknown, type: KeyType): boolean {
@@ -131,7 +140,7 @@ function checkKeys(
   warnings: string[],
 ): void {
   for (const [key, value] of Object.entries(obj)) {
-    const keyPath = path ? `${path}.${key}` : key;
+    const keyPath = path ? `${path}.${keyName(key)}` : keyName(key);
     const type = keys[key];
     if (!type) {
       const guess = closest(key, Object.keys(keys));
@@ -139,7 +148,9 @@ function checkKeys(
       continue;
     }
     if (!matches(value, type)) {
-      throw new ConfigError(`${keyPath} in ${file} must be ${describe(type)}, not ${typeOf(value)}`);
+      // A secret's value is never shown, whatever its type.
+      const shown = (SECRET_KEYS as readonly string[]).includes(key) ? typeOf(value).replace(/ .*$/, '') : typeOf(value);
+      throw new ConfigError(`${keyPath} in ${file} must be ${describe(type)}, not ${shown}`);
     }
   }
 }
@@ -153,7 +164,7 @@ export function validateConfig(raw: unknown, file: string): { config: FileConfig
   checkKeys(top, TOP_KEYS, '', file, warnings);
   const profiles = (top.profiles ?? {}) as Record<string, unknown>;
   for (const [name, profile] of Object.entries(profiles)) {
-    const path = `profiles.${name}`;
+    const path = `profiles.${keyName(name)}`;
     if (!matches(profile, 'object')) throw new ConfigError(`${path} in ${file} must be a mapping, not ${typeOf(profile)}`);
     const p = profile as Record<string, unknown>;
     checkKeys(p, PROFILE_KEYS, path, file, warnings);
@@ -173,12 +184,17 @@ export function validateConfig(raw: unknown, file: string): { config: FileConfig
     }
   }
   const config = top as unknown as FileConfig;
-  if (config.defaultProfile !== undefined && !(config.defaultProfile in profiles)) {
+  if (config.defaultProfile !== undefined && !Object.hasOwn(profiles, config.defaultProfile)) {
     throw new ConfigError(
-      `defaultProfile in ${file} names profile ${JSON.stringify(config.defaultProfile)}, which is not defined (profiles: ${Object.keys(profiles).join(', ') || 'none'})`,
+      `defaultProfile in ${file} names profile ${JSON.stringify(config.defaultProfile)}, which is not defined (profiles: ${Object.keys(profiles).map(keyName).join(', ') || 'none'})`,
     );
   }
   return { config: { ...config, profiles: profiles as Record<string, ProfileConfig> }, warnings };
+}
+
+/** A profile by name: own keys only, so "constructor" or "__proto__" name no profile. */
+export function profileNamed(config: FileConfig, name: string): ProfileConfig | undefined {
+  return Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
 }
 
 /** True when a secret is written literally rather than as a ${VAR} reference. */
@@ -197,23 +213,26 @@ export function interpolate(value: string, env: Record<string, string | undefine
   });
 }
 
-/** Interpolates every string of a profile (recursively into auth). */
+/** The keys of a profile (and of its auth section) whose strings may hold ${NAME} references. */
+const INTERPOLATED_KEYS = Object.keys(PROFILE_KEYS).filter((k) => PROFILE_KEYS[k] === 'string');
+const INTERPOLATED_AUTH_KEYS = Object.keys(AUTH_KEYS);
+
+/**
+ * Interpolates the known string keys of one profile and of its auth section. Unknown keys are
+ * left alone and never walked, so no shape of file (a YAML alias bomb) makes this costly.
+ */
 export function interpolateProfile(
   profile: ProfileConfig,
   env: Record<string, string | undefined>,
   path: string,
   file: string,
 ): ProfileConfig {
-  const walk = (obj: Record<string, unknown>, at: string): Record<string, unknown> =>
-    Object.fromEntries(
-      Object.entries(obj).map(([k, v]) => [
-        k,
-        typeof v === 'string'
-          ? interpolate(v, env, `${at}.${k}`, file)
-          : matches(v, 'object')
-            ? walk(v as Record<string, unknown>, `${at}.${k}`)
-            : v,
-      ]),
-    );
-  return walk(profile as Record<string, unknown>, path) as ProfileConfig;
+  const fill = (obj: Record<string, unknown>, keys: string[], at: string): Record<string, unknown> => {
+    const out = { ...obj };
+    for (const k of keys) if (typeof obj[k] === 'string') out[k] = interpolate(obj[k] as string, env, `${at}.${k}`, file);
+    return out;
+  };
+  const filled = fill(profile as Record<string, unknown>, INTERPOLATED_KEYS, path) as ProfileConfig;
+  if (profile.auth) filled.auth = fill(profile.auth as unknown as Record<string, unknown>, INTERPOLATED_AUTH_KEYS, `${path}.auth`) as unknown as AuthConfig;
+  return filled;
 }

@@ -59,5 +59,7 @@ export function httpErrorFor(result: HttpResult): HttpError {
   else if (result.status >= 300 && result.status < 400) {
     message += `: redirected to ${result.headers.location ?? 'an unnamed location'} (redirects are not followed; check the endpoint)`;
   } else if (!errorCode) message += `: the server answered with ${summariseBody(result.text, contentType)}`;
-  return new HttpError(message, result.status, errorCode, errorMessage, result.attempts);
+  const error = new HttpError(message, result.status, errorCode, errorMessage, result.attempts);
+  if (result.hint) error.hint = result.hint;
+  return error;
 }

@@ -1,11 +1,15 @@
 import type { Dispatcher } from 'undici';
 import { loadEnvHttpProxyAgent, loadUndici, type UndiciParts } from './undici.js';
 import { maskUrlCredentials } from './address.js';
-import { maskHeaders } from './mask.js';
+import { maskBodySecrets, maskHeaders } from './mask.js';
+import { errorFields } from './body.js';
+import { GES_ERRORS } from '../ges/constants.js';
 import { TLS_PROBLEMS, isTlsFailure } from './tls-errors.js';
 import { InterruptedError, NetworkError } from '../errors.js';
 import { sleep } from '../sleep.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
+
+const GES_INVALID_TOKEN = GES_ERRORS.invalidToken;
 
 /** What a request looks like to an authenticator (which may sign it). */
 export interface OutgoingRequest {
@@ -19,10 +23,12 @@ export interface Authenticator {
   /** Headers that authenticate this request. */
   headers(request: OutgoingRequest): Promise<Record<string, string>>;
   /**
-   * The server answered 401 to a request sent with `sent` headers: get fresh credentials.
-   * True when sending the request again may help (the client then retries it once).
+   * The server refused the credentials of a request sent with `sent` headers (401, or GES's 400
+   * GES.8007): get fresh ones. True when sending the request again may help (it is, once).
    */
   onUnauthorized?(sent: Record<string, string>): Promise<boolean>;
+  /** After onUnauthorized said no: why, for the user. */
+  refusalHint?(): string | undefined;
   /** Stand-in headers for --dry-run when getting the real ones would send something (an IAM login). */
   preview?(): Record<string, string>;
 }
@@ -60,6 +66,8 @@ export interface HttpResult {
   text: string;
   truncated: boolean;
   attempts: number;
+  /** A next step the client knows of (credentials refused for good). */
+  hint?: string;
 }
 
 export interface PreparedRequest {
@@ -107,6 +115,17 @@ export function describeNetworkFailure(code: string | undefined, error: unknown,
   if (tlsProblem) return `TLS: cannot verify ${host}: ${tlsProblem.replace('{host}', url.hostname)} (${code})`;
   if (isTlsFailure(code)) return `TLS failure talking to ${host}: ${message} (${code})`;
   return `request to ${host} failed: ${message}${code ? ` (${code})` : ''}`;
+}
+
+/** GES refuses a token with 401 (the API gateway) or 400 GES.8007 (the engine). */
+export function isRefusedCredentials(result: Pick<HttpResult, 'status' | 'text'>): boolean {
+  if (result.status === 401) return true;
+  if (result.status !== 400 || !result.text.includes(GES_INVALID_TOKEN)) return false;
+  try {
+    return errorFields(JSON.parse(result.text)).errorCode === GES_INVALID_TOKEN;
+  } catch {
+    return false;
+  }
 }
 
 export class HttpClient {
@@ -188,7 +207,7 @@ export class HttpClient {
       if (trace) {
         trace(`> ${prepared.method} ${prepared.url}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
         for (const [k, v] of Object.entries(maskHeaders(prepared.headers))) trace(`> ${k}: ${v}`);
-        if (prepared.body) trace(`> ${prepared.body.slice(0, TRACE_BODY_LIMIT)}`);
+        if (prepared.body) trace(`> ${maskBodySecrets(prepared.body).slice(0, TRACE_BODY_LIMIT)}`);
       }
       const timeout = AbortSignal.timeout(timeoutMs);
       const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -211,7 +230,7 @@ export class HttpClient {
         if (trace) {
           trace(`< ${response.statusCode} (${Date.now() - started} ms)`);
           for (const [k, v] of Object.entries(maskHeaders(headers))) trace(`< ${k}: ${v}`);
-          if (text) trace(`< ${text.slice(0, TRACE_BODY_LIMIT)}${text.length > TRACE_BODY_LIMIT ? '…' : ''}`);
+          if (text) trace(`< ${maskBodySecrets(text.slice(0, TRACE_BODY_LIMIT))}${text.length > TRACE_BODY_LIMIT ? '…' : ''}`);
         }
       } catch (error) {
         if (signal?.aborted) throw new InterruptedError();
@@ -219,12 +238,14 @@ export class HttpClient {
         trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs)}`);
       }
 
-      if (result?.status === 401 && !reauthenticated && this.options.authenticator.onUnauthorized) {
+      const { authenticator } = this.options;
+      if (result && isRefusedCredentials(result) && !reauthenticated && authenticator.onUnauthorized) {
         reauthenticated = true;
-        if (await this.options.authenticator.onUnauthorized(prepared.headers)) {
+        if (await authenticator.onUnauthorized(prepared.headers)) {
           trace?.('credentials refused: signing in again and retrying once');
           continue;
         }
+        result.hint = authenticator.refusalHint?.();
       }
       const retryable = result ? isRetryableStatus(result.status) : isRetryableCode(failure!.code);
       if (!retryable || retried >= retries) {

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Files that decide where credentials go (configs, the trust list, the token cache) are
+ * used only when they are the user's own and nobody else can change them (ssh's
+ * StrictModes): owned by the user or root, not writable by group or others.
+ */
+
+/** A path in single quotes, for a command the user can paste. */
+export function shellQuote(file: string): string {
+  return `'${file.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The current user's id; undefined where there is none (Windows), which turns the checks off. */
+export function currentUid(): number | undefined {
+  return process.getuid?.();
+}
+
+/**
+ * Why a file (or folder) must not be used, with the command that fixes it; null when it is fine.
+ * `kind` says what it should be.
+ */
+export function unsafeReason(file: string, st: Stats, kind: 'file' | 'folder' = 'file', uid = currentUid()): string | null {
+  if (kind === 'file' && !st.isFile()) {
+    const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device';
+    return `${file} is ${what}, not a regular file; remove it or name a regular file`;
+  }
+  if (kind === 'folder' && !st.isDirectory()) return `${file} is not a folder; remove it: rm ${shellQuote(file)}`;
+  if (uid === undefined) return null;
+  if (st.uid !== uid && st.uid !== 0) {
+    return `${file} belongs to another user (uid ${st.uid}), who could point your credentials anywhere; if it is yours, run: chown ${uid} ${shellQuote(file)}`;
+  }
+  const mode = st.mode & 0o777;
+  if (mode & 0o022) {
+    const who = mode & 0o002 ? 'anyone' : 'its group';
+    return `${file} can be changed by ${who} (mode ${mode.toString(8).padStart(4, '0')}); run: chmod go-w ${shellQuote(file)}`;
+  }
+  return null;
+}
+
+/**
+ * Writes a file atomically with `mode`: a fresh temporary file opened exclusively ("wx", a
+ * random name, so a link planted beside it is never followed), then renamed into place.
+ */
+export async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text, { mode, flag: 'wx' });
+    await chmod(temp, mode);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw error;
+  }
+}
