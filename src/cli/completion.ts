@@ -48,6 +48,7 @@ function bash(program: Command): string {
     .map((n) => `"${n.path.join(' ')}"`)
     .join('|');
   const valued = [...new Set(valueOptions(program))].filter((f) => !FILE_OPTIONS.has(f) && !PROFILE_OPTIONS.has(f));
+  // "at" (the command path typed so far) is not called "path": in zsh that name is $PATH.
   // Names from config files are data: they are read line by line and compared as text, never
   // handed to compgen's word list or to eval (either would run a $(...) inside a name).
   return `# ges completion for bash: source it, or save it as /etc/bash_completion.d/ges
@@ -59,19 +60,19 @@ _ges_offer() {
 }
 _ges_complete() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  local path="" profile="" i w words="" graphs=""
+  local at="" profile="" i w words="" graphs=""
   COMPREPLY=()
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     case "\${COMP_WORDS[i-1]}" in -p|--profile) profile="$w" ;; esac
-    case "\${path:+$path }$w" in ${paths}) path="\${path:+$path }$w" ;; esac
+    case "\${at:+$at }$w" in ${paths}) at="\${at:+$at }$w" ;; esac
   done
   case "$prev" in
     ${[...PROFILE_OPTIONS].join('|')}) _ges_offer < <(ges __complete profiles 2>/dev/null); return ;;
     ${[...FILE_OPTIONS].join('|')}) _ges_offer < <(compgen -f -- "$cur"); return ;;
     ${valued.join('|')}) return ;;
   esac
-  case "$path" in
+  case "$at" in
 ${cases.join('\n')}
   esac
   _ges_offer < <(printf '%s\\n' $words)
