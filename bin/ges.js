@@ -5,9 +5,12 @@ import module from 'node:module';
 // Node 22.1+ keeps compiled code between runs; on Node 20 this is a no-op.
 module.enableCompileCache?.();
 
-// A reader that went away (`ges job list | head -1`) is no error of ours: stop quietly.
+// A reader that went away (`ges job cancel movies - < ids | head -1`) is no error of ours:
+// what is still written goes nowhere, the run finishes, and the exit code is its outcome's.
 for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 0) : 1));
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') process.exit(1);
+  });
 }
 
 /**
@@ -34,8 +37,15 @@ const answer = quickAnswer(args);
 let code = 0;
 if (answer !== undefined) process.stdout.write(answer);
 else {
+  // Ctrl-C, SIGTERM (a CI timeout, `docker stop`) and SIGHUP stop the run the same way: requests
+  // in flight are aborted and every job is reported. A second signal exits at once.
+  const stop = new AbortController();
+  const exitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  for (const [name, exitCode] of Object.entries(exitCodes)) {
+    process.on(name, () => (stop.signal.aborted ? process.exit(exitCode) : stop.abort(name)));
+  }
   const { main } = await import('../dist/cli/main.js');
-  code = await main(args);
+  code = await main(args, undefined, undefined, stop.signal);
 }
 process.exitCode = code;
 // Exit now rather than when idle: the HTTP pool's timers would hold the process ~100 ms more.

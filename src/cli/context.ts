@@ -25,6 +25,21 @@ export interface GlobalOptions {
   color: boolean;
   caCert?: string;
   insecure?: boolean;
+  maxTime?: string;
+}
+
+/** What stopped a run, from its abort reason: "interrupted (Ctrl-C)", "terminated (SIGTERM)", ... */
+export function describeStop(signal: AbortSignal): string {
+  switch (String(signal.reason)) {
+    case 'SIGTERM':
+      return 'terminated (SIGTERM)';
+    case 'SIGHUP':
+      return 'hung up (SIGHUP)';
+    case 'max-time':
+      return 'stopped by --max-time';
+    default:
+      return 'interrupted';
+  }
 }
 
 export interface CommandContext {
@@ -32,7 +47,7 @@ export interface CommandContext {
   output: Output;
   streams: Streams;
   cwd: string;
-  /** Aborted on Ctrl-C. */
+  /** Aborted on Ctrl-C, SIGTERM, SIGHUP or --max-time; its reason says which. */
   signal: AbortSignal;
 }
 

@@ -1,9 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { GesCliError, UsageError } from '../core/errors.js';
-import type { CommandContext, GlobalOptions } from './context.js';
+import { describeStop, type CommandContext, type GlobalOptions } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { createOutput, type Streams } from './output.js';
-import { reportError } from './report.js';
+import { createOutput, type Output, type Streams } from './output.js';
+import { envelope, reportError } from './report.js';
+import { parseNumberOption } from '../core/validate.js';
 import { createProgram, type ActionFactory } from './program.js';
 
 /** Boolean flags that shape output, read before commander so its own errors honour them. */
@@ -31,52 +32,71 @@ function processStreams(): Streams {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 
-/** Runs the CLI; resolves to the exit code. The one place errors become exit codes. */
-export async function main(argv: string[], streams: Streams = processStreams(), cwd = process.cwd()): Promise<number> {
+/**
+ * Runs the CLI; resolves to the exit code. The one place errors become exit codes.
+ * `stop` aborts the run as Ctrl-C does (bin/ges.js aborts it with the signal's name on
+ * SIGINT, SIGTERM and SIGHUP); --max-time aborts it with "max-time".
+ */
+export async function main(argv: string[], streams: Streams = processStreams(), cwd = process.cwd(), stop?: AbortSignal): Promise<number> {
   const output = await createOutput(streams, scanOutputFlags(argv));
   const abort = new AbortController();
+  const onStop = (): void => {
+    output.stopSpinner();
+    streams.stderr.write(`${describeStop(stop!)}: stopping (press Ctrl-C again to quit at once)\n`);
+    abort.abort(stop!.reason);
+  };
+  stop?.addEventListener('abort', onStop, { once: true });
   let exitCode: number = EXIT.ok;
+  let maxTimer: NodeJS.Timeout | undefined;
 
   /** Wraps a command's action: builds its context, runs it lazily loaded, records the exit code. */
-  const action: ActionFactory =
-    (load, interruptible = true) =>
-    async (...args: unknown[]): Promise<void> => {
-      const command = args[args.length - 1] as Command;
-      const options = command.optsWithGlobals() as GlobalOptions;
-      const ctx: CommandContext = { options, output, streams, cwd, signal: abort.signal };
-      let interrupts = 0;
-      const onSigint = (): void => {
-        if (++interrupts > 1) process.exit(EXIT.interrupted);
+  const action: ActionFactory = (load) => async (...args: unknown[]): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const options = command.optsWithGlobals() as GlobalOptions;
+    if (options.maxTime !== undefined) {
+      const seconds = parseNumberOption('--max-time', options.maxTime, { min: 0.001, max: 7 * 86_400, integer: false });
+      maxTimer = setTimeout(() => {
         output.stopSpinner();
-        streams.stderr.write('interrupting: stopping requests in flight (press Ctrl-C again to quit at once)\n');
-        abort.abort();
-      };
-      if (interruptible) process.on('SIGINT', onSigint);
-      try {
-        const run = await load();
-        exitCode = await run(ctx, ...args.slice(0, -1));
-      } finally {
-        if (interruptible) process.off('SIGINT', onSigint);
-      }
-    };
+        output.warn(`--max-time ${seconds} s passed: stopping requests in flight`);
+        abort.abort('max-time');
+      }, seconds * 1000);
+      maxTimer.unref();
+    }
+    const ctx: CommandContext = { options, output, streams, cwd, signal: abort.signal };
+    const run = await load();
+    exitCode = await run(ctx, ...args.slice(0, -1));
+  };
 
   const program = createProgram(streams, action);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-      if (error.code === 'commander.help') return EXIT.usage; // help for a bare group, already on stderr
-      return reportError(output, new UsageError(error.message.replace(/^error: /, ''), `see ${commandPath(program, argv)} --help`));
-    }
-    if (error instanceof GesCliError) return reportError(output, error);
-    const e = error as Error;
-    output.error(`internal error: ${e?.message ?? String(error)}`, output.flags.verbose ? undefined : 'run again with --verbose for details');
-    if (output.flags.verbose && e?.stack) streams.stderr.write(`${e.stack}\n`);
-    return EXIT.noAnswer;
+    exitCode = reportFailure(error, program, argv, output, streams);
+  } finally {
+    clearTimeout(maxTimer);
+    stop?.removeEventListener('abort', onStop);
   }
+  return exitCode;
+}
+
+/** Reports whatever a command threw (human or one JSON document) and returns its exit code. */
+function reportFailure(error: unknown, program: Command, argv: string[], output: Output, streams: Streams): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+    if (error.code === 'commander.help') return EXIT.usage; // help for a bare group, already on stderr
+    return reportError(output, new UsageError(error.message.replace(/^error: /, ''), `see ${commandPath(program, argv)} --help`));
+  }
+  if (error instanceof GesCliError) return reportError(output, error);
+  const e = error as Error;
+  const message = `internal error: ${e?.message ?? String(error)}`;
+  if (output.flags.json) {
+    output.json(envelope(EXIT.noAnswer, { error: { kind: 'internal', message } }));
+  } else {
+    output.error(message, output.flags.verbose ? undefined : 'run again with --verbose for details');
+  }
+  if (output.flags.verbose && e?.stack) streams.stderr.write(`${e.stack}\n`);
+  return EXIT.noAnswer;
 }
 
 /**

@@ -39,6 +39,25 @@ export interface Paint {
 }
 
 const same = (text: string): string => text;
+
+/**
+ * Control characters (C0 and C1, DEL) and bidirectional overrides, which a terminal would act
+ * on (clear the screen, move the cursor, write the clipboard, reorder text) rather than show.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Strings from a server or a file as a terminal may show them: unsafe characters escaped visibly, at most `max` characters. */
+export function escapeText(text: string, max = 4000): string {
+  const escaped = text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
+}
+
+/** A table or TSV cell: escaped (a tab inside a value would split the columns) and at most 120 characters. */
+const CELL_LIMIT = 120;
 export const PLAIN: Paint = { red: same, green: same, yellow: same, cyan: same, dim: same, bold: same };
 
 /** Builds the output, loading chalk only when either stream gets colour. */
@@ -73,51 +92,65 @@ export class Output {
     return Boolean(this.streams.stdout.isTTY);
   }
 
-  /** A result line on stdout; silent under --json and --quiet. */
-  result(line: string): void {
+  /**
+   * A result line on stdout; silent under --json and --quiet. Every line is escaped (see
+   * escapeText): colour is added here, after escaping, never passed in. `mark` starts the line
+   * with a green check; `tail` ends it with a word in a colour.
+   */
+  result(line: string, options: { mark?: boolean; tail?: { text: string; style: keyof Paint } } = {}): void {
     if (this.flags.json || this.flags.quiet) return;
-    this.streams.stdout.write(`${line}\n`);
+    const mark = options.mark ? `${this.out.green('✓')} ` : '';
+    const tail = options.tail ? this.out[options.tail.style](escapeText(options.tail.text, CELL_LIMIT)) : '';
+    this.streams.stdout.write(`${mark}${escapeText(line)}${tail}\n`);
   }
 
   /** Aligned columns on stdout, the first row (the header) in bold; silent like result(). */
   table(rows: string[][]): void {
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    rows.forEach((row, n) => {
+    if (this.flags.json || this.flags.quiet) return;
+    const cells = rows.map((row) => row.map((cell) => escapeText(cell, CELL_LIMIT)));
+    const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+    cells.forEach((row, n) => {
       const line = row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
-      this.result(n === 0 ? this.out.bold(line) : line);
+      this.streams.stdout.write(`${n === 0 ? this.out.bold(line) : line}\n`);
     });
   }
 
-  /** The one JSON document of a --json run. */
+  /** One tab-separated line for scripts: each field escaped, so a field never holds a tab or a line break. */
+  row(fields: string[]): void {
+    if (this.flags.json || this.flags.quiet) return;
+    this.streams.stdout.write(`${fields.map((f) => escapeText(f, CELL_LIMIT)).join('\t')}\n`);
+  }
+
+  /** The one JSON document of a --json run: exact, never escaped (JSON has its own escaping). */
   json(doc: unknown): void {
     this.streams.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   }
 
   error(message: string, hint?: string): void {
     this.stopSpinner();
-    this.streams.stderr.write(`${this.err.red('error:')} ${message}\n`);
+    this.streams.stderr.write(`${this.err.red('error:')} ${escapeText(message)}\n`);
     if (hint) this.hint(hint);
   }
 
   hint(message: string): void {
-    this.streams.stderr.write(`${this.err.dim('hint:')} ${message}\n`);
+    this.streams.stderr.write(`${this.err.dim('hint:')} ${escapeText(message)}\n`);
   }
 
   /** Warnings reach stderr even under --quiet and --json: they are about safety or typos. */
   warn(message: string): void {
     this.stopSpinner();
-    this.streams.stderr.write(`${this.err.yellow('warning:')} ${message}\n`);
+    this.streams.stderr.write(`${this.err.yellow('warning:')} ${escapeText(message)}\n`);
   }
 
   /** Informational lines on stderr (not results); silent under --json and --quiet. */
   info(message: string): void {
     if (this.flags.json || this.flags.quiet) return;
-    this.streams.stderr.write(`${message}\n`);
+    this.streams.stderr.write(`${escapeText(message)}\n`);
   }
 
   /** --verbose trace lines on stderr. */
   trace = (line: string): void => {
-    if (this.flags.verbose) this.streams.stderr.write(`${this.err.dim(line)}\n`);
+    if (this.flags.verbose) this.streams.stderr.write(`${this.err.dim(escapeText(line))}\n`);
   };
 
   /** A spinner on stderr, only on a TTY outside CI and without --json or --quiet. */
@@ -127,10 +160,10 @@ export class Output {
     // A terminal that reports no width (some pseudo-terminals) makes ora clear lines forever.
     if (!(stderr as NodeJS.WriteStream).columns) return NO_SPINNER;
     const { default: ora } = await import('ora');
-    const spinner = ora({ text, stream: stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true, discardStdin: false }).start();
+    const spinner = ora({ text: escapeText(text), stream: stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true, discardStdin: false }).start();
     this.activeSpinner = {
       update: (t) => {
-        spinner.text = t;
+        spinner.text = escapeText(t);
       },
       stop: () => {
         spinner.stop();

@@ -16,7 +16,7 @@ import { version } from './version.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loader = () => Promise<(ctx: CommandContext, ...args: any[]) => Promise<number>>;
 /** Turns a loader into a commander action (main.ts supplies context, Ctrl-C and exit codes). */
-export type ActionFactory = (load: Loader, interruptible?: boolean) => (...args: unknown[]) => Promise<void>;
+export type ActionFactory = (load: Loader) => (...args: unknown[]) => Promise<void>;
 
 /** Help is laid out for 80 columns everywhere, so the cached help (see main.ts) is the same text. */
 export const HELP_WIDTH = 80;
@@ -24,7 +24,8 @@ export const HELP_WIDTH = 80;
 const EXIT_CODES_HELP = `
 Exit codes:
   0  success          1  no usable answer (network, timeout, bad body)
-  2  usage or config  3  HTTP 3xx   4  HTTP 4xx   5  HTTP 5xx   130  interrupted`;
+  2  usage or config  3  HTTP 3xx   4  HTTP 4xx   5  HTTP 5xx
+  130 / 143 / 129  interrupted by Ctrl-C / SIGTERM / SIGHUP (1 when --max-time stops it)`;
 
 /** For repeatable options. */
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -52,6 +53,7 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
     .option('--ca-cert <pem>', 'also trust the CA certificates in this PEM file')
     .option('--insecure', 'do not verify TLS certificates (warns on every run)')
     .option('--dry-run', 'print the requests instead of sending them', false)
+    .option('--max-time <seconds>', 'a deadline for the whole run: when it passes, stop as on Ctrl-C, report, exit 1')
     .option('--no-color', 'no colour, even on a terminal')
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -189,7 +191,7 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
           ctx.streams.stdout.write(completionScript(shell as (typeof SHELLS)[number], program));
           return EXIT.ok;
         };
-      }, false),
+      }),
     );
   program
     .command('__help-json', { hidden: true })
@@ -199,13 +201,13 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
         const { helpTexts } = await import('./main.js');
         ctx.streams.stdout.write(`${JSON.stringify(helpTexts())}\n`);
         return EXIT.ok;
-      }, false),
+      }),
     );
   program
     .command('__complete', { hidden: true })
     .argument('<what>')
     .argument('[profile]')
-    .action(action(async () => (await import('./commands/complete.js')).runComplete, false));
+    .action(action(async () => (await import('./commands/complete.js')).runComplete));
 
   program
     .command('emulator')
@@ -236,7 +238,7 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
         'GES_ENDPOINT=http://127.0.0.1:8080 GES_PROJECT_ID=demo GES_TOKEN=demo-token ges job list movies',
       )}`,
     )
-    .action(action(async () => (await import('./commands/emulator.js')).runEmulator, false));
+    .action(action(async () => (await import('./commands/emulator.js')).runEmulator));
 
   return program;
 }

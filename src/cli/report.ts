@@ -1,6 +1,6 @@
 import { GesCliError, HttpError, NetworkError, ResponseError } from '../core/errors.js';
 import { exitCodeFor } from './exit-codes.js';
-import { hintFor, type HintContext } from './hints.js';
+import { hintFor } from './hints.js';
 import type { HttpClient, HttpRequest, PreparedRequest } from '../core/http/client.js';
 import type { Output } from './output.js';
 
@@ -15,15 +15,19 @@ export function errorJson(error: GesCliError): Record<string, unknown> {
   return doc;
 }
 
-/** Shows a command-level failure (human or JSON) and returns its exit code. */
-export function reportError(output: Output, error: GesCliError, context: HintContext = {}, subject?: string): number {
-  const exitCode = exitCodeFor(error);
+/** Shows a command-level failure (human or JSON) and returns its exit code. Only main() calls it. */
+export function reportError(output: Output, error: GesCliError, exitCode = exitCodeFor(error)): number {
   if (output.flags.json) {
-    output.json({ ok: false, exitCode, error: errorJson(error) });
+    output.json(envelope(exitCode, { error: errorJson(error) }));
   } else {
-    output.error(subject ? `${subject}: ${error.message}` : error.message, hintFor(error, context));
+    output.error(error.subject ? `${error.subject}: ${error.message}` : error.message, hintFor(error, error.about ?? {}));
   }
   return exitCode;
+}
+
+/** The {ok, exitCode, ...} document every --json run prints. */
+export function envelope(exitCode: number, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ok: exitCode === 0, exitCode, ...fields };
 }
 
 /** --dry-run of a command that sends one request: show it (credentials masked) as text or JSON; exit 0. */

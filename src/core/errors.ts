@@ -2,12 +2,23 @@
  * Typed errors thrown by core. The CLI maps each kind to an exit code in one table
  * (src/cli/exit-codes.ts); nothing in core decides how a failure is shown.
  */
-export type ErrorKind = 'usage' | 'config' | 'network' | 'response' | 'http' | 'timeout' | 'interrupted';
+export type ErrorKind = 'usage' | 'config' | 'network' | 'response' | 'http' | 'timeout' | 'interrupted' | 'job-failed';
 
 export abstract class GesCliError extends Error {
   abstract readonly kind: ErrorKind;
   /** A next step for the user, shown after the message. */
   hint?: string;
+  /** What was being done, shown before the message ("could not list jobs on graph movies"). */
+  subject?: string;
+  /** The graph and job it concerns, for hints that name the next command. */
+  about?: { graph?: string; jobId?: string };
+
+  /** Adds what was being done when it failed (kept when already set deeper down). */
+  during(subject: string, about: { graph?: string; jobId?: string } = {}): this {
+    this.subject ??= subject;
+    this.about ??= about;
+    return this;
+  }
 }
 
 /** Bad arguments or flag values. Nothing was sent. */
@@ -66,15 +77,26 @@ export class HttpError extends GesCliError {
   }
 }
 
-/** The user pressed Ctrl-C (or the caller aborted). */
+/** The user pressed Ctrl-C, a signal came, or --max-time passed (the caller aborted). */
 export class InterruptedError extends GesCliError {
   readonly kind = 'interrupted';
-  /** `inFlight`: a request had been sent, so its effect is unknown. */
+  /**
+   * `attempts`: how many times the request had been sent (0: never, so it had no effect).
+   * `inFlight`: the last attempt was under way, so its effect is unknown.
+   * `reason`: the abort reason ("SIGINT", "SIGTERM", "SIGHUP", "max-time"), which sets the exit code.
+   */
   constructor(
     message = 'interrupted',
+    readonly attempts = 0,
     readonly inFlight = false,
+    readonly reason?: string,
   ) {
     super(message);
+  }
+
+  /** The same interruption, told in other words or with another attempt count. */
+  retold(message: string, attempts = this.attempts, inFlight = this.inFlight): InterruptedError {
+    return new InterruptedError(message, attempts, inFlight, this.reason);
   }
 }
 
@@ -82,6 +104,17 @@ export class InterruptedError extends GesCliError {
 export class WaitTimeoutError extends GesCliError {
   readonly kind = 'timeout';
   constructor(message: string) {
+    super(message);
+  }
+}
+
+/** A job that was waited for ended badly (failed, partiallyFailed). */
+export class JobFailedError extends GesCliError {
+  readonly kind = 'job-failed';
+  constructor(
+    message: string,
+    readonly status: string,
+  ) {
     super(message);
   }
 }

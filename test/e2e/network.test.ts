@@ -227,7 +227,11 @@ describe('plain http with credentials', () => {
 });
 
 describe('Ctrl-C', () => {
-  it('aborts the request in flight, reports each job, and exits 130', async () => {
+  it.each([
+    ['SIGINT', 130, 'interrupted'],
+    ['SIGTERM', 143, 'terminated (SIGTERM)'],
+    ['SIGHUP', 129, 'hung up (SIGHUP)'],
+  ] as const)('%s aborts the request in flight, reports each job, and exits %i', async (signal, code, words) => {
     const ids = [await createJob(plain), await createJob(plain), await createJob(plain)];
     await control(plain, 'DELETE', 'requests');
     await control(plain, 'POST', 'faults', { method: 'DELETE', stall: true, count: 3 });
@@ -241,18 +245,18 @@ describe('Ctrl-C', () => {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     for (let i = 0; i < 100 && (await requestLog(plain)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGINT');
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    expect(await exited).toBe(130);
+    expect(await exited).toBe(code);
     clearTimeout(timer);
     const doc = JSON.parse(stdout);
-    expect(doc).toMatchObject({ ok: false, exitCode: 130 });
-    expect(doc.results.map((r: any) => r.errorMessage)).toEqual([
-      'interrupted while the request was in flight; the job may or may not have been cancelled',
-      'interrupted before the request was sent; the job was not cancelled',
-      'interrupted before the request was sent; the job was not cancelled',
+    expect(doc).toMatchObject({ ok: false, exitCode: code, stoppedBy: words });
+    expect(doc.results.map((r: any) => [r.outcome, r.attempts, r.errorMessage])).toEqual([
+      ['unknown', 1, 'interrupted after the request was sent; the job may or may not have been cancelled'],
+      ['not-sent', 0, 'interrupted before the request was sent; the job was not cancelled'],
+      ['not-sent', 0, 'interrupted before the request was sent; the job was not cancelled'],
     ]);
-    expect(stderr).toContain('interrupting');
+    expect(stderr).toContain(`${words}: stopping`);
     await control(plain, 'DELETE', 'faults');
   });
 });

@@ -104,15 +104,8 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
     output.result(`  export GES_ENDPOINT=${emulator.url} GES_PROJECT_ID=${emulator.projectId}${emulator.token === null ? '' : ` GES_TOKEN=${emulator.token}`}`);
     output.result('Press Ctrl-C to stop.');
   }
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  // Runs until Ctrl-C, SIGTERM or SIGHUP (or --max-time) aborts the run.
+  if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
   await emulator.close();
   output.info('emulator stopped');
   return 0;

@@ -2,13 +2,15 @@ import { UsageError } from '../../core/errors.js';
 import { checkJobId, parseNumberOption } from '../../core/validate.js';
 import { readIdLines } from '../stdin.js';
 
-/** The IDs from the arguments, with "-" replaced by the lines of stdin; validated, duplicates dropped. */
-export async function collectJobIds(args: string[], stdin: NodeJS.ReadableStream): Promise<string[]> {
+/**
+ * The IDs from the arguments, with "-" replaced by the lines of stdin; validated, duplicates
+ * dropped. Empty when "-" read nothing: nothing to do (callers exit 0).
+ */
+export async function collectJobIds(args: string[], stdin: NodeJS.ReadableStream, signal?: AbortSignal): Promise<string[]> {
   const dashes = args.filter((a) => a === '-').length;
   if (dashes > 1) throw new UsageError('"-" (read job IDs from stdin) may be given only once');
   const ids: string[] = [];
-  for (const arg of args) ids.push(...(arg === '-' ? await readIdLines(stdin) : [arg]));
-  if (ids.length === 0) throw new UsageError('no job IDs: stdin held none', 'pass job IDs as arguments, or one per line on stdin with "-"');
+  for (const arg of args) ids.push(...(arg === '-' ? await readIdLines(stdin, signal) : [arg]));
   for (const id of ids) checkJobId(id);
   return [...new Set(ids)];
 }

@@ -1,7 +1,7 @@
 import { GesCliError } from '../../core/errors.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { connect, type CommandContext } from '../context.js';
-import { reportError, showDryRun } from '../report.js';
+import { envelope, showDryRun } from '../report.js';
 
 export interface StatusOptions {
   offset?: string;
@@ -38,18 +38,18 @@ export async function runStatus(ctx: CommandContext, graphArg: string, jobArg: s
     try {
       status = await conn.api.jobStatus(graph, jobId, page);
     } catch (error) {
-      if (error instanceof GesCliError) return reportError(output, error, { graph, jobId }, `could not read job ${jobId} on graph ${graph}`);
+      if (error instanceof GesCliError) error.during(`could not read job ${jobId} on graph ${graph}`, { graph, jobId });
       throw error;
     } finally {
       spinner.stop();
     }
     const data = status.body.data ?? null;
     if (output.flags.json) {
-      output.json({ ok: true, exitCode: 0, graph, jobId, status: status.status, result: status.body.result ?? null, data, attempts: status.attempts });
+      output.json(envelope(0, { graph, jobId, status: status.status, result: status.body.result ?? null, data, attempts: status.attempts }));
       return 0;
     }
-    const color = status.status === 'failed' ? output.out.red : /^(success|complete)$/.test(status.status) ? output.out.green : output.out.cyan;
-    output.result(`Job ${jobId} on graph ${graph}: ${color(status.status)}`);
+    const style = status.status === 'failed' ? 'red' : /^(success|complete)$/.test(status.status) ? 'green' : 'cyan';
+    output.result(`Job ${jobId} on graph ${graph}: `, { tail: { text: status.status, style } });
     const results = describeOutputs(data);
     if (results) output.result(`Results: ${results}; --json prints them`);
     return 0;

@@ -1,85 +1,80 @@
-import { GesCliError, HttpError, WaitTimeoutError } from '../../core/errors.js';
-import { runPool } from '../../core/pool.js';
-import { GES_ERRORS } from '../../core/ges/constants.js';
-import { POLL_PAGE, waitForJob } from '../../core/ges/wait.js';
+import { JobFailedError, WaitTimeoutError } from '../../core/errors.js';
+import { POLL_PAGE, waitJobs, type WaitResult } from '../../core/ges/wait.js';
 import { checkGraph, parseNumberOption } from '../../core/validate.js';
-import { connect, type CommandContext } from '../context.js';
-import { EXIT, combineExitCodes, exitCodeFor } from '../exit-codes.js';
+import { connect, describeStop, type CommandContext } from '../context.js';
+import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
-import { errorJson, showDryRun } from '../report.js';
+import { envelope, errorJson, showDryRun } from '../report.js';
 import { collectJobIds, parseWaitTimeout } from './job-ids.js';
 
-export interface WaitOptions {
+export interface WaitCommandOptions {
   concurrency: string;
   waitTimeout: string;
 }
 
-export type WaitOutcome = 'success' | 'failed' | 'timeout' | 'unknown' | 'error';
-
-interface WaitResult {
-  graph: string;
-  jobId: string;
-  outcome: WaitOutcome;
-  /** The last status seen; null when none was. */
-  status: string | null;
-  exitCode: number;
-  error?: GesCliError;
+/** success | failed | timeout | unknown (GES no longer knows it) | error (could not be followed). */
+function outcomeOf(r: WaitResult): string {
+  if (!r.error) return 'success';
+  if (r.error instanceof JobFailedError) return 'failed';
+  if (r.error instanceof WaitTimeoutError) return 'timeout';
+  if (r.end?.state === 'gone') return 'unknown';
+  return 'error';
 }
 
-const SUCCESS = new Set(['success', 'complete']);
+function statusOf(r: WaitResult): string | null {
+  return r.end?.state === 'terminal' || r.end?.state === 'timeout' ? r.end.status : null;
+}
 
-export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: string[], opts: WaitOptions): Promise<number> {
+export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: string[], opts: WaitCommandOptions): Promise<number> {
   const { output } = ctx;
   const graph = checkGraph(graphArg);
   const concurrency = parseNumberOption('--concurrency', opts.concurrency, { min: 1, max: 64, integer: true });
   const timeoutMs = parseWaitTimeout(opts.waitTimeout);
-  const jobIds = await collectJobIds(jobArgs, ctx.streams.stdin);
+  const jobIds = await collectJobIds(jobArgs, ctx.streams.stdin, ctx.signal);
+  if (jobIds.length === 0) {
+    if (output.flags.json) output.json(envelope(0, { results: [] }));
+    else output.info('No job IDs on stdin: nothing to wait for');
+    return 0;
+  }
   const conn = await connect(ctx);
   try {
     if (ctx.options.dryRun) {
       const request = conn.api.statusRequest(graph, jobIds[0]!, POLL_PAGE);
       return showDryRun(output, conn.api.http, request, ` (repeated for each job until it ends, at most ${timeoutMs / 1000} s)`);
     }
-    const deadline = Date.now() + timeoutMs;
     const spinner = await output.spinner(`Waiting for ${jobIds.length === 1 ? `job ${jobIds[0]}` : `${jobIds.length} jobs`} on graph ${graph}`);
     let ended = 0;
-    const results = await runPool(jobIds, concurrency, async (jobId): Promise<WaitResult> => {
-      const base = { graph, jobId };
-      let result: WaitResult;
-      try {
-        const end = await waitForJob(conn.api, graph, jobId, { deadline, signal: ctx.signal });
-        if (end.state === 'terminal') {
-          const ok = SUCCESS.has(end.status);
-          result = { ...base, outcome: ok ? 'success' : 'failed', status: end.status, exitCode: ok ? EXIT.ok : EXIT.clientError };
-        } else if (end.state === 'gone') {
-          const error = new HttpError(`GES does not know job ${jobId} (GES.8301): it ended long ago, was cancelled, or the ID is wrong`, 400, GES_ERRORS.jobNotFound, null, 1);
-          result = { ...base, outcome: 'unknown', status: null, exitCode: EXIT.clientError, error };
-        } else {
-          const error = new WaitTimeoutError(`job ${jobId} was still ${end.status ?? 'running'} after ${timeoutMs / 1000} s`);
-          result = { ...base, outcome: 'timeout', status: end.status, exitCode: EXIT.noAnswer, error };
-        }
-      } catch (error) {
-        if (!(error instanceof GesCliError)) throw error;
-        result = { ...base, outcome: 'error', status: null, exitCode: exitCodeFor(error), error };
-      }
-      spinner.update(`Waiting for jobs on graph ${graph}: ${++ended}/${jobIds.length} ended`);
-      return result;
-    });
-    spinner.stop();
-    const exitCode = combineExitCodes(results.map((r) => r.exitCode));
-    if (output.flags.json) {
-      output.json({
-        ok: exitCode === 0,
-        exitCode,
-        results: results.map(({ graph: g, jobId, outcome, status, error }) => ({ graph: g, jobId, outcome, status, ...(error ? { error: errorJson(error) } : {}) })),
+    let results: WaitResult[];
+    try {
+      results = await waitJobs(conn.api, graph, jobIds, {
+        deadline: Date.now() + timeoutMs,
+        concurrency,
+        signal: ctx.signal,
+        onResult: () => spinner.update(`Waiting for jobs on graph ${graph}: ${++ended}/${jobIds.length} ended`),
       });
+    } finally {
+      spinner.stop();
+    }
+    const exitCode = combineExitCodes(results.map((r) => exitCodeFor(r.error)));
+    const stop = ctx.signal.aborted ? describeStop(ctx.signal) : undefined;
+    if (output.flags.json) {
+      output.json(
+        envelope(exitCode, {
+          ...(stop ? { stoppedBy: stop } : {}),
+          results: results.map((r) => ({ graph, jobId: r.jobId, outcome: outcomeOf(r), status: statusOf(r), ...(r.error ? { error: errorJson(r.error) } : {}) })),
+        }),
+      );
       return exitCode;
     }
     for (const r of results) {
-      if (r.outcome === 'success') output.result(`${output.out.green('✓')} Job ${r.jobId} on graph ${graph} ended: ${r.status}`);
-      else if (r.outcome === 'failed') output.error(`job ${r.jobId} on graph ${graph} ended: ${r.status}`, `see its details with: ges job status ${graph} ${r.jobId} --json`);
-      else output.error(r.outcome === 'error' ? `could not follow job ${r.jobId} on graph ${graph}: ${r.error!.message}` : r.error!.message, hintFor(r.error, { graph, jobId: r.jobId }));
+      const outcome = outcomeOf(r);
+      if (outcome === 'success') output.result(`Job ${r.jobId} on graph ${graph} ended: ${statusOf(r) ?? 'gone'}`, { mark: true });
+      else if (outcome === 'failed') output.error(`job ${r.jobId} on graph ${graph} ended: ${statusOf(r)}`, `see its details with: ges job status ${graph} ${r.jobId} --json`);
+      else if (outcome === 'unknown') output.error(`GES does not know job ${r.jobId} on graph ${graph} (GES.8301): it ended long ago, was cancelled, or the ID is wrong`, hintFor(r.error, { graph, jobId: r.jobId }));
+      else if (outcome === 'timeout') output.error(`job ${r.jobId} on graph ${graph}: ${r.error!.message} (after ${timeoutMs / 1000} s)`, hintFor(r.error, { graph, jobId: r.jobId }));
+      else output.error(`could not follow job ${r.jobId} on graph ${graph}: ${r.error!.message}`, hintFor(r.error, { graph, jobId: r.jobId }));
     }
+    if (stop) output.error(`${stop}: ${results.filter((r) => !r.error).length} of ${results.length} jobs seen ending`);
     return exitCode;
   } finally {
     await conn.close();

@@ -1,10 +1,16 @@
-import { GesCliError, HttpError, InterruptedError, NetworkError, ResponseError, WaitTimeoutError } from '../errors.js';
+import { GesCliError, HttpError, InterruptedError, NetworkError, ResponseError } from '../errors.js';
 import type { GesApi } from './api.js';
 import { runPool } from '../pool.js';
 import { GES_ERRORS } from './constants.js';
-import { POLL_PAGE, isTerminal, waitForJob } from './wait.js';
+import { POLL_PAGE, isTerminal } from './wait.js';
 
-export type CancelOutcome = 'cancelled' | 'already-finished' | 'failed' | 'dry-run';
+/**
+ * What became of one job: `cancelled` (2xx), `already-finished` (GES.8303 under
+ * --ignore-finished, the job had ended), `failed`, `skipped` (the list says it cannot be
+ * stopped: nothing sent), `dry-run`, and after an interruption `unknown` (a request had been
+ * sent, so its effect is not known) or `not-sent`.
+ */
+export type CancelOutcome = 'cancelled' | 'already-finished' | 'failed' | 'skipped' | 'dry-run' | 'unknown' | 'not-sent';
 
 export interface CancelResult {
   graph: string;
@@ -14,58 +20,50 @@ export interface CancelResult {
   errorCode: string | null;
   errorMessage: string | null;
   attempts: number;
-  /** Extra words for the reader (an uncertain cancel, an interruption). */
+  /** Extra words for the reader (an uncertain cancel). */
   note?: string;
-  /** already-finished: the job's status then (`success`, `failed`, ...), null when GES no longer knows it. */
+  /** already-finished: the job's status then (`success`, `failed`, ...), null when GES no longer knows it. With --wait: the status it ended with. */
   jobStatus?: string | null;
-  /** With --wait: whether the job was seen gone or terminal before the deadline. */
+  /** With --wait: whether the job was seen gone or ended before the deadline. */
   stopped?: boolean;
-  /** The failure, for exit codes and hints; absent on success. */
+  /** The failure, for exit codes and hints; absent when nothing went wrong. */
   error?: GesCliError;
 }
 
-/** Turns one cancel attempt's failure into a result; never throws. */
-export function failedResult(graph: string, jobId: string, error: unknown): CancelResult {
-  const base = { graph, jobId, outcome: 'failed' as const, errorCode: null, errorMessage: null };
+/** The fields of a result that an error fills: one place that reads each error class. */
+export function errorFields(error: GesCliError): Pick<CancelResult, 'httpStatus' | 'errorCode' | 'errorMessage' | 'attempts'> {
   if (error instanceof HttpError) {
-    const uncertain =
-      error.errorCode === GES_ERRORS.cancelFailed && error.attempts > 1
-        ? 'an earlier attempt got no answer or a retryable error, so that attempt may have cancelled the job; this answer cannot tell'
-        : undefined;
-    return {
-      ...base,
-      httpStatus: error.httpStatus,
-      errorCode: error.errorCode,
-      errorMessage: error.errorMessage ?? error.message,
-      attempts: error.attempts,
-      note: uncertain,
-      error,
-    };
+    return { httpStatus: error.httpStatus, errorCode: error.errorCode, errorMessage: error.errorMessage ?? error.message, attempts: error.attempts };
   }
-  if (error instanceof NetworkError || error instanceof ResponseError) {
-    return {
-      ...base,
-      httpStatus: error instanceof ResponseError ? error.httpStatus : null,
-      errorMessage: error.message,
-      attempts: error.attempts,
-      error,
-    };
-  }
-  if (error instanceof InterruptedError) {
-    return { ...base, httpStatus: null, errorMessage: error.message, attempts: 0, error };
-  }
-  throw error;
+  if (error instanceof ResponseError) return { httpStatus: error.httpStatus, errorCode: null, errorMessage: error.message, attempts: error.attempts };
+  if (error instanceof NetworkError) return { httpStatus: null, errorCode: null, errorMessage: error.message, attempts: error.attempts };
+  if (error instanceof InterruptedError) return { httpStatus: null, errorCode: null, errorMessage: error.message, attempts: error.attempts };
+  return { httpStatus: null, errorCode: null, errorMessage: error.message, attempts: 0 };
 }
 
-export interface CancelOptions {
+/** Turns one cancel's failure into a result; throws anything that is not a GesCliError. */
+export function failedResult(graph: string, jobId: string, error: unknown): CancelResult {
+  if (!(error instanceof GesCliError)) throw error;
+  if (error instanceof InterruptedError) {
+    const interrupted =
+      error.attempts === 0
+        ? error.retold('interrupted before the request was sent; the job was not cancelled')
+        : error.retold('interrupted after the request was sent; the job may or may not have been cancelled');
+    return { graph, jobId, outcome: interrupted.attempts === 0 ? 'not-sent' : 'unknown', ...errorFields(interrupted), error: interrupted };
+  }
+  const uncertain =
+    error instanceof HttpError && error.errorCode === GES_ERRORS.cancelFailed && error.attempts > 1
+      ? 'an earlier attempt got no answer or a retryable error, so that attempt may have cancelled the job; this answer cannot tell'
+      : undefined;
+  return { graph, jobId, outcome: 'failed', ...errorFields(error), ...(uncertain ? { note: uncertain } : {}), error };
+}
+
+export interface CancelJobsOptions {
   concurrency: number;
   signal?: AbortSignal;
   onResult?: (result: CancelResult) => void;
   /** GES.8303 counts as done: the job's status tells finished from unknown. */
   ignoreFinished?: boolean;
-  /** After each cancel, wait until the job is gone or terminal, until this epoch-ms deadline. */
-  waitDeadline?: number;
-  now?: () => number;
 }
 
 /** GES.8303 under --ignore-finished: read the job's status to say why it could not be cancelled. */
@@ -84,51 +82,28 @@ async function alreadyFinished(api: GesApi, failed: CancelResult): Promise<Cance
       return done(null, 'GES no longer knows this job: it ended earlier, or the ID is wrong');
     }
     if (error instanceof InterruptedError) {
-      const interrupted = new InterruptedError('interrupted while reading the status of a job GES refused to cancel (GES.8303)');
+      const interrupted = error.retold('interrupted while reading the status of a job GES refused to cancel (GES.8303)', failed.attempts);
       return { ...failed, errorMessage: interrupted.message, error: interrupted };
     }
     return done(null, `its status could not be read (${(error as Error).message})`);
   }
 }
 
-/** --wait: follows a cancelled job until it is gone or terminal. */
-async function waitAfterCancel(api: GesApi, result: CancelResult, options: CancelOptions): Promise<CancelResult> {
-  const end = await waitForJob(api, result.graph, result.jobId, { deadline: options.waitDeadline!, signal: options.signal, now: options.now });
-  if (end.state !== 'timeout') return { ...result, stopped: true, jobStatus: end.state === 'terminal' ? end.status : null };
-  const error = new WaitTimeoutError(`the cancel was accepted, but the job was still ${end.status ?? 'running'} when the wait ran out`);
-  return { ...result, stopped: false, jobStatus: end.status, errorMessage: error.message, error };
-}
-
-async function cancelOne(api: GesApi, graph: string, jobId: string, options: CancelOptions): Promise<CancelResult> {
-  if (options.signal?.aborted) {
-    return failedResult(graph, jobId, new InterruptedError('interrupted before the request was sent; the job was not cancelled'));
-  }
-  let result: CancelResult;
+async function cancelOne(api: GesApi, graph: string, jobId: string, options: CancelJobsOptions): Promise<CancelResult> {
+  if (options.signal?.aborted) return failedResult(graph, jobId, new InterruptedError('interrupted', 0, false, String(options.signal.reason)));
   try {
-    const { result: answer } = await api.cancelJob(graph, jobId);
-    result = { graph, jobId, outcome: 'cancelled', httpStatus: answer.status, errorCode: null, errorMessage: null, attempts: answer.attempts };
+    const { result } = await api.cancelJob(graph, jobId);
+    return { graph, jobId, outcome: 'cancelled', httpStatus: result.status, errorCode: null, errorMessage: null, attempts: result.attempts };
   } catch (error) {
-    if (error instanceof InterruptedError) {
-      return failedResult(graph, jobId, new InterruptedError('interrupted while the request was in flight; the job may or may not have been cancelled', true));
-    }
     const failed = failedResult(graph, jobId, error);
     return options.ignoreFinished && failed.errorCode === GES_ERRORS.cancelFailed ? alreadyFinished(api, failed) : failed;
   }
-  return options.waitDeadline === undefined ? result : waitAfterCancel(api, result, options);
 }
 
 /** Cancels each job (at most `concurrency` at once); one result per job, in input order. Never throws for a job. */
-export function cancelJobs(api: GesApi, graph: string, jobIds: readonly string[], options: CancelOptions): Promise<CancelResult[]> {
+export function cancelJobs(api: GesApi, graph: string, jobIds: readonly string[], options: CancelJobsOptions): Promise<CancelResult[]> {
   return runPool(jobIds, options.concurrency, async (jobId) => {
-    let result: CancelResult;
-    try {
-      result = await cancelOne(api, graph, jobId, options);
-    } catch (error) {
-      // Only waiting after an accepted cancel throws: Ctrl-C, or a failing status query.
-      if (!(error instanceof GesCliError)) throw error;
-      const why = error instanceof InterruptedError ? 'interrupted' : `could not follow it: ${error.message}`;
-      result = { ...failedResult(graph, jobId, error), outcome: 'cancelled', errorMessage: `the cancel was accepted; ${why}`, stopped: false };
-    }
+    const result = await cancelOne(api, graph, jobId, options);
     options.onResult?.(result);
     return result;
   });

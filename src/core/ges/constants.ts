@@ -29,9 +29,6 @@ export const CANCELLABLE_ALGORITHMS = [
   'node2vec',
 ] as const;
 
-/** Job statuses after which a job no longer changes (job status and job list). */
-export const TERMINAL_STATUSES = ['success', 'failed', 'complete', 'partiallyFailed'] as const;
-
 export const GRAPH_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export const JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
 export const PROJECT_ID = /^[A-Za-z0-9]{1,64}$/;

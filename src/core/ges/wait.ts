@@ -1,7 +1,9 @@
-import { HttpError } from '../errors.js';
+import { GesCliError, HttpError, JobFailedError, WaitTimeoutError } from '../errors.js';
+import { runPool } from '../pool.js';
 import { sleep } from '../sleep.js';
 import type { GesApi } from './api.js';
-import { GES_ERRORS, TERMINAL_STATUSES } from './constants.js';
+import { GES_ERRORS } from './constants.js';
+import { SUCCESS_STATUSES, hasEnded } from './jobs.js';
 
 /** Polling: start at 0.5 s, grow by half each time, at most 5 s between polls. */
 export const POLL_START_MS = 500;
@@ -14,18 +16,19 @@ export function pollDelayMs(poll: number): number {
   return Math.min(POLL_MAX_MS, Math.round(POLL_START_MS * 1.5 ** poll));
 }
 
+/** Any status but waiting, pending and running has ended (`cancelled`, an unknown word: ended too). */
 export function isTerminal(status: string): boolean {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+  return hasEnded(status);
 }
 
 export type WaitEnd =
-  /** The engine no longer knows the job (GES.8301): a cancelled job disappears. */
-  | { state: 'gone'; polls: number }
+  /** The engine no longer knows the job (GES.8301, kept as `error`): a cancelled job may disappear. */
+  | { state: 'gone'; error: HttpError; polls: number }
   | { state: 'terminal'; status: string; polls: number }
   /** The deadline passed; `status` is the last one seen. */
   | { state: 'timeout'; status: string | null; polls: number };
 
-export interface WaitOptions {
+export interface PollOptions {
   /** Epoch ms after which waiting stops. */
   deadline: number;
   signal?: AbortSignal;
@@ -33,10 +36,10 @@ export interface WaitOptions {
 }
 
 /**
- * Polls a job's status until it is gone or terminal, or the deadline passes.
- * Errors other than GES.8301 (an HTTP error, no answer, Ctrl-C) are thrown.
+ * Polls a job's status until it is gone or has ended, or the deadline passes.
+ * Errors other than GES.8301 (an HTTP error, no answer, an interruption) are thrown.
  */
-export async function waitForJob(api: GesApi, graph: string, jobId: string, options: WaitOptions): Promise<WaitEnd> {
+export async function waitForJob(api: GesApi, graph: string, jobId: string, options: PollOptions): Promise<WaitEnd> {
   const now = options.now ?? Date.now;
   let last: string | null = null;
   for (let poll = 0; ; poll++) {
@@ -44,11 +47,51 @@ export async function waitForJob(api: GesApi, graph: string, jobId: string, opti
       last = (await api.jobStatus(graph, jobId, POLL_PAGE)).status;
       if (isTerminal(last)) return { state: 'terminal', status: last, polls: poll + 1 };
     } catch (error) {
-      if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound) return { state: 'gone', polls: poll + 1 };
+      if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound) return { state: 'gone', error, polls: poll + 1 };
       throw error;
     }
     const left = options.deadline - now();
     if (left <= 0) return { state: 'timeout', status: last, polls: poll + 1 };
     await sleep(Math.min(pollDelayMs(poll), left), options.signal);
   }
+}
+
+export interface WaitResult {
+  graph: string;
+  jobId: string;
+  /** How the wait ended; absent when it could not be followed (see `error`). */
+  end?: WaitEnd;
+  /** Why this job is not a success: it failed, is unknown, was still going, or could not be read. Absent on success. */
+  error?: GesCliError;
+}
+
+export interface WaitJobsOptions extends PollOptions {
+  concurrency: number;
+  /** After each job, in the order they end. */
+  onResult?: (result: WaitResult) => void;
+  /** True: a job GES no longer knows counts as stopped (after a cancel); false: as unknown (job wait). */
+  goneIsSuccess?: boolean;
+}
+
+/** Waits for each job (at most `concurrency` polled at once); one result per job, in input order. */
+export function waitJobs(api: GesApi, graph: string, jobIds: readonly string[], options: WaitJobsOptions): Promise<WaitResult[]> {
+  return runPool(jobIds, options.concurrency, async (jobId): Promise<WaitResult> => {
+    let result: WaitResult;
+    try {
+      const end = await waitForJob(api, graph, jobId, options);
+      result = { graph, jobId, end, error: errorFor(end, jobId, options) };
+    } catch (error) {
+      if (!(error instanceof GesCliError)) throw error;
+      result = { graph, jobId, error };
+    }
+    options.onResult?.(result);
+    return result;
+  });
+}
+
+function errorFor(end: WaitEnd, jobId: string, options: WaitJobsOptions): GesCliError | undefined {
+  if (end.state === 'gone') return options.goneIsSuccess ? undefined : end.error;
+  if (end.state === 'timeout') return new WaitTimeoutError(`the job was still ${end.status ?? 'running'} when the wait ran out`);
+  if ((SUCCESS_STATUSES as readonly string[]).includes(end.status) || options.goneIsSuccess) return undefined;
+  return new JobFailedError(`job ${jobId} ended: ${end.status}`, end.status);
 }

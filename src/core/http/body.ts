@@ -24,9 +24,35 @@ export function summariseBody(text: string, contentType: string | undefined): st
   return `a ${contentType ? `${contentType.split(';')[0]} ` : ''}body starting "${oneLine(text, 80)}"`;
 }
 
-/** Parses JSON text; undefined for an empty body; throws SyntaxError for anything else. */
+/** No answer ges reads nests deeper than this; a deeper one would only overflow the stack later. */
+export const MAX_JSON_DEPTH = 256;
+
+export class TooDeepError extends Error {}
+
+/** The deepest nesting of [ and { in JSON text (outside strings), scanning at most until `limit` is passed. */
+function nestingExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Parses JSON text; undefined for an empty body; throws SyntaxError for anything else, and
+ * TooDeepError for JSON nested deeper than MAX_JSON_DEPTH (checked first, without recursion).
+ */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new TooDeepError(`nested deeper than ${MAX_JSON_DEPTH} levels`);
   return JSON.parse(text);
 }
 

@@ -200,7 +200,7 @@ export class HttpClient {
     let reauthenticated = false;
     let retried = 0;
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw new InterruptedError();
+      if (signal?.aborted) throw new InterruptedError('interrupted', attempt - 1, false, String(signal.reason));
       const prepared = await this.prepare(request);
       const url = new URL(prepared.url);
       const started = Date.now();
@@ -233,7 +233,7 @@ export class HttpClient {
           if (text) trace(`< ${maskBodySecrets(text.slice(0, TRACE_BODY_LIMIT))}${text.length > TRACE_BODY_LIMIT ? '…' : ''}`);
         }
       } catch (error) {
-        if (signal?.aborted) throw new InterruptedError();
+        if (signal?.aborted) throw new InterruptedError('interrupted', attempt, true, String(signal.reason));
         failure = { code: timeout.aborted ? 'TIMEOUT' : errorCode(error), error };
         trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs)}`);
       }
@@ -256,7 +256,9 @@ export class HttpClient {
       const delay = asked ?? backoffDelayMs(retried, this.options.random);
       retried++;
       trace?.(`retrying in ${(delay / 1000).toFixed(1)} s (retry ${retried} of ${retries})`);
-      await sleep(delay, signal);
+      await sleep(delay, signal).catch((error: InterruptedError) => {
+        throw error.retold(error.message, attempt);
+      });
     }
   }
 
