@@ -61,6 +61,8 @@ export interface Fault {
   dropAnswer?: boolean;
   /** With status: a body of this many bytes (JSON-shaped padding) instead of `body`. */
   bodySize?: number;
+  /** With status: a JSON body `before` + `text` repeated `times` + `after` (a 20 MB job ID, say), at most 256 MiB. */
+  bodyRepeat?: { before?: string; text: string; times: number; after?: string };
 }
 
 export interface LoggedRequest {
@@ -441,6 +443,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return;
       }
       if (fault?.status) {
+        if (fault.bodyRepeat) {
+          const { before = '', text, times, after = '' } = fault.bodyRepeat;
+          const body = `${before}${text.repeat(Math.max(0, Math.min(times, Math.floor((256 * 1024 * 1024) / Math.max(1, text.length)))))}${after}`;
+          return send(res, fault.status, body, { 'Content-Type': 'application/json', ...fault.headers });
+        }
         if (!fault.bodySize) return send(res, fault.status, fault.body, fault.headers);
         return sendPadding(res, fault.status, Math.min(fault.bodySize, 256 * 1024 * 1024));
       }

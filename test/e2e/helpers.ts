@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,9 +72,8 @@ export function writeTrusted(home: string, name: string, text: string, mode = 0o
   return file;
 }
 
-/** Runs bin/ges.js as a child process with a clean environment; checks no secret was printed. */
-export function runGes(args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const home = options.home ?? options.cwd ?? tempHome();
+/** The environment of a test run: a clean one with its own home, plus `extra` (undefined removes). */
+function testEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: home,
@@ -81,11 +81,27 @@ export function runGes(args: string[], options: RunOptions = {}): Promise<RunRes
     XDG_CACHE_HOME: path.join(home, '.cache'),
     CI: 'true',
   };
-  for (const [k, v] of Object.entries(options.env ?? {})) {
+  for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  return new Promise((resolve, reject) => {
+  return env;
+}
+
+/** Fails the test, naming the secret and the stream, when a run printed any of the test secrets. */
+export function expectNoSecrets(result: RunResult, extra: string[] = []): void {
+  for (const secret of [...SECRETS, ...extra]) {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (result[stream].includes(secret)) expect.fail(`${stream} leaks the secret ${JSON.stringify(secret)}:\n${result[stream]}`);
+    }
+  }
+}
+
+/** Runs bin/ges.js as a child process with a clean environment; checks no secret was printed. */
+export async function runGes(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const home = options.home ?? options.cwd ?? tempHome();
+  const env = testEnv(home, options.env);
+  const result = await new Promise<RunResult>((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? home, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -95,15 +111,45 @@ export function runGes(args: string[], options: RunOptions = {}): Promise<RunRes
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      for (const secret of [...SECRETS, ...(options.secrets ?? [])]) {
-        expect(stdout, `stdout leaks a secret`).not.toContain(secret);
-        expect(stderr, `stderr leaks a secret`).not.toContain(secret);
-      }
       resolve({ code, stdout, stderr });
     });
     child.stdin.on('error', () => {});
     child.stdin.end(options.stdin ?? '');
   });
+  expectNoSecrets(result, options.secrets);
+  return result;
+}
+
+export interface InProcessOptions extends RunOptions {
+  /** Whether stdout (and stderr) claim to be terminals. */
+  tty?: boolean;
+  /** Aborts the run as a signal would (its reason: "SIGINT", "SIGTERM", ...). */
+  stop?: AbortSignal;
+  /** Keep stdin open (a pipe nobody closes). */
+  openStdin?: boolean;
+}
+
+/**
+ * Runs `main()` in this process with test streams, the way bin/ges.js runs it: same argv,
+ * an injected environment, home and working directory; checks no secret was printed.
+ */
+export async function runMain(args: string[], options: InProcessOptions = {}): Promise<RunResult> {
+  const { main } = await import('../../src/cli/main.js');
+  const home = options.home ?? options.cwd ?? tempHome();
+  const stdout = Object.assign(new PassThrough(), { isTTY: options.tty });
+  const stderr = Object.assign(new PassThrough(), { isTTY: options.tty });
+  const stdin = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  if (options.stdin !== undefined) stdin.write(options.stdin);
+  if (!options.openStdin) stdin.end();
+  const code = await main(args, { stdout, stderr, stdin, env: testEnv(home, options.env) }, options.cwd ?? home, options.stop);
+  await new Promise((r) => setImmediate(r));
+  const result = { code, stdout: out, stderr: err };
+  expectNoSecrets(result, options.secrets);
+  return result;
 }
 
 export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
