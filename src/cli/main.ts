@@ -84,7 +84,12 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
 function reportFailure(error: unknown, program: Command, argv: string[], output: Output, streams: Streams): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-    if (error.code === 'commander.help') return EXIT.usage; // help for a bare group, already on stderr
+    if (error.code === 'commander.help') {
+      // `ges help [command]` asked for help (exit 0); a bare group (`ges job`) printed it as an error.
+      if (error.exitCode === 0) return EXIT.ok;
+      const message = `no command given: ${commandPath(program, argv)} needs a command`;
+      return output.flags.json ? reportError(output, new UsageError(message)) : EXIT.usage;
+    }
     return reportError(output, new UsageError(error.message.replace(/^error: /, ''), `see ${commandPath(program, argv)} --help`));
   }
   if (error instanceof GesCliError) return reportError(output, error);

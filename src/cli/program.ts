@@ -49,7 +49,7 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
     .option('-q, --quiet', 'print nothing on success', false)
     .option('-v, --verbose', 'trace requests and responses on stderr (secrets masked)', false)
     .option('--timeout <seconds>', 'per-attempt timeout in seconds (default 30)')
-    .option('--retries <n>', 'retries on connection errors, timeouts, 429 and 5xx (default 2)')
+    .option('--retries <n>', 'retries on connection errors, timeouts, 429, 500, 502, 503, 504 (default 2)')
     .option('--ca-cert <pem>', 'also trust the CA certificates in this PEM file')
     .option('--insecure', 'do not verify TLS certificates (warns on every run)')
     .option('--dry-run', 'print the requests instead of sending them', false)
@@ -66,7 +66,10 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
     })
     .addHelpText('after', examples('ges emulator --port 0 &', 'ges job cancel movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122', 'ges job list movies --json'));
 
-  const job = program.command('job').description("cancel, inspect and list a graph's jobs");
+  const job = program
+    .command('job')
+    .description("cancel, inspect and list a graph's jobs")
+    .addHelpText('after', examples('ges job list movies', 'ges job cancel movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122', 'ges job wait movies a1 a2 --wait-timeout 600'));
   job
     .command('cancel')
     .description('cancel one or more jobs ("-" reads job IDs from stdin, one per line)')
@@ -120,7 +123,10 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
     .addHelpText('after', examples('ges job list movies', 'ges job list movies --status running,pending', 'ges job list movies --json | jq -r ".jobs[].jobId"'))
     .action(action(async () => runList));
 
-  const config = program.command('config').description('show and write configuration profiles');
+  const config = program
+    .command('config')
+    .description('show, write and trust configuration profiles')
+    .addHelpText('after', examples('ges config path', 'ges config show -p prod', 'ges config init', 'ges config trust'));
   config
     .command('path')
     .description('the config file in use (or none) and the places searched, in order')

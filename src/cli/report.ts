@@ -33,7 +33,7 @@ export function envelope(exitCode: number, fields: Record<string, unknown> = {})
 /** --dry-run of a command that sends one request: show it (credentials masked) as text or JSON; exit 0. */
 export async function showDryRun(output: Output, http: HttpClient, request: HttpRequest, suffix = ''): Promise<number> {
   const req = await http.describe(request);
-  if (output.flags.json) output.json({ ok: true, exitCode: 0, dryRun: true, request: req });
+  if (output.flags.json) output.json(envelope(0, { dryRun: true, request: req }));
   else showRequest(output, req, suffix);
   return 0;
 }

@@ -115,7 +115,7 @@ describe('ges job cancel', () => {
     const r = await runGes(['job', 'cancel', 'movies', 'a1'], { env: envFor(emu, { GES_TOKEN: 'wrong-token-value' }), secrets: ['wrong-token-value'] });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('HTTP 401 APIGW.0301');
-    expect(r.stderr).toContain('check the credentials');
+    expect(r.stderr).toContain('hint: GES refused the token: IAM tokens last 24 hours and are scoped to one project; get a new one');
   });
 
   it('a wrong project and an unknown graph are refused (exit 4)', async () => {

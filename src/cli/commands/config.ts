@@ -5,11 +5,12 @@ import { addProfile, PROFILE_NAME, type NewProfile } from '../../core/config/ini
 import { GLOBAL_NAMES, SEARCH_NAMES, findConfig, firstCandidate, inUserFolder, parseYaml, searchPlaces, type FoundConfig, type TrustReason } from '../../core/config/load.js';
 import { AUTH_TYPES, SECRET_KEYS, profileNamed, validateConfig, type AuthType } from '../../core/config/schema.js';
 import { dropTrust, isTrusted, recordTrust } from '../../core/config/trust.js';
-import { UsageError } from '../../core/errors.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
 import { shellQuote, writeFileAtomic } from '../../core/fs-safety.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { checkEndpoint, checkProjectId } from '../../core/validate.js';
 import { explicitConfig, loadFileConfig, loadSettings, type CommandContext } from '../context.js';
+import { envelope } from '../report.js';
 
 const TRUST_WORDS: Record<TrustReason, string> = {
   named: 'trusted: named by --config or GES_CONFIG',
@@ -32,21 +33,32 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
   const explicit = explicitConfig(ctx);
   const found = await findFileConfig(ctx);
   const places = explicit.file ? null : searchPlaces(ctx.cwd, ctx.streams.env);
+  // A trusted data file (not JavaScript) is also parsed, so a broken one is named with its error here.
+  const problem = found?.trust && !/\.(c|m)?js$/.test(found.filepath) ? await loadFileConfig(ctx).then(() => null, (e: unknown) => (e instanceof ConfigError ? e : null)) : null;
+  const exitCode = problem ? 2 : 0;
   if (output.flags.json) {
-    output.json({ ok: true, exitCode: 0, file: found?.filepath ?? null, namedBy: explicit.source ?? null, trusted: found ? found.trust !== null : null, trust: found?.trust ?? null, searched: places });
-    return 0;
+    output.json(
+      envelope(exitCode, {
+        file: found?.filepath ?? null,
+        namedBy: explicit.source ?? null,
+        trusted: found ? found.trust !== null : null,
+        trust: found?.trust ?? null,
+        searched: places,
+        ...(problem ? { error: { kind: problem.kind, message: problem.message } } : {}),
+      }),
+    );
+    return exitCode;
   }
   output.result(found ? `${found.filepath}  (${trustWords(found)})` : 'none');
-  if (!places) {
-    output.result(`(named by ${explicit.source}: no search)`);
-    return 0;
-  }
-  output.result('searched, in order:');
-  for (const dir of places.dirs) output.result(`  ${dir}`);
-  output.result(`  ${places.globalDir}  (${places.globalNames.join(', ')})`);
-  output.result(`in each folder: ${places.names.map((n) => (n === 'package.json' ? 'package.json ("ges" key)' : n)).join(', ')}`);
+  if (places) {
+    output.result('searched, in order:');
+    for (const dir of places.dirs) output.result(`  ${dir}`);
+    output.result(`  ${places.globalDir}  (${places.globalNames.join(', ')})`);
+    output.result(`in each folder: ${places.names.map((n) => (n === 'package.json' ? 'package.json ("ges" key)' : n)).join(', ')}`);
+  } else output.result(`(named by ${explicit.source}: no search)`);
   if (!found) output.info('no config file found: create one with ges config init');
-  return 0;
+  if (problem) output.error(problem.message);
+  return exitCode;
 }
 
 /** ges config list: the profiles, the default marked. */
@@ -62,7 +74,7 @@ export async function runConfigList(ctx: CommandContext): Promise<number> {
     authType: p.auth?.type ?? null,
   }));
   if (output.flags.json) {
-    output.json({ ok: true, exitCode: 0, file: loaded?.filepath ?? null, trust: loaded?.trust ?? null, defaultProfile: loaded ? defaultName : null, profiles });
+    output.json(envelope(0, { file: loaded?.filepath ?? null, trust: loaded?.trust ?? null, defaultProfile: loaded ? defaultName : null, profiles }));
     return 0;
   }
   if (!loaded || profiles.length === 0) {
@@ -87,7 +99,7 @@ export async function runConfigTrust(ctx: CommandContext, file?: string): Promis
   const found = await trustTarget(ctx, file);
   const globalDir = searchPlaces(ctx.cwd, ctx.streams.env).globalDir;
   await recordTrust(globalDir, found.realpath, found.sha256);
-  if (output.flags.json) output.json({ ok: true, exitCode: 0, file: found.realpath, sha256: found.sha256, trusted: true });
+  if (output.flags.json) output.json(envelope(0, { file: found.realpath, sha256: found.sha256, trusted: true }));
   else {
     output.result(`Trusted ${found.realpath} (sha256 ${found.sha256.slice(0, 12)}…)`);
     output.info('ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust');
@@ -100,14 +112,14 @@ export async function runConfigUntrust(ctx: CommandContext, file?: string): Prom
   const { output } = ctx;
   const found = await trustTarget(ctx, file);
   const dropped = await dropTrust(searchPlaces(ctx.cwd, ctx.streams.env).globalDir, found.realpath);
-  if (output.flags.json) output.json({ ok: true, exitCode: 0, file: found.realpath, trusted: false, wasTrusted: dropped });
+  if (output.flags.json) output.json(envelope(0, { file: found.realpath, trusted: false, wasTrusted: dropped }));
   else output.result(dropped ? `No longer trusted: ${found.realpath}` : `${found.realpath} was not trusted`);
   return 0;
 }
 
-/** An access key is an identifier, but shown only by its last four characters. */
+/** An access key is an identifier, shown only by its last characters: four of a usual 20, fewer of a short one. */
 function maskKey(value: string): string {
-  return value.length > 8 ? `****${value.slice(-4)}` : '****';
+  return `****${value.slice(value.length - Math.min(4, Math.floor(value.length / 4)))}`;
 }
 
 /** ges config show: the resolved settings with the source of each value, secrets masked. */
@@ -127,14 +139,14 @@ export async function runConfigShow(ctx: CommandContext): Promise<number> {
     ['projectId', s.projectId, s.sources.projectId!],
     ['timeout', `${s.timeoutMs / 1000}`, s.sources.timeout!],
     ['retries', String(s.retries), s.sources.retries!],
-    ...Object.entries(auth).map(([k, v]): [string, string, string] => [`auth.${k}`, v, s.sources.auth!]),
+    ...Object.entries(auth).map(([k, v]): [string, string, string] => [`auth.${k}`, v, s.sources[`auth.${k}`] ?? s.sources.auth!]),
     ['caFile', s.caFile ?? 'none', s.sources.caFile!],
     ['insecure', String(s.insecure), s.sources.insecure!],
     ['proxy', proxy, 'env'],
     ['tokenCache', s.cacheDir, s.auth.type === 'password' ? 'env XDG_CACHE_HOME or ~/.cache' : 'unused'],
   ];
   if (output.flags.json) {
-    output.json({ ok: true, exitCode: 0, settings: Object.fromEntries(entries.map(([k, value, source]) => [k, { value, source }])) });
+    output.json(envelope(0, { settings: Object.fromEntries(entries.map(([k, value, source]) => [k, { value, source }])) }));
     return 0;
   }
   output.table([['SETTING', 'VALUE', 'SOURCE'], ...entries]);
@@ -257,7 +269,7 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
   }
   const secretEnv = { token: 'GES_TOKEN', password: 'GES_PASSWORD', aksk: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK', none: '' }[auth];
   if (output.flags.json) {
-    output.json({ ok: true, exitCode: 0, file, profile: profile.name, written: !ctx.options.dryRun });
+    output.json(envelope(0, { file, profile: profile.name, written: !ctx.options.dryRun }));
   } else {
     output.result(`${ctx.options.dryRun ? 'Would write' : 'Wrote'} profile ${profile.name} to ${file}`);
     if (secretEnv) output.info(`Secrets stay out of the file: set ${secretEnv} in the environment, then try: ges job list <graph> -p ${profile.name}`);

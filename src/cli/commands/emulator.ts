@@ -95,6 +95,7 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
   }
   const ready = { endpoint: emulator.url, projectId: emulator.projectId, graphs: emulator.graphs, token: emulator.token };
   if (output.flags.json) ctx.streams.stdout.write(`${JSON.stringify(ready)}\n`);
+  else if (output.flags.quiet) ctx.streams.stdout.write(`GES emulator listening on ${emulator.url}\n`); // the address is the result
   else {
     output.result(`GES emulator listening on ${emulator.url}`);
     output.result(`  project ${emulator.projectId}, graphs ${emulator.graphs.join(', ')}, ${emulator.token === null ? 'no static token' : `token ${emulator.token}`}`);

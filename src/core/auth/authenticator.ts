@@ -18,7 +18,11 @@ export async function createAuthenticator(auth: AuthConfig, context: AuthContext
   switch (auth.type) {
     case 'token': {
       const header = { 'X-Auth-Token': auth.token! };
-      return { headers: async () => header };
+      return {
+        headers: async () => header,
+        refusalHint: () =>
+          'GES refused the token: IAM tokens last 24 hours and are scoped to one project; get a new one (or use auth type password, which logs in by itself)',
+      };
     }
     case 'password': {
       const { PasswordAuthenticator } = await import('./password.js');
@@ -37,6 +41,10 @@ export async function createAuthenticator(auth: AuthConfig, context: AuthContext
     case 'aksk': {
       const { signRequest } = await import('./signer.js');
       return {
+        refusalHint: (result) =>
+          /sdk-date|expired|clock|time/i.test(result.text)
+            ? "the signature was refused as out of date: this machine's clock must be within 15 minutes of the gateway's; check it (timedatectl, ntp)"
+            : 'the signature was refused: check the access key and secret key (HUAWEICLOUD_SDK_AK/SK or the profile), and that a security token comes with temporary keys',
         headers: async (request) =>
           signRequest({
             ...request,

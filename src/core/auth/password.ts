@@ -70,7 +70,7 @@ export class PasswordAuthenticator implements Authenticator {
     return true;
   }
 
-  refusalHint(): string | undefined {
+  refusalHint(_result?: unknown): string | undefined {
     return this.refusedFresh
       ? 'GES refuses even a token IAM has just issued: the IAM user lacks GES permissions in this project, or the project ID is not the graph\'s'
       : undefined;

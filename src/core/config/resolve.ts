@@ -39,7 +39,7 @@ export interface Settings {
   proxy: ProxySettings;
   /** Where IAM tokens are cached: $XDG_CACHE_HOME/ges, default ~/.cache/ges. */
   cacheDir: string;
-  /** Where each value came from: "flag --endpoint", "env GES_ENDPOINT", "file <path>", "default". */
+  /** Where each value came from: "flag --endpoint", "env GES_ENDPOINT", "file <path>", "default"; `auth.<key>` where it differs from `auth`. */
   sources: Record<string, string>;
 }
 
@@ -94,6 +94,7 @@ function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sourc
       throw new ConfigError('HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together');
     }
     sources.auth = 'env HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK';
+    if (env.HUAWEICLOUD_SDK_SECURITY_TOKEN) sources['auth.securityToken'] = 'env HUAWEICLOUD_SDK_SECURITY_TOKEN';
     return {
       type: 'aksk',
       accessKey: env.HUAWEICLOUD_SDK_AK,
@@ -113,6 +114,7 @@ function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sourc
         throw new ConfigError(`auth type password needs an IAM endpoint: set auth.iamEndpoint (${fileSource}) or HUAWEICLOUD_SDK_IAM_ENDPOINT`);
       }
       auth.iamEndpoint = checkEndpoint(iam.value!, iam.source);
+      sources['auth.iamEndpoint'] = iam.source;
     }
     return auth;
   }

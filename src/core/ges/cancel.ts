@@ -69,23 +69,24 @@ export interface CancelJobsOptions {
 /** GES.8303 under --ignore-finished: read the job's status to say why it could not be cancelled. */
 async function alreadyFinished(api: GesApi, failed: CancelResult): Promise<CancelResult> {
   const { graph, jobId } = failed;
-  const done = (jobStatus: string | null, why: string): CancelResult => {
+  // `note` stays what it was: only the uncertainty of a retried cancel; jobStatus says the rest.
+  const done = (jobStatus: string | null): CancelResult => {
     const { error: _error, ...rest } = failed;
-    return { ...rest, outcome: 'already-finished', jobStatus, note: [failed.note, why].filter(Boolean).join('; ') };
+    return { ...rest, outcome: 'already-finished', jobStatus };
   };
   try {
     const { status } = await api.jobStatus(graph, jobId, POLL_PAGE);
-    if (isTerminal(status)) return done(status, `the job had already ended (${status})`);
-    return failed; // still pending or running, yet GES refused: not "finished"
+    if (isTerminal(status)) return done(status);
+    // Still pending or running, yet GES refused: not "finished", and worth saying why it may be.
+    const note = `GES refused the cancel (GES.8303) though the job is still ${status}: it may be ending right now, or be of a kind GES cannot cancel`;
+    return { ...failed, jobStatus: status, note: [failed.note, note].filter(Boolean).join('; ') };
   } catch (error) {
-    if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound) {
-      return done(null, 'GES no longer knows this job: it ended earlier, or the ID is wrong');
-    }
+    if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound) return done(null);
     if (error instanceof InterruptedError) {
       const interrupted = error.retold('interrupted while reading the status of a job GES refused to cancel (GES.8303)', failed.attempts);
       return { ...failed, errorMessage: interrupted.message, error: interrupted };
     }
-    return done(null, `its status could not be read (${(error as Error).message})`);
+    return done(null);
   }
 }
 

@@ -27,8 +27,8 @@ export interface Authenticator {
    * GES.8007): get fresh ones. True when sending the request again may help (it is, once).
    */
   onUnauthorized?(sent: Record<string, string>): Promise<boolean>;
-  /** After onUnauthorized said no: why, for the user. */
-  refusalHint?(): string | undefined;
+  /** The credentials were refused for good: what to do about it, for the user. */
+  refusalHint?(result: HttpResult): string | undefined;
   /** Stand-in headers for --dry-run when getting the real ones would send something (an IAM login). */
   preview?(): Record<string, string>;
 }
@@ -87,11 +87,11 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /** One line for a failure that produced no HTTP answer. */
-export function describeNetworkFailure(code: string | undefined, error: unknown, url: URL, timeoutMs: number): string {
+export function describeNetworkFailure(code: string | undefined, error: unknown, url: URL, timeoutMs: number, proxy?: string): string {
   const host = url.host;
   switch (code) {
     case 'ECONNREFUSED':
-      return `connection refused by ${host}`;
+      return proxy ? `connection refused by the proxy ${maskUrlCredentials(proxy)} (on the way to ${host})` : `connection refused by ${host}`;
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
     case 'EPIPE':
@@ -235,22 +235,24 @@ export class HttpClient {
       } catch (error) {
         if (signal?.aborted) throw new InterruptedError('interrupted', attempt, true, String(signal.reason));
         failure = { code: timeout.aborted ? 'TIMEOUT' : errorCode(error), error };
-        trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs)}`);
+        trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs, this.refusingProxy(error, url))}`);
       }
 
       const { authenticator } = this.options;
-      if (result && isRefusedCredentials(result) && !reauthenticated && authenticator.onUnauthorized) {
-        reauthenticated = true;
-        if (await authenticator.onUnauthorized(prepared.headers)) {
-          trace?.('credentials refused: signing in again and retrying once');
-          continue;
+      if (result && isRefusedCredentials(result)) {
+        if (!reauthenticated && authenticator.onUnauthorized) {
+          reauthenticated = true;
+          if (await authenticator.onUnauthorized(prepared.headers)) {
+            trace?.('credentials refused: signing in again and retrying once');
+            continue;
+          }
         }
-        result.hint = authenticator.refusalHint?.();
+        result.hint = authenticator.refusalHint?.(result);
       }
       const retryable = result ? isRetryableStatus(result.status) : isRetryableCode(failure!.code);
       if (!retryable || retried >= retries) {
         if (result) return result;
-        throw new NetworkError(describeNetworkFailure(failure!.code, failure!.error, url, timeoutMs), failure!.code, attempt);
+        throw new NetworkError(describeNetworkFailure(failure!.code, failure!.error, url, timeoutMs, this.refusingProxy(failure!.error, url)), failure!.code, attempt);
       }
       const asked = result ? retryAfterMs(result.headers['retry-after']) : null;
       const delay = asked ?? backoffDelayMs(retried, this.options.random);
@@ -260,6 +262,22 @@ export class HttpClient {
         throw error.retold(error.message, attempt);
       });
     }
+  }
+
+  /** The proxy URL when the connection that failed was to the proxy (its port), not to the engine. */
+  private refusingProxy(error: unknown, url: URL): string | undefined {
+    const proxy = url.protocol === 'https:' ? this.options.proxy?.https : this.options.proxy?.http;
+    if (!proxy) return undefined;
+    const e = error as { port?: number; cause?: { port?: number } };
+    const port = e?.cause?.port ?? e?.port;
+    let proxyUrl: URL;
+    try {
+      proxyUrl = new URL(proxy);
+    } catch {
+      return undefined;
+    }
+    const proxyPort = Number(proxyUrl.port || (proxyUrl.protocol === 'https:' ? 443 : 80));
+    return port === proxyPort ? proxy : undefined;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, TOKEN, control, emulator, tempHome, writeFile } from './helpers.js';
+
+/**
+ * The README's shell examples, pasted as a user would: each fenced `sh` block runs in bash
+ * with `ges` on the PATH. Blocks that need a cloud account, install things, or edit shell
+ * start-up files are left out (listed below). A shim records every `ges` exit code: no
+ * example may be a usage error (exit 2), so every option and argument shown is real.
+ */
+
+interface Block {
+  line: number;
+  text: string;
+}
+
+const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const BLOCKS: Block[] = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => ({ line: README.slice(0, m.index).split('\n').length, text: m[1]! }));
+
+/** Not run here: npm (the quick start's own commands run in CI), a real IAM login, writing ~/.bashrc and completion folders. */
+const LEFT_OUT = [/^npm ci/m, /myhuaweicloud\.com\/v3\/auth\/tokens/, /ges completion/];
+const QUICK_START = (b: Block): boolean => b.text.includes('ges emulator > /tmp/ges-emulator.log &');
+
+function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', script], { cwd, env, detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
+    // 'exit', not 'close': a background emulator the block left running holds the pipes open.
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      setTimeout(() => {
+        // Whatever a block left in the background goes with it.
+        try {
+          process.kill(-child.pid!, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+        resolve({ code, stdout, stderr });
+      }, 100);
+    });
+  });
+}
+
+/** A home with a `ges` on the PATH that logs each run's exit code and arguments. */
+function sandbox(): { home: string; env: Record<string, string>; log: string } {
+  const home = tempHome();
+  const log = path.join(home, 'ges-runs.log');
+  writeFile(home, 'bin/ges', `#!/bin/sh\n"${process.execPath}" "${BIN}" "$@"\nrc=$?\necho "$rc $*" >> "${log}"\nexit $rc\n`, 0o755);
+  const env = {
+    PATH: `${path.join(home, 'bin')}:${process.env.PATH}`,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    CI: 'true',
+  };
+  return { home, env, log };
+}
+
+function usageErrors(log: string): string[] {
+  let text = '';
+  try {
+    text = readFileSync(log, 'utf8');
+  } catch {
+    return [];
+  }
+  // `ges config init` with no flags asks on a terminal; here there is none, so it says which flags it needs.
+  return text.split('\n').filter((l) => l.startsWith('2 ') && l !== '2 config init');
+}
+
+describe("the README's shell examples", () => {
+  it('finds the blocks it runs', () => {
+    expect(BLOCKS.filter(QUICK_START)).toHaveLength(1);
+    expect(BLOCKS.filter((b) => !LEFT_OUT.some((re) => re.test(b.text))).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('the quick start, as written: emulator, a job, list, cancel, exit 4 on the second cancel', async () => {
+    const { home, env, log } = sandbox();
+    const block = BLOCKS.find(QUICK_START)!;
+    const r = await bash(block.text, home, env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/✓ Cancelled job \S+ on graph movies/);
+    expect(r.stdout).toContain('exit 4');
+    expect(r.stderr).toContain('GES.8303');
+    expect(usageErrors(log)).toEqual([]);
+  });
+
+  for (const block of BLOCKS.filter((b) => !QUICK_START(b) && !LEFT_OUT.some((re) => re.test(b.text)))) {
+    it(`README line ${block.line}: ${block.text.split('\n').find((l) => l.trim() && !l.startsWith('#'))!.slice(0, 60)}`, async () => {
+      const emu = await emulator({ runningMs: 300 });
+      try {
+        for (const jobId of ['a1', 'a2', 'a3']) await control(emu, 'POST', 'jobs', { status: 'running', jobId });
+        const started = (await control(emu, 'POST', 'jobs', { status: 'running' })).jobId as string;
+        const { home, env, log } = sandbox();
+        writeFile(home, 'started-jobs.txt', `${started}\n`);
+        writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${GES_TOKEN}"}\n`);
+        const r = await bash(block.text, home, { ...env, GES_ENDPOINT: emu.url, GES_PROJECT_ID: emu.projectId, GES_TOKEN: TOKEN, GRAPH: 'movies', JOB: started });
+        expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+        expect(usageErrors(log), r.stderr).toEqual([]);
+      } finally {
+        await emu.close();
+      }
+    });
+  }
+});
