@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -18,11 +19,34 @@ const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'ut
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
 
+/**
+ * src/core/http/undici.ts imports undici's files one by one (undici has no "exports" map, and
+ * its index costs ~80 ms more). Should undici move or reshape one, fail here, not at run time.
+ */
+const require = createRequire(import.meta.url);
+for (const [file, check] of [
+  ['undici/lib/dispatcher/agent.js', (m) => typeof m === 'function' && typeof m.prototype.dispatch === 'function'],
+  ['undici/lib/api/api-request.js', (m) => typeof m === 'function'],
+  ['undici/lib/dispatcher/env-http-proxy-agent.js', (m) => typeof m === 'function'],
+  ['undici/lib/dispatcher/dispatcher.js', (m) => typeof m === 'function'],
+  ['undici/lib/api/index.js', (m) => typeof m?.request === 'function' && typeof m?.connect === 'function'],
+  ['undici/lib/dispatcher/client-h2.js', (m) => typeof m === 'function'],
+]) {
+  let mod;
+  try {
+    mod = require(path.join(root, 'node_modules', file));
+  } catch (error) {
+    throw new Error(`build: ${file} cannot be loaded (${error.message}); undici's layout changed: update src/core/http/undici.ts and this list`);
+  }
+  if (!check(mod)) throw new Error(`build: ${file} no longer exports what src/core/http/undici.ts expects; update it`);
+}
+
 /** undici's HTTP/2 client loads node:http2 (~10 ms) for a protocol ges never asks for (allowH2 is off). */
+let http2Stubbed = 0;
 const withoutHttp2 = {
   name: 'without-http2',
   setup(build) {
-    build.onResolve({ filter: /[/\\]client-h2\.js$|^\.\/client-h2\.js$/ }, () => ({ path: 'client-h2', namespace: 'ges-stub' }));
+    build.onResolve({ filter: /[/\\]client-h2\.js$|^\.\/client-h2\.js$/ }, () => (http2Stubbed++, { path: 'client-h2', namespace: 'ges-stub' }));
     build.onLoad({ filter: /.*/, namespace: 'ges-stub' }, () => ({
       contents: 'module.exports = function connectH2 () { throw new Error("HTTP/2 is not used by ges") }',
       loader: 'js',
@@ -48,5 +72,7 @@ await esbuild.build({
   plugins: [withoutHttp2],
   logLevel: 'warning',
 });
+
+if (http2Stubbed === 0) throw new Error("build: undici's HTTP/2 client (client-h2.js) was not found to stub out; its file name changed: update the without-http2 plugin");
 
 writeFileSync(path.join(root, 'dist/help.json'), run(process.execPath, [path.join(root, 'bin/ges.js'), '__help-json']));

@@ -44,8 +44,14 @@ else {
   for (const [name, exitCode] of Object.entries(exitCodes)) {
     process.on(name, () => (stop.signal.aborted ? process.exit(exitCode) : stop.abort(name)));
   }
+  // llhttp (undici's parser) is WebAssembly: on Node 20 V8's optimising tier-up of it costs
+  // ~35 MB and holds exit ~150 ms for a parser that reads a few small answers. Baseline code
+  // is plenty. Set just before it compiles: set earlier, the flag change makes every later
+  // built-in miss its code cache. Node 22+ does not need it.
+  const beforeHttp =
+    Number(process.versions.node.split('.')[0]) < 22 ? () => process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only') : undefined;
   const { main } = await import('../dist/cli/main.js');
-  code = await main(args, undefined, undefined, stop.signal);
+  code = await main(args, { stop: stop.signal, beforeHttp });
 }
 process.exitCode = code;
 // Exit now rather than when idle: the HTTP pool's timers would hold the process ~100 ms more.

@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createAuthenticator } from '../core/auth/authenticator.js';
-import { ConfigError, UsageError } from '../core/errors.js';
-import { isLoopbackOrPrivate } from '../core/http/address.js';
+import { networkWarnings } from '../core/http/address.js';
+import { readCaFile } from '../core/http/tls.js';
 import { loadConfig, type LoadedConfig } from '../core/config/load.js';
-import { resolveSettings, type Settings } from '../core/config/resolve.js';
+import { resolveSettings, type Env, type Settings } from '../core/config/resolve.js';
 import { GesApi } from '../core/ges/api.js';
 import { HttpClient } from '../core/http/client.js';
 import type { Output, Streams } from './output.js';
@@ -46,9 +44,13 @@ export interface CommandContext {
   options: GlobalOptions;
   output: Output;
   streams: Streams;
+  /** The environment (injected: core never reads process.env). */
+  env: Env;
   cwd: string;
   /** Aborted on Ctrl-C, SIGTERM, SIGHUP or --max-time; its reason says which. */
   signal: AbortSignal;
+  /** Run once before the HTTP client first loads (bin/ges.js's process-level choices). */
+  beforeHttp?: () => void;
 }
 
 export interface Connection {
@@ -60,56 +62,33 @@ export interface Connection {
 /** The config file named by --config or GES_CONFIG (no search then), and which of them named it. */
 export function explicitConfig(ctx: CommandContext): { file?: string; source?: string } {
   if (ctx.options.config) return { file: ctx.options.config, source: '--config' };
-  if (ctx.streams.env.GES_CONFIG) return { file: ctx.streams.env.GES_CONFIG, source: 'GES_CONFIG' };
+  if (ctx.env.GES_CONFIG) return { file: ctx.env.GES_CONFIG, source: 'GES_CONFIG' };
   return {};
 }
 
 /** The config file, named or searched for; null when there is none. */
 export function loadFileConfig(ctx: CommandContext): Promise<LoadedConfig | null> {
-  return loadConfig({ explicitFile: explicitConfig(ctx).file, cwd: ctx.cwd, env: ctx.streams.env });
+  return loadConfig({ explicitFile: explicitConfig(ctx).file, cwd: ctx.cwd, env: ctx.env });
 }
 
 /** Reads the config and merges flags and environment into settings. Sends nothing. */
 export async function loadSettings(ctx: CommandContext): Promise<Settings> {
   const loaded = await loadFileConfig(ctx);
   for (const warning of loaded?.warnings ?? []) ctx.output.warn(warning);
-  return resolveSettings(ctx.options, ctx.streams.env, loaded);
-}
-
-/** Reads the extra CA file; an unreadable or non-PEM file is a usage (flag) or config (profile) error. */
-async function readCa(settings: Settings, cwd: string): Promise<string | undefined> {
-  if (!settings.caFile) return undefined;
-  const fail = (why: string): never => {
-    const message = `cannot use CA file ${settings.caFile} (from ${settings.sources.caFile}): ${why}`;
-    throw settings.sources.caFile === 'flag --ca-cert' ? new UsageError(message) : new ConfigError(message);
-  };
-  let pem = '';
-  try {
-    pem = await readFile(path.resolve(cwd, settings.caFile), 'utf8');
-  } catch (error) {
-    fail((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message);
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) fail('no PEM certificate in it');
-  return pem;
-}
-
-/** Safety warnings printed on every run they apply to. */
-function networkWarnings(settings: Settings, output: Output): void {
-  if (settings.insecure) {
-    output.warn(`TLS certificate verification is off (${settings.sources.insecure}): anyone on the path can impersonate the engine`);
-  }
-  const targets = [settings.endpoint, ...(settings.auth.type === 'password' ? [settings.auth.iamEndpoint!] : [])];
-  for (const url of targets.map((t) => new URL(t))) {
-    if (url.protocol === 'http:' && settings.auth.type !== 'none' && !isLoopbackOrPrivate(url.hostname)) {
-      output.warn(`credentials go over plain http to ${url.hostname}, which is neither a loopback nor a private address; use https`);
-    }
-  }
+  return resolveSettings(ctx.options, ctx.env, loaded);
 }
 
 export async function connect(ctx: CommandContext): Promise<Connection> {
   const settings = await loadSettings(ctx);
-  const ca = await readCa(settings, ctx.cwd);
-  networkWarnings(settings, ctx.output);
+  const ca = settings.caFile ? await readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd) : undefined;
+  const warnings = networkWarnings({
+    insecure: settings.insecure,
+    insecureSource: settings.sources.insecure,
+    endpoint: settings.endpoint,
+    authType: settings.auth.type,
+    iamEndpoint: settings.auth.type === 'password' ? settings.auth.iamEndpoint : undefined,
+  });
+  for (const warning of warnings) ctx.output.warn(warning);
   const httpOptions = {
     tls: { ca, insecure: settings.insecure },
     proxy: settings.proxy,
@@ -118,6 +97,7 @@ export async function connect(ctx: CommandContext): Promise<Connection> {
     userAgent: userAgent(),
     signal: ctx.signal,
     trace: ctx.options.verbose ? ctx.output.trace : undefined,
+    beforeLoad: ctx.beforeHttp,
   };
   const authenticator = await createAuthenticator(settings.auth, {
     projectId: settings.projectId,

@@ -1,4 +1,4 @@
-import { GesCliError, HttpError, InterruptedError, NetworkError } from '../core/errors.js';
+import { GesError, HttpError, InterruptedError, NetworkError } from '../core/errors.js';
 import { isTlsFailure } from '../core/http/tls-errors.js';
 import { CANCELLABLE_ALGORITHMS, GES_ERRORS, UNSUPPORTED_OPERATION } from '../core/ges/constants.js';
 
@@ -8,7 +8,7 @@ export interface HintContext {
 }
 
 /** The next step to suggest for a failure, naming the command to run where there is one. */
-export function hintFor(error: GesCliError | undefined, { graph = '<graph>', jobId = '<jobId>' }: HintContext): string | undefined {
+export function hintFor(error: GesError | undefined, { graph = '<graph>', jobId = '<jobId>' }: HintContext): string | undefined {
   if (!error) return undefined;
   if (error.hint) return error.hint;
   if (error instanceof HttpError) {

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { GesCliError, UsageError } from '../core/errors.js';
+import { GesError, UsageError } from '../core/errors.js';
 import { describeStop, type CommandContext, type GlobalOptions } from './context.js';
 import { EXIT } from './exit-codes.js';
+import type { Env } from '../core/config/resolve.js';
 import { createOutput, type Output, type Streams } from './output.js';
 import { envelope, reportError } from './report.js';
 import { parseNumberOption } from '../core/validate.js';
@@ -28,17 +29,32 @@ function commandPath(program: Command, argv: string[]): string {
   return names.join(' ');
 }
 
-function processStreams(): Streams {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+/** What a run is given: its streams, environment and folder, and what stops it. */
+export interface RunContext {
+  streams: Streams;
+  env: Env;
+  cwd: string;
+  /**
+   * Aborts the run as Ctrl-C does: bin/ges.js aborts it with the signal's name on SIGINT,
+   * SIGTERM and SIGHUP; --max-time aborts it with "max-time".
+   */
+  stop?: AbortSignal;
+  /** Process-level choices bin/ges.js makes: run once, before the HTTP client first loads. */
+  beforeHttp?: () => void;
 }
 
 /**
- * Runs the CLI; resolves to the exit code. The one place errors become exit codes.
- * `stop` aborts the run as Ctrl-C does (bin/ges.js aborts it with the signal's name on
- * SIGINT, SIGTERM and SIGHUP); --max-time aborts it with "max-time".
+ * Runs the CLI; resolves to the exit code. The one place errors become exit codes. Anything
+ * not given comes from this process (its streams, environment and working directory).
  */
-export async function main(argv: string[], streams: Streams = processStreams(), cwd = process.cwd(), stop?: AbortSignal): Promise<number> {
-  const output = await createOutput(streams, scanOutputFlags(argv));
+export async function main(argv: string[], given: Partial<RunContext> = {}): Promise<number> {
+  const { streams, env, cwd, stop, beforeHttp } = {
+    streams: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    env: process.env,
+    cwd: process.cwd(),
+    ...given,
+  };
+  const output = await createOutput(streams, env, scanOutputFlags(argv));
   const abort = new AbortController();
   const onStop = (): void => {
     output.stopSpinner();
@@ -62,7 +78,7 @@ export async function main(argv: string[], streams: Streams = processStreams(), 
       }, seconds * 1000);
       maxTimer.unref();
     }
-    const ctx: CommandContext = { options, output, streams, cwd, signal: abort.signal };
+    const ctx: CommandContext = { options, output, streams, env, cwd, signal: abort.signal, beforeHttp };
     const run = await load();
     exitCode = await run(ctx, ...args.slice(0, -1));
   };
@@ -92,7 +108,7 @@ function reportFailure(error: unknown, program: Command, argv: string[], output:
     }
     return reportError(output, new UsageError(error.message.replace(/^error: /, ''), `see ${commandPath(program, argv)} --help`));
   }
-  if (error instanceof GesCliError) return reportError(output, error);
+  if (error instanceof GesError) return reportError(output, error);
   const e = error as Error;
   const message = `internal error: ${e?.message ?? String(error)}`;
   if (output.flags.json) {
@@ -102,23 +118,4 @@ function reportFailure(error: unknown, program: Command, argv: string[], output:
   }
   if (output.flags.verbose && e?.stack) streams.stderr.write(`${e.stack}\n`);
   return EXIT.noAnswer;
-}
-
-/**
- * Every command's help as commander prints it, keyed by command path ("" for ges itself).
- * The build stores it in dist/help.json so that bin/ges.js answers `--help` without loading the CLI.
- */
-export function helpTexts(): Record<string, string> {
-  let captured = '';
-  const sink = { write: (text: string) => ((captured += text), true), isTTY: false } as unknown as Streams['stdout'];
-  const program = createProgram({ stdout: sink, stderr: sink, stdin: process.stdin, env: {} }, () => async () => {});
-  const texts: Record<string, string> = {};
-  const visit = (command: Command, path: string[]): void => {
-    captured = '';
-    command.outputHelp();
-    texts[path.join(' ')] = captured;
-    for (const sub of command.commands) if (!sub.name().startsWith('__')) visit(sub, [...path, sub.name()]);
-  };
-  visit(program, []);
-  return texts;
 }

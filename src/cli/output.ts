@@ -1,11 +1,10 @@
 import type { Env } from '../core/config/resolve.js';
 
-/** The streams a command talks to; injected so tests and the demo can drive commands. */
+/** The streams a command talks to; injected so tests can drive commands in-process. */
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  env: Env;
 }
 
 export interface OutputFlags {
@@ -61,13 +60,13 @@ const CELL_LIMIT = 120;
 export const PLAIN: Paint = { red: same, green: same, yellow: same, cyan: same, dim: same, bold: same };
 
 /** Builds the output, loading chalk only when either stream gets colour. */
-export async function createOutput(streams: Streams, flags: OutputFlags): Promise<Output> {
-  const outColor = useColor(streams.stdout.isTTY, streams.env, flags.color);
-  const errColor = useColor(streams.stderr.isTTY, streams.env, flags.color);
-  if (!outColor && !errColor) return new Output(streams, flags, PLAIN, PLAIN);
+export async function createOutput(streams: Streams, env: Env, flags: OutputFlags): Promise<Output> {
+  const outColor = useColor(streams.stdout.isTTY, env, flags.color);
+  const errColor = useColor(streams.stderr.isTTY, env, flags.color);
+  if (!outColor && !errColor) return new Output(streams, env, flags, PLAIN, PLAIN);
   const { Chalk } = await import('chalk');
   const chalk = new Chalk({ level: 1 });
-  return new Output(streams, flags, outColor ? chalk : PLAIN, errColor ? chalk : PLAIN);
+  return new Output(streams, env, flags, outColor ? chalk : PLAIN, errColor ? chalk : PLAIN);
 }
 
 export interface Spinner {
@@ -83,6 +82,7 @@ export class Output {
   /** `out` and `err`: colours for stdout and for stderr, each decided by its own stream. */
   constructor(
     readonly streams: Streams,
+    private readonly env: Env,
     readonly flags: OutputFlags,
     readonly out: Paint,
     readonly err: Paint,
@@ -155,8 +155,8 @@ export class Output {
 
   /** A spinner on stderr, only on a TTY outside CI and without --json or --quiet. */
   async spinner(text: string): Promise<Spinner> {
-    const { stderr, env } = this.streams;
-    if (!stderr.isTTY || env.CI || this.flags.json || this.flags.quiet || this.flags.verbose) return NO_SPINNER;
+    const { stderr } = this.streams;
+    if (!stderr.isTTY || this.env.CI || this.flags.json || this.flags.quiet || this.flags.verbose) return NO_SPINNER;
     // A terminal that reports no width (some pseudo-terminals) makes ora clear lines forever.
     if (!(stderr as NodeJS.WriteStream).columns) return NO_SPINNER;
     const { default: ora } = await import('ora');

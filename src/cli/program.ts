@@ -204,7 +204,7 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
     .description('every command\'s help as JSON, for the build\'s help cache')
     .action(
       action(async () => async (ctx: CommandContext) => {
-        const { helpTexts } = await import('./main.js');
+        const { helpTexts } = await import('./help.js');
         ctx.streams.stdout.write(`${JSON.stringify(helpTexts())}\n`);
         return EXIT.ok;
       }),

@@ -1,22 +1,20 @@
-import { GesCliError, HttpError, NetworkError, ResponseError } from '../core/errors.js';
+import type { GesError } from '../core/errors.js';
 import { exitCodeFor } from './exit-codes.js';
 import { hintFor } from './hints.js';
 import type { HttpClient, HttpRequest, PreparedRequest } from '../core/http/client.js';
 import type { Output } from './output.js';
 
 /** The `error` object of a failed --json document. */
-export function errorJson(error: GesCliError): Record<string, unknown> {
+export function errorJson(error: GesError): Record<string, unknown> {
   const doc: Record<string, unknown> = { kind: error.kind, message: error.message };
-  if (error instanceof HttpError) {
-    Object.assign(doc, { httpStatus: error.httpStatus, errorCode: error.errorCode, errorMessage: error.errorMessage, attempts: error.attempts });
-  } else if (error instanceof NetworkError || error instanceof ResponseError) {
-    Object.assign(doc, { httpStatus: error instanceof ResponseError ? error.httpStatus : null, attempts: error.attempts });
-  }
+  const { httpStatus, errorCode, errorMessage, attempts } = error.fields();
+  if (error.kind === 'http') Object.assign(doc, { httpStatus, errorCode, errorMessage, attempts });
+  else if (error.kind === 'network' || error.kind === 'response') Object.assign(doc, { httpStatus, attempts });
   return doc;
 }
 
 /** Shows a command-level failure (human or JSON) and returns its exit code. Only main() calls it. */
-export function reportError(output: Output, error: GesCliError, exitCode = exitCodeFor(error)): number {
+export function reportError(output: Output, error: GesError, exitCode = exitCodeFor(error)): number {
   if (output.flags.json) {
     output.json(envelope(exitCode, { error: errorJson(error) }));
   } else {

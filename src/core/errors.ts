@@ -4,7 +4,15 @@
  */
 export type ErrorKind = 'usage' | 'config' | 'network' | 'response' | 'http' | 'timeout' | 'interrupted' | 'job-failed';
 
-export abstract class GesCliError extends Error {
+/** What a failure says about the HTTP exchange, the same four fields for every kind. */
+export interface ExchangeFields {
+  httpStatus: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  attempts: number;
+}
+
+export abstract class GesError extends Error {
   abstract readonly kind: ErrorKind;
   /** A next step for the user, shown after the message. */
   hint?: string;
@@ -12,6 +20,11 @@ export abstract class GesCliError extends Error {
   subject?: string;
   /** The graph and job it concerns, for hints that name the next command. */
   about?: { graph?: string; jobId?: string };
+
+  /** The exchange fields of a job result or a JSON error; each class with an HTTP side overrides it. */
+  fields(): ExchangeFields {
+    return { httpStatus: null, errorCode: null, errorMessage: this.message, attempts: 0 };
+  }
 
   /** Adds what was being done when it failed (kept when already set deeper down). */
   during(subject: string, about: { graph?: string; jobId?: string } = {}): this {
@@ -22,7 +35,7 @@ export abstract class GesCliError extends Error {
 }
 
 /** Bad arguments or flag values. Nothing was sent. */
-export class UsageError extends GesCliError {
+export class UsageError extends GesError {
   readonly kind = 'usage';
   constructor(message: string, hint?: string) {
     super(message);
@@ -31,7 +44,7 @@ export class UsageError extends GesCliError {
 }
 
 /** A missing, malformed or invalid configuration. Nothing was sent. */
-export class ConfigError extends GesCliError {
+export class ConfigError extends GesError {
   readonly kind = 'config';
   constructor(message: string, hint?: string) {
     super(message);
@@ -40,7 +53,7 @@ export class ConfigError extends GesCliError {
 }
 
 /** No usable HTTP answer: refused, reset, DNS, TLS, timeout. */
-export class NetworkError extends GesCliError {
+export class NetworkError extends GesError {
   readonly kind = 'network';
   constructor(
     message: string,
@@ -49,10 +62,14 @@ export class NetworkError extends GesCliError {
   ) {
     super(message);
   }
+
+  override fields(): ExchangeFields {
+    return { ...super.fields(), attempts: this.attempts };
+  }
 }
 
 /** An answer arrived but could not be understood (not JSON where JSON was due). */
-export class ResponseError extends GesCliError {
+export class ResponseError extends GesError {
   readonly kind = 'response';
   constructor(
     message: string,
@@ -61,10 +78,14 @@ export class ResponseError extends GesCliError {
   ) {
     super(message);
   }
+
+  override fields(): ExchangeFields {
+    return { ...super.fields(), httpStatus: this.httpStatus, attempts: this.attempts };
+  }
 }
 
 /** The server answered with a status outside 2xx. */
-export class HttpError extends GesCliError {
+export class HttpError extends GesError {
   readonly kind = 'http';
   constructor(
     message: string,
@@ -75,10 +96,14 @@ export class HttpError extends GesCliError {
   ) {
     super(message);
   }
+
+  override fields(): ExchangeFields {
+    return { httpStatus: this.httpStatus, errorCode: this.errorCode, errorMessage: this.errorMessage ?? this.message, attempts: this.attempts };
+  }
 }
 
 /** The user pressed Ctrl-C, a signal came, or --max-time passed (the caller aborted). */
-export class InterruptedError extends GesCliError {
+export class InterruptedError extends GesError {
   readonly kind = 'interrupted';
   /**
    * `attempts`: how many times the request had been sent (0: never, so it had no effect).
@@ -94,6 +119,10 @@ export class InterruptedError extends GesCliError {
     super(message);
   }
 
+  override fields(): ExchangeFields {
+    return { ...super.fields(), attempts: this.attempts };
+  }
+
   /** The same interruption, told in other words or with another attempt count. */
   retold(message: string, attempts = this.attempts, inFlight = this.inFlight): InterruptedError {
     return new InterruptedError(message, attempts, inFlight, this.reason);
@@ -101,7 +130,7 @@ export class InterruptedError extends GesCliError {
 }
 
 /** A wait (--wait, job wait) ran out of time with the job still going. */
-export class WaitTimeoutError extends GesCliError {
+export class WaitTimeoutError extends GesError {
   readonly kind = 'timeout';
   constructor(message: string) {
     super(message);
@@ -109,7 +138,7 @@ export class WaitTimeoutError extends GesCliError {
 }
 
 /** A job that was waited for ended badly (failed, partiallyFailed). */
-export class JobFailedError extends GesCliError {
+export class JobFailedError extends GesError {
   readonly kind = 'job-failed';
   constructor(
     message: string,

@@ -145,7 +145,7 @@ export async function runMain(args: string[], options: InProcessOptions = {}): P
   stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   if (options.stdin !== undefined) stdin.write(options.stdin);
   if (!options.openStdin) stdin.end();
-  const code = await main(args, { stdout, stderr, stdin, env: testEnv(home, options.env) }, options.cwd ?? home, options.stop);
+  const code = await main(args, { streams: { stdout, stderr, stdin }, env: testEnv(home, options.env), cwd: options.cwd ?? home, stop: options.stop });
   await new Promise((r) => setImmediate(r));
   const result = { code, stdout: out, stderr: err };
   expectNoSecrets(result, options.secrets);

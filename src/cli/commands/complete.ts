@@ -18,7 +18,7 @@ export async function runComplete(ctx: CommandContext, what: string, profile?: s
       what === 'profiles'
         ? Object.keys(loaded.config.profiles).filter((n) => PROFILE_NAME.test(n))
         : what === 'graphs'
-          ? (profileNamed(loaded.config, chosenProfile({ profile }, ctx.streams.env, loaded)?.value ?? 'default')?.graphs ?? []).filter((g) => GRAPH_NAME.test(g))
+          ? (profileNamed(loaded.config, chosenProfile({ profile }, ctx.env, loaded)?.value ?? 'default')?.graphs ?? []).filter((g) => GRAPH_NAME.test(g))
           : [];
     if (names.length) ctx.streams.stdout.write(`${names.join('\n')}\n`);
   } catch {

@@ -1,12 +1,11 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { addProfile, PROFILE_NAME, type NewProfile } from '../../core/config/init.js';
-import { GLOBAL_NAMES, SEARCH_NAMES, findConfig, firstCandidate, inUserFolder, parseYaml, searchPlaces, type FoundConfig, type TrustReason } from '../../core/config/load.js';
-import { AUTH_TYPES, SECRET_KEYS, profileNamed, validateConfig, type AuthType } from '../../core/config/schema.js';
-import { dropTrust, isTrusted, recordTrust } from '../../core/config/trust.js';
+import { PROFILE_NAME, type NewProfile } from '../../core/config/init.js';
+import { findConfig, searchPlaces, type FoundConfig, type TrustReason } from '../../core/config/load.js';
+import { AUTH_TYPES, SECRET_KEYS, type AuthType } from '../../core/config/schema.js';
+import { dropTrust, recordTrust } from '../../core/config/trust.js';
+import { profileTarget, writeProfile } from '../../core/config/write.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
-import { shellQuote, writeFileAtomic } from '../../core/fs-safety.js';
+import { shellQuote } from '../../core/fs-safety.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { checkEndpoint, checkProjectId } from '../../core/validate.js';
 import { explicitConfig, loadFileConfig, loadSettings, type CommandContext } from '../context.js';
@@ -24,7 +23,7 @@ function trustWords(found: { trust: TrustReason | null; filepath: string }): str
 }
 
 function findFileConfig(ctx: CommandContext, file = explicitConfig(ctx).file): Promise<FoundConfig | null> {
-  return findConfig({ explicitFile: file, cwd: ctx.cwd, env: ctx.streams.env });
+  return findConfig({ explicitFile: file, cwd: ctx.cwd, env: ctx.env });
 }
 
 /** ges config path: the file in use, whether it is trusted, and where the search looked. */
@@ -32,7 +31,7 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
   const { output } = ctx;
   const explicit = explicitConfig(ctx);
   const found = await findFileConfig(ctx);
-  const places = explicit.file ? null : searchPlaces(ctx.cwd, ctx.streams.env);
+  const places = explicit.file ? null : searchPlaces(ctx.cwd, ctx.env);
   // A trusted data file (not JavaScript) is also parsed, so a broken one is named with its error here.
   const problem = found?.trust && !/\.(c|m)?js$/.test(found.filepath) ? await loadFileConfig(ctx).then(() => null, (e: unknown) => (e instanceof ConfigError ? e : null)) : null;
   const exitCode = problem ? 2 : 0;
@@ -97,7 +96,7 @@ async function trustTarget(ctx: CommandContext, file: string | undefined): Promi
 export async function runConfigTrust(ctx: CommandContext, file?: string): Promise<number> {
   const { output } = ctx;
   const found = await trustTarget(ctx, file);
-  const globalDir = searchPlaces(ctx.cwd, ctx.streams.env).globalDir;
+  const globalDir = searchPlaces(ctx.cwd, ctx.env).globalDir;
   await recordTrust(globalDir, found.realpath, found.sha256);
   if (output.flags.json) output.json(envelope(0, { file: found.realpath, sha256: found.sha256, trusted: true }));
   else {
@@ -111,7 +110,7 @@ export async function runConfigTrust(ctx: CommandContext, file?: string): Promis
 export async function runConfigUntrust(ctx: CommandContext, file?: string): Promise<number> {
   const { output } = ctx;
   const found = await trustTarget(ctx, file);
-  const dropped = await dropTrust(searchPlaces(ctx.cwd, ctx.streams.env).globalDir, found.realpath);
+  const dropped = await dropTrust(searchPlaces(ctx.cwd, ctx.env).globalDir, found.realpath);
   if (output.flags.json) output.json(envelope(0, { file: found.realpath, trusted: false, wasTrusted: dropped }));
   else output.result(dropped ? `No longer trusted: ${found.realpath}` : `${found.realpath} was not trusted`);
   return 0;
@@ -162,32 +161,11 @@ export interface InitOptions {
   user?: string;
 }
 
-/**
- * The file config init writes: the one named by --config/GES_CONFIG, else .gesrc.yaml here (or
- * config.yaml in the user config folder), unless a file ges reads first sits in that folder:
- * then that one when it is YAML, or a refusal naming it (a profile written elsewhere would never load).
- */
-async function initTarget(ctx: CommandContext, global: boolean): Promise<string> {
-  const named = explicitConfig(ctx).file;
-  const target = named ? path.resolve(ctx.cwd, named) : global ? path.join(searchPlaces(ctx.cwd, ctx.streams.env).globalDir, 'config.yaml') : path.join(ctx.cwd, '.gesrc.yaml');
-  if (/\.(json|c?js|mjs)$/.test(target)) throw new UsageError(`config init writes YAML, and ${target} is not a YAML file; edit it by hand`);
-  if (named) return target;
-  const dir = path.dirname(target);
-  const names = global ? GLOBAL_NAMES : SEARCH_NAMES;
-  const first = await firstCandidate(names.map((n) => path.join(dir, n)));
-  if (!first || first === target) return target;
-  if (/(^|\/)(\.gesrc|config)(\.ya?ml)?$/.test(first)) return first;
-  throw new UsageError(
-    `${first} is read before ${target}, so a profile written there would never load`,
-    `add the profile to ${first} by hand, or write elsewhere with --config <file>`,
-  );
-}
-
 /** ges config init: adds a profile to .gesrc.yaml (or the user config), asking on a terminal. */
 export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Promise<number> {
   const { output, streams } = ctx;
-  const env = streams.env;
-  const file = await initTarget(ctx, Boolean(opts.global));
+  const env = ctx.env;
+  const file = await profileTarget({ named: explicitConfig(ctx).file, global: Boolean(opts.global), cwd: ctx.cwd, env });
   const given: Record<string, string | undefined> = {
     profile: ctx.options.profile,
     endpoint: ctx.options.endpoint,
@@ -239,34 +217,7 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
       : {}),
   };
 
-  let existing: string | null = null;
-  let mode = 0o600;
-  const globalDir = searchPlaces(ctx.cwd, env).globalDir;
-  try {
-    mode = (await stat(file)).mode & 0o777;
-    existing = await readFile(file, 'utf8');
-  } catch {
-    existing = null;
-  }
-  if (existing !== null && !explicitConfig(ctx).file) {
-    // Adding to a file found in a folder would trust whatever else it holds: it must be trusted already.
-    const found = (await findConfig({ explicitFile: file, cwd: ctx.cwd, env }))!;
-    if (!(await inUserFolder(found.realpath, globalDir)) && !(await isTrusted(globalDir, found.realpath, found.sha256))) {
-      throw new UsageError(`${file} exists and is not trusted; read it, then run: ges config trust ${shellQuote(file)}`, 'or write the profile to the user config folder with --global');
-    }
-  }
-  const text = addProfile(existing, profile, file, Boolean(opts.force));
-  const { config } = validateConfig(await parseYaml(file, text), file);
-  if (profileNamed(config, profile.name)?.endpoint !== profile.endpoint) {
-    throw new UsageError(`could not add profile ${profile.name} to ${file} safely; edit it by hand (see .gesrc.example)`);
-  }
-  if (!ctx.options.dryRun) {
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(file, text, mode & 0o755);
-    // The user wrote it just now: trust it as written (a file in the user config folder needs no record).
-    const written = (await findConfig({ explicitFile: file, cwd: ctx.cwd, env }))!;
-    if (!(await inUserFolder(written.realpath, globalDir))) await recordTrust(globalDir, written.realpath, written.sha256);
-  }
+  await writeProfile(file, profile, { force: Boolean(opts.force), named: Boolean(explicitConfig(ctx).file), dryRun: ctx.options.dryRun, cwd: ctx.cwd, env });
   const secretEnv = { token: 'GES_TOKEN', password: 'GES_PASSWORD', aksk: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK', none: '' }[auth];
   if (output.flags.json) {
     output.json(envelope(0, { file, profile: profile.name, written: !ctx.options.dryRun }));

@@ -8,9 +8,8 @@ import { connect, describeStop, type CommandContext } from '../context.js';
 import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
 import type { Output } from '../output.js';
+import { collectJobIds, parseStatusFilter, parseWaitTimeout, readJobList } from '../jobs.js';
 import { envelope, showRequest } from '../report.js';
-import { collectJobIds, parseWaitTimeout } from './job-ids.js';
-import { parseStatusFilter, readJobList } from './job-list.js';
 
 export interface CancelCommandOptions {
   concurrency: string;

@@ -1,4 +1,4 @@
-import { GesCliError } from '../../core/errors.js';
+import { GesError } from '../../core/errors.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { connect, type CommandContext } from '../context.js';
 import { envelope, showDryRun } from '../report.js';
@@ -38,7 +38,7 @@ export async function runStatus(ctx: CommandContext, graphArg: string, jobArg: s
     try {
       status = await conn.api.jobStatus(graph, jobId, page);
     } catch (error) {
-      if (error instanceof GesCliError) error.during(`could not read job ${jobId} on graph ${graph}`, { graph, jobId });
+      if (error instanceof GesError) error.during(`could not read job ${jobId} on graph ${graph}`, { graph, jobId });
       throw error;
     } finally {
       spinner.stop();

@@ -4,8 +4,8 @@ import { checkGraph, parseNumberOption } from '../../core/validate.js';
 import { connect, describeStop, type CommandContext } from '../context.js';
 import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
+import { collectJobIds, parseWaitTimeout } from '../jobs.js';
 import { envelope, errorJson, showDryRun } from '../report.js';
-import { collectJobIds, parseWaitTimeout } from './job-ids.js';
 
 export interface WaitCommandOptions {
   concurrency: string;

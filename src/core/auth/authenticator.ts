@@ -1,17 +1,6 @@
 import type { AuthConfig } from '../config/schema.js';
 import type { Authenticator } from '../http/client.js';
-import type { IamHttpOptions } from './iam.js';
-
-export interface AuthContext {
-  projectId: string;
-  /** Where password logins cache their tokens. */
-  cacheDir: string;
-  /** HTTP settings for talking to IAM. */
-  http: IamHttpOptions;
-  now?: () => number;
-  /** Warnings that do not stop the run (an unusable token cache). */
-  warn?: (message: string) => void;
-}
+import type { AuthContext } from './context.js';
 
 /** Builds the authenticator for a profile's auth settings; IAM login and signing load only when used. */
 export async function createAuthenticator(auth: AuthConfig, context: AuthContext): Promise<Authenticator> {

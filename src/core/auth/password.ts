@@ -1,5 +1,5 @@
 import type { Authenticator } from '../http/client.js';
-import type { AuthContext } from './authenticator.js';
+import type { AuthContext } from './context.js';
 import { iamLogin, type PasswordLogin } from './iam.js';
 import { TokenCache } from './token-cache.js';
 

@@ -1,4 +1,4 @@
-import { GesCliError, HttpError, InterruptedError, NetworkError, ResponseError } from '../errors.js';
+import { GesError, HttpError, InterruptedError } from '../errors.js';
 import type { GesApi } from './api.js';
 import { runPool } from '../pool.js';
 import { GES_ERRORS } from './constants.js';
@@ -27,35 +27,24 @@ export interface CancelResult {
   /** With --wait: whether the job was seen gone or ended before the deadline. */
   stopped?: boolean;
   /** The failure, for exit codes and hints; absent when nothing went wrong. */
-  error?: GesCliError;
+  error?: GesError;
 }
 
-/** The fields of a result that an error fills: one place that reads each error class. */
-export function errorFields(error: GesCliError): Pick<CancelResult, 'httpStatus' | 'errorCode' | 'errorMessage' | 'attempts'> {
-  if (error instanceof HttpError) {
-    return { httpStatus: error.httpStatus, errorCode: error.errorCode, errorMessage: error.errorMessage ?? error.message, attempts: error.attempts };
-  }
-  if (error instanceof ResponseError) return { httpStatus: error.httpStatus, errorCode: null, errorMessage: error.message, attempts: error.attempts };
-  if (error instanceof NetworkError) return { httpStatus: null, errorCode: null, errorMessage: error.message, attempts: error.attempts };
-  if (error instanceof InterruptedError) return { httpStatus: null, errorCode: null, errorMessage: error.message, attempts: error.attempts };
-  return { httpStatus: null, errorCode: null, errorMessage: error.message, attempts: 0 };
-}
-
-/** Turns one cancel's failure into a result; throws anything that is not a GesCliError. */
+/** Turns one cancel's failure into a result; throws anything that is not a GesError. */
 export function failedResult(graph: string, jobId: string, error: unknown): CancelResult {
-  if (!(error instanceof GesCliError)) throw error;
+  if (!(error instanceof GesError)) throw error;
   if (error instanceof InterruptedError) {
     const interrupted =
       error.attempts === 0
         ? error.retold('interrupted before the request was sent; the job was not cancelled')
         : error.retold('interrupted after the request was sent; the job may or may not have been cancelled');
-    return { graph, jobId, outcome: interrupted.attempts === 0 ? 'not-sent' : 'unknown', ...errorFields(interrupted), error: interrupted };
+    return { graph, jobId, outcome: interrupted.attempts === 0 ? 'not-sent' : 'unknown', ...interrupted.fields(), error: interrupted };
   }
   const uncertain =
     error instanceof HttpError && error.errorCode === GES_ERRORS.cancelFailed && error.attempts > 1
       ? 'an earlier attempt got no answer or a retryable error, so that attempt may have cancelled the job; this answer cannot tell'
       : undefined;
-  return { graph, jobId, outcome: 'failed', ...errorFields(error), ...(uncertain ? { note: uncertain } : {}), error };
+  return { graph, jobId, outcome: 'failed', ...error.fields(), ...(uncertain ? { note: uncertain } : {}), error };
 }
 
 export interface CancelJobsOptions {

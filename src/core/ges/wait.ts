@@ -1,4 +1,4 @@
-import { GesCliError, HttpError, JobFailedError, WaitTimeoutError } from '../errors.js';
+import { GesError, HttpError, JobFailedError, WaitTimeoutError } from '../errors.js';
 import { runPool } from '../pool.js';
 import { sleep } from '../sleep.js';
 import type { GesApi } from './api.js';
@@ -62,7 +62,7 @@ export interface WaitResult {
   /** How the wait ended; absent when it could not be followed (see `error`). */
   end?: WaitEnd;
   /** Why this job is not a success: it failed, is unknown, was still going, or could not be read. Absent on success. */
-  error?: GesCliError;
+  error?: GesError;
 }
 
 export interface WaitJobsOptions extends PollOptions {
@@ -81,7 +81,7 @@ export function waitJobs(api: GesApi, graph: string, jobIds: readonly string[], 
       const end = await waitForJob(api, graph, jobId, options);
       result = { graph, jobId, end, error: errorFor(end, jobId, options) };
     } catch (error) {
-      if (!(error instanceof GesCliError)) throw error;
+      if (!(error instanceof GesError)) throw error;
       result = { graph, jobId, error };
     }
     options.onResult?.(result);
@@ -89,7 +89,7 @@ export function waitJobs(api: GesApi, graph: string, jobIds: readonly string[], 
   });
 }
 
-function errorFor(end: WaitEnd, jobId: string, options: WaitJobsOptions): GesCliError | undefined {
+function errorFor(end: WaitEnd, jobId: string, options: WaitJobsOptions): GesError | undefined {
   if (end.state === 'gone') return options.goneIsSuccess ? undefined : end.error;
   if (end.state === 'timeout') return new WaitTimeoutError(`the job was still ${end.status ?? 'running'} when the wait ran out`);
   if ((SUCCESS_STATUSES as readonly string[]).includes(end.status) || options.goneIsSuccess) return undefined;

@@ -50,6 +50,8 @@ export interface HttpClientOptions {
   tls?: { ca?: string; insecure?: boolean };
   /** Proxy URLs; empty strings mean none (the environment is never read here). */
   proxy?: { http: string; https: string; noProxy: string };
+  /** Run once before undici first loads (a process-level choice of bin/ges.js). */
+  beforeLoad?: () => void;
 }
 
 export interface HttpRequest {
@@ -163,7 +165,7 @@ export class HttpClient {
   }
 
   private async getDispatcher(): Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> {
-    const undici = await loadUndici();
+    const undici = await loadUndici(this.options.beforeLoad);
     if (!this.dispatcher) {
       const { timeoutMs, tls: tlsOptions, proxy } = this.options;
       // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.

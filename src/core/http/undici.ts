@@ -23,11 +23,10 @@ async function defaultOf<T>(module: Promise<unknown>): Promise<T> {
   return ((await module) as { default: T }).default;
 }
 
-export function loadUndici(): Promise<UndiciParts> {
+/** Loads the parts once; `beforeLoad` runs just before the first load (and its WebAssembly compile). */
+export function loadUndici(beforeLoad?: () => void): Promise<UndiciParts> {
   parts ??= (async () => {
-    // llhttp is WebAssembly: V8's optimising tier-up of it costs ~35 MB and holds process
-    // exit for ~150 ms, for a parser that reads a few small answers. Baseline code is plenty.
-    (await import('node:v8')).setFlagsFromString('--liftoff-only');
+    beforeLoad?.();
     const [Agent, request] = await Promise.all([
       defaultOf<AgentClass>(import('undici/lib/dispatcher/agent.js')),
       defaultOf<RequestFn>(import('undici/lib/api/api-request.js')),
