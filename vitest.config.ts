@@ -7,9 +7,11 @@ export default defineConfig({
   define: { __GES_VERSION__: JSON.stringify(version) },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // End-to-end tests spawn the CLI; two cores, so keep the fan-out small.
-    maxWorkers: 2,
+    // Most command tests run main() in-process and spend their time waiting on real timers
+    // (polls, retries, timeouts): four workers overlap those waits on two cores.
+    maxWorkers: 4,
   },
 });

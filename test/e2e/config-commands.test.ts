@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, PASSWORD, SECRET_KEY, TOKEN, hasScript, parseJson, runGes, tempHome, writeFile, writeTrusted } from './helpers.js';
+import { BIN, PASSWORD, SECRET_KEY, TOKEN, hasScript, parseJson, runMain, tempHome, writeFile, writeTrusted } from './helpers.js';
 
 const CONFIG = `# my team's GES settings
 defaultProfile: dev
@@ -30,25 +30,25 @@ describe('ges config path', () => {
     const deep = path.join(home, 'work/repo');
     mkdirSync(deep, { recursive: true });
     const file = writeTrusted(home, 'work/.gesrc.yaml', CONFIG);
-    const r = await runGes(['config', 'path'], { cwd: deep, home });
+    const r = await runMain(['config', 'path'], { cwd: deep, home });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`${file}  (trusted: recorded by ges config trust)`);
     expect(lines.slice(1, 5)).toEqual(['searched, in order:', `  ${deep}`, `  ${path.join(home, 'work')}`, `  ${home}`]);
     expect(r.stdout).toContain(path.join(home, '.config/ges'));
     expect(r.stdout).toContain('.gesrc.yaml');
-    const json = parseJson((await runGes(['config', 'path', '--json'], { cwd: deep, home })).stdout);
+    const json = parseJson((await runMain(['config', 'path', '--json'], { cwd: deep, home })).stdout);
     expect(json).toMatchObject({ ok: true, file, namedBy: null, trusted: true, trust: 'recorded' });
     expect(json.searched.dirs).toEqual([deep, path.join(home, 'work'), home]);
   });
 
   it('says none when there is no file, and names --config when given', async () => {
     const home = tempHome();
-    const none = await runGes(['config', 'path'], { cwd: home });
+    const none = await runMain(['config', 'path'], { cwd: home });
     expect(none.stdout.split('\n')[0]).toBe('none');
     expect(none.stderr).toContain('ges config init');
     const file = writeFile(home, 'x.yaml', CONFIG);
-    const named = await runGes(['config', 'path', '--config', file], { cwd: home });
+    const named = await runMain(['config', 'path', '--config', file], { cwd: home });
     expect(named.stdout).toBe(`${file}  (trusted: named by --config or GES_CONFIG)\n(named by --config: no search)\n`);
   });
 });
@@ -57,11 +57,11 @@ describe('ges config list', () => {
   it('lists profiles with the default marked', async () => {
     const home = tempHome();
     writeTrusted(home, '.gesrc.yaml', CONFIG);
-    const r = await runGes(['config', 'list'], { cwd: home });
+    const r = await runMain(['config', 'list'], { cwd: home });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\* +dev +http:\/\/192\.168\.0\.20 +token/);
     expect(r.stdout).toMatch(/\n +prod +https:\/\/100\.93\.1\.2 +aksk/);
-    expect(parseJson((await runGes(['config', 'list', '--json'], { cwd: home })).stdout).profiles).toEqual([
+    expect(parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout).profiles).toEqual([
       { name: 'dev', default: true, endpoint: 'http://192.168.0.20', authType: 'token' },
       { name: 'prod', default: false, endpoint: 'https://100.93.1.2', authType: 'aksk' },
     ]);
@@ -72,7 +72,7 @@ describe('ges config show', () => {
   it('shows merged settings with the source of each, secrets masked', async () => {
     const home = tempHome();
     const file = writeTrusted(home, '.gesrc.yaml', CONFIG);
-    const r = await runGes(['config', 'show', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN, GES_ENDPOINT: 'http://10.0.0.9' } });
+    const r = await runMain(['config', 'show', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN, GES_ENDPOINT: 'http://10.0.0.9' } });
     expect(r.code).toBe(0);
     const { settings } = parseJson(r.stdout);
     expect(settings.profile).toEqual({ value: 'dev', source: `defaultProfile in ${file}` });
@@ -81,7 +81,7 @@ describe('ges config show', () => {
     expect(settings.timeout).toEqual({ value: '30', source: 'default' });
     expect(settings['auth.token']).toEqual({ value: '***', source: 'env GES_TOKEN' });
 
-    const prod = await runGes(['config', 'show', '-p', 'prod', '--timeout', '5'], { cwd: home, env: { SK: SECRET_KEY } });
+    const prod = await runMain(['config', 'show', '-p', 'prod', '--timeout', '5'], { cwd: home, env: { SK: SECRET_KEY } });
     expect(prod.code).toBe(0);
     expect(prod.stdout).toMatch(/auth\.secretKey +\*\*\*/);
     expect(prod.stdout).toMatch(/auth\.accessKey +\*\*\*\*5678/);
@@ -90,7 +90,7 @@ describe('ges config show', () => {
   });
 
   it('an incomplete config is exit 2 saying what is missing', async () => {
-    const r = await runGes(['config', 'show'], { env: { GES_ENDPOINT: 'http://10.0.0.9' } });
+    const r = await runMain(['config', 'show'], { env: { GES_ENDPOINT: 'http://10.0.0.9' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no project ID');
   });
@@ -99,47 +99,47 @@ describe('ges config show', () => {
 describe('ges config init', () => {
   it('without a terminal: takes flags, writes .gesrc.yaml 0600 with a secret reference, and the profile works', async () => {
     const home = tempHome();
-    const r = await runGes(['config', 'init', '-p', 'default', '--endpoint', 'http://192.168.0.20', '--project-id', 'abc123', '--auth', 'token'], { cwd: home });
+    const r = await runMain(['config', 'init', '-p', 'default', '--endpoint', 'http://192.168.0.20', '--project-id', 'abc123', '--auth', 'token'], { cwd: home });
     expect(r.code).toBe(0);
     const file = path.join(home, '.gesrc.yaml');
     expect(r.stdout).toBe(`Wrote profile default to ${file}\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8')).toContain('token: ${GES_TOKEN}');
-    const show = await runGes(['config', 'show', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN } });
+    const show = await runMain(['config', 'show', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN } });
     expect(parseJson(show.stdout).settings.endpoint.value).toBe('http://192.168.0.20');
   });
 
   it('names every missing flag (exit 2) and writes nothing', async () => {
     const home = tempHome();
-    const r = await runGes(['config', 'init', '--endpoint', 'http://192.168.0.20'], { cwd: home });
+    const r = await runMain(['config', 'init', '--endpoint', 'http://192.168.0.20'], { cwd: home });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('needs --profile, --project-id, --auth');
-    const p = await runGes(['config', 'init', '-p', 'x', '--endpoint', 'http://h', '--project-id', 'p1', '--auth', 'password'], { cwd: home });
+    const p = await runMain(['config', 'init', '-p', 'x', '--endpoint', 'http://h', '--project-id', 'p1', '--auth', 'password'], { cwd: home });
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('--iam-endpoint, --domain, --user');
-    expect((await runGes(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe('none');
+    expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe('none');
   });
 
   it('adds a profile to an existing file keeping its comments and profiles; never overwrites without --force', async () => {
     const home = tempHome();
     const file = writeTrusted(home, '.gesrc.yaml', CONFIG, 0o640);
     const args = ['config', 'init', '-p', 'iam', '--endpoint', 'https://100.93.1.9', '--project-id', 'p9', '--auth', 'password', '--iam-endpoint', 'https://iam.cn-north-4.myhuaweicloud.com', '--domain', 'acct', '--user', 'bot'];
-    expect((await runGes(args, { cwd: home })).code).toBe(0);
+    expect((await runMain(args, { cwd: home })).code).toBe(0);
     const text = readFileSync(file, 'utf8');
     expect(text.startsWith(CONFIG.trimEnd())).toBe(true);
     expect(text).toContain("# my team's GES settings");
     expect(text).toContain('password: ${GES_PASSWORD}');
     expect(statSync(file).mode & 0o777).toBe(0o640);
-    const list = parseJson((await runGes(['config', 'list', '--json'], { cwd: home })).stdout);
+    const list = parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout);
     expect(list.profiles.map((p: any) => p.name)).toEqual(['dev', 'prod', 'iam']);
 
-    const again = await runGes(['config', 'init', '-p', 'dev', '--endpoint', 'http://10.9.9.9', '--project-id', 'p1', '--auth', 'none'], { cwd: home });
+    const again = await runMain(['config', 'init', '-p', 'dev', '--endpoint', 'http://10.9.9.9', '--project-id', 'p1', '--auth', 'none'], { cwd: home });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('profile "dev" already exists');
     expect(again.stderr).toContain('--force');
-    const forced = await runGes(['config', 'init', '-p', 'dev', '--endpoint', 'http://10.9.9.9', '--project-id', 'p1', '--auth', 'none', '--force'], { cwd: home });
+    const forced = await runMain(['config', 'init', '-p', 'dev', '--endpoint', 'http://10.9.9.9', '--project-id', 'p1', '--auth', 'none', '--force'], { cwd: home });
     expect(forced.code).toBe(0);
-    const after = parseJson((await runGes(['config', 'list', '--json'], { cwd: home })).stdout).profiles;
+    const after = parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout).profiles;
     expect(after).toEqual([
       { name: 'dev', default: true, endpoint: 'http://10.9.9.9', authType: 'none' },
       { name: 'prod', default: false, endpoint: 'https://100.93.1.2', authType: 'aksk' },
@@ -150,11 +150,11 @@ describe('ges config init', () => {
 
   it('--global writes the user config', async () => {
     const home = tempHome();
-    const r = await runGes(['config', 'init', '--global', '-p', 'g', '--endpoint', 'http://10.0.0.1', '--project-id', 'p', '--auth', 'aksk'], { cwd: home });
+    const r = await runMain(['config', 'init', '--global', '-p', 'g', '--endpoint', 'http://10.0.0.1', '--project-id', 'p', '--auth', 'aksk'], { cwd: home });
     expect(r.code).toBe(0);
     const file = path.join(home, '.config/ges/config.yaml');
     expect(readFileSync(file, 'utf8')).toContain('secretKey: ${HUAWEICLOUD_SDK_SK}');
-    expect((await runGes(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(`${file}  (trusted: in the user config folder)`);
+    expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(`${file}  (trusted: in the user config folder)`);
   });
 
   it.skipIf(!hasScript)('on a terminal it asks for what is missing', async () => {
@@ -188,11 +188,11 @@ describe('ges config init', () => {
 describe('ges completion', () => {
   it('prints bash, zsh and fish scripts; an unknown shell is exit 2', async () => {
     for (const shell of ['bash', 'zsh', 'fish']) {
-      const r = await runGes(['completion', shell]);
+      const r = await runMain(['completion', shell]);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('ges __complete profiles');
     }
-    expect((await runGes(['completion', 'tcsh'])).code).toBe(2);
+    expect((await runMain(['completion', 'tcsh'])).code).toBe(2);
   });
 
   it('the bash script completes commands, options, profiles and graphs', async () => {
@@ -200,7 +200,7 @@ describe('ges completion', () => {
     writeTrusted(home, '.gesrc.yaml', CONFIG);
     const shim = writeFile(home, 'bin/ges', `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, 0o755);
     chmodSync(shim, 0o755);
-    const script = (await runGes(['completion', 'bash'])).stdout;
+    const script = (await runMain(['completion', 'bash'])).stdout;
     writeFileSync(path.join(home, 'ges.bash'), script);
     const complete = (words: string[]): string =>
       execFileSync('bash', ['-c', `source ges.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ges_complete; echo "\${COMPREPLY[*]}"`], {
@@ -220,12 +220,12 @@ describe('ges completion', () => {
 describe('help that teaches', () => {
   it('every command has examples and exit codes in its help; a mistyped option gets a suggestion', async () => {
     for (const cmd of [[], ['job', 'cancel'], ['job', 'status'], ['job', 'list'], ['job', 'wait'], ['config', 'init'], ['config', 'show'], ['emulator'], ['completion']]) {
-      const r = await runGes([...cmd, '--help']);
+      const r = await runMain([...cmd, '--help']);
       expect(r.code, cmd.join(' ')).toBe(0);
       expect(r.stdout, cmd.join(' ')).toContain('Examples:');
       expect(r.stdout, cmd.join(' ')).toContain('Exit codes:');
     }
-    const typo = await runGes(['job', 'cancel', 'movies', 'a1', '--ignore-finshed']);
+    const typo = await runMain(['job', 'cancel', 'movies', 'a1', '--ignore-finshed']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('Did you mean --ignore-finished?');
   });
@@ -233,7 +233,7 @@ describe('help that teaches', () => {
   it('password secrets never show in config output', async () => {
     const home = tempHome();
     writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n    auth: {type: password, iamEndpoint: "https://iam", domain: d, user: u, password: "\${PW}"}\n`);
-    const r = await runGes(['config', 'show'], { cwd: home, env: { PW: PASSWORD } });
+    const r = await runMain(['config', 'show'], { cwd: home, env: { PW: PASSWORD } });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/auth\.password +\*\*\*/);
   });

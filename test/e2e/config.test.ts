@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runGes, tempHome, writeFile, writeTrusted } from './helpers.js';
+import { TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runMain, tempHome, writeFile, writeTrusted } from './helpers.js';
 
 let emu: Emulator;
 let home: string;
@@ -29,7 +29,7 @@ describe('config file search and loading', () => {
   it('finds .gesrc.yaml in the working directory and interpolates ${VAR}', async () => {
     writeTrusted(home, '.gesrc.yaml', profileYaml());
     const id = await createJob(emu);
-    const r = await runGes(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } });
+    const r = await runMain(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
   });
@@ -39,28 +39,28 @@ describe('config file search and loading', () => {
     const deep = path.join(home, 'a/b');
     writeFile(deep, 'placeholder', '');
     const id = await createJob(emu);
-    expect((await runGes(['job', 'cancel', 'movies', id], { cwd: deep, home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+    expect((await runMain(['job', 'cancel', 'movies', id], { cwd: deep, home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
 
     const home2 = tempHome();
     writeFile(home2, '.config/ges/config.yaml', profileYaml());
     const id2 = await createJob(emu);
-    expect((await runGes(['job', 'cancel', 'movies', id2], { cwd: home2, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+    expect((await runMain(['job', 'cancel', 'movies', id2], { cwd: home2, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
   });
 
   it('reads a "ges" key in package.json', async () => {
     writeTrusted(home, 'package.json', JSON.stringify({ name: 'x', ges: { profiles: { default: { endpoint: emu.url, projectId: 'demo', auth: { type: 'token', token: '${MY_TOKEN}' } } } } }));
     const id = await createJob(emu);
-    expect((await runGes(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+    expect((await runMain(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
   });
 
   it('--config and GES_CONFIG name a file and skip the search', async () => {
     writeTrusted(home, '.gesrc.yaml', 'profiles: {default: {endpoint: "http://127.0.0.1:1", projectId: nope}}');
     const file = writeFile(home, 'elsewhere/ges.yaml', profileYaml());
     const a = await createJob(emu);
-    expect((await runGes(['job', 'cancel', 'movies', a, '--config', file], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+    expect((await runMain(['job', 'cancel', 'movies', a, '--config', file], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
     const b = await createJob(emu);
-    expect((await runGes(['job', 'cancel', 'movies', b], { cwd: home, env: { MY_TOKEN: TOKEN, GES_CONFIG: file } })).code).toBe(0);
-    const missing = await runGes(['job', 'cancel', 'movies', b, '--config', 'nope.yaml'], { cwd: home });
+    expect((await runMain(['job', 'cancel', 'movies', b], { cwd: home, env: { MY_TOKEN: TOKEN, GES_CONFIG: file } })).code).toBe(0);
+    const missing = await runMain(['job', 'cancel', 'movies', b, '--config', 'nope.yaml'], { cwd: home });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`config file ${path.join(home, 'nope.yaml')} does not exist`);
   });
@@ -83,10 +83,10 @@ profiles:
 `,
     );
     const env = { MY_TOKEN: TOKEN };
-    expect((await runGes(['job', 'list', 'movies'], { cwd: home, env })).code).toBe(0);
-    expect((await runGes(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_PROFILE: 'bad' } })).code).toBe(1);
-    expect((await runGes(['job', 'list', 'movies', '-p', 'good'], { cwd: home, env: { ...env, GES_PROFILE: 'bad' } })).code).toBe(0);
-    const r = await runGes(['job', 'list', 'movies', '--profile', 'prod'], { cwd: home, env });
+    expect((await runMain(['job', 'list', 'movies'], { cwd: home, env })).code).toBe(0);
+    expect((await runMain(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_PROFILE: 'bad' } })).code).toBe(1);
+    expect((await runMain(['job', 'list', 'movies', '-p', 'good'], { cwd: home, env: { ...env, GES_PROFILE: 'bad' } })).code).toBe(0);
+    const r = await runMain(['job', 'list', 'movies', '--profile', 'prod'], { cwd: home, env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('profile "prod" (from flag --profile) is not defined in');
     expect(r.stderr).toContain('(profiles: good, bad)');
@@ -95,20 +95,20 @@ profiles:
   it('precedence: flag > environment > profile', async () => {
     writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: wrong\n    retries: 0\n    auth: {type: token, token: "\${MY_TOKEN}"}\n`);
     const env = { MY_TOKEN: TOKEN };
-    const fromEnv = await runGes(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_ENDPOINT: emu.url, GES_PROJECT_ID: 'demo' } });
+    const fromEnv = await runMain(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_ENDPOINT: emu.url, GES_PROJECT_ID: 'demo' } });
     expect(fromEnv.code).toBe(0);
-    const fromFlag = await runGes(['job', 'list', 'movies', '--endpoint', emu.url, '--project-id', 'demo'], {
+    const fromFlag = await runMain(['job', 'list', 'movies', '--endpoint', emu.url, '--project-id', 'demo'], {
       cwd: home,
       env: { ...env, GES_ENDPOINT: 'http://127.0.0.1:1' },
     });
     expect(fromFlag.code).toBe(0);
-    const sdkProject = await runGes(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_ENDPOINT: emu.url, HUAWEICLOUD_SDK_PROJECT_ID: 'demo' } });
+    const sdkProject = await runMain(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_ENDPOINT: emu.url, HUAWEICLOUD_SDK_PROJECT_ID: 'demo' } });
     expect(sdkProject.code).toBe(0);
   });
 
   it('GES_TOKEN wins over the profile auth', async () => {
     writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: not-the-token}\n`);
-    const r = await runGes(['job', 'list', 'movies'], { cwd: home, env: { GES_TOKEN: TOKEN } });
+    const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { GES_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
   });
 
@@ -116,7 +116,7 @@ profiles:
     const open = await emulator({ token: null });
     try {
       writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${open.url}\n    projectId: demo\n    auth: {type: none}\n`);
-      const r = await runGes(['job', 'list', 'movies'], { cwd: home });
+      const r = await runMain(['job', 'list', 'movies'], { cwd: home });
       expect(r.code).toBe(0);
       expect((await requestLog(open))[0]!.headers['x-auth-token']).toBeUndefined();
     } finally {
@@ -127,7 +127,7 @@ profiles:
 
 describe('config errors: exit 2, one clear line, nothing sent', () => {
   async function expectConfigError(text: string, args: string[] = ['job', 'list', 'movies'], env: Record<string, string> = {}): Promise<string> {
-    const r = await runGes(args, { cwd: home, env });
+    const r = await runMain(args, { cwd: home, env });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(text);
@@ -164,7 +164,7 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
   });
 
   it('no endpoint anywhere: a config error, also as JSON', async () => {
-    const r = await runGes(['job', 'cancel', 'movies', 'a1', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN } });
+    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN } });
     expect(r.code).toBe(2);
     expect(parseJson(r.stdout)).toEqual({
       ok: false,
@@ -195,7 +195,7 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
       [['--timeout', '0'], 'invalid value "0" for timeout'],
       [['--retries', '-1'], 'invalid value "-1" for retries'],
     ] as const) {
-      const r = await runGes(['job', 'list', 'movies', ...args], { cwd: home, env: env as Record<string, string> });
+      const r = await runMain(['job', 'list', 'movies', ...args], { cwd: home, env: env as Record<string, string> });
       expect(r.code, text).toBe(2);
       expect(r.stderr).toContain(text);
     }
@@ -206,7 +206,7 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
 describe('config warnings', () => {
   it('an unknown key is a warning with a suggestion, and the command still runs', async () => {
     writeTrusted(home, '.gesrc.yaml', profileYaml().replace('projectId: demo', 'projectId: demo\n    retires: 3'));
-    const r = await runGes(['job', 'list', 'movies'], { cwd: home, env: { MY_TOKEN: TOKEN } });
+    const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { MY_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: unknown key profiles\.default\.retires in .* \(did you mean retries\?\)/);
   });
@@ -214,29 +214,29 @@ describe('config warnings', () => {
   it('a literal secret in a file others can read earns a chmod 600 warning, without the secret', async () => {
     const text = profileYaml().replace('${MY_TOKEN}', TOKEN);
     writeTrusted(home, '.gesrc.yaml', text, 0o644);
-    const r = await runGes(['job', 'list', 'movies'], { cwd: home });
+    const r = await runMain(['job', 'list', 'movies'], { cwd: home });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('holds a literal secret (profiles.default.auth.token)');
     expect(r.stderr).toContain('chmod 600');
     writeTrusted(home, '.gesrc.yaml', text, 0o600);
-    expect((await runGes(['job', 'list', 'movies'], { cwd: home })).stderr).not.toContain('warning');
+    expect((await runMain(['job', 'list', 'movies'], { cwd: home })).stderr).not.toContain('warning');
   });
 });
 
 describe('usage errors', () => {
   it('commander errors exit 2 with a pointer to the right --help; JSON when asked', async () => {
-    const a = await runGes(['job', 'cancel', 'movies']);
+    const a = await runMain(['job', 'cancel', 'movies']);
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('no job IDs: give job IDs, "-" to read them from stdin, or --all');
     expect(a.stderr).toContain('ges job cancel --help');
-    const s = await runGes(['job', 'status', 'movies']);
+    const s = await runMain(['job', 'status', 'movies']);
     expect(s.code).toBe(2);
     expect(s.stderr).toContain("missing required argument 'jobId'");
     expect(s.stderr).toContain('ges job status --help');
-    const b = await runGes(['job', 'cancle', 'movies', 'a1']);
+    const b = await runMain(['job', 'cancle', 'movies', 'a1']);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('Did you mean cancel?');
-    const c = await runGes(['job', 'cancel', 'movies', 'a1', '--bogus', '--json']);
+    const c = await runMain(['job', 'cancel', 'movies', 'a1', '--bogus', '--json']);
     expect(c.code).toBe(2);
     expect(parseJson(c.stdout).error).toEqual({ kind: 'usage', message: "unknown option '--bogus'" });
   });
@@ -244,20 +244,20 @@ describe('usage errors', () => {
   it('bad graph and job IDs are refused before anything is sent', async () => {
     const env = envFor(emu) as Record<string, string>;
     for (const args of [['9graph', 'a1'], ['movies', 'a/1'], ['movies', 'x'.repeat(129)], ['g'.repeat(65), 'a1']]) {
-      const r = await runGes(['job', 'cancel', ...args], { env });
+      const r = await runMain(['job', 'cancel', ...args], { env });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/invalid (graph name|job ID)/);
     }
-    const stdin = await runGes(['job', 'cancel', 'movies', '-'], { env, stdin: 'ok1\nbad id\n' });
+    const stdin = await runMain(['job', 'cancel', 'movies', '-'], { env, stdin: 'ok1\nbad id\n' });
     expect(stdin.code).toBe(2);
     expect(await requestLog(emu)).toEqual([]);
   });
 
   it('--version and --help exit 0; help shows examples and exit codes', async () => {
-    const v = await runGes(['--version']);
+    const v = await runMain(['--version']);
     expect(v.code).toBe(0);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    const h = await runGes(['job', 'cancel', '--help']);
+    const h = await runMain(['job', 'cancel', '--help']);
     expect(h.code).toBe(0);
     expect(h.stdout).toContain('Examples:');
     expect(h.stdout).toContain('Exit codes:');
@@ -268,7 +268,7 @@ describe('.gesrc.example', () => {
   it('is a valid config: its local profile works as is', async () => {
     const { readFileSync } = await import('node:fs');
     writeTrusted(home, '.gesrc.yaml', readFileSync(path.join(__dirname, '../../.gesrc.example'), 'utf8'));
-    const r = await runGes(['job', 'cancel', 'movies', 'a1', '--profile', 'local', '--dry-run'], { cwd: home });
+    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--profile', 'local', '--dry-run'], { cwd: home });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('would send: DELETE http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1');
     expect(r.stderr).toBe('');

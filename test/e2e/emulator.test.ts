@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { BIN, TOKEN, control, emulator, envFor, parseJson, runGes, tempHome } from './helpers.js';
+import { BIN, TOKEN, control, emulator, envFor, parseJson, runMain, tempHome } from './helpers.js';
 
 describe('ges emulator (the command)', () => {
   it('--port 0 --json prints one ready line, serves the CLI, and stops on Ctrl-C within a second', async () => {
@@ -20,7 +20,7 @@ describe('ges emulator (the command)', () => {
       expect(ready.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
       const env = { GES_ENDPOINT: ready.endpoint, GES_PROJECT_ID: 'p1', GES_TOKEN: 'demo-token' };
-      const list = await runGes(['job', 'list', 'friends', '--json'], { env });
+      const list = await runMain(['job', 'list', 'friends', '--json'], { env });
       expect(list.code).toBe(0);
       expect(parseJson(list.stdout).jobs).toEqual([]);
 
@@ -37,7 +37,7 @@ describe('ges emulator (the command)', () => {
     const emu = await emulator();
     try {
       const port = new URL(emu.url).port;
-      const r = await runGes(['emulator', '--port', port]);
+      const r = await runMain(['emulator', '--port', port]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('EADDRINUSE');
       expect(r.stderr).toContain('--port 0');
@@ -120,7 +120,7 @@ describe('the emulated GES API', () => {
     await control(emu, 'DELETE', 'requests');
     const job = await control(emu, 'POST', 'jobs', { status: 'failed' });
     expect(job.status).toBe('failed');
-    const r = await runGes(['job', 'status', 'movies', job.jobId, '--json'], { env: envFor(emu) });
+    const r = await runMain(['job', 'status', 'movies', job.jobId, '--json'], { env: envFor(emu) });
     expect(parseJson(r.stdout).status).toBe('failed');
     const { requests } = await control(emu, 'GET', 'requests');
     expect(requests).toHaveLength(1);

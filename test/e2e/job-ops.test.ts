@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { control, createJob, emulator, envFor, parseJson, requestLog, runGes } from './helpers.js';
+import { control, createJob, emulator, envFor, parseJson, requestLog, runMain } from './helpers.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ describe('many jobs', () => {
       ids.push(emu.state.createJob('batch', { command: 'execute-algorithm', jobType: 0, cancellable: true }, { url: '/', body: {} }, { status: 'running' }).jobId);
     }
     await control(emu, 'DELETE', 'stats');
-    const r = await runGes(['job', 'cancel', 'batch', '-', '--json'], { env: envFor(emu), stdin: `${ids.join('\n')}\n`, timeoutMs: 60_000 });
+    const r = await runMain(['job', 'cancel', 'batch', '-', '--json'], { env: envFor(emu), stdin: `${ids.join('\n')}\n`, timeoutMs: 60_000 });
     expect(r.code).toBe(0);
     const doc = parseJson(r.stdout);
     expect(doc.results.map((x: any) => x.jobId)).toEqual(ids);
@@ -32,7 +32,7 @@ describe('many jobs', () => {
     const ids = await Promise.all(Array.from({ length: 12 }, () => createJob(emu, { graph: 'batch' })));
     await control(emu, 'POST', 'faults', { method: 'DELETE', delayMs: 300, status: 200, body: {}, count: 12 });
     await control(emu, 'DELETE', 'stats');
-    const r = await runGes(['job', 'cancel', 'batch', ...ids, '--concurrency', '3', '--json'], { env: envFor(emu) });
+    const r = await runMain(['job', 'cancel', 'batch', ...ids, '--concurrency', '3', '--json'], { env: envFor(emu) });
     expect(r.code).toBe(0);
     expect((await control(emu, 'GET', 'stats')).maxInFlight).toBe(3);
     // results keep input order even though answers arrive in any order
@@ -41,10 +41,10 @@ describe('many jobs', () => {
 
   it('a summary line on stderr for several jobs; --concurrency out of range is a usage error', async () => {
     const a = await createJob(emu);
-    const r = await runGes(['job', 'cancel', 'movies', a, 'missing-job'], { env: envFor(emu) });
+    const r = await runMain(['job', 'cancel', 'movies', a, 'missing-job'], { env: envFor(emu) });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('1 cancelled, 1 failed');
-    const bad = await runGes(['job', 'cancel', 'movies', a, '--concurrency', '65'], { env: envFor(emu) });
+    const bad = await runMain(['job', 'cancel', 'movies', a, '--concurrency', '65'], { env: envFor(emu) });
     expect(bad.code).toBe(2);
   });
 });
@@ -55,17 +55,17 @@ describe('--all', () => {
     const running = await Promise.all(Array.from({ length: 120 }, () => createJob(emu, { graph: 'ci', status: 'running' })));
     const pending = await createJob(emu, { graph: 'ci', status: 'pending', pendingMs: 600_000 });
     const finished = await createJob(emu, { graph: 'ci', status: 'success' });
-    const dry = await runGes(['job', 'cancel', 'ci', '--all', '--dry-run'], { env });
+    const dry = await runMain(['job', 'cancel', 'ci', '--all', '--dry-run'], { env });
     expect(dry.code).toBe(0);
     expect(dry.stdout.match(/would send: DELETE/g)).toHaveLength(121);
     expect((await requestLog(emu)).every((q) => q.method === 'GET')).toBe(true);
 
-    const r = await runGes(['job', 'cancel', 'ci', '--all', '--json'], { env });
+    const r = await runMain(['job', 'cancel', 'ci', '--all', '--json'], { env });
     expect(r.code).toBe(0);
     expect(parseJson(r.stdout).results.map((x: any) => x.jobId).sort()).toEqual([...running, pending].sort());
     expect(emu.state.jobsOf('ci').map((j) => j.jobId)).toEqual([finished]);
 
-    const none = await runGes(['job', 'cancel', 'ci', '--all'], { env });
+    const none = await runMain(['job', 'cancel', 'ci', '--all'], { env });
     expect([none.code, none.stdout]).toEqual([0, '']);
     expect(none.stderr).toContain('No waiting, pending or running jobs on graph ci: nothing to cancel');
   });
@@ -74,14 +74,14 @@ describe('--all', () => {
     const env = envFor(emu);
     const p = await createJob(emu, { graph: 'movies', status: 'pending', pendingMs: 600_000 });
     const run = await createJob(emu, { graph: 'movies', status: 'running' });
-    const r = await runGes(['job', 'cancel', 'movies', '--all', '--status', 'pending', '--json'], { env });
+    const r = await runMain(['job', 'cancel', 'movies', '--all', '--status', 'pending', '--json'], { env });
     expect(parseJson(r.stdout).results.map((x: any) => x.jobId)).toEqual([p]);
     expect(emu.state.findJob('movies', run)).toBeDefined();
-    const both = await runGes(['job', 'cancel', 'movies', run, '--all'], { env });
+    const both = await runMain(['job', 'cancel', 'movies', run, '--all'], { env });
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('either job IDs or --all');
-    expect((await runGes(['job', 'cancel', 'movies', run, '--status', 'running'], { env })).code).toBe(2);
-    expect((await runGes(['job', 'cancel', 'movies'], { env })).code).toBe(2);
+    expect((await runMain(['job', 'cancel', 'movies', run, '--status', 'running'], { env })).code).toBe(2);
+    expect((await runMain(['job', 'cancel', 'movies'], { env })).code).toBe(2);
   });
 });
 
@@ -90,7 +90,7 @@ describe('--ignore-finished', () => {
     const done = await createJob(emu, { status: 'success' });
     const failed = await createJob(emu, { status: 'failed' });
     const live = await createJob(emu);
-    const r = await runGes(['job', 'cancel', 'movies', done, failed, 'never-existed', live, '--ignore-finished', '--json'], { env: envFor(emu) });
+    const r = await runMain(['job', 'cancel', 'movies', done, failed, 'never-existed', live, '--ignore-finished', '--json'], { env: envFor(emu) });
     expect(r.code).toBe(0);
     const [a, b, c, d] = parseJson(r.stdout).results;
     expect(a).toMatchObject({ outcome: 'already-finished', jobStatus: 'success', errorCode: 'GES.8303' });
@@ -99,68 +99,15 @@ describe('--ignore-finished', () => {
     // A note only where a retried cancel leaves doubt; here each answered at once.
     expect([a.note, b.note, c.note]).toEqual([undefined, undefined, undefined]);
     expect(d).toMatchObject({ outcome: 'cancelled' });
-    const human = await runGes(['job', 'cancel', 'movies', done, '--ignore-finished'], { env: envFor(emu) });
+    const human = await runMain(['job', 'cancel', 'movies', done, '--ignore-finished'], { env: envFor(emu) });
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`Job ${done} on graph movies had already ended (success)`);
   });
 
   it('other failures still fail', async () => {
     const id = await createJob(emu, { kind: 'algorithm', algorithmName: 'bfs' });
-    const r = await runGes(['job', 'cancel', 'movies', id, '--ignore-finished'], { env: envFor(emu) });
+    const r = await runMain(['job', 'cancel', 'movies', id, '--ignore-finished'], { env: envFor(emu) });
     expect(r.code).toBe(4);
   });
 });
 
-describe('--wait and job wait', () => {
-  let slow: Emulator;
-  beforeAll(async () => {
-    slow = await emulator({ cancelDelayMs: 1200 });
-  });
-  afterAll(() => slow.close());
-
-  it('--wait polls until a cancelled job is gone', async () => {
-    const id = await createJob(slow);
-    const r = await runGes(['job', 'cancel', 'movies', id, '--wait', '--json'], { env: envFor(slow) });
-    expect(r.code).toBe(0);
-    expect(parseJson(r.stdout).results[0]).toMatchObject({ outcome: 'cancelled', stopped: true, jobStatus: null });
-    const polls = (await requestLog(slow)).filter((q) => q.method === 'GET' && q.path.includes(`/jobs/${id}/status`));
-    expect(polls.length).toBeGreaterThanOrEqual(2);
-  });
-
-  it('--wait-timeout runs out: exit 1 naming the job still running', async () => {
-    const id = await createJob(slow);
-    const r = await runGes(['job', 'cancel', 'movies', id, '--wait', '--wait-timeout', '1'], { env: envFor(emu, { GES_ENDPOINT: slow.url }) });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`job ${id} on graph movies: the cancel was accepted, but the job was still running when the wait ran out`);
-  });
-
-  it('job wait: 0 when all succeed, 4 when one failed, 1 on timeout', async () => {
-    const env = envFor(emu);
-    const ok1 = await createJob(emu, { status: 'running', runningMs: 700 });
-    const ok2 = await createJob(emu, { status: 'success' });
-    const r = await runGes(['job', 'wait', 'movies', ok1, ok2, '--json'], { env });
-    expect(r.code).toBe(0);
-    expect(parseJson(r.stdout).results.map((x: any) => [x.outcome, x.status])).toEqual([
-      ['success', 'success'],
-      ['success', 'success'],
-    ]);
-    const bad = await createJob(emu, { status: 'running', runningMs: 300, finalStatus: 'failed' });
-    const f = await runGes(['job', 'wait', 'movies', bad], { env });
-    expect(f.code).toBe(4);
-    expect(f.stderr).toContain(`job ${bad} on graph movies ended: failed`);
-    const long = await createJob(emu, { status: 'running' });
-    const t = await runGes(['job', 'wait', 'movies', long, ok2, '--wait-timeout', '1', '--json'], { env });
-    expect(t.code).toBe(1);
-    expect(parseJson(t.stdout).results[0]).toMatchObject({ outcome: 'timeout', status: 'running', error: { kind: 'timeout' } });
-    const unknown = await runGes(['job', 'wait', 'movies', 'no-such-job'], { env });
-    expect(unknown.code).toBe(4);
-    expect(unknown.stderr).toContain('GES does not know job no-such-job');
-  });
-
-  it('severity across jobs in job wait: timeout (1) beats failed (4)', async () => {
-    const bad = await createJob(emu, { status: 'failed' });
-    const long = await createJob(emu, { status: 'running' });
-    const r = await runGes(['job', 'wait', 'movies', bad, long, '--wait-timeout', '1'], { env: envFor(emu) });
-    expect(r.code).toBe(1);
-  });
-});

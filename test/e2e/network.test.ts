@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { BIN, TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runGes, tempHome, writeFile, writeTrusted } from './helpers.js';
+import { BIN, TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runMain, tempHome, writeFile, writeTrusted } from './helpers.js';
 
 /** A test CA, a server certificate it signs for 127.0.0.1, and a self-signed one; made with openssl at test time. */
 function makeCertificates(): { dir: string; ca: string; key: string; cert: string; selfKey: string; selfCert: string } {
@@ -79,46 +79,46 @@ afterAll(async () => {
 
 describe('TLS', () => {
   it('verifies by default: an unknown CA is exit 1, one line naming the problem and both options, not retried', async () => {
-    const r = await runGes(['job', 'list', 'movies', '--json'], { env: envFor(secure) });
+    const r = await runMain(['job', 'list', 'movies', '--json'], { env: envFor(secure) });
     expect(r.code).toBe(1);
     const error = parseJson(r.stdout).error;
     expect(error.message).toBe(`TLS: cannot verify ${new URL(secure.url).host}: its certificate is signed by an unknown CA (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`);
     expect(error.attempts).toBe(1);
-    const human = await runGes(['job', 'list', 'movies'], { env: envFor(secure) });
+    const human = await runMain(['job', 'list', 'movies'], { env: envFor(secure) });
     expect(human.stderr).toContain('--ca-cert <pem>');
     expect(human.stderr).toContain('--insecure');
-    const self = await runGes(['job', 'list', 'movies'], { env: envFor(selfSigned) });
+    const self = await runMain(['job', 'list', 'movies'], { env: envFor(selfSigned) });
     expect(self.code).toBe(1);
     expect(self.stderr).toContain('its certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)');
   });
 
   it('--ca-cert adds a CA; profile caFile does too, relative to the config file', async () => {
-    expect((await runGes(['job', 'list', 'movies', '--ca-cert', certs.ca], { env: envFor(secure) })).code).toBe(0);
+    expect((await runMain(['job', 'list', 'movies', '--ca-cert', certs.ca], { env: envFor(secure) })).code).toBe(0);
     const home = tempHome();
     writeFile(home, 'conf/ca.pem', readFileSync(certs.ca, 'utf8'));
     writeFile(home, 'conf/ges.yaml', `profiles:\n  default:\n    endpoint: ${secure.url}\n    projectId: demo\n    caFile: ./ca.pem\n    auth: {type: token, token: "\${T}"}\n`);
-    const r = await runGes(['job', 'list', 'movies', '--config', 'conf/ges.yaml'], { cwd: home, env: { T: TOKEN } });
+    const r = await runMain(['job', 'list', 'movies', '--config', 'conf/ges.yaml'], { cwd: home, env: { T: TOKEN } });
     expect(r.code).toBe(0);
   });
 
   it('--insecure (or insecure: true) skips verification and warns on every run', async () => {
-    const r = await runGes(['job', 'list', 'movies', '--insecure'], { env: envFor(selfSigned) });
+    const r = await runMain(['job', 'list', 'movies', '--insecure'], { env: envFor(selfSigned) });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: TLS certificate verification is off (flag --insecure)');
     const home = tempHome();
     writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${selfSigned.url}\n    projectId: demo\n    insecure: true\n    auth: {type: token, token: "\${T}"}\n`);
-    const p = await runGes(['job', 'list', 'movies', '--json'], { cwd: home, env: { T: TOKEN } });
+    const p = await runMain(['job', 'list', 'movies', '--json'], { cwd: home, env: { T: TOKEN } });
     expect(p.code).toBe(0);
     expect(p.stderr).toContain('warning: TLS certificate verification is off (file');
     expect(parseJson(p.stdout).ok).toBe(true);
   });
 
   it('an unreadable --ca-cert is a usage error, a bad caFile a config error; nothing sent', async () => {
-    const r = await runGes(['job', 'list', 'movies', '--ca-cert', '/nonexistent/ca.pem'], { env: envFor(secure) });
+    const r = await runMain(['job', 'list', 'movies', '--ca-cert', '/nonexistent/ca.pem'], { env: envFor(secure) });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot use CA file /nonexistent/ca.pem (from flag --ca-cert): no such file');
     const notPem = writeFile(tempHome(), 'x.pem', 'hello');
-    const n = await runGes(['job', 'list', 'movies', '--ca-cert', notPem], { env: envFor(secure) });
+    const n = await runMain(['job', 'list', 'movies', '--ca-cert', notPem], { env: envFor(secure) });
     expect(n.code).toBe(2);
     expect(n.stderr).toContain('no PEM certificate in it');
   });
@@ -128,11 +128,11 @@ describe('proxies', () => {
   it('HTTP_PROXY carries plain http; NO_PROXY bypasses it', async () => {
     const proxy = await startProxy();
     try {
-      const r = await runGes(['job', 'list', 'movies'], { env: envFor(plain, { HTTP_PROXY: proxy.url }) });
+      const r = await runMain(['job', 'list', 'movies'], { env: envFor(plain, { HTTP_PROXY: proxy.url }) });
       expect(r.code).toBe(0);
       expect(proxy.seen.length).toBeGreaterThan(0);
       proxy.seen.length = 0;
-      const bypass = await runGes(['job', 'list', 'movies'], { env: envFor(plain, { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' }) });
+      const bypass = await runMain(['job', 'list', 'movies'], { env: envFor(plain, { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' }) });
       expect(bypass.code).toBe(0);
       expect(proxy.seen).toEqual([]);
     } finally {
@@ -143,10 +143,10 @@ describe('proxies', () => {
   it('HTTPS_PROXY tunnels https with the TLS options applied to the target', async () => {
     const proxy = await startProxy();
     try {
-      const ok = await runGes(['job', 'list', 'movies', '--ca-cert', certs.ca], { env: envFor(secure, { https_proxy: proxy.url }) });
+      const ok = await runMain(['job', 'list', 'movies', '--ca-cert', certs.ca], { env: envFor(secure, { https_proxy: proxy.url }) });
       expect(ok.code).toBe(0);
       expect(proxy.seen).toContain(`CONNECT ${new URL(secure.url).host}`);
-      const untrusted = await runGes(['job', 'list', 'movies'], { env: envFor(secure, { HTTPS_PROXY: proxy.url }) });
+      const untrusted = await runMain(['job', 'list', 'movies'], { env: envFor(secure, { HTTPS_PROXY: proxy.url }) });
       expect(untrusted.code).toBe(1);
       expect(untrusted.stderr).toContain('unknown CA');
     } finally {
@@ -155,7 +155,7 @@ describe('proxies', () => {
   });
 
   it('an unreachable proxy is exit 1', async () => {
-    const r = await runGes(['job', 'list', 'movies', '--retries', '0'], { env: envFor(plain, { HTTP_PROXY: 'http://127.0.0.1:1' }) });
+    const r = await runMain(['job', 'list', 'movies', '--retries', '0'], { env: envFor(plain, { HTTP_PROXY: 'http://127.0.0.1:1' }) });
     expect(r.code).toBe(1);
   });
 });
@@ -164,19 +164,19 @@ describe('retries, resets and lost answers', () => {
   it('Retry-After is honoured (seconds and HTTP date)', async () => {
     const id = await createJob(plain);
     await control(plain, 'POST', 'faults', { method: 'DELETE', status: 503, body: {}, headers: { 'retry-after': '1' }, count: 1 });
-    const r = await runGes(['job', 'cancel', 'movies', id, '--verbose', '--json'], { env: envFor(plain) });
+    const r = await runMain(['job', 'cancel', 'movies', id, '--verbose', '--json'], { env: envFor(plain) });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('retrying in 1.0 s (retry 1 of 2)');
     expect(parseJson(r.stdout).results[0].attempts).toBe(2);
     await control(plain, 'POST', 'faults', { method: 'GET', status: 429, body: {}, headers: { 'retry-after': new Date(Date.now() - 5000).toUTCString() }, count: 1 });
-    const d = await runGes(['job', 'list', 'movies', '--verbose'], { env: envFor(plain) });
+    const d = await runMain(['job', 'list', 'movies', '--verbose'], { env: envFor(plain) });
     expect(d.code).toBe(0);
     expect(d.stderr).toContain('retrying in 0.0 s');
   });
 
   it('a stalled answer times out per attempt (exit 1)', async () => {
     await control(plain, 'POST', 'faults', { method: 'GET', stall: true, count: 2 });
-    const r = await runGes(['job', 'list', 'movies', '--timeout', '0.4', '--retries', '1', '--json'], { env: envFor(plain) });
+    const r = await runMain(['job', 'list', 'movies', '--timeout', '0.4', '--retries', '1', '--json'], { env: envFor(plain) });
     expect(r.code).toBe(1);
     expect(parseJson(r.stdout).error).toMatchObject({ kind: 'network', attempts: 2 });
   });
@@ -184,14 +184,14 @@ describe('retries, resets and lost answers', () => {
   it('a cancel whose answer was lost, retried into GES.8303, says the earlier attempt may have cancelled it', async () => {
     const id = await createJob(plain);
     await control(plain, 'POST', 'faults', { method: 'DELETE', dropAnswer: true, count: 1 });
-    const r = await runGes(['job', 'cancel', 'movies', id, '--json'], { env: envFor(plain) });
+    const r = await runMain(['job', 'cancel', 'movies', id, '--json'], { env: envFor(plain) });
     expect(r.code).toBe(4);
     const [result] = parseJson(r.stdout).results;
     expect(result).toMatchObject({ outcome: 'failed', errorCode: 'GES.8303', attempts: 2 });
     expect(result.note).toContain('may have cancelled the job');
     const id2 = await createJob(plain);
     await control(plain, 'POST', 'faults', { method: 'DELETE', dropAnswer: true, count: 1 });
-    const h = await runGes(['job', 'cancel', 'movies', id2], { env: envFor(plain) });
+    const h = await runMain(['job', 'cancel', 'movies', id2], { env: envFor(plain) });
     expect(h.stderr).toContain('may have cancelled the job; this answer cannot tell');
   });
 });
@@ -199,14 +199,14 @@ describe('retries, resets and lost answers', () => {
 describe('bounded bodies', () => {
   it('a 5 MB HTML error page is neither buffered whole nor printed', async () => {
     await control(plain, 'POST', 'faults', { method: 'GET', status: 500, bodySize: 5 * 1024 * 1024, count: 1 });
-    const r = await runGes(['job', 'list', 'movies', '--retries', '0'], { env: envFor(plain) });
+    const r = await runMain(['job', 'list', 'movies', '--retries', '0'], { env: envFor(plain) });
     expect(r.code).toBe(5);
     expect(r.stderr.length).toBeLessThan(600);
   });
 
   it('a status answer over 64 MiB is refused with a clear message', async () => {
     await control(plain, 'POST', 'faults', { method: 'GET', status: 200, bodySize: 65 * 1024 * 1024, count: 1 });
-    const r = await runGes(['job', 'status', 'movies', 'a1', '--retries', '0'], { env: envFor(plain) });
+    const r = await runMain(['job', 'status', 'movies', 'a1', '--retries', '0'], { env: envFor(plain) });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('larger than 64 MiB');
     expect(r.stderr).toContain('--limit');
@@ -216,11 +216,11 @@ describe('bounded bodies', () => {
 describe('plain http with credentials', () => {
   it('warns for a public address, stays quiet for private and loopback ones (dry runs: nothing is sent)', async () => {
     const env = { GES_PROJECT_ID: 'demo', GES_TOKEN: TOKEN };
-    const pub = await runGes(['job', 'cancel', 'movies', 'a1', '--dry-run', '--endpoint', 'http://203.0.113.10'], { env });
+    const pub = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run', '--endpoint', 'http://203.0.113.10'], { env });
     expect(pub.code).toBe(0);
     expect(pub.stderr).toContain('credentials go over plain http to 203.0.113.10');
     for (const endpoint of ['http://192.168.0.20', 'http://10.1.2.3:80', 'http://172.20.0.1', 'http://127.0.0.1:8080', 'http://[fd00::1]', 'https://203.0.113.10']) {
-      const r = await runGes(['job', 'cancel', 'movies', 'a1', '--dry-run', '--endpoint', endpoint], { env });
+      const r = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run', '--endpoint', endpoint], { env });
       expect(r.stderr, endpoint).toBe('');
     }
   });

@@ -8,14 +8,14 @@ import { ROOT, SECRET_KEY, closedPort, control, createJob, emulator, envFor, par
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await emulator({ cancelDelayMs: 1500 });
+  emu = await emulator({ cancelDelayMs: 600 });
 });
 afterAll(() => emu.close());
 
 describe('--wait cancels everything first, then waits for all under one budget', () => {
-  it('3 jobs, --concurrency 1, --wait-timeout 4, each taking 1.5 s to stop: all stopped, exit 0', async () => {
+  it('3 jobs, --concurrency 1, --wait-timeout 1.5, each taking 0.6 s to stop: all stopped, exit 0', async () => {
     const ids = [await createJob(emu), await createJob(emu), await createJob(emu)];
-    const r = await runMain(['job', 'cancel', 'movies', ...ids, '--concurrency', '1', '--wait', '--wait-timeout', '4', '--json'], { env: envFor(emu) });
+    const r = await runMain(['job', 'cancel', 'movies', ...ids, '--concurrency', '1', '--wait', '--wait-timeout', '1.5', '--json'], { env: envFor(emu) });
     expect(r.code, r.stdout).toBe(0);
     expect(parseJson(r.stdout).results.map((x: any) => [x.outcome, x.stopped])).toEqual([
       ['cancelled', true],

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/index.js';
+import { createJob, emulator, envFor, parseJson, runGes, tempHome, writeFile } from './helpers.js';
+
+/**
+ * The thin layer through the built binary (bin/ges.js and dist/): each command once, and what
+ * only the binary does (answering --version and --help from the build's cache). Everything
+ * else runs main() in-process; signals, pipes and terminals have their own binary tests.
+ */
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await emulator();
+});
+afterAll(() => emu.close());
+
+describe('bin/ges.js', () => {
+  it('--version and --help come from the build (package.json, dist/help.json)', async () => {
+    const version = await runGes(['--version']);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const help = await runGes(['job', 'cancel', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: ges job cancel [options] <graph> [jobId...]');
+    expect(help.stdout).toContain('Examples:');
+  });
+
+  it('job cancel, status, list and wait', async () => {
+    const env = envFor(emu);
+    const a = await createJob(emu);
+    const done = await createJob(emu, { status: 'success' });
+    expect((await runGes(['job', 'list', 'movies', '--json'], { env })).code).toBe(0);
+    const status = await runGes(['job', 'status', 'movies', done], { env });
+    expect(status.stdout).toBe(`Job ${done} on graph movies: success\n`);
+    const cancel = await runGes(['job', 'cancel', 'movies', a, '--json'], { env });
+    expect(parseJson(cancel.stdout)).toMatchObject({ ok: true, results: [{ outcome: 'cancelled' }] });
+    expect((await runGes(['job', 'wait', 'movies', done], { env })).code).toBe(0);
+  });
+
+  it('config path, completion, and a usage error', async () => {
+    const home = tempHome();
+    const file = writeFile(home, '.config/ges/config.yaml', 'profiles: {}\n');
+    expect((await runGes(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(`${file}  (trusted: in the user config folder)`);
+    expect((await runGes(['completion', 'bash'])).stdout).toContain('complete -F _ges_complete ges');
+    const bad = await runGes(['job', 'cancel', 'movies', 'a/b']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid job ID');
+  });
+});
