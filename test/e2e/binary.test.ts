@@ -31,7 +31,7 @@ describe('bin/ges.js', () => {
     const done = await createJob(emu, { status: 'success' });
     expect((await runGes(['job', 'list', 'movies', '--json'], { env })).code).toBe(0);
     const status = await runGes(['job', 'status', 'movies', done], { env });
-    expect(status.stdout).toBe(`Job ${done} on graph movies: success\n`);
+    expect(status.stdout.split("\n")[0]).toBe(`Job ${done} on graph movies: success`);
     const cancel = await runGes(['job', 'cancel', 'movies', a, '--json'], { env });
     expect(parseJson(cancel.stdout)).toMatchObject({ ok: true, results: [{ outcome: 'cancelled' }] });
     expect((await runGes(['job', 'wait', 'movies', done], { env })).code).toBe(0);
