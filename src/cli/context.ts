@@ -53,6 +53,12 @@ export interface CommandContext {
   beforeHttp?: () => void;
 }
 
+/** Loads a command's implementation (lazily: --help and other commands never pay for it). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loader = () => Promise<(ctx: CommandContext, ...args: any[]) => Promise<number>>;
+/** Turns a loader into a commander action (main.ts supplies context, Ctrl-C and exit codes). */
+export type ActionFactory = (load: Loader) => (...args: unknown[]) => Promise<void>;
+
 export interface Connection {
   api: GesApi;
   settings: Settings;

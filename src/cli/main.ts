@@ -1,12 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { GesError, UsageError } from '../core/errors.js';
-import { describeStop, type CommandContext, type GlobalOptions } from './context.js';
+import { describeStop, type ActionFactory, type CommandContext, type GlobalOptions } from './context.js';
 import { EXIT } from './exit-codes.js';
 import type { Env } from '../core/config/resolve.js';
 import { createOutput, type Output, type Streams } from './output.js';
 import { envelope, reportError } from './report.js';
 import { parseNumberOption } from '../core/validate.js';
-import { createProgram, type ActionFactory } from './program.js';
+import { createProgram } from './program.js';
 
 /** Boolean flags that shape output, read before commander so its own errors honour them. */
 function scanOutputFlags(argv: string[]): { json: boolean; quiet: boolean; verbose: boolean; color: boolean } {

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import type { ActionFactory } from '../context.js';
+import { examples } from './help-text.js';
+
+/** ges config path | list | show | init | trust | untrust (loaded only when used). */
+export function addConfigCommands(program: Command, action: ActionFactory): void {
+  const config = program
+    .command('config')
+    .description('show, write and trust configuration profiles')
+    .addHelpText('after', examples('ges config path', 'ges config show -p prod', 'ges config init', 'ges config trust'));
+  config
+    .command('path')
+    .description('the config file in use (or none) and the places searched, in order')
+    .addHelpText('after', examples('ges config path', 'ges config path --json | jq -r .file'))
+    .action(action(async () => (await import('../commands/config.js')).runConfigPath));
+  config
+    .command('list')
+    .description('the profiles, with the default marked, their endpoints and auth types')
+    .addHelpText('after', examples('ges config list', 'ges config list --json | jq -r ".profiles[].name"'))
+    .action(action(async () => (await import('../commands/config.js')).runConfigList));
+  config
+    .command('show')
+    .description('the resolved settings (flags, environment and file merged) with the source of each; secrets masked')
+    .addHelpText('after', examples('ges config show', 'ges config show -p prod', 'GES_ENDPOINT=http://10.0.0.5 ges config show --json'))
+    .action(action(async () => (await import('../commands/config.js')).runConfigShow));
+  config
+    .command('init')
+    .description('add a profile to ./.gesrc.yaml (or the user config with --global); asks on a terminal')
+    .option('--auth <type>', 'token, password, aksk or none')
+    .option('--iam-endpoint <url>', 'for --auth password: the IAM address')
+    .option('--domain <name>', 'for --auth password: the account (domain) name')
+    .option('--user <name>', 'for --auth password: the IAM user name')
+    .option('--global', 'write $XDG_CONFIG_HOME/ges/config.yaml (default ~/.config/ges/config.yaml)')
+    .option('--force', 'replace a profile of the same name')
+    .addHelpText(
+      'after',
+      `\nThe global -p/--profile, --endpoint and --project-id name the profile and its values. Secrets are\nwritten as \${GES_TOKEN}-style references, never asked for; files are created 0600.\n${examples(
+        'ges config init',
+        'ges config init -p default --endpoint http://192.168.0.20 --project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth token',
+        'ges config init --global -p prod --endpoint https://100.93.1.2 --project-id <id> --auth password --iam-endpoint https://iam.cn-north-4.myhuaweicloud.com --domain my-account --user ci-bot',
+      )}`,
+    )
+    .action(action(async () => (await import('../commands/config.js')).runConfigInit));
+
+  config
+    .command('trust')
+    .description('let ges use a config file found in a folder (a repository, /tmp), as it is now')
+    .argument('[file]', 'the file (default: the one the search finds)')
+    .addHelpText(
+      'after',
+      `\nA config file found by the search outside the user config folder is used only once trusted: it\ncould send your credentials anywhere, and a .js one is code. Trust records its real path and\nSHA-256 in $XDG_CONFIG_HOME/ges/trusted.json; when the file changes it must be trusted again.\n${examples(
+        'ges config path                      # which file, and is it trusted?',
+        'ges config trust',
+        'ges config trust ./deploy/.gesrc.yaml',
+      )}`,
+    )
+    .action(action(async () => (await import('../commands/config.js')).runConfigTrust));
+  config
+    .command('untrust')
+    .description('forget a trusted config file')
+    .argument('[file]', 'the file (default: the one the search finds)')
+    .addHelpText('after', examples('ges config untrust', 'ges config untrust ./deploy/.gesrc.yaml'))
+    .action(action(async () => (await import('../commands/config.js')).runConfigUntrust));
+}
