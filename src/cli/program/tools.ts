@@ -31,7 +31,7 @@ export function addToolCommands(program: Command, action: ActionFactory): void {
     .action(
       action(async () => async (ctx: CommandContext) => {
         const { helpTexts } = await import('../help.js');
-        ctx.streams.stdout.write(`${JSON.stringify(helpTexts())}\n`);
+        ctx.streams.stdout.write(`${JSON.stringify(helpTexts(program))}\n`);
         return EXIT.ok;
       }),
     );

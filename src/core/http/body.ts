@@ -1,6 +1,6 @@
 /** Reading answers that may be JSON, HTML from a proxy, empty, or garbage. */
 import { HttpError } from '../errors.js';
-import type { HttpResult } from './client.js';
+import type { HttpResult } from './result.js';
 
 export interface ErrorFields {
   errorCode: string | null;

@@ -3,6 +3,9 @@ import { loadEnvHttpProxyAgent, loadUndici, type UndiciParts } from './undici.js
 import { maskUrlCredentials } from './address.js';
 import { maskBodySecrets, maskHeaders } from './mask.js';
 import { errorFields } from './body.js';
+import type { HttpResult } from './result.js';
+
+export type { HttpResult } from './result.js';
 import { GES_ERRORS } from '../ges/constants.js';
 import { TLS_PROBLEMS, isTlsFailure } from './tls-errors.js';
 import { InterruptedError, NetworkError } from '../errors.js';
@@ -61,16 +64,6 @@ export interface HttpRequest {
   body?: unknown;
 }
 
-export interface HttpResult {
-  status: number;
-  headers: Record<string, string>;
-  /** The body's text, at most `limit` bytes of it. */
-  text: string;
-  truncated: boolean;
-  attempts: number;
-  /** A next step the client knows of (credentials refused for good). */
-  hint?: string;
-}
 
 export interface PreparedRequest {
   method: string;
