@@ -112,5 +112,5 @@ export async function connect(ctx: CommandContext): Promise<Connection> {
     warn: (message) => ctx.output.warn(message),
   });
   const http = new HttpClient({ ...httpOptions, endpoint: settings.endpoint, authenticator });
-  return { api: new GesApi(http, settings.projectId), settings, close: () => http.close() };
+  return { api: new GesApi(http, settings.projectId, settings.language), settings, close: () => http.close() };
 }

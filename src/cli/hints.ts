@@ -20,6 +20,9 @@ export function hintFor(error: GesError | undefined, { graph = '<graph>', jobId 
     if (code === GES_ERRORS.badParameter && /not exist/i.test(error.errorMessage ?? '')) {
       return `check the graph name: graph ${JSON.stringify(graph)} is not on this endpoint (the endpoint is the service-plane address of the graph)`;
     }
+    if (code === GES_ERRORS.noPermission || code === GES_ERRORS.invalidResourceAccess) {
+      return `IAM refused this (${code}): the user needs GES permissions (for example the GES Administrator or GES Operator policy) in this project, and access to graph ${graph}`;
+    }
     if (error.errorMessage?.includes(UNSUPPORTED_OPERATION)) {
       return `GES cancels only vertex and edge filter queries, add-index, import and export jobs, and these algorithms: ${CANCELLABLE_ALGORITHMS.join(', ')}`;
     }

@@ -1,7 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from '../core/auth/signer.js';
-import { Reply, parseJson, type EmulatorContext } from './context.js';
+import { GES_ERRORS } from '../core/ges/constants.js';
+import { Reply, gesError, parseJson, type EmulatorContext } from './context.js';
 
 /**
  * Credentials as Huawei Cloud checks them: a static token, tokens from the emulated IAM
@@ -33,6 +34,11 @@ function verifySignature(ctx: EmulatorContext, method: string, rawUrl: string, h
   return a.length === b.length && timingSafeEqual(a, b) ? null : unauthorized('verify aksk signature fail');
 }
 
+/** A refused token: 401 from the API gateway, or (with tokenRefusal GES.8007) 400 GES.8007 from the engine. */
+function refusedToken(ctx: EmulatorContext, why: string): Reply {
+  return ctx.options.tokenRefusal === 'GES.8007' ? gesError(400, GES_ERRORS.invalidToken, `invalid token: ${why}`) : unauthorized(why);
+}
+
 export function authenticate(ctx: EmulatorContext, method: string, rawUrl: string, headers: IncomingMessage['headers'], body: string): Reply | null {
   const needsCredentials = ctx.token !== null || ctx.options.accessKey !== undefined || ctx.options.iam !== undefined;
   if (!needsCredentials) return null;
@@ -41,8 +47,8 @@ export function authenticate(ctx: EmulatorContext, method: string, rawUrl: strin
   if (typeof given !== 'string' || given === '') return unauthorized('x-auth-token not found');
   if (ctx.token !== null && given === ctx.token) return null;
   const expiry = ctx.issued.get(given);
-  if (expiry === undefined) return unauthorized('verify token failed');
-  return expiry > ctx.state.now() ? null : unauthorized('the token has expired');
+  if (expiry === undefined) return refusedToken(ctx, 'verify token failed');
+  return expiry > ctx.state.now() ? null : refusedToken(ctx, 'the token has expired');
 }
 
 export function serveIam(ctx: EmulatorContext, body: string): Reply {

@@ -1,6 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { GES_ERRORS } from '../core/ges/constants.js';
-import type { EmulatorState } from './state.js';
+import type { AfterCancel, EmulatorState } from './state.js';
+
+/**
+ * memory: the current memory edition (flat jobs with taskType, canStop, rawRequest; no totalCount).
+ * memory-2021: `request` objects, no totalCount, paging ignored, `complete` for a finished job.
+ * database: `request` with rawRequest, totalCount, `complete`, a top-level `result`.
+ */
+export type Edition = 'memory' | 'memory-2021' | 'database';
+export const EDITIONS: readonly Edition[] = ['memory', 'memory-2021', 'database'];
+export type TokenRefusal = '401' | 'GES.8007';
 
 /** What every part of the emulator shares: its settings, its state, and the answers it gives. */
 
@@ -16,6 +25,12 @@ export interface EmulatorOptions {
   runningMs?: number;
   /** How long a cancelled job keeps running before it is gone (0: at once). */
   cancelDelayMs?: number;
+  /** The answer shapes and status words of one GES edition (see ges-api.md); default memory. */
+  edition?: Edition;
+  /** What a cancelled job becomes: gone (default), failed, or listed as running a while (linger). */
+  afterCancel?: AfterCancel;
+  /** How a refused token is answered: 401 as the API gateway does (default), or 400 GES.8007 as the engine does. */
+  tokenRefusal?: TokenRefusal;
   now?: () => number;
   /** Verify SDK-HMAC-SHA256 signed requests made with this key pair. */
   accessKey?: string;

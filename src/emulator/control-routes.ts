@@ -42,8 +42,8 @@ export function serveControl(ctx: EmulatorContext, method: string, url: URL, bod
     const graph = String(parsed.graph ?? ctx.graphs[0]);
     if (!ctx.state.graphs.has(graph)) return new Reply(400, { errorMessage: `no graph ${graph}; graphs: ${ctx.graphs.join(', ')}` });
     const status = (parsed.status ?? 'running') as JobStatusName;
-    if (!['pending', 'running', 'success', 'failed'].includes(status)) {
-      return new Reply(400, { errorMessage: 'status must be pending, running, success or failed' });
+    if (!['waiting', 'pending', 'running', 'success', 'failed'].includes(status)) {
+      return new Reply(400, { errorMessage: 'status must be waiting, pending, running, success or failed' });
     }
     const kindName = (parsed.kind ?? 'algorithm') as keyof typeof JOB_KINDS;
     const kind = JOB_KINDS[kindName];
@@ -60,6 +60,8 @@ export function serveControl(ctx: EmulatorContext, method: string, url: URL, bod
         pendingMs: typeof parsed.pendingMs === 'number' ? parsed.pendingMs : undefined,
         runningMs: typeof parsed.runningMs === 'number' ? parsed.runningMs : undefined,
         finalStatus: parsed.finalStatus === 'failed' ? 'failed' : undefined,
+        // canStop: false makes a job GES refuses to cancel (the list says so in the memory edition).
+        ...(parsed.canStop === false ? { cancellable: false } : {}),
       },
     );
     return new Reply(201, { ...jobView(ctx, job), graph, cancellable });

@@ -7,4 +7,7 @@ export const EMULATOR_DEFAULTS = {
   token: 'demo-token',
   pendingMs: 1000,
   runningMs: 60_000,
+  edition: 'memory',
+  afterCancel: 'gone',
+  refuseTokenAs: '401',
 };

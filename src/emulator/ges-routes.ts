@@ -9,13 +9,55 @@ import { JOB_KINDS, RESULT_SIZE, isCancellableAlgorithm, type EmulatedJob } from
 /** /ges/v1.0/{project}/graphs/{graph}{rest} */
 const GES_PATH = new RegExp(`^${API_PREFIX.replace(/\./g, '\\.')}/([^/]+)/graphs/([^/]+)(/.*)?$`);
 
+/** A status as the edition words it: the memory-2021 and database editions say `complete` for success. */
+function wordFor(ctx: EmulatorContext, job: EmulatedJob): string {
+  const status = ctx.state.statusOf(job);
+  return status === 'success' && (ctx.options.edition === 'memory-2021' || ctx.options.edition === 'database') ? 'complete' : status;
+}
+
+/** One job of a list, in the edition's shape. */
 export function jobView(ctx: EmulatorContext, job: EmulatedJob): Record<string, unknown> {
-  return { jobId: job.jobId, status: ctx.state.statusOf(job), request: job.request };
+  const status = wordFor(ctx, job);
+  const { command, url, body } = job.request;
+  switch (ctx.options.edition ?? 'memory') {
+    case 'memory-2021':
+      return { jobId: job.jobId, status, request: { command, url, body } };
+    case 'database':
+      return { jobId: job.jobId, status, request: { command, url, rawRequest: JSON.stringify(body) } };
+    default: {
+      const started = job.createdAt + job.pendingMs;
+      const ended = started + job.runningMs;
+      const now = ctx.state.now();
+      const running = status === 'running';
+      return {
+        jobId: job.jobId,
+        status,
+        rawRequest: JSON.stringify(body),
+        taskType: command,
+        canStop: job.cancellable && (running || status === 'pending' || status === 'waiting'),
+        progress: running ? Math.max(0, Math.min(99, Math.floor(((now - started) / job.runningMs) * 100))) : status === 'success' ? 100 : 0,
+        startTime: now >= started ? new Date(started).toISOString() : '',
+        endTime: !running && now >= ended ? new Date(ended).toISOString() : '',
+        ...(status === 'failed' ? { failReason: 'the job failed' } : {}),
+      };
+    }
+  }
+}
+
+/** The job list: the memory editions send no totalCount, and memory-2021 ignores offset and limit. */
+function listBody(ctx: EmulatorContext, graph: string, url: URL): Record<string, unknown> {
+  const jobs = ctx.state.jobsOf(graph);
+  const edition = ctx.options.edition ?? 'memory';
+  const offset = intParam(url, 'offset', 0);
+  const page = edition === 'memory-2021' ? jobs : jobs.slice(offset, offset + intParam(url, 'limit', 100_000));
+  const list = page.map((job) => jobView(ctx, job));
+  return edition === 'database' ? { jobs: list, totalCount: jobs.length, result: 'success' } : { result: 'success', jobs: list };
 }
 
 function statusBody(ctx: EmulatorContext, job: EmulatedJob, url: URL): Record<string, unknown> {
-  const status = ctx.state.statusOf(job);
-  if (status !== 'success') return { status, data: {} };
+  const status = wordFor(ctx, job);
+  const result = ctx.options.edition === 'database' ? { result: status === 'failed' ? 'failed' : 'success' } : {};
+  if (status !== 'success' && status !== 'complete') return { status, data: {}, ...result };
   const offset = intParam(url, 'offset', 0);
   const limit = intParam(url, 'limit', 100_000);
   const vertices = Array.from({ length: RESULT_SIZE }, (_, i) => ({ id: `v${i}`, label: 'movie', properties: { rank: [i] } })).slice(
@@ -25,6 +67,7 @@ function statusBody(ctx: EmulatorContext, job: EmulatedJob, url: URL): Record<st
   return {
     status,
     data: { outputs: { data_return_size: vertices.length, data_offset: offset, data_total_size: RESULT_SIZE, vertices } },
+    ...result,
   };
 }
 
@@ -70,12 +113,7 @@ export function serveGes(ctx: EmulatorContext, method: string, url: URL, rawUrl:
   if (project !== ctx.projectId) return gesError(400, GES_ERRORS.wrongProjectOrToken, 'wrong parameter: check project_id and X-Auth-Token');
   if (!ctx.state.graphs.has(graph)) return gesError(400, GES_ERRORS.badParameter, `graph : ${graph} not exist`);
 
-  if (method === 'GET' && rest === '/jobs/status') {
-    const jobs = ctx.state.jobsOf(graph);
-    const offset = intParam(url, 'offset', 0);
-    const limit = intParam(url, 'limit', 100);
-    return new Reply(200, { jobs: jobs.slice(offset, offset + limit).map((job) => jobView(ctx, job)), totalCount: jobs.length, result: 'success' });
-  }
+  if (method === 'GET' && rest === '/jobs/status') return new Reply(200, listBody(ctx, graph, url));
   const jobMatch = /^\/jobs\/([^/]+)(\/status)?$/.exec(rest);
   if (jobMatch) {
     const jobId = decodeURIComponent(jobMatch[1]!);
@@ -85,7 +123,7 @@ export function serveGes(ctx: EmulatorContext, method: string, url: URL, rawUrl:
     }
     if (method === 'DELETE' && !jobMatch[2]) {
       const status = job && ctx.state.statusOf(job);
-      if (!job || status === 'success' || status === 'failed') {
+      if (!job || (status !== 'waiting' && status !== 'pending' && status !== 'running')) {
         return gesError(400, GES_ERRORS.cancelFailed, `can not find job to cancel, id is ${jobId}`);
       }
       if (!job.cancellable) return gesError(400, null, UNSUPPORTED_OPERATION);

@@ -41,6 +41,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         pendingMs: options.pendingMs ?? EMULATOR_DEFAULTS.pendingMs,
         runningMs: options.runningMs ?? EMULATOR_DEFAULTS.runningMs,
         cancelDelayMs: options.cancelDelayMs ?? 0,
+        afterCancel: options.afterCancel,
       },
       options.now,
     ),

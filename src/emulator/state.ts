@@ -4,7 +4,13 @@ import { CANCELLABLE_ALGORITHMS } from '../core/ges/constants.js';
 /** The emulator's jobs and clock. Status is derived from time, so no timers run. */
 
 export type FinalStatus = 'success' | 'failed';
-export type JobStatusName = 'pending' | 'running' | FinalStatus;
+/** `waiting` is the older docs' word for `pending` (a job created in that state keeps the word). */
+export type JobStatusName = 'waiting' | 'pending' | 'running' | FinalStatus;
+/** What a cancelled job becomes (undocumented by GES: all three are seen, see ges-api.md). */
+export type AfterCancel = 'gone' | 'failed' | 'linger';
+export const AFTER_CANCEL: readonly AfterCancel[] = ['gone', 'failed', 'linger'];
+/** How long a lingering cancelled job stays listed as running when no --cancel-delay-ms is given. */
+export const LINGER_MS = 1500;
 
 export interface JobRequest {
   command: string;
@@ -22,7 +28,9 @@ export interface EmulatedJob {
   runningMs: number;
   finalStatus: FinalStatus;
   request: JobRequest;
-  /** Set by a cancel: the job keeps running until then, and is gone after. */
+  /** Created as `waiting` (older docs): reported so until it runs. */
+  waiting?: boolean;
+  /** Set by a cancel: the job keeps running until then; after, it is gone (or failed). */
   stopsAt?: number;
 }
 
@@ -31,16 +39,22 @@ export interface JobTiming {
   runningMs: number;
   /** How long a cancelled job takes to stop (and disappear). */
   cancelDelayMs?: number;
+  /** What a cancelled job becomes once stopped (default gone). */
+  afterCancel?: AfterCancel;
 }
 
-/** Kinds of job and whether GES can cancel them. */
+/**
+ * Kinds of job and whether GES can cancel them. jobType numbers as the docs' examples show
+ * them (vertex query 1, edge query 0, algorithm 1, add index 8); import and export have none
+ * documented: 10 and 11 are made up. The command names are this emulator's own.
+ */
 export const JOB_KINDS = {
   vertexQuery: { command: 'vertex_filter_query', jobType: 1, cancellable: true },
-  edgeQuery: { command: 'edge_filter_query', jobType: 1, cancellable: true },
-  algorithm: { command: 'execute-algorithm', jobType: 0, cancellable: true },
+  edgeQuery: { command: 'edge_filter_query', jobType: 0, cancellable: true },
+  algorithm: { command: 'execute-algorithm', jobType: 1, cancellable: true },
   addIndex: { command: 'add_index', jobType: 8, cancellable: true },
-  importGraph: { command: 'import_graph', jobType: 2, cancellable: true },
-  exportGraph: { command: 'export_graph', jobType: 3, cancellable: true },
+  importGraph: { command: 'import_graph', jobType: 10, cancellable: true },
+  exportGraph: { command: 'export_graph', jobType: 11, cancellable: true },
 } as const;
 
 export function isCancellableAlgorithm(name: string): boolean {
@@ -81,18 +95,19 @@ export class EmulatorState {
     graph: string,
     kind: { command: string; jobType: number; cancellable: boolean },
     request: Omit<JobRequest, 'command'>,
-    options: { status?: JobStatusName; pendingMs?: number; runningMs?: number; jobId?: string; finalStatus?: FinalStatus } = {},
+    options: { status?: JobStatusName; pendingMs?: number; runningMs?: number; jobId?: string; finalStatus?: FinalStatus; cancellable?: boolean } = {},
   ): EmulatedJob {
     const pendingMs = options.pendingMs ?? this.timing.pendingMs;
     const runningMs = options.runningMs ?? this.timing.runningMs;
     const status = options.status ?? 'pending';
     const now = this.now();
-    const createdAt = status === 'pending' ? now : status === 'running' ? now - pendingMs : now - pendingMs - runningMs;
+    const createdAt = status === 'pending' || status === 'waiting' ? now : status === 'running' ? now - pendingMs : now - pendingMs - runningMs;
     const job: EmulatedJob = {
       jobId: options.jobId ?? this.newJobId(),
       graph,
       jobType: kind.jobType,
-      cancellable: kind.cancellable,
+      cancellable: options.cancellable ?? kind.cancellable,
+      ...(status === 'waiting' ? { waiting: true } : {}),
       createdAt,
       pendingMs,
       runningMs,
@@ -104,17 +119,17 @@ export class EmulatorState {
   }
 
   statusOf(job: EmulatedJob): JobStatusName {
-    if (job.stopsAt !== undefined) return 'running'; // stopping after a cancel
+    if (job.stopsAt !== undefined) return this.now() < job.stopsAt ? 'running' : 'failed'; // stopping after a cancel; then failed (or gone)
     const age = this.now() - job.createdAt;
-    if (age < job.pendingMs) return 'pending';
+    if (age < job.pendingMs) return job.waiting ? 'waiting' : 'pending';
     if (age < job.pendingMs + job.runningMs) return 'running';
     return job.finalStatus;
   }
 
-  /** A job, unless a cancel has stopped it by now (then it is gone). */
+  /** A job, unless a cancel has stopped it by now (then it is gone, unless cancelled jobs end as failed). */
   findJob(graph: string, jobId: string): EmulatedJob | undefined {
     const job = this.graphs.get(graph)?.get(jobId);
-    if (job?.stopsAt !== undefined && this.now() >= job.stopsAt) {
+    if (job?.stopsAt !== undefined && this.now() >= job.stopsAt && this.timing.afterCancel !== 'failed') {
       this.graphs.get(graph)!.delete(jobId);
       return undefined;
     }
@@ -126,10 +141,14 @@ export class EmulatorState {
     return [...(this.graphs.get(graph)?.keys() ?? [])].map((id) => this.findJob(graph, id)).filter((j): j is EmulatedJob => j !== undefined);
   }
 
-  /** Cancels a job: gone at once, or still running for cancelDelayMs. */
+  /**
+   * Cancels a job: it keeps running for cancelDelayMs (a lingering one at least LINGER_MS),
+   * then is gone, or with afterCancel "failed" ends as failed and stays listed.
+   */
   cancelJob(job: EmulatedJob): void {
-    const delay = this.timing.cancelDelayMs ?? 0;
-    if (delay <= 0) this.graphs.get(job.graph)?.delete(job.jobId);
+    const after = this.timing.afterCancel ?? 'gone';
+    const delay = Math.max(this.timing.cancelDelayMs ?? 0, after === 'linger' ? LINGER_MS : 0);
+    if (delay <= 0 && after === 'gone') this.graphs.get(job.graph)?.delete(job.jobId);
     else job.stopsAt ??= this.now() + delay;
   }
 }

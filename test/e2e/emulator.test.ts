@@ -91,7 +91,7 @@ describe('the emulated GES API', () => {
     expect(await status()).toBe('success');
     const list = await call('GET', '/jobs/status');
     expect(list.body).toMatchObject({ result: 'success' });
-    expect(list.body.jobs.find((j: any) => j.jobId === body.jobId)).toMatchObject({ status: 'success', request: { command: 'vertex_filter_query' } });
+    expect(list.body.jobs.find((j: any) => j.jobId === body.jobId)).toMatchObject({ status: 'success', taskType: 'vertex_filter_query', canStop: false, progress: 100 });
     expect(await call('DELETE', `/jobs/${body.jobId}`)).toMatchObject({ status: 400, body: { errorCode: 'GES.8303' } });
   });
 

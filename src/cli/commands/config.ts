@@ -141,6 +141,7 @@ export async function runConfigShow(ctx: CommandContext): Promise<number> {
     ...Object.entries(auth).map(([k, v]): [string, string, string] => [`auth.${k}`, v, s.sources[`auth.${k}`] ?? s.sources.auth!]),
     ['caFile', s.caFile ?? 'none', s.sources.caFile!],
     ['insecure', String(s.insecure), s.sources.insecure!],
+    ['language', s.language, s.sources.language!],
     ['proxy', proxy, 'env'],
     ['tokenCache', s.cacheDir, s.auth.type === 'password' ? 'env XDG_CACHE_HOME or ~/.cache' : 'unused'],
   ];

@@ -3,7 +3,9 @@ import { UsageError } from '../../core/errors.js';
 import { GRAPH_NAME, PROJECT_ID } from '../../core/ges/constants.js';
 import { readFile } from 'node:fs/promises';
 import { EMULATOR_DEFAULTS } from '../../emulator/defaults.js';
+import { EDITIONS } from '../../emulator/context.js';
 import type { Fault } from '../../emulator/server.js';
+import { AFTER_CANCEL } from '../../emulator/state.js';
 import type { CommandContext } from '../context.js';
 
 export interface EmulatorCommandOptions {
@@ -15,6 +17,9 @@ export interface EmulatorCommandOptions {
   pendingMs: string;
   runningMs: string;
   cancelDelayMs: string;
+  edition: string;
+  afterCancel: string;
+  refuseTokenAs: string;
   ak?: string;
   sk?: string;
   securityToken?: string;
@@ -25,6 +30,12 @@ export interface EmulatorCommandOptions {
   tlsCert?: string;
   tlsKey?: string;
   fault?: string[];
+}
+
+/** A flag whose value is one of a few words. */
+function choice<T extends string>(flag: string, value: string, words: readonly T[]): T {
+  if (!(words as readonly string[]).includes(value)) throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: use ${words.join(', ')}`);
+  return value as T;
 }
 
 /** --fault takes the JSON that POST /emulator/faults takes. */
@@ -82,6 +93,9 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
       pendingMs,
       runningMs,
       cancelDelayMs,
+      edition: choice('--edition', opts.edition, EDITIONS),
+      afterCancel: choice('--after-cancel', opts.afterCancel, AFTER_CANCEL),
+      tokenRefusal: choice('--refuse-token-as', opts.refuseTokenAs, ['401', 'GES.8007'] as const),
       accessKey: opts.ak,
       secretKey: opts.sk,
       securityToken: opts.securityToken,

@@ -39,6 +39,8 @@ export interface Settings {
   proxy: ProxySettings;
   /** Where IAM tokens are cached: $XDG_CACHE_HOME/ges, default ~/.cache/ges. */
   cacheDir: string;
+  /** X-Language of service-plane requests. */
+  language: 'en-us' | 'zh-cn';
   /** Where each value came from: "flag --endpoint", "env GES_ENDPOINT", "file <path>", "default"; `auth.<key>` where it differs from `auth`. */
   sources: Record<string, string>;
 }
@@ -122,6 +124,12 @@ function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sourc
     'no credentials: set GES_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or an auth section in the profile',
     'for a graph that needs no token (a local emulator without one) set auth.type: none in the profile',
   );
+}
+
+/** The profile's language, en-us unless it says zh-cn. */
+function checkLanguage(value: string | undefined, source: string): 'en-us' | 'zh-cn' {
+  if (value === undefined || value === 'en-us' || value === 'zh-cn') return value ?? 'en-us';
+  throw new ConfigError(`language (${source}) must be en-us or zh-cn, not ${JSON.stringify(value)}`);
 }
 
 /** A proxy variable (lower case first, as curl reads them), checked to be an http(s) URL. */
@@ -234,6 +242,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
       noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
     },
     cacheDir: path.join(env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache'), 'ges'),
+    language: checkLanguage(profile.language, fileSource),
     sources,
   };
   checkHeaderCredentials(settings.auth, sources.auth ?? fileSource);
@@ -241,6 +250,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
     profile: profileSource,
     caFile: flags.caCert ? 'flag --ca-cert' : settings.caFile ? fileSource : 'default',
     insecure: flags.insecure ? 'flag --insecure' : profile.insecure !== undefined ? fileSource : 'default',
+    language: profile.language !== undefined ? fileSource : 'default',
     endpoint: endpoint.source,
     projectId: projectId.source,
     timeout: timeout.source,

@@ -27,6 +27,8 @@ export interface ProfileConfig {
   auth?: AuthConfig;
   /** Graph names offered by shell completion. */
   graphs?: string[];
+  /** X-Language of service-plane requests: en-us (default) or zh-cn. */
+  language?: string;
 }
 
 export interface FileConfig {
@@ -46,6 +48,7 @@ const PROFILE_KEYS: Record<string, KeyType> = {
   insecure: 'boolean',
   auth: 'object',
   graphs: 'strings',
+  language: 'string',
 };
 const AUTH_KEYS: Record<string, KeyType> = {
   type: 'string',

@@ -36,21 +36,27 @@ export interface JobList {
 
 /** The typed GES service-plane calls this tool makes. */
 export class GesApi {
+  /** `language`: the X-Language the service-plane docs mark mandatory (en-us or zh-cn). */
   constructor(
     readonly http: HttpClient,
     readonly projectId: string,
+    readonly language = 'en-us',
   ) {}
 
+  private get headers(): Record<string, string> {
+    return { 'X-Language': this.language };
+  }
+
   cancelRequest(graph: string, jobId: string): HttpRequest {
-    return { method: 'DELETE', path: jobPath(this.projectId, graph, jobId) };
+    return { method: 'DELETE', path: jobPath(this.projectId, graph, jobId), headers: this.headers };
   }
 
   statusRequest(graph: string, jobId: string, page: Page = {}): HttpRequest {
-    return { method: 'GET', path: `${jobPath(this.projectId, graph, jobId)}/status`, query: { offset: page.offset, limit: page.limit } };
+    return { method: 'GET', path: `${jobPath(this.projectId, graph, jobId)}/status`, query: { offset: page.offset, limit: page.limit }, headers: this.headers };
   }
 
   listRequest(graph: string, page: Page = {}): HttpRequest {
-    return { method: 'GET', path: `${graphPath(this.projectId, graph)}/jobs/status`, query: { offset: page.offset, limit: page.limit } };
+    return { method: 'GET', path: `${graphPath(this.projectId, graph)}/jobs/status`, query: { offset: page.offset, limit: page.limit }, headers: this.headers };
   }
 
   /** Sends a request; a non-2xx answer throws HttpError, a 2xx body that is not JSON throws ResponseError. */

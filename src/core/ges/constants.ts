@@ -5,7 +5,9 @@ export const API_PREFIX = '/ges/v1.0';
 export const GES_ERRORS = {
   badParameter: 'GES.8000',
   wrongProjectOrToken: 'GES.8005',
+  invalidResourceAccess: 'GES.8006',
   invalidToken: 'GES.8007',
+  noPermission: 'GES.8020',
   edgeQueryEmpty: 'GES.8103',
   vertexQueryEmpty: 'GES.8203',
   jobNotFound: 'GES.8301',

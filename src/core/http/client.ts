@@ -62,6 +62,8 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /** Extra headers of this call (X-Language on the service plane). */
+  headers?: Record<string, string>;
 }
 
 
@@ -145,6 +147,7 @@ export class HttpClient {
       'User-Agent': this.options.userAgent,
       Accept: 'application/json',
       'Content-Type': 'application/json',
+      ...request.headers,
     };
     const { authenticator } = this.options;
     Object.assign(headers, preview && authenticator.preview ? authenticator.preview() : await authenticator.headers({ method: request.method, url, headers, body }));
