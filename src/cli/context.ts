@@ -4,7 +4,10 @@ import { readCaFile } from '../core/http/tls.js';
 import { loadConfig, type LoadedConfig } from '../core/config/load.js';
 import { resolveSettings, type Env, type Settings } from '../core/config/resolve.js';
 import { GesApi } from '../core/ges/api.js';
-import { HttpClient } from '../core/http/client.js';
+import { HttpClient, type HttpClientOptions, type PreparedRequest } from '../core/http/client.js';
+import { PrivateCache } from '../core/cache.js';
+import { GesError } from '../core/errors.js';
+import { ManagementApi, forgetAddress, resolveGraphAddress, type DiscoveryOptions } from '../core/ges/management.js';
 import type { Output, Streams } from './output.js';
 import { userAgent } from './version.js';
 
@@ -13,6 +16,7 @@ export interface GlobalOptions {
   profile?: string;
   config?: string;
   endpoint?: string;
+  region?: string;
   projectId?: string;
   json: boolean;
   quiet: boolean;
@@ -59,10 +63,28 @@ export type Loader = () => Promise<(ctx: CommandContext, ...args: any[]) => Prom
 /** Turns a loader into a commander action (main.ts supplies context, Ctrl-C and exit codes). */
 export type ActionFactory = (load: Loader) => (...args: unknown[]) => Promise<void>;
 
+/** How a graph's address was found by its name (for --dry-run, --verbose and config show). */
+export interface Lookup {
+  /** The graph's name as the management plane spells it. */
+  graph: string;
+  /** The management-plane list request (credentials masked). */
+  request: PreparedRequest;
+  /** null when --dry-run did not look. */
+  endpoint: string | null;
+  source: string;
+}
+
 export interface Connection {
   api: GesApi;
   settings: Settings;
   close(): Promise<void>;
+  /** Set when the endpoint was found by graph name. */
+  lookup?: Lookup;
+  /** The graph to address: as given, or as the management plane spells it. */
+  graph?: string;
+  /** Set for a connection to the management plane only (connect() without a graph). */
+  management?: ManagementApi;
+  discovery?: DiscoveryOptions;
 }
 
 /** The config file named by --config or GES_CONFIG (no search then), and which of them named it. */
@@ -84,17 +106,14 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
   return resolveSettings(ctx.options, ctx.env, loaded);
 }
 
-export async function connect(ctx: CommandContext): Promise<Connection> {
+/**
+ * Settings -> CA, warnings, authenticator, HTTP clients and the GES API. With no endpoint but
+ * a region, `graph` is found by name through the management plane (its address cached); a
+ * cached address that does not answer is looked up again once.
+ */
+export async function connect(ctx: CommandContext, graph?: string): Promise<Connection> {
   const settings = await loadSettings(ctx);
   const ca = settings.caFile ? await readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd) : undefined;
-  const warnings = networkWarnings({
-    insecure: settings.insecure,
-    insecureSource: settings.sources.insecure,
-    endpoint: settings.endpoint,
-    authType: settings.auth.type,
-    iamEndpoint: settings.auth.type === 'password' ? settings.auth.iamEndpoint : undefined,
-  });
-  for (const warning of warnings) ctx.output.warn(warning);
   const httpOptions = {
     tls: { ca, insecure: settings.insecure },
     proxy: settings.proxy,
@@ -105,12 +124,66 @@ export async function connect(ctx: CommandContext): Promise<Connection> {
     trace: ctx.options.verbose ? ctx.output.trace : undefined,
     beforeLoad: ctx.beforeHttp,
   };
-  const authenticator = await createAuthenticator(settings.auth, {
-    projectId: settings.projectId,
-    cacheDir: settings.cacheDir,
-    http: httpOptions,
-    warn: (message) => ctx.output.warn(message),
-  });
-  const http = new HttpClient({ ...httpOptions, endpoint: settings.endpoint, authenticator });
-  return { api: new GesApi(http, settings.projectId, settings.language), settings, close: () => http.close() };
+  const warn = (message: string): void => ctx.output.warn(message);
+  const authenticator = await createAuthenticator(settings.auth, { projectId: settings.projectId, cacheDir: settings.cacheDir, http: httpOptions, warn });
+  const clients: HttpClient[] = [];
+  const client = (endpoint: string, extra: Partial<HttpClientOptions> = {}): HttpClient => {
+    const http = new HttpClient({ ...httpOptions, endpoint, authenticator, ...extra });
+    clients.push(http);
+    return http;
+  };
+  const close = async (): Promise<void> => {
+    await Promise.all(clients.map((c) => c.close()));
+  };
+  let endpoint = settings.endpoint;
+  let lookup: Lookup | undefined;
+  let rediscover: (() => Promise<string | null>) | undefined;
+  const discovery = settings.discovery;
+  if (!endpoint && discovery) {
+    const management = new ManagementApi(client(discovery.managementEndpoint), settings.projectId);
+    const options: DiscoveryOptions = {
+      managementEndpoint: discovery.managementEndpoint,
+      projectId: settings.projectId,
+      network: discovery.network,
+      where: `project ${settings.projectId}${discovery.region ? ` in region ${discovery.region}` : ''} (${discovery.managementEndpoint})`,
+      cache: new PrivateCache(settings.cacheDir, warn),
+      warn,
+    };
+    if (!graph) {
+      // A command without a graph (config show) reaches only the management plane.
+      return { api: new GesApi(client(discovery.managementEndpoint), settings.projectId, settings.language), management, discovery: options, settings, close };
+    }
+    // --dry-run reads the management plane (read-only), but never logs in to IAM for it.
+    const request = await management.http.describe(management.listRequest());
+    if (ctx.options.dryRun && settings.auth.type === 'password') {
+      endpoint = 'http://graph-address.invalid';
+      lookup = { graph, request, endpoint: null, source: 'not looked up: that needs an IAM login, which --dry-run never does' };
+    } else {
+      try {
+        const resolved = await resolveGraphAddress(management, graph, options);
+        endpoint = resolved.endpoint;
+        lookup = { graph: resolved.name, request, endpoint, source: resolved.source };
+        if (resolved.fromCache) {
+          rediscover = async () => {
+            await forgetAddress(graph, options);
+            return (await resolveGraphAddress(management, graph, { ...options, fresh: true })).endpoint;
+          };
+        }
+      } catch (error) {
+        if (error instanceof GesError) error.during(`could not find graph ${graph} through the management plane`, { graph });
+        throw error;
+      }
+    }
+    settings.sources.endpoint = lookup.source;
+  }
+  for (const warning of networkWarnings({
+    insecure: settings.insecure,
+    insecureSource: settings.sources.insecure,
+    endpoints: [lookup && !lookup.endpoint ? null : endpoint, discovery?.managementEndpoint, settings.auth.type === 'password' ? settings.auth.iamEndpoint : undefined],
+    authType: settings.auth.type,
+  })) {
+    warn(warning);
+  }
+  const http = client(endpoint!, { rediscover });
+  return { api: new GesApi(http, settings.projectId, settings.language), settings, close, graph: lookup?.graph ?? graph, ...(lookup ? { lookup } : {}) };
 }

@@ -24,6 +24,7 @@ const BY_KIND: Record<Exclude<ErrorKind, 'http'>, number> = {
   timeout: EXIT.noAnswer,
   interrupted: EXIT.interrupted,
   'job-failed': EXIT.clientError,
+  unavailable: EXIT.noAnswer,
 };
 
 /** 3xx -> 3, 4xx -> 4, 5xx -> 5; anything else the server says is not understood (1). */

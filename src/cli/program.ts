@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { ActionFactory } from './context.js';
 import type { Streams } from './output.js';
 import { addConfigCommands } from './program/config.js';
+import { addGraphCommands } from './program/graph.js';
 import { HELP_WIDTH, examples } from './program/help-text.js';
 import { addJobCommands } from './program/job.js';
 import { addToolCommands } from './program/tools.js';
@@ -17,6 +18,7 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
     .option('-p, --profile <name>', 'config profile to use (env GES_PROFILE)')
     .option('--config <file>', 'config file to use instead of searching (env GES_CONFIG)')
     .option('--endpoint <url>', "the graph's service-plane address (env GES_ENDPOINT)")
+    .option('--region <name>', 'find graphs by name through this region\'s management plane (env GES_REGION)')
     .option('--project-id <id>', 'Huawei Cloud project ID (env GES_PROJECT_ID)')
     .option('--json', 'print one JSON document on stdout', false)
     .option('-q, --quiet', 'print nothing on success', false)
@@ -40,6 +42,7 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
     .addHelpText('after', examples('ges emulator --port 0 &', 'ges job cancel movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122', 'ges job list movies --json'));
 
   addJobCommands(program, action);
+  addGraphCommands(program, action);
   addConfigCommands(program, action);
   addToolCommands(program, action);
   return program;

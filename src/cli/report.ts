@@ -2,6 +2,7 @@ import type { GesError } from '../core/errors.js';
 import { exitCodeFor } from './exit-codes.js';
 import { hintFor } from './hints.js';
 import type { HttpClient, HttpRequest, PreparedRequest } from '../core/http/client.js';
+import type { Lookup } from './context.js';
 import type { Output } from './output.js';
 
 /** The `error` object of a failed --json document. */
@@ -29,11 +30,20 @@ export function envelope(exitCode: number, fields: Record<string, unknown> = {})
 }
 
 /** --dry-run of a command that sends one request: show it (credentials masked) as text or JSON; exit 0. */
-export async function showDryRun(output: Output, http: HttpClient, request: HttpRequest, suffix = ''): Promise<number> {
+export async function showDryRun(output: Output, http: HttpClient, request: HttpRequest, suffix = '', lookup?: Lookup): Promise<number> {
   const req = await http.describe(request);
-  if (output.flags.json) output.json(envelope(0, { dryRun: true, request: req }));
-  else showRequest(output, req, suffix);
+  if (output.flags.json) output.json(envelope(0, { dryRun: true, ...(lookup ? { lookup } : {}), request: req }));
+  else {
+    if (lookup) showLookup(output, lookup);
+    showRequest(output, req, suffix);
+  }
   return 0;
+}
+
+/** How the graph's address was (or would be) found by name: the management-plane request, and what it gave. */
+export function showLookup(output: Output, lookup: Lookup): void {
+  output.result(`looked up: ${lookup.request.method} ${lookup.request.url} (graph ${lookup.graph})`);
+  output.result(`  -> ${lookup.endpoint ?? '(no address)'} (${lookup.source})`);
 }
 
 /** A --dry-run request in human form (credentials already masked). */

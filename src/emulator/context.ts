@@ -90,6 +90,19 @@ export interface EmulatorContext {
   /** GES requests being answered now, and the most at once since the last reset. */
   stats: { inFlight: number; maxInFlight: number };
   faults: (Fault & { count: number })[];
+  /** How the management plane describes each graph; its address defaults to the emulator's own. */
+  managed: Map<string, ManagedGraphView>;
+  /** host:port the emulator listens on (set once it listens). */
+  selfAddress: string;
+}
+
+/** A graph as the emulated management plane lists it (settable through POST /emulator/graphs). */
+export interface ManagedGraphView {
+  status: string;
+  /** null: the emulator's own host:port. */
+  privateIp: string | null;
+  publicIp: string;
+  enableHttps: boolean | null;
 }
 
 export const MAX_BODY = 1024 * 1024;

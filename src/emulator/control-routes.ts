@@ -32,6 +32,19 @@ export function serveControl(ctx: EmulatorContext, method: string, url: URL, bod
     ctx.faults.push({ ...(parsed as Fault), count: typeof parsed.count === 'number' ? parsed.count : 1 });
     return new Reply(201, { faults: ctx.faults.length });
   }
+  if (route === 'POST /emulator/graphs') {
+    // How the management plane lists a graph: its state, addresses, https. A new name is also served.
+    const name = String(parsed.name ?? '');
+    if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) return new Reply(400, { errorMessage: 'name must be a graph name' });
+    if (!ctx.state.graphs.has(name)) ctx.state.graphs.set(name, new Map());
+    ctx.managed.set(name, {
+      status: typeof parsed.status === 'string' ? parsed.status : '200',
+      privateIp: typeof parsed.privateIp === 'string' ? parsed.privateIp : null,
+      publicIp: typeof parsed.publicIp === 'string' ? parsed.publicIp : '',
+      enableHttps: typeof parsed.enableHttps === 'boolean' ? parsed.enableHttps : null,
+    });
+    return new Reply(201, { name, ...ctx.managed.get(name) });
+  }
   if (route === 'POST /emulator/clock') {
     const ms = Number(parsed.advanceMs);
     if (!Number.isFinite(ms) || ms < 0) return new Reply(400, { errorMessage: 'advanceMs must be a number >= 0' });

@@ -8,6 +8,7 @@ import { serveControl } from './control-routes.js';
 import { EMULATOR_DEFAULTS } from './defaults.js';
 import { answerWithFault, send, takeFault } from './faults.js';
 import { serveGes } from './ges-routes.js';
+import { isManagementPath, serveManagement } from './management-routes.js';
 import { EmulatorState } from './state.js';
 
 export type { EmulatorOptions, Fault, LoggedRequest } from './context.js';
@@ -49,6 +50,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log: [],
     stats: { inFlight: 0, maxInFlight: 0 },
     faults: (options.faults ?? []).map((f) => ({ ...f, count: f.count ?? 1 })),
+    managed: new Map(),
+    selfAddress: '',
   };
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void): void => {
@@ -89,7 +92,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const answer = (): void => {
       if (fault?.reset) return void req.socket.destroy();
       if (answerWithFault(res, fault)) return;
-      const reply = isIam ? serveIam(ctx, body) : serveGes(ctx, method, url, req.url ?? '/', req.headers, body);
+      const reply = isIam
+        ? serveIam(ctx, body)
+        : isManagementPath(url.pathname)
+          ? serveManagement(ctx, method, url, req.url ?? '/', req.headers, body)
+          : serveGes(ctx, method, url, req.url ?? '/', req.headers, body);
       if (fault?.dropAnswer) return void req.socket.destroy();
       send(res, reply.status, reply.body, reply.headers);
     };
@@ -113,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  ctx.selfAddress = `${shownHost}:${address.port}`;
 
   return {
     url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}`,

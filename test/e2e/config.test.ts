@@ -169,7 +169,7 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
     expect(parseJson(r.stdout)).toEqual({
       ok: false,
       exitCode: 2,
-      error: { kind: 'config', message: 'no endpoint: no config file was found, and neither --endpoint nor GES_ENDPOINT is set' },
+      error: { kind: 'config', message: 'no endpoint: no config file was found, and neither --endpoint, --region, GES_ENDPOINT nor GES_REGION is set' },
     });
   });
 

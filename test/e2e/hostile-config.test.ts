@@ -167,7 +167,7 @@ describe('files anyone else could change are refused, trusted or not', () => {
       const cfg = writeFile(home2, 'p.yaml', profile);
       const login = await runMain(['job', 'list', 'movies', '--config', cfg], { cwd: home2, home: home2, env: { GES_PASSWORD: PASSWORD } });
       expect(login.code).toBe(2);
-      expect(login.stderr).toContain(`refusing the token cache: ${cacheDir} can be changed by anyone`);
+      expect(login.stderr).toContain(`refusing the cache: ${cacheDir} can be changed by anyone`);
       expect((await requestLog(iamEmu)).filter((q) => q.path.startsWith('/ges/'))).toEqual([]);
     } finally {
       await iamEmu.close();
@@ -266,7 +266,7 @@ describe('secrets and user info never reach a message', () => {
       const cfg = writeFile(home, 'p.yaml', `profiles:\n  default:\n    endpoint: ${iamEmu.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${iamEmu.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`);
       const r = await runMain(['job', 'list', 'movies', '--config', cfg], { cwd: home, env: { GES_PASSWORD: PASSWORD } });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain(`the token cache ${path.join(home, '.cache/ges')} cannot be used`);
+      expect(r.stderr).toContain(`the cache ${path.join(home, '.cache/ges')} cannot be used`);
       const home2 = tempHome();
       mkdirSync(path.join(home2, '.cache'), { recursive: true });
       symlinkSync(path.join(home2, 'nowhere'), path.join(home2, '.cache/ges'));

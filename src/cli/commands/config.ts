@@ -1,14 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { PROFILE_NAME, type NewProfile } from '../../core/config/init.js';
 import { findConfig, searchPlaces, type FoundConfig, type TrustReason } from '../../core/config/load.js';
+import { checkRegion } from '../../core/config/resolve.js';
 import { AUTH_TYPES, SECRET_KEYS, type AuthType } from '../../core/config/schema.js';
 import { dropTrust, recordTrust } from '../../core/config/trust.js';
 import { profileTarget, writeProfile } from '../../core/config/write.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { shellQuote } from '../../core/fs-safety.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
-import { checkEndpoint, checkProjectId } from '../../core/validate.js';
-import { explicitConfig, loadFileConfig, loadSettings, type CommandContext } from '../context.js';
+import { checkEndpoint, checkGraph, checkProjectId } from '../../core/validate.js';
+import { connect, explicitConfig, loadFileConfig, loadSettings, type CommandContext } from '../context.js';
 import { envelope } from '../report.js';
 
 const TRUST_WORDS: Record<TrustReason, string> = {
@@ -122,9 +123,15 @@ function maskKey(value: string): string {
 }
 
 /** ges config show: the resolved settings with the source of each value, secrets masked. */
-export async function runConfigShow(ctx: CommandContext): Promise<number> {
+export async function runConfigShow(ctx: CommandContext, opts: { graph?: string } = {}): Promise<number> {
   const { output } = ctx;
-  const s = await loadSettings(ctx);
+  let s = await loadSettings(ctx);
+  if (opts.graph !== undefined && s.discovery) {
+    // --graph: find the graph's address as a job command would (the management plane, or the cache).
+    const conn = await connect(ctx, checkGraph(opts.graph));
+    await conn.close();
+    s = { ...conn.settings, endpoint: conn.lookup?.endpoint ?? null };
+  }
   const auth: Record<string, string> = {};
   for (const [key, value] of Object.entries(s.auth)) {
     if (value === undefined) continue;
@@ -134,7 +141,14 @@ export async function runConfigShow(ctx: CommandContext): Promise<number> {
   const entries: [string, string, string][] = [
     ['profile', s.profileName, s.sources.profile ?? ''],
     ['configFile', s.configFile ?? 'none', ''],
-    ['endpoint', s.endpoint, s.sources.endpoint!],
+    ['endpoint', s.endpoint ?? '(found by graph name; --graph <name> looks one up)', s.sources.endpoint!],
+    ...(s.discovery
+      ? ([
+          ['region', s.discovery.region ?? 'none', s.sources.region!],
+          ['managementEndpoint', s.discovery.managementEndpoint, s.sources.managementEndpoint!],
+          ['network', s.discovery.network, s.sources.network!],
+        ] as [string, string, string][])
+      : []),
     ['projectId', s.projectId, s.sources.projectId!],
     ['timeout', `${s.timeoutMs / 1000}`, s.sources.timeout!],
     ['retries', String(s.retries), s.sources.retries!],
@@ -170,6 +184,7 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
   const given: Record<string, string | undefined> = {
     profile: ctx.options.profile,
     endpoint: ctx.options.endpoint,
+    region: ctx.options.region,
     'project-id': ctx.options.projectId,
     auth: opts.auth,
   };
@@ -184,12 +199,17 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
     };
     try {
       await ask('profile', 'Profile name', 'default');
-      await ask('endpoint', "Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20)");
+      if (!given.endpoint && !given.region) {
+        const answer = (await rl.question("Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20; empty: find graphs by name in a region): ")).trim();
+        if (answer) given.endpoint = answer;
+        else await ask('region', 'Region (e.g. cn-north-4)');
+      }
       await ask('project-id', 'Project ID (My Credentials > API Credentials)');
       await ask('auth', `Auth type (${AUTH_TYPES.join(', ')})`, 'token');
       if (given.auth === 'password') {
         Object.assign(given, { 'iam-endpoint': opts.iamEndpoint, domain: opts.domain, user: opts.user });
-        await ask('iam-endpoint', 'IAM endpoint', 'https://iam.myhuaweicloud.com');
+        // A region profile logs in at the region's IAM unless told otherwise.
+        if (!given.region) await ask('iam-endpoint', 'IAM endpoint', 'https://iam.myhuaweicloud.com');
         await ask('domain', 'Account (domain) name');
         await ask('user', 'IAM user name');
       }
@@ -197,10 +217,10 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
       rl.close();
     }
   } else {
-    if (opts.auth === 'password') Object.assign(given, { 'iam-endpoint': opts.iamEndpoint, domain: opts.domain, user: opts.user });
+    if (opts.auth === 'password') Object.assign(given, { 'iam-endpoint': opts.iamEndpoint ?? (given.region ? '' : undefined), domain: opts.domain, user: opts.user });
     const missing = Object.entries(given)
-      .filter(([, v]) => v === undefined)
-      .map(([k]) => `--${k}`);
+      .filter(([k, v]) => v === undefined && !(k === 'endpoint' && given.region) && k !== 'region')
+      .map(([k]) => (k === 'endpoint' ? '--endpoint (or --region)' : `--${k}`));
     if (missing.length) {
       throw new UsageError(`ges config init needs ${missing.join(', ')} when there is no terminal to ask on`, 'e.g. ges config init --profile default --endpoint http://192.168.0.20 --project-id <id> --auth token');
     }
@@ -210,11 +230,11 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
   if (!PROFILE_NAME.test(given.profile!)) throw new UsageError(`invalid profile name ${JSON.stringify(given.profile)}: letters, digits, "_" and "-"`);
   const profile: NewProfile = {
     name: given.profile!,
-    endpoint: checkEndpoint(given.endpoint!, '--endpoint'),
+    ...(given.endpoint ? { endpoint: checkEndpoint(given.endpoint, '--endpoint') } : { region: checkRegion(given.region!, '--region') }),
     projectId: checkProjectId(given['project-id']!, '--project-id'),
     auth,
     ...(auth === 'password'
-      ? { iamEndpoint: checkEndpoint(given['iam-endpoint']!, '--iam-endpoint'), domain: given.domain, user: given.user }
+      ? { ...(given['iam-endpoint'] ? { iamEndpoint: checkEndpoint(given['iam-endpoint'], '--iam-endpoint') } : {}), domain: given.domain, user: given.user }
       : {}),
   };
 

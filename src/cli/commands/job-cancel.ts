@@ -9,7 +9,7 @@ import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
 import type { Output } from '../output.js';
 import { collectJobIds, parseStatusFilter, parseWaitTimeout, readJobList } from '../jobs.js';
-import { envelope, showRequest } from '../report.js';
+import { envelope, showLookup, showRequest } from '../report.js';
 
 export interface CancelCommandOptions {
   concurrency: string;
@@ -135,7 +135,7 @@ function report(output: Output, results: CancelResult[], graph: string, stop: st
 export async function runCancel(ctx: CommandContext, graphArg: string, jobArgsGiven: string[] | undefined, opts: CancelCommandOptions): Promise<number> {
   const jobArgs = jobArgsGiven ?? [];
   const { output } = ctx;
-  const graph = checkGraph(graphArg);
+  let graph = checkGraph(graphArg);
   const concurrency = parseNumberOption('--concurrency', opts.concurrency, { min: 1, max: 64, integer: true });
   const waitTimeoutMs = parseWaitTimeout(opts.waitTimeout);
   if (opts.all && jobArgs.length > 0) throw new UsageError('--all cancels every matching job: give either job IDs or --all, not both');
@@ -148,7 +148,8 @@ export async function runCancel(ctx: CommandContext, graphArg: string, jobArgsGi
     else output.info('No job IDs on stdin: nothing to cancel');
     return 0;
   }
-  const conn = await connect(ctx);
+  const conn = await connect(ctx, graph);
+  graph = conn.graph ?? graph;
   try {
     let jobIds = argIds;
     let skipped: CancelResult[] = [];
@@ -167,8 +168,9 @@ export async function runCancel(ctx: CommandContext, graphArg: string, jobArgsGi
         const planned = jobIds.map((jobId, i) =>
           resultJson({ graph, jobId, outcome: 'dry-run', httpStatus: null, errorCode: null, errorMessage: null, attempts: 0 }, { request: requests[i] }),
         );
-        output.json(envelope(0, { results: [...planned, ...skipped.map((r) => resultJson(r))] }));
+        output.json(envelope(0, { ...(conn.lookup ? { lookup: conn.lookup } : {}), results: [...planned, ...skipped.map((r) => resultJson(r))] }));
       } else {
+        if (conn.lookup) showLookup(output, conn.lookup);
         for (const req of requests) showRequest(output, req);
         for (const r of skipped) output.result(`- would skip job ${r.jobId}: ${SKIPPED_MESSAGE}`);
       }

@@ -16,12 +16,13 @@ function kindOf(j: JobSummary): string {
 
 export async function runList(ctx: CommandContext, graphArg: string, opts: ListOptions): Promise<number> {
   const { output } = ctx;
-  const graph = checkGraph(graphArg);
+  let graph = checkGraph(graphArg);
   const filter = parseStatusFilter(opts.status);
-  const conn = await connect(ctx);
+  const conn = await connect(ctx, graph);
+  graph = conn.graph ?? graph;
   try {
     if (ctx.options.dryRun) {
-      return showDryRun(output, conn.api.http, conn.api.listRequest(graph, { offset: 0, limit: LIST_PAGE_SIZE }), ' (and further pages while there are more jobs)');
+      return showDryRun(output, conn.api.http, conn.api.listRequest(graph, { offset: 0, limit: LIST_PAGE_SIZE }), ' (and further pages while there are more jobs)', conn.lookup);
     }
     const all = (await readJobList(ctx, conn.api, graph)).jobs;
     const jobs = filter ? all.filter((j) => filter.has(j.status)) : all;

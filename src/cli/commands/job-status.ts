@@ -24,15 +24,16 @@ function describeOutputs(data: unknown): string | undefined {
 
 export async function runStatus(ctx: CommandContext, graphArg: string, jobArg: string, opts: StatusOptions): Promise<number> {
   const { output } = ctx;
-  const graph = checkGraph(graphArg);
+  let graph = checkGraph(graphArg);
   const jobId = checkJobId(jobArg);
   const page = {
     offset: opts.offset === undefined ? undefined : parseNumberOption('--offset', opts.offset, { min: 0, max: 2 ** 31 - 1, integer: true }),
     limit: opts.limit === undefined ? undefined : parseNumberOption('--limit', opts.limit, { min: 1, max: 2 ** 31 - 1, integer: true }),
   };
-  const conn = await connect(ctx);
+  const conn = await connect(ctx, graph);
+  graph = conn.graph ?? graph;
   try {
-    if (ctx.options.dryRun) return showDryRun(output, conn.api.http, conn.api.statusRequest(graph, jobId, page));
+    if (ctx.options.dryRun) return showDryRun(output, conn.api.http, conn.api.statusRequest(graph, jobId, page), '', conn.lookup);
     const spinner = await output.spinner(`Reading job ${jobId} on graph ${graph}`);
     let status;
     try {

@@ -27,7 +27,7 @@ function statusOf(r: WaitResult): string | null {
 
 export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: string[], opts: WaitCommandOptions): Promise<number> {
   const { output } = ctx;
-  const graph = checkGraph(graphArg);
+  let graph = checkGraph(graphArg);
   const concurrency = parseNumberOption('--concurrency', opts.concurrency, { min: 1, max: 64, integer: true });
   const timeoutMs = parseWaitTimeout(opts.waitTimeout);
   const jobIds = await collectJobIds(jobArgs, ctx.streams.stdin, ctx.signal);
@@ -36,11 +36,12 @@ export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: st
     else output.info('No job IDs on stdin: nothing to wait for');
     return 0;
   }
-  const conn = await connect(ctx);
+  const conn = await connect(ctx, graph);
+  graph = conn.graph ?? graph;
   try {
     if (ctx.options.dryRun) {
       const request = conn.api.statusRequest(graph, jobIds[0]!, POLL_PAGE);
-      return showDryRun(output, conn.api.http, request, ` (repeated for each job until it ends, at most ${timeoutMs / 1000} s)`);
+      return showDryRun(output, conn.api.http, request, ` (repeated for each job until it ends, at most ${timeoutMs / 1000} s)`, conn.lookup);
     }
     const spinner = await output.spinner(`Waiting for ${jobIds.length === 1 ? `job ${jobIds[0]}` : `${jobIds.length} jobs`} on graph ${graph}`);
     let ended = 0;

@@ -20,6 +20,7 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
     .action(action(async () => (await import('../commands/config.js')).runConfigList));
   config
     .command('show')
+    .option('--graph <name>', 'also find this graph\'s address (region profiles), as a job command would')
     .description('the resolved settings (flags, environment and file merged) with the source of each; secrets masked')
     .addHelpText('after', examples('ges config show', 'ges config show -p prod', 'GES_ENDPOINT=http://10.0.0.5 ges config show --json'))
     .action(action(async () => (await import('../commands/config.js')).runConfigShow));

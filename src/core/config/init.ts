@@ -5,7 +5,9 @@ import type { AuthType } from './schema.js';
 
 export interface NewProfile {
   name: string;
-  endpoint: string;
+  /** The graph's address, or (for a profile that finds graphs by name) a region. */
+  endpoint?: string;
+  region?: string;
   projectId: string;
   auth: AuthType;
   iamEndpoint?: string;
@@ -32,11 +34,11 @@ export function profileBlock(p: NewProfile, indent = '  '): string[] {
   const i2 = indent.repeat(2);
   const i3 = indent.repeat(3);
   const auth: Record<string, string> = { type: p.auth };
-  if (p.auth === 'password') Object.assign(auth, { iamEndpoint: p.iamEndpoint!, domain: p.domain!, user: p.user! });
+  if (p.auth === 'password') Object.assign(auth, { ...(p.iamEndpoint ? { iamEndpoint: p.iamEndpoint } : {}), domain: p.domain!, user: p.user! });
   Object.assign(auth, SECRET_REFERENCES[p.auth]);
   return [
     `${indent}${p.name}:`,
-    `${i2}endpoint: ${quote(p.endpoint)}`,
+    p.endpoint ? `${i2}endpoint: ${quote(p.endpoint)}` : `${i2}region: ${quote(p.region!)}`,
     `${i2}projectId: ${quote(p.projectId)}`,
     `${i2}auth:`,
     ...Object.entries(auth).map(([k, v]) => `${i3}${k}: ${quote(v)}`),

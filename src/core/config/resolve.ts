@@ -11,6 +11,7 @@ export type Env = Record<string, string | undefined>;
 export interface SettingsFlags {
   profile?: string;
   endpoint?: string;
+  region?: string;
   projectId?: string;
   timeout?: string;
   retries?: string;
@@ -24,10 +25,20 @@ export interface ProxySettings {
   noProxy: string;
 }
 
+/** Finding a graph's service-plane address by its name, through the management plane. */
+export interface Discovery {
+  managementEndpoint: string;
+  region: string | null;
+  network: 'private' | 'public';
+}
+
 export interface Settings {
   profileName: string;
   configFile: string | null;
-  endpoint: string;
+  /** The service-plane address when one is given (flag, env, profile); null: found by graph name (`discovery`). */
+  endpoint: string | null;
+  /** The management plane, when a region or management endpoint is known (graph list; the endpoint when none is given). */
+  discovery: Discovery | null;
   projectId: string;
   timeoutMs: number;
   retries: number;
@@ -86,7 +97,43 @@ function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | nu
   );
 }
 
-function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sources: Record<string, string>): AuthConfig {
+/** Huawei Cloud region names: cn-north-4, ap-southeast-1, eu-west-101 (they build host names, so nothing else). */
+const REGION = /^[a-z]{2,3}(-[a-z]+)+-[0-9]{1,3}$/;
+
+/** https://{service}.{region}.myhuaweicloud.com (.eu for eu-west-101, as Huawei's SDKs have it). */
+export function regionEndpoint(service: 'ges' | 'iam', region: string): string {
+  return `https://${service}.${region}.myhuaweicloud.${region === 'eu-west-101' ? 'eu' : 'com'}`;
+}
+
+/** A region name, checked (it builds host names); a usage error from a flag, a config error otherwise. */
+export function checkRegion(value: string, source: string): string {
+  if (REGION.test(value)) return value;
+  const message = `invalid region ${JSON.stringify(value.slice(0, 40))} (from ${source}): expected a region name such as cn-north-4`;
+  throw source.startsWith('flag') || source.startsWith('--') ? new UsageError(message) : new ConfigError(message);
+}
+
+function resolveRegion(flags: SettingsFlags, env: Env, profile: ProfileConfig, fileSource: string): Candidate<string> | undefined {
+  const region = pick({ value: flags.region, source: 'flag --region' }, { value: env.GES_REGION, source: 'env GES_REGION' }, { value: profile.region, source: fileSource });
+  if (region) checkRegion(region.value!, region.source);
+  return region;
+}
+
+function resolveDiscovery(env: Env, profile: ProfileConfig, fileSource: string, region: Candidate<string> | undefined, sources: Record<string, string>): Discovery | null {
+  const sdkName = region ? `HUAWEICLOUD_SDK_REGION_GES_${region.value!.toUpperCase().replace(/-/g, '_')}` : undefined;
+  const management = pick(
+    { value: env.GES_MANAGEMENT_ENDPOINT, source: 'env GES_MANAGEMENT_ENDPOINT' },
+    { value: sdkName ? env[sdkName] : undefined, source: `env ${sdkName}` },
+    { value: profile.managementEndpoint, source: fileSource },
+    { value: region ? regionEndpoint('ges', region.value!) : undefined, source: `region ${region?.value} (from ${region?.source})` },
+  );
+  if (!management) return null;
+  const network = profile.network ?? 'private';
+  if (network !== 'private' && network !== 'public') throw new ConfigError(`network (${fileSource}) must be private or public, not ${JSON.stringify(network)}`);
+  Object.assign(sources, { managementEndpoint: management.source, network: profile.network ? fileSource : 'default', region: region?.source ?? 'none' });
+  return { managementEndpoint: management.value!, region: region?.value ?? null, network };
+}
+
+function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sources: Record<string, string>, region?: Candidate<string>): AuthConfig {
   if (env.GES_TOKEN) {
     sources.auth = 'env GES_TOKEN';
     return { type: 'token', token: env.GES_TOKEN };
@@ -111,9 +158,10 @@ function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sourc
       const iam = pick(
         { value: env.HUAWEICLOUD_SDK_IAM_ENDPOINT, source: 'env HUAWEICLOUD_SDK_IAM_ENDPOINT' },
         { value: auth.iamEndpoint, source: fileSource },
+        { value: region ? regionEndpoint('iam', region.value!) : undefined, source: `region ${region?.value} (from ${region?.source})` },
       );
       if (!iam) {
-        throw new ConfigError(`auth type password needs an IAM endpoint: set auth.iamEndpoint (${fileSource}) or HUAWEICLOUD_SDK_IAM_ENDPOINT`);
+        throw new ConfigError(`auth type password needs an IAM endpoint: set auth.iamEndpoint (${fileSource}), a region, or HUAWEICLOUD_SDK_IAM_ENDPOINT`);
       }
       auth.iamEndpoint = checkEndpoint(iam.value!, iam.source);
       sources['auth.iamEndpoint'] = iam.source;
@@ -184,12 +232,15 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
     { value: env.GES_ENDPOINT, source: 'env GES_ENDPOINT' },
     { value: profile.endpoint, source: fileSource },
   );
-  if (!endpoint) {
+  const region = resolveRegion(flags, env, profile, fileSource);
+  // An explicit endpoint always wins; without one, a region (or management endpoint) finds graphs by name.
+  const discovery = resolveDiscovery(env, profile, fileSource, region, sources);
+  if (!endpoint && !discovery) {
     throw new ConfigError(
       loaded
-        ? `no endpoint: profile ${JSON.stringify(name)} in ${loaded.filepath} has none, and neither --endpoint nor GES_ENDPOINT is set`
-        : 'no endpoint: no config file was found, and neither --endpoint nor GES_ENDPOINT is set',
-      "the endpoint is the graph's service-plane address (GES console: graph details, private or public access address)",
+        ? `no endpoint: profile ${JSON.stringify(name)} in ${loaded.filepath} has neither an endpoint nor a region, and neither --endpoint, --region, GES_ENDPOINT nor GES_REGION is set`
+        : 'no endpoint: no config file was found, and neither --endpoint, --region, GES_ENDPOINT nor GES_REGION is set',
+      "give the graph's service-plane address (GES console: graph details, private or public access address), or a region (e.g. --region cn-north-4) to find graphs by name",
     );
   }
   const projectId = pick(
@@ -227,13 +278,14 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
   const settings: Settings = {
     profileName: name,
     configFile: loaded?.filepath ?? null,
-    endpoint: check(endpoint.source, () => checkEndpoint(endpoint.value!, endpoint.source)),
+    endpoint: endpoint ? check(endpoint.source, () => checkEndpoint(endpoint.value!, endpoint.source)) : null,
+    discovery: discovery && { ...discovery, managementEndpoint: check(sources.managementEndpoint!, () => checkEndpoint(discovery.managementEndpoint, sources.managementEndpoint!)) },
     projectId: check(projectId.source, () => checkProjectId(projectId.value!, projectId.source)),
     timeoutMs:
       check(timeout.source, () => parseNumberOption(`timeout (from ${timeout.source})`, timeout.value!, { min: 0.001, max: 3600, integer: false })) *
       1000,
     retries: check(retries.source, () => parseNumberOption(`retries (from ${retries.source})`, retries.value!, { min: 0, max: 10, integer: true })),
-    auth: resolveAuth(env, profile, fileSource, sources),
+    auth: resolveAuth(env, profile, fileSource, sources, region),
     caFile: flags.caCert ?? (profile.caFile && loaded ? path.resolve(path.dirname(loaded.filepath), profile.caFile) : undefined),
     insecure: flags.insecure || (profile.insecure ?? false),
     proxy: {
@@ -251,7 +303,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
     caFile: flags.caCert ? 'flag --ca-cert' : settings.caFile ? fileSource : 'default',
     insecure: flags.insecure ? 'flag --insecure' : profile.insecure !== undefined ? fileSource : 'default',
     language: profile.language !== undefined ? fileSource : 'default',
-    endpoint: endpoint.source,
+    endpoint: endpoint?.source ?? 'management plane (by graph name)',
     projectId: projectId.source,
     timeout: timeout.source,
     retries: retries.source,

@@ -29,6 +29,12 @@ export interface ProfileConfig {
   graphs?: string[];
   /** X-Language of service-plane requests: en-us (default) or zh-cn. */
   language?: string;
+  /** A Huawei Cloud region (cn-north-4): graphs are found by name through its management plane. */
+  region?: string;
+  /** The management plane's address, instead of the region's (tests, other clouds). */
+  managementEndpoint?: string;
+  /** Which address of a graph to use: private (default, inside the VPC) or public (its EIP). */
+  network?: string;
 }
 
 export interface FileConfig {
@@ -49,6 +55,9 @@ const PROFILE_KEYS: Record<string, KeyType> = {
   auth: 'object',
   graphs: 'strings',
   language: 'string',
+  region: 'string',
+  managementEndpoint: 'string',
+  network: 'string',
 };
 const AUTH_KEYS: Record<string, KeyType> = {
   type: 'string',

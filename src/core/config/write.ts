@@ -56,13 +56,14 @@ export async function writeProfile(file: string, profile: NewProfile, options: {
   }
   const text = addProfile(existing, profile, file, options.force);
   const { config } = validateConfig(await parseYaml(file, text), file);
-  if (profileNamed(config, profile.name)?.endpoint !== profile.endpoint) {
+  const written = profileNamed(config, profile.name);
+  if (written?.endpoint !== profile.endpoint || written?.region !== profile.region) {
     throw new UsageError(`could not add profile ${profile.name} to ${file} safely; edit it by hand (see .gesrc.example)`);
   }
   if (options.dryRun) return;
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await writeFileAtomic(file, text, mode & 0o755);
   // The user wrote it just now: trust it as written (a file in the user config folder needs no record).
-  const written = (await findConfig({ explicitFile: file, cwd, env }))!;
-  if (!(await inUserFolder(written.realpath, globalDir))) await recordTrust(globalDir, written.realpath, written.sha256);
+  const found = (await findConfig({ explicitFile: file, cwd, env }))!;
+  if (!(await inUserFolder(found.realpath, globalDir))) await recordTrust(globalDir, found.realpath, found.sha256);
 }

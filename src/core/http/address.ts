@@ -37,12 +37,12 @@ export function maskUrlCredentials(url: string): string {
 }
 
 /** What a run's network settings risk, one sentence each (printed on every run they apply to). */
-export function networkWarnings(settings: { insecure: boolean; endpoint: string; authType: string; iamEndpoint?: string; insecureSource?: string }): string[] {
+export function networkWarnings(settings: { insecure: boolean; insecureSource?: string; endpoints: (string | null | undefined)[]; authType: string }): string[] {
   const warnings: string[] = [];
   if (settings.insecure) {
     warnings.push(`TLS certificate verification is off (${settings.insecureSource}): anyone on the path can impersonate the engine`);
   }
-  for (const url of [settings.endpoint, settings.iamEndpoint].filter((u): u is string => Boolean(u)).map((u) => new URL(u))) {
+  for (const url of settings.endpoints.filter((u): u is string => Boolean(u)).map((u) => new URL(u))) {
     if (url.protocol === 'http:' && settings.authType !== 'none' && !isLoopbackOrPrivate(url.hostname)) {
       warnings.push(`credentials go over plain http to ${url.hostname}, which is neither a loopback nor a private address; use https`);
     }

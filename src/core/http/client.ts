@@ -55,7 +55,15 @@ export interface HttpClientOptions {
   proxy?: { http: string; https: string; noProxy: string };
   /** Run once before undici first loads (a process-level choice of bin/ges.js). */
   beforeLoad?: () => void;
+  /**
+   * The endpoint came from a cache: when it refuses connections or never answers, ask for it
+   * again (once a run); the request is tried again only when the answer is a new address.
+   */
+  rediscover?: () => Promise<string | null>;
 }
+
+/** Failures that say nothing answers at the address (it may have moved), as opposed to a bad answer. */
+const NOTHING_THERE = new Set(['ECONNREFUSED', 'TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -127,7 +135,9 @@ export function isRefusedCredentials(result: Pick<HttpResult, 'status' | 'text'>
 
 export class HttpClient {
   private dispatcher: Dispatcher | undefined;
-  private readonly base: URL;
+  private base: URL;
+  /** The one rediscovery of a run (shared by requests failing at once). */
+  private rediscovered: Promise<string | null> | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`);
@@ -196,6 +206,7 @@ export class HttpClient {
     const { undici, dispatcher } = await this.getDispatcher();
     const { signal, trace, retries, timeoutMs } = this.options;
     let reauthenticated = false;
+    let moved = false;
     let retried = 0;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new InterruptedError('interrupted', attempt - 1, false, String(signal.reason));
@@ -250,6 +261,14 @@ export class HttpClient {
       const retryable = result ? isRetryableStatus(result.status) : isRetryableCode(failure!.code);
       if (!retryable || retried >= retries) {
         if (result) return result;
+        if (!moved && this.options.rediscover && NOTHING_THERE.has(failure!.code ?? '')) {
+          moved = true;
+          if (await this.rediscover(url, request)) {
+            trace?.(`the cached address did not answer; the management plane now gives ${this.base.origin}: trying there`);
+            retried = 0;
+            continue;
+          }
+        }
         throw new NetworkError(describeNetworkFailure(failure!.code, failure!.error, url, timeoutMs, this.refusingProxy(failure!.error, url)), failure!.code, attempt);
       }
       const asked = result ? retryAfterMs(result.headers['retry-after']) : null;
@@ -260,6 +279,13 @@ export class HttpClient {
         throw error.retold(error.message, attempt);
       });
     }
+  }
+
+  /** Asks for the endpoint again (once a run); true when the request would now go elsewhere. */
+  private async rediscover(failedUrl: URL, request: HttpRequest): Promise<boolean> {
+    const next = await (this.rediscovered ??= this.options.rediscover!().catch(() => null));
+    if (next) this.base = new URL(next.endsWith('/') ? next : `${next}/`);
+    return this.url(request).href !== failedUrl.href;
   }
 
   /** The proxy URL when the connection that failed was to the proxy (its port), not to the engine. */

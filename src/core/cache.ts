@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { chmod, lstat, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+import { unsafeReason, writeFileAtomic } from './fs-safety.js';
+
+/**
+ * ges's private cache folder ($XDG_CACHE_HOME/ges, 0700): one small JSON file (0600) per key.
+ * A folder someone else could change is refused (a planted token or address would be used);
+ * one that cannot be used (a file in its place, a dangling link, no write access) only costs
+ * the caching: one warning, and the run goes on without it.
+ */
+export class PrivateCache {
+  /** Set once the cache has proved unusable: no more tries this run. */
+  private unusable = false;
+
+  constructor(
+    readonly dir: string,
+    private readonly warn: (message: string) => void = () => {},
+  ) {}
+
+  /** The file of a key: `kind` and a hash of its parts (the parts may be endpoints and user names). */
+  fileFor(kind: string, keyParts: readonly string[]): string {
+    const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex').slice(0, 32);
+    return path.join(this.dir, `${kind}-${key}.json`);
+  }
+
+  private giveUp(why: string): void {
+    if (this.unusable) return;
+    this.unusable = true;
+    this.warn(`the cache ${this.dir} cannot be used (${why}); going on without it`);
+  }
+
+  /** False when the folder is absent or unusable; throws ConfigError when it is unsafe. */
+  private async usable(): Promise<boolean> {
+    if (this.unusable) return false;
+    let st;
+    try {
+      st = await stat(this.dir);
+    } catch (error) {
+      const dangling = await lstat(this.dir).then(
+        () => true,
+        () => false,
+      );
+      if (dangling) this.giveUp('a link to nowhere');
+      else if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.giveUp((error as Error).message);
+      return false;
+    }
+    if (!st.isDirectory()) {
+      this.giveUp('it is not a folder');
+      return false;
+    }
+    const unsafe = unsafeReason(this.dir, st, 'folder');
+    if (unsafe) throw new ConfigError(`refusing the cache: ${unsafe}`);
+    return true;
+  }
+
+  /** The entry, or null when there is none or it cannot be read. */
+  async read(kind: string, keyParts: readonly string[]): Promise<unknown> {
+    if (!(await this.usable())) return null;
+    try {
+      const text = await readFile(this.fileFor(kind, keyParts), 'utf8');
+      return text.length > 1024 * 1024 ? null : (JSON.parse(text) as unknown);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Writes atomically (a fresh private temporary file renamed into place); a failure is a warning. */
+  async write(kind: string, keyParts: readonly string[], entry: unknown): Promise<void> {
+    if (this.unusable) return;
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      if (!(await this.usable())) return;
+      await chmod(this.dir, 0o700);
+      await writeFileAtomic(this.fileFor(kind, keyParts), JSON.stringify(entry), 0o600);
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      this.giveUp((error as Error).message);
+    }
+  }
+
+  async drop(kind: string, keyParts: readonly string[]): Promise<void> {
+    if (this.unusable) return;
+    await rm(this.fileFor(kind, keyParts), { force: true }).catch(() => {});
+  }
+}
