@@ -39,10 +39,12 @@ async function main(): Promise<number> {
   const config = path.join(dir, 'ges.yaml');
   writeFileSync(
     config,
-    `profiles:\n  demo:\n    endpoint: ${emulator.url}\n    projectId: ${emulator.projectId}\n    auth:\n      type: token\n      token: \${DEMO_GES_TOKEN}\n`,
+    `profiles:\n  demo:\n    endpoint: ${emulator.url}\n    projectId: ${emulator.projectId}\n    auth:\n      type: token\n      token: \${DEMO_GES_TOKEN}\n` +
+      // No endpoint: graphs are found by name through the (emulated) management plane, as with a region.
+      `  byname:\n    managementEndpoint: ${emulator.url}\n    projectId: ${emulator.projectId}\n    auth:\n      type: token\n      token: \${DEMO_GES_TOKEN}\n`,
     { mode: 0o600 },
   );
-  const env: NodeJS.ProcessEnv = { ...process.env, GES_CONFIG: config, GES_PROFILE: 'demo', DEMO_GES_TOKEN: TOKEN };
+  const env: NodeJS.ProcessEnv = { ...process.env, GES_CONFIG: config, GES_PROFILE: 'demo', DEMO_GES_TOKEN: TOKEN, XDG_CACHE_HOME: dir };
   for (const name of Object.keys(env)) {
     if (/^(GES_(ENDPOINT|PROJECT_ID|TOKEN)|HUAWEICLOUD_SDK_)/.test(name)) delete env[name];
   }
@@ -59,6 +61,7 @@ async function main(): Promise<number> {
   const pagerank = await post('/action?action_id=execute-algorithm', { algorithmName: 'pagerank', parameters: { alpha: 0.85 } });
   const finished = emulator.state.createJob('movies', { command: 'execute-algorithm', jobType: 0, cancellable: true }, { url: '/', body: {} }, { status: 'success' }).jobId;
   const running = await post('/indices', { indexName: 'ageIndex', indexType: 'GlobalCompositeVertexIndex', hasLabel: 'true', indexProperty: ['age'] });
+  const byName = await post('/edges/action?action_id=query', { labels: ['rate'] });
 
   console.log(`GES emulator on ${emulator.url} (project ${emulator.projectId}, graph movies); config ${config}\n`);
   const steps: Step[] = [
@@ -72,6 +75,13 @@ async function main(): Promise<number> {
     },
     { title: 'Try to cancel a job that already finished (exit 4, GES.8303)', args: ['job', 'cancel', 'movies', finished], expectCode: 4 },
     { title: 'Check that job\'s status', args: ['job', 'status', 'movies', finished], expectCode: 0, check: (out) => out.includes('success') },
+    { title: 'List the project\'s graphs from the management plane', args: ['graph', 'list', '-p', 'byname'], expectCode: 0, check: (out) => out.startsWith('movies\trunning') },
+    {
+      title: 'Cancel a job with only the graph\'s name: its address comes from the management plane',
+      args: ['job', 'cancel', 'movies', byName, '-p', 'byname'],
+      expectCode: 0,
+      check: (out) => out.includes(`Cancelled job ${byName}`),
+    },
     { title: 'List again: one job left', args: ['job', 'list', 'movies', '--status', 'running'], expectCode: 0, check: (out) => out.includes(running) && !out.includes(query) },
   ];
 

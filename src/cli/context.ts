@@ -139,7 +139,7 @@ export async function connect(ctx: CommandContext, graph?: string): Promise<Conn
   let lookup: Lookup | undefined;
   let rediscover: (() => Promise<string | null>) | undefined;
   const discovery = settings.discovery;
-  if (!endpoint && discovery) {
+  if (discovery && (!endpoint || !graph)) {
     const management = new ManagementApi(client(discovery.managementEndpoint), settings.projectId);
     const options: DiscoveryOptions = {
       managementEndpoint: discovery.managementEndpoint,

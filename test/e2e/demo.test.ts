@@ -9,7 +9,7 @@ it('npm run demo (dist/demo.js) runs every step as documented and exits 0', asyn
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  expect(stdout).toContain('demo: all 6 steps behaved as documented');
+  expect(stdout).toContain('demo: all 8 steps behaved as documented');
   expect(stdout).not.toContain('UNEXPECTED');
   expect(code).toBe(0);
 });

@@ -99,7 +99,7 @@ describe("the README's shell examples", () => {
         const { home, env, log } = sandbox();
         writeFile(home, 'started-jobs.txt', `${started}\n`);
         writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${GES_TOKEN}"}\n`);
-        const r = await bash(block.text, home, { ...env, GES_ENDPOINT: emu.url, GES_PROJECT_ID: emu.projectId, GES_TOKEN: TOKEN, GRAPH: 'movies', JOB: started });
+        const r = await bash(block.text, home, { ...env, GES_ENDPOINT: emu.url, GES_MANAGEMENT_ENDPOINT: emu.url, GES_PROJECT_ID: emu.projectId, GES_TOKEN: TOKEN, GRAPH: 'movies', JOB: started });
         expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
         expect(usageErrors(log), r.stderr).toEqual([]);
       } finally {
