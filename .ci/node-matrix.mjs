@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * npm run test:node-matrix: the end-to-end suite on Node.js 22 and 24 (as well as the Node
- * running this). Each is installed once from the npm registry's `node@22` / `node@24`
- * packages into $XDG_CACHE_HOME/ges-node-matrix (default ~/.cache/ges-node-matrix).
+ * npm run test:node-matrix: the end-to-end suite on Node.js 22, 24 and 26 (as well as the Node
+ * running this). Each is installed once from the npm registry's `node@22` / `node@24` /
+ * `node@26` packages into $XDG_CACHE_HOME/ges-node-matrix (default ~/.cache/ges-node-matrix);
+ * `npm run bench` measures on each one installed there too. `--install-only` installs them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cache = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'ges-node-matrix');
-const versions = (process.env.GES_NODE_MATRIX || '22,24').split(',');
+const versions = (process.env.GES_NODE_MATRIX || '22,24,26').split(',');
+const installOnly = process.argv.includes('--install-only');
 
 function nodeBinary(major) {
   const dir = path.join(cache, `node${major}`);
@@ -28,6 +30,7 @@ function nodeBinary(major) {
 const results = [];
 for (const major of versions) {
   const node = nodeBinary(major);
+  if (installOnly) continue;
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
   console.log(`\n=== end-to-end tests on Node ${version}`);
   const run = spawnSync(node, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/e2e'], { cwd: root, stdio: 'inherit' });
