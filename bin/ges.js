@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import module from 'node:module';
 
-// Node 22.1+ keeps compiled code between runs; on Node 20 this is a no-op.
+// Node 22.1+ keeps compiled code between runs (dist/ges.cjs included); Node 20 gets ours below.
 module.enableCompileCache?.();
 
 // A reader that went away (`ges job cancel movies - < ids | head -1`) is no error of ours:
@@ -32,6 +32,23 @@ function quickAnswer(args) {
 /** Resolves once everything written so far has been handed to the OS. */
 const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
 
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
+/**
+ * The CLI, one CommonJS bundle (dist/ges.cjs). Node 22+ caches its compiled code itself. On
+ * Node 20, V8's code cache for it is kept in $XDG_CACHE_HOME/ges (a folder of the user's own,
+ * 0700; the file 0600), keyed by Node's version and the bundle's size and time, so a new Node
+ * or a new build never uses a stale one. Returns the bundle's exports and, on Node 20, a
+ * function that saves the cache when it was missing or refused.
+ */
+async function loadCli() {
+  const file = new URL('../dist/ges.cjs', import.meta.url);
+  const require = module.createRequire(file);
+  if (NODE_MAJOR >= 22) return { cli: require(file.pathname), save: () => {} };
+  const { default: codeCache } = await import('./code-cache.js');
+  return codeCache(file.pathname, require);
+}
+
 const args = process.argv.slice(2);
 const answer = quickAnswer(args);
 let code = 0;
@@ -48,10 +65,17 @@ else {
   // ~35 MB and holds exit ~150 ms for a parser that reads a few small answers. Baseline code
   // is plenty. Set just before it compiles: set earlier, the flag change makes every later
   // built-in miss its code cache. Node 22+ does not need it.
+  // The code cache is saved before that: V8 refuses cached code made under other flags.
+  const { cli, save } = await loadCli();
   const beforeHttp =
-    Number(process.versions.node.split('.')[0]) < 22 ? () => process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only') : undefined;
-  const { main } = await import('../dist/cli/main.js');
-  code = await main(args, { stop: stop.signal, beforeHttp });
+    NODE_MAJOR < 22
+      ? () => {
+          save();
+          process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
+        }
+      : undefined;
+  code = await cli.main(args, { stop: stop.signal, beforeHttp });
+  save();
 }
 process.exitCode = code;
 // Exit now rather than when idle: the HTTP pool's timers would hold the process ~100 ms more.

@@ -172,17 +172,29 @@ export function untrustedError(found: FoundConfig): ConfigError {
 
 const JS_CONFIG = /\.(c|m)?js$/;
 
+/**
+ * cosmiconfig's own YAML and JSON parsers (its loaders module alone: the package's index, with
+ * its explorers, is not needed once the file is found).
+ */
+function cosmiconfigLoaders(): Promise<typeof import('cosmiconfig/dist/loaders.js')> {
+  return import('cosmiconfig/dist/loaders.js');
+}
+
 /** Parses a config file's content by its name: JSON, JavaScript (trusted files only), else YAML. */
 async function parseConfig(found: FoundConfig): Promise<unknown> {
-  const { defaultLoaders } = await import('cosmiconfig');
   const { filepath } = found;
   const text = found.bytes.toString('utf8');
   const base = path.basename(filepath);
   try {
-    if (base === 'package.json') return ((await defaultLoaders['.json'](filepath, text)) as Record<string, unknown> | null)?.[MODULE_NAME];
-    if (filepath.endsWith('.json')) return await defaultLoaders['.json'](filepath, text);
-    if (JS_CONFIG.test(filepath)) return await defaultLoaders[path.extname(filepath) as '.js'](found.realpath, text);
-    return await defaultLoaders['.yaml'](filepath, text);
+    if (JS_CONFIG.test(filepath)) {
+      // As cosmiconfig loads them: the module's default export (module.exports for CommonJS).
+      const { pathToFileURL } = await import('node:url');
+      return ((await import(pathToFileURL(found.realpath).href)) as { default?: unknown }).default;
+    }
+    const { loadJson, loadYaml } = await cosmiconfigLoaders();
+    if (base === 'package.json') return (loadJson(filepath, text) as Record<string, unknown> | null)?.[MODULE_NAME];
+    if (filepath.endsWith('.json')) return loadJson(filepath, text);
+    return loadYaml(filepath, text);
   } catch (error) {
     throw malformed(filepath, error, text);
   }
@@ -245,9 +257,9 @@ export function userConfigDir(env: Record<string, string | undefined>): string {
 
 /** Parses YAML text as the config loader does (for checking a file before it is written). */
 export async function parseYaml(file: string, text: string): Promise<unknown> {
-  const { defaultLoaders } = await import('cosmiconfig');
+  const { loadYaml } = await cosmiconfigLoaders();
   try {
-    return await defaultLoaders['.yaml'](file, text);
+    return loadYaml(file, text);
   } catch (error) {
     throw malformed(file, error, text);
   }

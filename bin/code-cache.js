@@ -1,0 +1,70 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import module from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/**
+ * A V8 code cache for dist/ges.cjs on Node 20 (Node 22+ has module.enableCompileCache).
+ * The cache lives in $XDG_CACHE_HOME/ges, default ~/.cache/ges: used only when that folder
+ * and the file are the user's own and nobody else can write them (cached code is code), and
+ * written through a fresh exclusive temporary file. Any trouble: compile without it.
+ */
+
+function cacheDir() {
+  const base = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || '', '.cache');
+  return path.join(base, 'ges');
+}
+
+/** The user's own, and writable by nobody else. */
+function safe(st) {
+  const uid = process.getuid?.();
+  return uid === undefined || ((st.uid === uid || st.uid === 0) && (st.mode & 0o022) === 0);
+}
+
+export default function load(file, require) {
+  const source = readFileSync(file, 'utf8');
+  const st = statSync(file);
+  const dir = cacheDir();
+  const cacheFile = path.join(dir, `code-${process.version}-${st.size}-${Math.floor(st.mtimeMs)}.bin`);
+  let cachedData;
+  try {
+    if (safe(statSync(dir)) && safe(statSync(cacheFile))) cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(module.wrap(source), {
+    filename: file,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const exports = {};
+  const mod = { exports, filename: file, id: file };
+  script.runInThisContext().call(exports, exports, require, mod, file, path.dirname(file));
+  let saved = false;
+  /** Saves the cache once (when there was none, or V8 refused it), with the code compiled so far. */
+  const save = () => {
+    if (saved || (cachedData && !script.cachedDataRejected)) return;
+    saved = true;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      if (!safe(statSync(dir))) return;
+      const data = script.createCachedData();
+      const temp = path.join(dir, `.code-${randomBytes(6).toString('hex')}.tmp`);
+      const fd = openSync(temp, 'wx', 0o600);
+      try {
+        writeSync(fd, data);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, cacheFile);
+      // Caches of other builds and Node versions are stale now.
+      for (const name of readdirSync(dir)) if (/^code-.*\.bin$/.test(name) && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // no cache this time
+    }
+  };
+  return { cli: mod.exports, save };
+}
+
