@@ -121,6 +121,17 @@ export class Output {
     this.streams.stdout.write(`${fields.map((f) => escapeText(f, CELL_LIMIT)).join('\t')}\n`);
   }
 
+  /** Runs `write` with stdout and stderr corked: a thousand result lines leave in a few writes, not a thousand. */
+  batch(write: () => void): void {
+    const streams = [this.streams.stdout, this.streams.stderr] as unknown as { cork?: () => void; uncork?: () => void }[];
+    for (const s of streams) s.cork?.();
+    try {
+      write();
+    } finally {
+      for (const s of streams) s.uncork?.();
+    }
+  }
+
   /** The one JSON document of a --json run: exact, never escaped (JSON has its own escaping). */
   json(doc: unknown): void {
     this.streams.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -201,7 +201,7 @@ export async function runCancel(ctx: CommandContext, graphArg: string, jobArgsGi
     const exitCode = combineExitCodes(results.map((r) => exitCodeFor(r.error)));
     const stop = ctx.signal.aborted ? describeStop(ctx.signal) : undefined;
     if (output.flags.json) output.json(envelope(exitCode, { ...(stop ? { stoppedBy: stop } : {}), results: results.map((r) => resultJson(r)) }));
-    else report(output, results, graph, stop);
+    else output.batch(() => report(output, results, graph, stop));
     return exitCode;
   } finally {
     await conn.close();

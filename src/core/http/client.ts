@@ -13,6 +13,8 @@ import { sleep } from '../sleep.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
 
 const GES_INVALID_TOKEN = GES_ERRORS.invalidToken;
+/** The abort reason of an attempt that ran out of --timeout. */
+const ATTEMPT_TIMED_OUT = Symbol('attempt timed out');
 
 /** What a request looks like to an authenticator (which may sign it). */
 export interface OutgoingRequest {
@@ -139,8 +141,14 @@ export class HttpClient {
   /** The one rediscovery of a run (shared by requests failing at once). */
   private rediscovered: Promise<string | null> | undefined;
 
+  /** The attempts under way, so that one interruption aborts them all. */
+  private readonly inFlight = new Set<AbortController>();
+
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`);
+    options.signal?.addEventListener('abort', () => {
+      for (const attempt of this.inFlight) attempt.abort(options.signal!.reason);
+    }, { once: true });
   }
 
   url(request: HttpRequest): URL {
@@ -218,8 +226,11 @@ export class HttpClient {
         for (const [k, v] of Object.entries(maskHeaders(prepared.headers))) trace(`> ${k}: ${v}`);
         if (prepared.body) trace(`> ${maskBodySecrets(prepared.body).slice(0, TRACE_BODY_LIMIT)}`);
       }
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      // One controller and one timer per attempt (cheaper than AbortSignal.timeout + any on
+      // every request of a batch); an interruption aborts every attempt in flight at once.
+      const attempt$ = new AbortController();
+      const timer = setTimeout(() => attempt$.abort(ATTEMPT_TIMED_OUT), timeoutMs);
+      this.inFlight.add(attempt$);
       let result: HttpResult | undefined;
       let failure: { code: string | undefined; error: unknown } | undefined;
       try {
@@ -229,7 +240,7 @@ export class HttpClient {
           method: prepared.method as Dispatcher.HttpMethod,
           headers: prepared.headers,
           body: prepared.body,
-          signal: attemptSignal,
+          signal: attempt$.signal,
         });
         const ok = response.statusCode >= 200 && response.statusCode < 300;
         const { text, truncated } = await readLimited(response.body, ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
@@ -243,8 +254,11 @@ export class HttpClient {
         }
       } catch (error) {
         if (signal?.aborted) throw new InterruptedError('interrupted', attempt, true, String(signal.reason));
-        failure = { code: timeout.aborted ? 'TIMEOUT' : errorCode(error), error };
+        failure = { code: attempt$.signal.reason === ATTEMPT_TIMED_OUT ? 'TIMEOUT' : errorCode(error), error };
         trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs, this.refusingProxy(error, url))}`);
+      } finally {
+        clearTimeout(timer);
+        this.inFlight.delete(attempt$);
       }
 
       const { authenticator } = this.options;
@@ -314,16 +328,19 @@ export class HttpClient {
 }
 
 /** Reads a body up to `limit` bytes and drops the rest, so a huge error page is never buffered whole. */
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy();
-      return { text: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), truncated: true };
-    }
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+function readLimited(body: NodeJS.ReadableStream & { destroy(): void }, limit: number): Promise<{ text: string; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > limit) {
+        body.destroy();
+        resolve({ text: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), truncated: true });
+      }
+    });
+    body.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated: false }));
+    body.on('error', reject);
+  });
 }
