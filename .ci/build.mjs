@@ -2,7 +2,7 @@
 /**
  * The build behind `npm run build`: type-check with tsc, bundle with esbuild into dist/
  * (one file per entry, shared chunks, every command and the undici parts in chunks
- * loaded only when used), then store every command's help for bin/ges.js.
+ * loaded only when used), then store every command's help for bin/ges.cjs.
  * Bundling measurably pays here: see README, "Performance".
  */
 import { execFileSync } from 'node:child_process';
@@ -74,7 +74,7 @@ await esbuild.build({
 });
 
 // The binary's bundle: one CommonJS file with everything (commands, undici's parts, the YAML
-// parser), so bin/ges.js compiles it once with a V8 code cache (Node 20) or Node's compile
+// parser), so bin/ges.cjs compiles it once with a V8 code cache (Node 20) or Node's compile
 // cache (22+) instead of resolving and compiling a dozen ES modules on every start.
 await esbuild.build({
   absWorkingDir: root,
@@ -92,4 +92,4 @@ await esbuild.build({
 
 if (http2Stubbed === 0) throw new Error("build: undici's HTTP/2 client (client-h2.js) was not found to stub out; its file name changed: update the without-http2 plugin");
 
-writeFileSync(path.join(root, 'dist/help.json'), run(process.execPath, [path.join(root, 'bin/ges.js'), '__help-json']));
+writeFileSync(path.join(root, 'dist/help.json'), run(process.execPath, [path.join(root, 'bin/ges.cjs'), '__help-json']));

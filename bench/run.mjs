@@ -21,7 +21,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin/ges.js');
+const BIN = path.join(ROOT, 'bin/ges.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const BATCH = 1000;
 const BATCH_RUNS = 3;

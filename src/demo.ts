@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the tool's main job end to end against the built-in emulator.
  * Starts an emulator on a free port, creates jobs through the GES API, runs the real
- * `bin/ges.js` against it, and exits non-zero if anything behaved other than documented.
+ * `bin/ges.cjs` against it, and exits non-zero if anything behaved other than documented.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from './emulator/server.js';
 
-const BIN = fileURLToPath(new URL('../bin/ges.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/ges.cjs', import.meta.url));
 const TOKEN = 'demo-token';
 
 interface Step {

@@ -53,7 +53,7 @@ export interface CommandContext {
   cwd: string;
   /** Aborted on Ctrl-C, SIGTERM, SIGHUP or --max-time; its reason says which. */
   signal: AbortSignal;
-  /** Run once before the HTTP client first loads (bin/ges.js's process-level choices). */
+  /** Run once before the HTTP client first loads (bin/ges.cjs's process-level choices). */
   beforeHttp?: () => void;
 }
 

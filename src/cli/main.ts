@@ -35,11 +35,11 @@ export interface RunContext {
   env: Env;
   cwd: string;
   /**
-   * Aborts the run as Ctrl-C does: bin/ges.js aborts it with the signal's name on SIGINT,
+   * Aborts the run as Ctrl-C does: bin/ges.cjs aborts it with the signal's name on SIGINT,
    * SIGTERM and SIGHUP; --max-time aborts it with "max-time".
    */
   stop?: AbortSignal;
-  /** Process-level choices bin/ges.js makes: run once, before the HTTP client first loads. */
+  /** Process-level choices bin/ges.cjs makes: run once, before the HTTP client first loads. */
   beforeHttp?: () => void;
 }
 

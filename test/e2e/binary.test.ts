@@ -3,7 +3,7 @@ import type { Emulator } from '../../src/emulator/index.js';
 import { createJob, emulator, envFor, parseJson, runGes, tempHome, writeFile } from './helpers.js';
 
 /**
- * The thin layer through the built binary (bin/ges.js and dist/): each command once, and what
+ * The thin layer through the built binary (bin/ges.cjs and dist/): each command once, and what
  * only the binary does (answering --version and --help from the build's cache). Everything
  * else runs main() in-process; signals, pipes and terminals have their own binary tests.
  */
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-describe('bin/ges.js', () => {
+describe('bin/ges.cjs', () => {
   it('--version and --help come from the build (package.json, dist/help.json)', async () => {
     const version = await runGes(['--version']);
     expect(version).toMatchObject({ code: 0, stderr: '' });

@@ -10,7 +10,7 @@ import { sha256 } from '../../src/core/config/trust.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin/ges.js');
+export const BIN = path.join(ROOT, 'bin/ges.cjs');
 
 /** Secrets used by tests; no run may print any of them. */
 export const TOKEN = 'tok-9f8e7d6c5b4a-SECRET';
@@ -97,7 +97,7 @@ export function expectNoSecrets(result: RunResult, extra: string[] = []): void {
   }
 }
 
-/** Runs bin/ges.js as a child process with a clean environment; checks no secret was printed. */
+/** Runs bin/ges.cjs as a child process with a clean environment; checks no secret was printed. */
 export async function runGes(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const home = options.home ?? options.cwd ?? tempHome();
   const env = testEnv(home, options.env);
@@ -130,7 +130,7 @@ export interface InProcessOptions extends RunOptions {
 }
 
 /**
- * Runs `main()` in this process with test streams, the way bin/ges.js runs it: same argv,
+ * Runs `main()` in this process with test streams, the way bin/ges.cjs runs it: same argv,
  * an injected environment, home and working directory; checks no secret was printed.
  */
 export async function runMain(args: string[], options: InProcessOptions = {}): Promise<RunResult> {

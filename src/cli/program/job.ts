@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ActionFactory } from '../context.js';
 import { examples } from './help-text.js';
 // The job commands are the hot path: bundled with the program (one module to load, not a dozen chunks).
-// --help and --version never load the program at all (bin/ges.js answers them).
+// --help and --version never load the program at all (bin/ges.cjs answers them).
 import { runCancel } from '../commands/job-cancel.js';
 import { runList } from '../commands/job-list.js';
 import { runStatus } from '../commands/job-status.js';

@@ -55,7 +55,7 @@ export interface HttpClientOptions {
   tls?: { ca?: string; insecure?: boolean };
   /** Proxy URLs; empty strings mean none (the environment is never read here). */
   proxy?: { http: string; https: string; noProxy: string };
-  /** Run once before undici first loads (a process-level choice of bin/ges.js). */
+  /** Run once before undici first loads (a process-level choice of bin/ges.cjs). */
   beforeLoad?: () => void;
   /**
    * The endpoint came from a cache: when it refuses connections or never answers, ask for it

@@ -1,8 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import module from 'node:module';
-import path from 'node:path';
-import vm from 'node:vm';
+'use strict';
+const { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } = require('node:fs');
+const module_ = require('node:module');
+const path = require('node:path');
+const vm = require('node:vm');
 
 /**
  * A V8 code cache for dist/ges.cjs on Node 20 (Node 22+ has module.enableCompileCache).
@@ -22,7 +22,8 @@ function safe(st) {
   return uid === undefined || ((st.uid === uid || st.uid === 0) && (st.mode & 0o022) === 0);
 }
 
-export default function load(file, require) {
+module.exports = function load(file) {
+  const require = module_.createRequire(file);
   const source = readFileSync(file, 'utf8');
   const st = statSync(file);
   const dir = cacheDir();
@@ -33,7 +34,7 @@ export default function load(file, require) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(module.wrap(source), {
+  const script = new vm.Script(module_.wrap(source), {
     filename: file,
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
@@ -50,7 +51,8 @@ export default function load(file, require) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       if (!safe(statSync(dir))) return;
       const data = script.createCachedData();
-      const temp = path.join(dir, `.code-${randomBytes(6).toString('hex')}.tmp`);
+      // Opened exclusively ('wx'): a link planted at the name is never followed (no crypto: it costs 3 ms to load).
+      const temp = path.join(dir, `.code-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
       const fd = openSync(temp, 'wx', 0o600);
       try {
         writeSync(fd, data);
@@ -66,5 +68,5 @@ export default function load(file, require) {
     }
   };
   return { cli: mod.exports, save };
-}
+};
 
