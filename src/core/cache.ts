@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { chmod, lstat, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
@@ -20,7 +19,8 @@ export class PrivateCache {
   ) {}
 
   /** The file of a key: `kind` and a hash of its parts (the parts may be endpoints and user names). */
-  fileFor(kind: string, keyParts: readonly string[]): string {
+  async fileFor(kind: string, keyParts: readonly string[]): Promise<string> {
+    const { createHash } = await import('node:crypto'); // not at start: crypto costs ~3 ms to load
     const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex').slice(0, 32);
     return path.join(this.dir, `${kind}-${key}.json`);
   }
@@ -59,7 +59,7 @@ export class PrivateCache {
   async read(kind: string, keyParts: readonly string[]): Promise<unknown> {
     if (!(await this.usable())) return null;
     try {
-      const text = await readFile(this.fileFor(kind, keyParts), 'utf8');
+      const text = await readFile(await this.fileFor(kind, keyParts), 'utf8');
       return text.length > 1024 * 1024 ? null : (JSON.parse(text) as unknown);
     } catch {
       return null;
@@ -73,7 +73,7 @@ export class PrivateCache {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       if (!(await this.usable())) return;
       await chmod(this.dir, 0o700);
-      await writeFileAtomic(this.fileFor(kind, keyParts), JSON.stringify(entry), 0o600);
+      await writeFileAtomic(await this.fileFor(kind, keyParts), JSON.stringify(entry), 0o600);
     } catch (error) {
       if (error instanceof ConfigError) throw error;
       this.giveUp((error as Error).message);
@@ -82,6 +82,6 @@ export class PrivateCache {
 
   async drop(kind: string, keyParts: readonly string[]): Promise<void> {
     if (this.unusable) return;
-    await rm(this.fileFor(kind, keyParts), { force: true }).catch(() => {});
+    await rm(await this.fileFor(kind, keyParts), { force: true }).catch(() => {});
   }
 }

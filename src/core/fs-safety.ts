@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -46,6 +45,7 @@ export function unsafeReason(file: string, st: Stats, kind: 'file' | 'folder' = 
  * random name, so a link planted beside it is never followed), then renamed into place.
  */
 export async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
+  const { randomBytes } = await import('node:crypto'); // not at start: crypto costs ~3 ms to load
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
   try {
     await writeFile(temp, text, { mode, flag: 'wx' });

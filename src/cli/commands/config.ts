@@ -3,7 +3,7 @@ import { PROFILE_NAME, type NewProfile } from '../../core/config/init.js';
 import { findConfig, searchPlaces, type FoundConfig, type TrustReason } from '../../core/config/load.js';
 import { checkRegion } from '../../core/config/resolve.js';
 import { AUTH_TYPES, SECRET_KEYS, type AuthType } from '../../core/config/schema.js';
-import { dropTrust, recordTrust } from '../../core/config/trust.js';
+import { dropTrust, recordTrust, sha256 } from '../../core/config/trust.js';
 import { profileTarget, writeProfile } from '../../core/config/write.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { shellQuote } from '../../core/fs-safety.js';
@@ -98,10 +98,11 @@ export async function runConfigTrust(ctx: CommandContext, file?: string): Promis
   const { output } = ctx;
   const found = await trustTarget(ctx, file);
   const globalDir = searchPlaces(ctx.cwd, ctx.env).globalDir;
-  await recordTrust(globalDir, found.realpath, found.sha256);
-  if (output.flags.json) output.json(envelope(0, { file: found.realpath, sha256: found.sha256, trusted: true }));
+  const hash = sha256(found.bytes);
+  await recordTrust(globalDir, found.realpath, hash);
+  if (output.flags.json) output.json(envelope(0, { file: found.realpath, sha256: hash, trusted: true }));
   else {
-    output.result(`Trusted ${found.realpath} (sha256 ${found.sha256.slice(0, 12)}…)`);
+    output.result(`Trusted ${found.realpath} (sha256 ${hash.slice(0, 12)}…)`);
     output.info('ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust');
   }
   return 0;

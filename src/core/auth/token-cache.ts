@@ -18,7 +18,7 @@ export class TokenCache {
     this.cache = new PrivateCache(dir, warn);
   }
 
-  fileFor(keyParts: readonly string[]): string {
+  fileFor(keyParts: readonly string[]): Promise<string> {
     return this.cache.fileFor('token', keyParts);
   }
 

@@ -3,7 +3,6 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { shellQuote, unsafeReason } from '../fs-safety.js';
-import { isTrusted, sha256 } from './trust.js';
 import { SECRET_KEYS, isLiteralSecret, validateConfig, type FileConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -74,7 +73,6 @@ export interface FoundConfig {
   filepath: string;
   /** Its real path (links resolved): what trust is recorded under. */
   realpath: string;
-  sha256: string;
   /** null: found by the search outside the user config folder and not (or no longer) trusted. */
   trust: TrustReason | null;
   /** The content that was hashed; what is parsed is exactly this. */
@@ -145,15 +143,15 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
   if (st.size > CONFIG_SIZE_LIMIT) throw new ConfigError(`config file ${filepath} is larger than 1 MiB`);
   const real = await realpath(filepath);
   const bytes = await readFile(real);
-  const hash = sha256(bytes);
+  // Only a file found in a folder is checked against the trust list (and hashed: crypto loads then).
   const trust: TrustReason | null = options.explicitFile
     ? 'named'
     : (await inUserFolder(real, places.globalDir))
       ? 'user-folder'
-      : (await isTrusted(places.globalDir, real, hash))
+      : (await (await import('./trust.js')).isTrustedContent(places.globalDir, real, bytes))
         ? 'recorded'
         : null;
-  return { filepath, realpath: real, sha256: hash, trust, bytes };
+  return { filepath, realpath: real, trust, bytes };
 }
 
 /** True when a file (by real path) sits directly in the user config folder. */

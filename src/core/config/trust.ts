@@ -62,6 +62,11 @@ async function writeTrustList(globalDir: string, list: TrustList): Promise<void>
 }
 
 /** True when `realFile` is recorded with exactly this content. */
+export function isTrustedContent(globalDir: string, realFile: string, bytes: Buffer): Promise<boolean> {
+  return isTrusted(globalDir, realFile, sha256(bytes));
+}
+
+/** True when `realFile` is recorded with exactly this hash. */
 export async function isTrusted(globalDir: string, realFile: string, hash: string): Promise<boolean> {
   const record = (await readTrustList(globalDir))[realFile];
   return record !== undefined && record.sha256 === hash;

@@ -5,7 +5,7 @@ import { shellQuote, writeFileAtomic } from '../fs-safety.js';
 import { addProfile, type NewProfile } from './init.js';
 import { GLOBAL_NAMES, SEARCH_NAMES, findConfig, firstCandidate, inUserFolder, parseYaml, searchPlaces } from './load.js';
 import { profileNamed, validateConfig } from './schema.js';
-import { isTrusted, recordTrust } from './trust.js';
+import { isTrusted, recordTrust, sha256 } from './trust.js';
 
 /** Writing a profile for `ges config init`: to the file that will be read, trusted as written. */
 
@@ -50,7 +50,7 @@ export async function writeProfile(file: string, profile: NewProfile, options: {
   }
   if (existing !== null && !options.named) {
     const found = (await findConfig({ explicitFile: file, cwd, env }))!;
-    if (!(await inUserFolder(found.realpath, globalDir)) && !(await isTrusted(globalDir, found.realpath, found.sha256))) {
+    if (!(await inUserFolder(found.realpath, globalDir)) && !(await isTrusted(globalDir, found.realpath, sha256(found.bytes)))) {
       throw new UsageError(`${file} exists and is not trusted; read it, then run: ges config trust ${shellQuote(file)}`, 'or write the profile to the user config folder with --global');
     }
   }
@@ -65,5 +65,5 @@ export async function writeProfile(file: string, profile: NewProfile, options: {
   await writeFileAtomic(file, text, mode & 0o755);
   // The user wrote it just now: trust it as written (a file in the user config folder needs no record).
   const found = (await findConfig({ explicitFile: file, cwd, env }))!;
-  if (!(await inUserFolder(found.realpath, globalDir))) await recordTrust(globalDir, found.realpath, found.sha256);
+  if (!(await inUserFolder(found.realpath, globalDir))) await recordTrust(globalDir, found.realpath, sha256(found.bytes));
 }
