@@ -19,11 +19,11 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
     .description('cancel one or more jobs ("-" reads job IDs from stdin, one per line)')
     .argument('<graph>', 'graph name')
     .argument('[jobId...]', 'job IDs, or "-" for stdin')
-    .option('--all', 'cancel every pending or running job of the graph (from the job list)')
-    .option('--status <list>', 'with --all: the states to cancel, comma-separated (default pending,running)')
+    .option('--all', 'cancel every waiting, pending or running job of the graph (from the job list)')
+    .option('--status <list>', 'with --all: the states to cancel, comma-separated (default waiting,pending,running)')
     .option('--ignore-finished', 'a job that already ended or is unknown (GES.8303) counts as done')
-    .option('--wait', 'after each cancel, wait until the job is gone or has ended')
-    .option('--wait-timeout <seconds>', 'how long --wait waits in all', '300')
+    .option('--wait', 'once every cancel is sent, wait until each job is gone or has ended')
+    .option('--wait-timeout <seconds>', 'how long the run may take with --wait, in all', '300')
     .option('--concurrency <n>', 'requests in flight when cancelling many jobs (1-64)', '8')
     .addHelpText(
       'after',
@@ -46,14 +46,14 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
     .action(action(async () => runStatus));
   job
     .command('wait')
-    .description('wait until each job has ended (success, failed, complete, partiallyFailed)')
+    .description('wait until each job has ended (any status but waiting, pending and running)')
     .argument('<graph>', 'graph name')
     .argument('<jobId...>', 'job IDs, or "-" for stdin')
     .option('--wait-timeout <seconds>', 'how long to wait in all', '300')
     .option('--concurrency <n>', 'jobs polled at once (1-64)', '8')
     .addHelpText(
       'after',
-      `\nExits 0 when every job ended in success or complete, 4 when one failed or is unknown, 1 when the wait ran out.\n${examples(
+      `\nExits 0 when every job ended in success or complete, 4 when one ended otherwise or is unknown,\n1 when the wait ran out.\n${examples(
         'ges job wait movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
         'ges job wait movies a1 a2 --wait-timeout 600 --json',
       )}`,
@@ -63,7 +63,7 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
     .command('list')
     .description("list the graph's jobs")
     .argument('<graph>', 'graph name')
-    .option('--status <list>', 'only these statuses, comma-separated (pending,running,success,complete,failed,partiallyFailed)')
+    .option('--status <list>', 'only these statuses, comma-separated (waiting,pending,running,success,complete,failed,partiallyFailed)')
     .addHelpText('after', examples('ges job list movies', 'ges job list movies --status running,pending', 'ges job list movies --json | jq -r ".jobs[].jobId"'))
     .action(action(async () => runList));
 }
