@@ -135,6 +135,13 @@ export async function connect(ctx: CommandContext, graph?: string): Promise<Conn
   const close = async (): Promise<void> => {
     await Promise.all(clients.map((c) => c.close()));
   };
+  /** What the settings risk (TLS off, credentials over plain http), for the addresses this run talks to. */
+  const warnAbout = (endpoints: (string | null | undefined)[]): void => {
+    const iam = settings.auth.type === 'password' ? settings.auth.iamEndpoint : undefined;
+    for (const warning of networkWarnings({ insecure: settings.insecure, insecureSource: settings.sources.insecure, endpoints: [...endpoints, iam], authType: settings.auth.type })) {
+      warn(warning);
+    }
+  };
   let endpoint = settings.endpoint;
   let lookup: Lookup | undefined;
   let rediscover: (() => Promise<string | null>) | undefined;
@@ -150,8 +157,9 @@ export async function connect(ctx: CommandContext, graph?: string): Promise<Conn
       warn,
     };
     if (!graph) {
-      // A command without a graph (config show) reaches only the management plane.
-      return { api: new GesApi(client(discovery.managementEndpoint), settings.projectId, settings.language), management, discovery: options, settings, close };
+      // A command without a graph (graph list) reaches only the management plane.
+      warnAbout([discovery.managementEndpoint]);
+      return { api: new GesApi(management.http, settings.projectId, settings.language), management, discovery: options, settings, close };
     }
     // --dry-run reads the management plane (read-only), but never logs in to IAM for it.
     const request = await management.http.describe(management.listRequest());
@@ -176,14 +184,7 @@ export async function connect(ctx: CommandContext, graph?: string): Promise<Conn
     }
     settings.sources.endpoint = lookup.source;
   }
-  for (const warning of networkWarnings({
-    insecure: settings.insecure,
-    insecureSource: settings.sources.insecure,
-    endpoints: [lookup && !lookup.endpoint ? null : endpoint, discovery?.managementEndpoint, settings.auth.type === 'password' ? settings.auth.iamEndpoint : undefined],
-    authType: settings.auth.type,
-  })) {
-    warn(warning);
-  }
+  warnAbout([lookup && !lookup.endpoint ? null : endpoint, lookup ? discovery?.managementEndpoint : undefined]);
   const http = client(endpoint!, { rediscover });
   return { api: new GesApi(http, settings.projectId, settings.language), settings, close, graph: lookup?.graph ?? graph, ...(lookup ? { lookup } : {}) };
 }
