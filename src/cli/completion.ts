@@ -50,7 +50,7 @@ function bash(program: Command): string {
   const valued = [...new Set(valueOptions(program))].filter((f) => !FILE_OPTIONS.has(f) && !PROFILE_OPTIONS.has(f));
   // "at" (the command path typed so far) is not called "path": in zsh that name is $PATH.
   // Names from config files are data: they are read line by line and compared as text, never
-  // handed to compgen's word list or to eval (either would run a $(...) inside a name).
+  // handed to compgen's word list or evaluated (either would run a $(...) inside a name).
   return `# ges completion for bash: source it, or save it as /etc/bash_completion.d/ges
 _ges_offer() {
   local w
