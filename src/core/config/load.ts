@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -93,24 +94,21 @@ export function searchFiles(places: SearchPlaces): string[] {
 /** The first of `files` that is a candidate: not empty (and a package.json only with a "ges" key). */
 export async function firstCandidate(files: readonly string[]): Promise<string | null> {
   for (const file of files) {
-    let st;
-    try {
-      st = await stat(file);
-    } catch {
-      continue;
-    }
+    // Synchronous on purpose: dozens of misses, each a few µs this way, each ~0.1 ms through the thread pool.
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st) continue;
     if (!st.isFile()) return file; // refused by the safety check, never read
     if (st.size === 0) continue;
-    if (path.basename(file) === 'package.json' && !(await hasGesKey(file, st.size))) continue;
+    if (path.basename(file) === 'package.json' && !hasGesKey(file, st.size)) continue;
     return file;
   }
   return null;
 }
 
-async function hasGesKey(file: string, size: number): Promise<boolean> {
+function hasGesKey(file: string, size: number): boolean {
   if (size > CONFIG_SIZE_LIMIT) return false;
   try {
-    const pkg = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown> | null;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
     return pkg !== null && typeof pkg === 'object' && Object.hasOwn(pkg, MODULE_NAME);
   } catch {
     return false; // not ours to judge
