@@ -70,8 +70,10 @@ async function run(args) {
   const beforeHttp =
     NODE_MAJOR < 22
       ? () => {
-          save();
           require('node:v8').setFlagsFromString('--liftoff-only');
+          // Once the parser is compiled, V8's flags are put back: the code cache saved at the
+          // end then matches the flags the next run compiles under (V8 refuses a mismatch).
+          return () => require('node:v8').setFlagsFromString('--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering');
         }
       : undefined;
   const code = await cli.main(args, { stop: stop.signal, beforeHttp });

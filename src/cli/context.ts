@@ -54,7 +54,7 @@ export interface CommandContext {
   /** Aborted on Ctrl-C, SIGTERM, SIGHUP or --max-time; its reason says which. */
   signal: AbortSignal;
   /** Run once before the HTTP client first loads (bin/ges.cjs's process-level choices). */
-  beforeHttp?: () => void;
+  beforeHttp?: () => (() => void) | void;
 }
 
 /** Loads a command's implementation (lazily: --help and other commands never pay for it). */

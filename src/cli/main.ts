@@ -40,7 +40,7 @@ export interface RunContext {
    */
   stop?: AbortSignal;
   /** Process-level choices bin/ges.cjs makes: run once, before the HTTP client first loads. */
-  beforeHttp?: () => void;
+  beforeHttp?: () => (() => void) | void;
 }
 
 /**

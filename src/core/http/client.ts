@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { loadEnvHttpProxyAgent, loadUndici, type UndiciParts } from './undici.js';
+import { answered, loadEnvHttpProxyAgent, loadUndici, type UndiciParts } from './undici.js';
 import { maskUrlCredentials } from './address.js';
 import { maskBodySecrets, maskHeaders } from './mask.js';
 import { errorFields } from './body.js';
@@ -56,7 +56,7 @@ export interface HttpClientOptions {
   /** Proxy URLs; empty strings mean none (the environment is never read here). */
   proxy?: { http: string; https: string; noProxy: string };
   /** Run once before undici first loads (a process-level choice of bin/ges.cjs). */
-  beforeLoad?: () => void;
+  beforeLoad?: () => (() => void) | void;
   /**
    * The endpoint came from a cache: when it refuses connections or never answers, ask for it
    * again (once a run); the request is tried again only when the answer is a new address.
@@ -247,6 +247,7 @@ export class HttpClient {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(response.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
         result = { status: response.statusCode, headers, text, truncated, attempts: attempt };
+        answered();
         if (trace) {
           trace(`< ${response.statusCode} (${Date.now() - started} ms)`);
           for (const [k, v] of Object.entries(maskHeaders(headers))) trace(`< ${k}: ${v}`);

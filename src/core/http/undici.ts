@@ -23,10 +23,16 @@ async function defaultOf<T>(module: Promise<unknown>): Promise<T> {
   return ((await module) as { default: T }).default;
 }
 
-/** Loads the parts once; `beforeLoad` runs just before the first load (and its WebAssembly compile). */
-export function loadUndici(beforeLoad?: () => void): Promise<UndiciParts> {
+/** What beforeLoad asked to run once the first answer is in (its parser then compiled). */
+let afterFirstAnswer: (() => void) | void;
+
+/**
+ * Loads the parts once; `beforeLoad` runs just before the first load (and its WebAssembly
+ * compile), and may return a function to run once the first answer has been read.
+ */
+export function loadUndici(beforeLoad?: () => (() => void) | void): Promise<UndiciParts> {
   parts ??= (async () => {
-    beforeLoad?.();
+    afterFirstAnswer = beforeLoad?.();
     const [Agent, request] = await Promise.all([
       defaultOf<AgentClass>(import('undici/lib/dispatcher/agent.js')),
       defaultOf<RequestFn>(import('undici/lib/api/api-request.js')),
@@ -34,6 +40,13 @@ export function loadUndici(beforeLoad?: () => void): Promise<UndiciParts> {
     return { Agent, request };
   })();
   return parts;
+}
+
+/** Called after each answer: runs what beforeLoad left for the first one, once. */
+export function answered(): void {
+  const run = afterFirstAnswer;
+  afterFirstAnswer = undefined;
+  run?.();
 }
 
 /** The proxy agent tunnels with Dispatcher#connect, which undici's index mixes in from its API: do the same. */
