@@ -5,7 +5,7 @@ const path = require('node:path');
 const vm = require('node:vm');
 
 /**
- * A V8 code cache for dist/ges.cjs on Node 20 (Node 22+ has module.enableCompileCache).
+ * A V8 code cache for dist/ges.cjs, saved at the end of a run with the code that run compiled.
  * The cache lives in $XDG_CACHE_HOME/ges, default ~/.cache/ges: used only when that folder
  * and the file are the user's own and nobody else can write them (cached code is code), and
  * written through a fresh exclusive temporary file. Any trouble: compile without it.

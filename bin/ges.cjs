@@ -3,10 +3,7 @@
 // CommonJS on purpose: Node 20 starts a CommonJS entry ~4 ms sooner than an ES module one.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
-const module_ = require('node:module');
 
-// Node 22.1+ keeps compiled code between runs (dist/ges.cjs included); Node 20 gets ours below.
-module_.enableCompileCache?.();
 
 // A reader that went away (`ges job cancel movies - < ids | head -1`) is no error of ours:
 // what is still written goes nowhere, the run finishes, and the exit code is its outcome's.
@@ -39,13 +36,13 @@ function quickAnswer(args) {
 const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
 
 /**
- * The CLI, one CommonJS bundle (dist/ges.cjs). Node 22+ caches its compiled code itself; on
- * Node 20, bin/code-cache.cjs keeps V8's code cache for it. `save` stores that cache.
+ * The CLI, one CommonJS bundle (dist/ges.cjs), compiled with V8's code cache (bin/code-cache.cjs):
+ * on every Node, since the cache it saves at the end of a run holds the code that run compiled,
+ * where Node 22+'s own compile cache holds only the bundle's top level (one cancel: 0.88x the
+ * time on Node 24). `save` stores it.
  */
 function loadCli() {
-  const file = path.join(ROOT, 'dist/ges.cjs');
-  if (NODE_MAJOR >= 22) return { cli: require(file), save: () => {} };
-  return require('./code-cache.cjs')(file);
+  return require('./code-cache.cjs')(path.join(ROOT, 'dist/ges.cjs'));
 }
 
 async function run(args) {
