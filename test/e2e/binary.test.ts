@@ -1,3 +1,5 @@
+import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { createJob, emulator, envFor, parseJson, runGes, tempHome, writeFile } from './helpers.js';
@@ -35,6 +37,23 @@ describe('bin/ges.cjs', () => {
     const cancel = await runGes(['job', 'cancel', 'movies', a, '--json'], { env });
     expect(parseJson(cancel.stdout)).toMatchObject({ ok: true, results: [{ outcome: 'cancelled' }] });
     expect((await runGes(['job', 'wait', 'movies', done], { env })).code).toBe(0);
+  });
+
+  it("keeps V8's code cache privately, and never in a folder others can write", async () => {
+    const home = tempHome();
+    const run = await runGes(['config', 'path'], { home, cwd: home });
+    expect(run.code).toBe(0);
+    const dir = path.join(home, '.cache/ges');
+    const cached = readdirSync(dir).filter((f) => /^code-v\d.*\.bin$/.test(f));
+    expect(cached).toHaveLength(1);
+    expect(statSync(path.join(dir, cached[0]!)).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+
+    const open = tempHome();
+    mkdirSync(path.join(open, '.cache/ges'), { recursive: true });
+    chmodSync(path.join(open, '.cache/ges'), 0o777);
+    expect((await runGes(['config', 'path'], { home: open, cwd: open })).code).toBe(0);
+    expect(readdirSync(path.join(open, '.cache/ges'))).toEqual([]);
   });
 
   it('config path, completion, and a usage error', async () => {

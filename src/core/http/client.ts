@@ -13,8 +13,6 @@ import { sleep } from '../sleep.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
 
 const GES_INVALID_TOKEN = GES_ERRORS.invalidToken;
-/** The abort reason of an attempt that ran out of --timeout. */
-const ATTEMPT_TIMED_OUT = Symbol('attempt timed out');
 
 /** What a request looks like to an authenticator (which may sign it). */
 export interface OutgoingRequest {
@@ -141,14 +139,10 @@ export class HttpClient {
   /** The one rediscovery of a run (shared by requests failing at once). */
   private rediscovered: Promise<string | null> | undefined;
 
-  /** The attempts under way, so that one interruption aborts them all. */
-  private readonly inFlight = new Set<AbortController>();
-
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`);
-    options.signal?.addEventListener('abort', () => {
-      for (const attempt of this.inFlight) attempt.abort(options.signal!.reason);
-    }, { once: true });
+    // An interruption fails every request in flight at once (send() then reports it as such).
+    options.signal?.addEventListener('abort', () => void this.dispatcher?.destroy().catch(() => {}), { once: true });
   }
 
   url(request: HttpRequest): URL {
@@ -226,11 +220,9 @@ export class HttpClient {
         for (const [k, v] of Object.entries(maskHeaders(prepared.headers))) trace(`> ${k}: ${v}`);
         if (prepared.body) trace(`> ${maskBodySecrets(prepared.body).slice(0, TRACE_BODY_LIMIT)}`);
       }
-      // One controller and one timer per attempt (cheaper than AbortSignal.timeout + any on
-      // every request of a batch); an interruption aborts every attempt in flight at once.
-      const attempt$ = new AbortController();
-      const timer = setTimeout(() => attempt$.abort(ATTEMPT_TIMED_OUT), timeoutMs);
-      this.inFlight.add(attempt$);
+      // No signal or timer per request: the dispatcher bounds connect, headers and body with
+      // --timeout each, and an interruption destroys the dispatcher, failing every request in
+      // flight at once. A batch then pays nothing per job for either.
       let result: HttpResult | undefined;
       let failure: { code: string | undefined; error: unknown } | undefined;
       try {
@@ -240,7 +232,6 @@ export class HttpClient {
           method: prepared.method as Dispatcher.HttpMethod,
           headers: prepared.headers,
           body: prepared.body,
-          signal: attempt$.signal,
         });
         const ok = response.statusCode >= 200 && response.statusCode < 300;
         const { text, truncated } = await readLimited(response.body, ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
@@ -255,11 +246,8 @@ export class HttpClient {
         }
       } catch (error) {
         if (signal?.aborted) throw new InterruptedError('interrupted', attempt, true, String(signal.reason));
-        failure = { code: attempt$.signal.reason === ATTEMPT_TIMED_OUT ? 'TIMEOUT' : errorCode(error), error };
+        failure = { code: errorCode(error), error };
         trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs, this.refusingProxy(error, url))}`);
-      } finally {
-        clearTimeout(timer);
-        this.inFlight.delete(attempt$);
       }
 
       const { authenticator } = this.options;
