@@ -125,7 +125,9 @@ export async function connect(ctx: CommandContext, graph?: string): Promise<Conn
     beforeLoad: ctx.beforeHttp,
   };
   const warn = (message: string): void => ctx.output.warn(message);
-  const authenticator = await createAuthenticator(settings.auth, { projectId: settings.projectId, cacheDir: settings.cacheDir, http: httpOptions, warn });
+  // One private cache for the run: IAM tokens and graph addresses (one warning if it is unusable).
+  const cache = new PrivateCache(settings.cacheDir, warn);
+  const authenticator = await createAuthenticator(settings.auth, { projectId: settings.projectId, cache, http: httpOptions, warn });
   const clients: HttpClient[] = [];
   const client = (endpoint: string, extra: Partial<HttpClientOptions> = {}): HttpClient => {
     const http = new HttpClient({ ...httpOptions, endpoint, authenticator, ...extra });
@@ -153,7 +155,7 @@ export async function connect(ctx: CommandContext, graph?: string): Promise<Conn
       projectId: settings.projectId,
       network: discovery.network,
       where: `project ${settings.projectId}${discovery.region ? ` in region ${discovery.region}` : ''} (${discovery.managementEndpoint})`,
-      cache: new PrivateCache(settings.cacheDir, warn),
+      cache,
       warn,
     };
     if (!graph) {

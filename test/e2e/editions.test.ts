@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenCache } from '../../src/core/auth/token-cache.js';
+import { PrivateCache } from '../../src/core/cache.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { PASSWORD, TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runMain, tempHome, writeFile } from './helpers.js';
 
@@ -118,7 +119,7 @@ describe('a refused token: 401, or 400 GES.8007', () => {
     const emu = await emulator({ tokenRefusal: 'GES.8007', iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD } });
     try {
       const home = tempHome();
-      await new TokenCache(path.join(home, '.cache/ges')).write([emu.url, 'acme', 'ci-bot', 'demo'], { token: 'MIIEmulated-stale', expiresAt: Date.now() + 3_600_000 });
+      await new TokenCache(new PrivateCache(path.join(home, '.cache/ges'))).write([emu.url, 'acme', 'ci-bot', 'demo'], { token: 'MIIEmulated-stale', expiresAt: Date.now() + 3_600_000 });
       const cfg = writeFile(home, 'p.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${emu.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`);
       const r = await runMain(['job', 'list', 'movies', '--config', cfg], { home, env: { GES_PASSWORD: PASSWORD } });
       expect(r.code, r.stderr).toBe(0);

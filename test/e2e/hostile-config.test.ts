@@ -3,6 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, sy
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TokenCache } from '../../src/core/auth/token-cache.js';
+import { PrivateCache } from '../../src/core/cache.js';
 import { writeFileAtomic } from '../../src/core/fs-safety.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { BIN, PASSWORD, TOKEN, control, createJob, emulator, parseJson, requestLog, runMain, tempHome, trust, writeFile, writeTrusted } from './helpers.js';
@@ -105,7 +106,7 @@ describe('a config that came with a folder is not used until trusted', () => {
 
   it('a local password profile gets neither GES_PASSWORD nor the cached IAM token', async () => {
     // A token the user's real login cached for the same IAM endpoint, domain, user and project.
-    const cache = new TokenCache(path.join(home, '.cache/ges'));
+    const cache = new TokenCache(new PrivateCache(path.join(home, '.cache/ges')));
     await cache.write([evil.url, 'acme', 'ci-bot', 'demo'], { token: TOKEN, expiresAt: Date.now() + 3_600_000 });
     const file = writeFile(
       repo,

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REUSE_MARGIN_MS, TokenCache } from '../../src/core/auth/token-cache.js';
 import { passwordLoginBody } from '../../src/core/auth/iam.js';
+import { PrivateCache } from '../../src/core/cache.js';
 
 describe('TokenCache', () => {
   it('writes 0600 files in a 0700 folder, atomically, and reuses until five minutes before expiry', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ges-cache-')), 'ges');
-    const cache = new TokenCache(dir);
+    const cache = new TokenCache(new PrivateCache(dir));
     const key = ['https://iam', 'dom', 'user', 'proj'];
     const now = 1_000_000_000_000;
     await cache.write(key, { token: 't1', expiresAt: now + REUSE_MARGIN_MS + 1000 });

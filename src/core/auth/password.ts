@@ -16,7 +16,7 @@ export class PasswordAuthenticator implements Authenticator {
     private readonly login: PasswordLogin,
     private readonly context: AuthContext,
   ) {
-    this.cache = new TokenCache(context.cacheDir, context.warn);
+    this.cache = new TokenCache(context.cache);
     this.key = [login.iamEndpoint, login.domain, login.user, login.projectName ?? login.projectId];
   }
 

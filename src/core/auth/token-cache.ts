@@ -1,4 +1,4 @@
-import { PrivateCache } from '../cache.js';
+import type { PrivateCache } from '../cache.js';
 
 /** IAM tokens cached between runs, one per (IAM endpoint, domain, user, project): never a password. */
 
@@ -12,15 +12,7 @@ export interface CachedToken {
 export const REUSE_MARGIN_MS = 5 * 60 * 1000;
 
 export class TokenCache {
-  private readonly cache: PrivateCache;
-
-  constructor(dir: string, warn?: (message: string) => void) {
-    this.cache = new PrivateCache(dir, warn);
-  }
-
-  fileFor(keyParts: readonly string[]): Promise<string> {
-    return this.cache.fileFor('token', keyParts);
-  }
+  constructor(private readonly cache: PrivateCache) {}
 
   /** The cached token when still usable at `now`, else null. */
   async read(keyParts: readonly string[], now: number): Promise<CachedToken | null> {
