@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PrivateCache } from '../../src/core/cache.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { PASSWORD, SECRET_KEY, TOKEN, closedPort, control, createJob, emulator, parseJson, requestLog, runMain, tempHome, writeFile } from './helpers.js';
 
@@ -141,6 +142,16 @@ describe('the address cache', () => {
       await m.close();
       await s2.close();
     }
+  });
+});
+
+describe('a cache entry that is not an address', () => {
+  it('is not used: the management plane is asked again', async () => {
+    profile('{type: token, token: "${T}"}');
+    await new PrivateCache(path.join(home, '.cache/ges')).write('address', [mgmt.url, 'demo', 'movies', 'private'], { endpoint: 'http://evil.example/x?y', fetchedAt: Date.now() });
+    const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await lists(mgmt)).toBe(1);
   });
 });
 

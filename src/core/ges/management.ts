@@ -180,6 +180,12 @@ export function addressOf(graph: ManagedGraph, network: 'private' | 'public', wa
   return `${graph.https ? 'https' : 'http'}://${address}`;
 }
 
+/** An address as addressOf() makes them: http(s)://host[:port], nothing else (the cache is read back through this). */
+function isServicePlaneAddress(value: unknown): value is string {
+  const m = typeof value === 'string' ? /^https?:\/\/([^/?#@]+)$/.exec(value) : null;
+  return m !== null && checkAddress(m[1]) !== null;
+}
+
 /** A resolved address as the cache holds it. */
 interface CachedAddress {
   endpoint: string;
@@ -237,7 +243,7 @@ export async function resolveGraphAddress(api: ManagementApi, graph: string, opt
   const now = (options.now ?? Date.now)();
   if (!options.fresh) {
     const entry = (await options.cache.read('address', cacheKey(options, graph))) as Partial<CachedAddress> | null;
-    if (typeof entry?.endpoint === 'string' && typeof entry.fetchedAt === 'number' && now - entry.fetchedAt < ADDRESS_TTL_MS && now >= entry.fetchedAt) {
+    if (isServicePlaneAddress(entry?.endpoint) && typeof entry.fetchedAt === 'number' && now - entry.fetchedAt < ADDRESS_TTL_MS && now >= entry.fetchedAt) {
       const minutes = Math.round((now - entry.fetchedAt) / 60_000);
       return { endpoint: entry.endpoint, name: graph, source: `management plane, cached ${minutes ? `${minutes} min ago` : 'just now'}`, fromCache: true };
     }
