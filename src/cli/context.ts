@@ -67,8 +67,8 @@ export type ActionFactory = (load: Loader) => (...args: unknown[]) => Promise<vo
 export interface Lookup {
   /** The graph's name as the management plane spells it. */
   graph: string;
-  /** The management-plane list request (credentials masked). */
-  request: PreparedRequest;
+  /** The management-plane list request (credentials masked): for --dry-run, which shows it. */
+  request?: PreparedRequest;
   /** null when --dry-run did not look. */
   endpoint: string | null;
   source: string;
@@ -164,7 +164,7 @@ export async function connect(ctx: CommandContext, graph?: string): Promise<Conn
       return { api: new GesApi(management.http, settings.projectId, settings.language), management, discovery: options, settings, close };
     }
     // --dry-run reads the management plane (read-only), but never logs in to IAM for it.
-    const request = await management.http.describe(management.listRequest());
+    const request = ctx.options.dryRun ? await management.http.describe(management.listRequest()) : undefined;
     if (ctx.options.dryRun && settings.auth.type === 'password') {
       endpoint = 'http://graph-address.invalid';
       lookup = { graph, request, endpoint: null, source: 'not looked up: that needs an IAM login, which --dry-run never does' };

@@ -42,7 +42,7 @@ export async function showDryRun(output: Output, http: HttpClient, request: Http
 
 /** How the graph's address was (or would be) found by name: the management-plane request, and what it gave. */
 export function showLookup(output: Output, lookup: Lookup): void {
-  output.result(`looked up: ${lookup.request.method} ${lookup.request.url} (graph ${lookup.graph})`);
+  if (lookup.request) output.result(`looked up: ${lookup.request.method} ${lookup.request.url} (graph ${lookup.graph})`);
   output.result(`  -> ${lookup.endpoint ?? '(no address)'} (${lookup.source})`);
 }
 
