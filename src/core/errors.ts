@@ -137,6 +137,17 @@ export class WaitTimeoutError extends GesError {
   }
 }
 
+/** A graph that exists but does not serve requests now (stopped, frozen, faulty, ...). */
+export class GraphUnavailableError extends GesError {
+  readonly kind = 'unavailable';
+  constructor(
+    message: string,
+    readonly graphState: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A job that was waited for ended badly (failed, partiallyFailed). */
 export class JobFailedError extends GesError {
   readonly kind = 'job-failed';

@@ -1,4 +1,4 @@
-import { API_PREFIX } from '../core/ges/constants.js';
+import { API_PREFIX, GRAPH_NAME } from '../core/ges/constants.js';
 import { Reply, parseJson, type EmulatorContext, type Fault } from './context.js';
 import { jobView } from './ges-routes.js';
 import { JOB_KINDS, isCancellableAlgorithm, type JobStatusName } from './state.js';
@@ -35,7 +35,7 @@ export function serveControl(ctx: EmulatorContext, method: string, url: URL, bod
   if (route === 'POST /emulator/graphs') {
     // How the management plane lists a graph: its state, addresses, https. A new name is also served.
     const name = String(parsed.name ?? '');
-    if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) return new Reply(400, { errorMessage: 'name must be a graph name' });
+    if (!GRAPH_NAME.test(name)) return new Reply(400, { errorMessage: 'name must be a graph name' });
     if (!ctx.state.graphs.has(name)) ctx.state.graphs.set(name, new Map());
     ctx.managed.set(name, {
       status: typeof parsed.status === 'string' ? parsed.status : '200',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isTerminal, pollDelayMs } from '../../src/core/ges/wait.js';
+import { hasEnded } from '../../src/core/ges/jobs.js';
+import { pollDelayMs } from '../../src/core/ges/wait.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from '../../src/core/http/retry.js';
 
 describe('backoffDelayMs: full jitter from 0.5 s, capped at 20 s', () => {
@@ -76,5 +77,5 @@ describe('pollDelayMs: job polling from 0.5 s, growing by half, at most 5 s', ()
     ['partiallyFailed', true],
     ['running', false],
     ['pending', false],
-  ])('%s terminal: %s', (status, terminal) => expect(isTerminal(status)).toBe(terminal));
+  ])('%s terminal: %s', (status, terminal) => expect(hasEnded(status)).toBe(terminal));
 });

@@ -2,7 +2,8 @@ import { GesError, HttpError, InterruptedError } from '../errors.js';
 import type { GesApi } from './api.js';
 import { runPool } from '../pool.js';
 import { GES_ERRORS } from './constants.js';
-import { POLL_PAGE, isTerminal } from './wait.js';
+import { hasEnded } from './jobs.js';
+import { POLL_PAGE } from './wait.js';
 
 /**
  * What became of one job: `cancelled` (2xx), `already-finished` (GES.8303 under
@@ -65,7 +66,7 @@ async function alreadyFinished(api: GesApi, failed: CancelResult): Promise<Cance
   };
   try {
     const { status } = await api.jobStatus(graph, jobId, POLL_PAGE);
-    if (isTerminal(status)) return done(status);
+    if (hasEnded(status)) return done(status);
     // Still pending or running, yet GES refused: not "finished", and worth saying why it may be.
     const note = `GES refused the cancel (GES.8303) though the job is still ${status}: it may be ending right now, or be of a kind GES cannot cancel`;
     return { ...failed, jobStatus: status, note: [failed.note, note].filter(Boolean).join('; ') };

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { PrivateCache } from '../cache.js';
 import { closest } from '../config/schema.js';
-import { GesError, ResponseError, UsageError, type ExchangeFields } from '../errors.js';
+import { GraphUnavailableError, ResponseError, UsageError } from '../errors.js';
 import { httpErrorFor, parseJsonBody } from '../http/body.js';
 import type { HttpClient, HttpRequest } from '../http/client.js';
 import { GRAPH_NAME } from './constants.js';
@@ -50,21 +50,6 @@ export const GRAPH_STATES: Record<string, string> = {
 
 export function stateWords(status: string): string {
   return GRAPH_STATES[status] ?? `in state ${status}`;
-}
-
-/** A graph that exists but does not serve requests now (stopped, frozen, faulty, ...): exit 1. */
-export class GraphUnavailableError extends GesError {
-  readonly kind = 'unavailable';
-  constructor(
-    message: string,
-    readonly graphState: string,
-  ) {
-    super(message);
-  }
-
-  override fields(): ExchangeFields {
-    return { ...super.fields(), errorCode: null };
-  }
 }
 
 const GRAPHS_PAGE = 100;

@@ -16,11 +16,6 @@ export function pollDelayMs(poll: number): number {
   return Math.min(POLL_MAX_MS, Math.round(POLL_START_MS * 1.5 ** poll));
 }
 
-/** Any status but waiting, pending and running has ended (`cancelled`, an unknown word: ended too). */
-export function isTerminal(status: string): boolean {
-  return hasEnded(status);
-}
-
 export type WaitEnd =
   /** The engine no longer knows the job (GES.8301, kept as `error`): a cancelled job may disappear. */
   | { state: 'gone'; error: HttpError; polls: number }
@@ -45,7 +40,7 @@ export async function waitForJob(api: GesApi, graph: string, jobId: string, opti
   for (let poll = 0; ; poll++) {
     try {
       last = (await api.jobStatus(graph, jobId, POLL_PAGE)).status;
-      if (isTerminal(last)) return { state: 'terminal', status: last, polls: poll + 1 };
+      if (hasEnded(last)) return { state: 'terminal', status: last, polls: poll + 1 };
     } catch (error) {
       if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound) return { state: 'gone', error, polls: poll + 1 };
       throw error;
