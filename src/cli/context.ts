@@ -111,8 +111,8 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
  * a region, `graph` is found by name through the management plane (its address cached); a
  * cached address that does not answer is looked up again once.
  */
-export async function connect(ctx: CommandContext, graph?: string): Promise<Connection> {
-  const settings = await loadSettings(ctx);
+export async function connect(ctx: CommandContext, graph?: string, loaded?: Settings): Promise<Connection> {
+  const settings = loaded ?? (await loadSettings(ctx));
   const ca = settings.caFile ? await readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd) : undefined;
   const httpOptions = {
     tls: { ca, insecure: settings.insecure },

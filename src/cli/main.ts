@@ -3,7 +3,7 @@ import { GesError, UsageError } from '../core/errors.js';
 import { describeStop, type ActionFactory, type CommandContext, type GlobalOptions } from './context.js';
 import { EXIT } from './exit-codes.js';
 import type { Env } from '../core/config/resolve.js';
-import { createOutput, type Output, type Streams } from './output.js';
+import { createOutput, escapeText, type Output, type Streams } from './output.js';
 import { envelope, reportError } from './report.js';
 import { parseNumberOption } from '../core/validate.js';
 import { createProgram } from './program.js';
@@ -116,6 +116,7 @@ function reportFailure(error: unknown, program: Command, argv: string[], output:
   } else {
     output.error(message, output.flags.verbose ? undefined : 'run again with --verbose for details');
   }
-  if (output.flags.verbose && e?.stack) streams.stderr.write(`${e.stack}\n`);
+  // A stack can quote data from a server or a file: each line escaped, as every other line is.
+  if (output.flags.verbose && e?.stack) streams.stderr.write(`${e.stack.split('\n').map((line) => escapeText(line)).join('\n')}\n`);
   return EXIT.noAnswer;
 }
