@@ -155,6 +155,26 @@ describe('a cache entry that is not an address', () => {
   });
 });
 
+describe('a cached address that never answers', () => {
+  it('is looked up again once, as one that refuses is', async () => {
+    const m = await emulator({ graphs: ['movies'] });
+    const s1 = await emulator({ graphs: ['movies'] });
+    const s2 = await emulator({ graphs: ['movies'] });
+    try {
+      writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${m.url}\n    projectId: demo\n    retries: 0\n    timeout: 0.3\n    auth: {type: token, token: "\${T}"}\n`);
+      await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s1.url).host });
+      expect((await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } })).code).toBe(0);
+      await control(s1, 'POST', 'faults', { stall: true, count: 10 });
+      await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s2.url).host });
+      const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
+      expect(r.code, r.stderr).toBe(0);
+      expect((await requestLog(m)).filter((q) => q.path.startsWith('/v2/'))).toHaveLength(2);
+    } finally {
+      await Promise.all([m.close(), s1.close(), s2.close()]);
+    }
+  });
+});
+
 describe('ges graph list', () => {
   it('every graph with its state, edition, version, addresses; refreshes the cache that completion reads', async () => {
     profile('{type: token, token: "${T}"}');

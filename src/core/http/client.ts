@@ -63,7 +63,7 @@ export interface HttpClientOptions {
 }
 
 /** Failures that say nothing answers at the address (it may have moved), as opposed to a bad answer. */
-const NOTHING_THERE = new Set(['ECONNREFUSED', 'TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOTHING_THERE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -105,7 +105,6 @@ export function describeNetworkFailure(code: string | undefined, error: unknown,
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return `DNS lookup failed for ${url.hostname}`;
-    case 'TIMEOUT':
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
