@@ -113,15 +113,22 @@ describe('what the management plane says', () => {
   });
 });
 
+/**
+ * A management plane `m` that places movies on `s1`, a profile using it, and one run that
+ * caches s1's address; `s2` is where movies can move to.
+ */
+async function movingGraph(profileExtra = ''): Promise<{ m: Emulator; s1: Emulator; s2: Emulator }> {
+  const [m, s1, s2] = [await emulator({ graphs: ['movies'] }), await emulator({ graphs: ['movies'] }), await emulator({ graphs: ['movies'] })];
+  writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${m.url}\n    projectId: demo\n    retries: 0\n${profileExtra}    auth: {type: token, token: "\${T}"}\n`);
+  await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s1.url).host });
+  expect((await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } })).code).toBe(0);
+  return { m, s1, s2 };
+}
+
 describe('the address cache', () => {
   it('a cached address that refuses is looked up again once, and the request goes to the new one', async () => {
-    const m = await emulator({ graphs: ['movies'] });
-    const s1 = await emulator({ graphs: ['movies'] });
-    const s2 = await emulator({ graphs: ['movies'] });
+    const { m, s1, s2 } = await movingGraph();
     try {
-      writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${m.url}\n    projectId: demo\n    retries: 0\n    auth: {type: token, token: "\${T}"}\n`);
-      await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s1.url).host });
-      expect((await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } })).code).toBe(0);
       await s1.close();
       await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s2.url).host });
       const id = await createJob(s2);
@@ -157,13 +164,8 @@ describe('a cache entry that is not an address', () => {
 
 describe('a cached address that never answers', () => {
   it('is looked up again once, as one that refuses is', async () => {
-    const m = await emulator({ graphs: ['movies'] });
-    const s1 = await emulator({ graphs: ['movies'] });
-    const s2 = await emulator({ graphs: ['movies'] });
+    const { m, s1, s2 } = await movingGraph('    timeout: 0.3\n');
     try {
-      writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${m.url}\n    projectId: demo\n    retries: 0\n    timeout: 0.3\n    auth: {type: token, token: "\${T}"}\n`);
-      await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s1.url).host });
-      expect((await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } })).code).toBe(0);
       await control(s1, 'POST', 'faults', { stall: true, count: 10 });
       await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s2.url).host });
       const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
