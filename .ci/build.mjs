@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
  * The build behind `npm run build`: type-check with tsc, bundle with esbuild into dist/
- * (one file per entry, shared chunks, every command and the undici parts in chunks
- * loaded only when used), then store every command's help for bin/ges.cjs.
+ * (dist/ges.cjs, the CLI in one file, and dist/demo.js), then store every command's help for
+ * bin/ges.cjs.
  * Bundling measurably pays here: see README, "Performance".
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,16 +41,55 @@ for (const [file, check] of [
   if (!check(mod)) throw new Error(`build: ${file} no longer exports what src/core/http/undici.ts expects; update it`);
 }
 
-/** undici's HTTP/2 client loads node:http2 (~10 ms) for a protocol ges never asks for (allowH2 is off). */
-let http2Stubbed = 0;
-const withoutHttp2 = {
-  name: 'without-http2',
+/**
+ * Stand-ins for undici files ges never runs: its HTTP/2 client loads node:http2 (~10 ms) for a
+ * protocol ges never asks for (allowH2 is off), and the fetch body code (~100 KB with WebIDL and
+ * the multipart parser) is required only to send FormData or a web stream, which ges never does.
+ */
+const stubs = [
+  { file: /[/\\]client-h2\.js$|^\.\/client-h2\.js$/, name: 'client-h2', contents: 'module.exports = function connectH2 () { throw new Error("HTTP/2 is not used by ges") }' },
+  { file: /[/\\]web[/\\]fetch[/\\]body\.js$|^\.\.\/web\/fetch\/body\.js$/, name: 'fetch-body', contents: 'module.exports = { extractBody () { throw new Error("ges sends string bodies only") } }' },
+];
+/**
+ * Node built-ins a dependency loads at start for something ges does not use then, each stood in
+ * for where that dependency asks (and only there): node:http (~3 ms on Node 20) is read by undici
+ * for http.maxHeaderSize, which ges always passes itself (src/core/http/client.ts), and for
+ * IncomingMessage, which ges never hands to undici. Others are loaded when first used:
+ * node:child_process (~3 ms with node:dgram), which commander loads to spawn executable
+ * subcommands (ges has none), and node:crypto (~2 ms), which cosmiconfig's loaders load to name
+ * the temporary files of TypeScript configs (ges reads none).
+ */
+const onFirstUse = (builtin) => `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require("node:${builtin}"))[key] })`;
+const lazyBuiltins = [
+  {
+    name: 'http-for-undici',
+    builtin: /^node:http$/,
+    importer: /[/\\]undici[/\\]lib[/\\](core[/\\]util|dispatcher[/\\]client)\.js$/,
+    contents:
+      'module.exports = { maxHeaderSize: 16384, IncomingMessage: class IncomingMessage {} }',
+  },
+  {
+    name: 'child-process-for-commander',
+    builtin: /^node:child_process$/,
+    importer: /[/\\]commander[/\\]lib[/\\]command\.js$/,
+    contents: onFirstUse('child_process'),
+  },
+  {
+    name: 'crypto-for-cosmiconfig',
+    builtin: /^(node:)?crypto$/,
+    importer: /[/\\]cosmiconfig[/\\]dist[/\\]loaders\.js$/,
+    contents: onFirstUse('crypto'),
+  },
+];
+const stubbed = new Set();
+const withoutUnused = {
+  name: 'without-unused',
   setup(build) {
-    build.onResolve({ filter: /[/\\]client-h2\.js$|^\.\/client-h2\.js$/ }, () => (http2Stubbed++, { path: 'client-h2', namespace: 'ges-stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'ges-stub' }, () => ({
-      contents: 'module.exports = function connectH2 () { throw new Error("HTTP/2 is not used by ges") }',
-      loader: 'js',
-    }));
+    for (const stub of stubs) build.onResolve({ filter: stub.file }, () => (stubbed.add(stub.name), { path: stub.name, namespace: 'ges-stub' }));
+    for (const lazy of lazyBuiltins) {
+      build.onResolve({ filter: lazy.builtin }, (args) => (lazy.importer.test(args.importer) ? (stubbed.add(lazy.name), { path: lazy.name, namespace: 'ges-stub' }) : undefined));
+    }
+    build.onLoad({ filter: /.*/, namespace: 'ges-stub' }, (args) => ({ contents: [...stubs, ...lazyBuiltins].find((s) => s.name === args.path).contents, loader: 'js' }));
   },
 };
 
@@ -69,13 +108,16 @@ await esbuild.build({
   define: { __GES_VERSION__: JSON.stringify(version) },
   // CommonJS dependencies (undici) call require() for Node's built-ins.
   banner: { js: "import { createRequire as __gesRequire } from 'node:module'; const require = __gesRequire(import.meta.url);" },
-  plugins: [withoutHttp2],
+  plugins: [withoutUnused],
   logLevel: 'warning',
 });
 
-// The binary's bundle: one CommonJS file with everything (commands, undici's parts, the YAML
-// parser), so bin/ges.cjs compiles it once with a V8 code cache (Node 20) or Node's compile
-// cache (22+) instead of resolving and compiling a dozen ES modules on every start.
+// The binary's bundle: one file with everything (commands, undici's parts, the YAML parser), so
+// bin/code-cache.cjs compiles it once with a V8 code cache instead of resolving and compiling a
+// dozen modules on every start. It is written as the function Node would wrap a CommonJS module
+// in, so it is compiled as read (no second 1 MB copy of the source to make the wrapper), without
+// comments or indentation (0.8 MB, not 1.1 MB, to read and keep in memory), and in ASCII only,
+// so it can be read as Latin-1 (no UTF-8 decoding). Licences go to dist/ges.cjs.LEGAL.txt.
 await esbuild.build({
   absWorkingDir: root,
   entryPoints: { ges: 'src/cli/main.ts' },
@@ -85,11 +127,30 @@ await esbuild.build({
   format: 'cjs',
   platform: 'node',
   target: 'node20.18',
+  minifyWhitespace: true,
+  charset: 'ascii',
+  legalComments: 'external',
+  // import() becomes require(): code from V8's code cache cannot run import() on Node 20. The
+  // one import() that must stay (a user's ES module config) is in a file of its own, copied.
+  supported: { 'dynamic-import': false },
+  external: ['./import-file.cjs'],
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  footer: { js: '})' },
   define: { __GES_VERSION__: JSON.stringify(version) },
-  plugins: [withoutHttp2],
+  plugins: [withoutUnused],
   logLevel: 'warning',
 });
 
-if (http2Stubbed === 0) throw new Error("build: undici's HTTP/2 client (client-h2.js) was not found to stub out; its file name changed: update the without-http2 plugin");
+copyFileSync(path.join(root, 'src/core/config/import-file.cjs'), path.join(root, 'dist/import-file.cjs'));
+if (/[^a-zA-Z_$.]import\(/.test(readFileSync(path.join(root, 'dist/ges.cjs'), 'latin1'))) {
+  throw new Error('build: dist/ges.cjs still holds an import(), which fails there when compiled from the code cache');
+}
+
+for (const stub of [...stubs, ...lazyBuiltins]) {
+  if (!stubbed.has(stub.name)) throw new Error(`build: ${stub.name} was not found to stand in for; a dependency changed its files: update .ci/build.mjs`);
+}
+if (/[^\x00-\x7f]/.test(readFileSync(path.join(root, 'dist/ges.cjs'), 'latin1'))) {
+  throw new Error('build: dist/ges.cjs is not ASCII; bin/code-cache.cjs reads it as Latin-1');
+}
 
 writeFileSync(path.join(root, 'dist/help.json'), run(process.execPath, [path.join(root, 'bin/ges.cjs'), '__help-json']));

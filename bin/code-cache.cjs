@@ -24,7 +24,8 @@ function safe(st) {
 
 module.exports = function load(file) {
   const require = module_.createRequire(file);
-  const source = readFileSync(file, 'utf8');
+  // The build writes the bundle in ASCII, already wrapped as a CommonJS module function.
+  const source = readFileSync(file, 'latin1');
   const st = statSync(file);
   const dir = cacheDir();
   const cacheFile = path.join(dir, `code-${process.version}-${st.size}-${Math.floor(st.mtimeMs)}.bin`);
@@ -34,10 +35,9 @@ module.exports = function load(file) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(module_.wrap(source), {
+  const script = new vm.Script(source, {
     filename: file,
     cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const exports = {};
   const mod = { exports, filename: file, id: file };

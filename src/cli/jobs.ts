@@ -3,7 +3,7 @@ import type { GesApi, JobList } from '../core/ges/api.js';
 import { KNOWN_STATUSES, type JobSummary } from '../core/ges/jobs.js';
 import { checkJobId, parseNumberOption } from '../core/validate.js';
 import type { CommandContext } from './context.js';
-import type { Output } from './output.js';
+import type { Output, Streams } from './output.js';
 import { readIdLines } from './stdin.js';
 
 /** What the job commands share: job IDs from arguments and stdin, status filters, reading the job list. */
@@ -12,11 +12,11 @@ import { readIdLines } from './stdin.js';
  * The IDs from the arguments, with "-" replaced by the lines of stdin; validated, duplicates
  * dropped. Empty when "-" read nothing: nothing to do (callers exit 0).
  */
-export async function collectJobIds(args: string[], stdin: NodeJS.ReadableStream, signal?: AbortSignal): Promise<string[]> {
+export async function collectJobIds(args: string[], streams: Pick<Streams, 'stdin'>, signal?: AbortSignal): Promise<string[]> {
   const dashes = args.filter((a) => a === '-').length;
   if (dashes > 1) throw new UsageError('"-" (read job IDs from stdin) may be given only once');
   const ids: string[] = [];
-  for (const arg of args) ids.push(...(arg === '-' ? await readIdLines(stdin, signal) : [arg]));
+  for (const arg of args) ids.push(...(arg === '-' ? await readIdLines(streams.stdin, signal) : [arg]));
   for (const id of ids) checkJobId(id);
   return [...new Set(ids)];
 }

@@ -49,7 +49,14 @@ export interface RunContext {
  */
 export async function main(argv: string[], given: Partial<RunContext> = {}): Promise<number> {
   const { streams, env, cwd, stop, beforeHttp } = {
-    streams: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    // stdin only when read: Node builds the stream on first use (~1-2 ms, and a handle on a pipe).
+    streams: {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      get stdin() {
+        return process.stdin;
+      },
+    },
     env: process.env,
     cwd: process.cwd(),
     ...given,

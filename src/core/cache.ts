@@ -1,4 +1,3 @@
-import { chmod, lstat, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
 import { unsafeReason, writeFileAtomic } from './fs-safety.js';
@@ -9,6 +8,9 @@ import { unsafeReason, writeFileAtomic } from './fs-safety.js';
  * one that cannot be used (a file in its place, a dangling link, no write access) only costs
  * the caching: one warning, and the run goes on without it.
  */
+/** Loaded on first use, not at start: only IAM logins and graphs found by name use the cache. */
+const fsp = () => import('node:fs/promises');
+
 export class PrivateCache {
   /** Set once the cache has proved unusable: no more tries this run. */
   private unusable = false;
@@ -34,6 +36,7 @@ export class PrivateCache {
   /** False when the folder is absent or unusable; throws ConfigError when it is unsafe. */
   private async usable(): Promise<boolean> {
     if (this.unusable) return false;
+    const { lstat, stat } = await fsp();
     let st;
     try {
       st = await stat(this.dir);
@@ -58,6 +61,7 @@ export class PrivateCache {
   /** The entry, or null when there is none or it cannot be read. */
   async read(kind: string, keyParts: readonly string[]): Promise<unknown> {
     if (!(await this.usable())) return null;
+    const { readFile } = await fsp();
     try {
       const text = await readFile(await this.fileFor(kind, keyParts), 'utf8');
       return text.length > 1024 * 1024 ? null : (JSON.parse(text) as unknown);
@@ -69,6 +73,7 @@ export class PrivateCache {
   /** Writes atomically (a fresh private temporary file renamed into place); a failure is a warning. */
   async write(kind: string, keyParts: readonly string[], entry: unknown): Promise<void> {
     if (this.unusable) return;
+    const { chmod, mkdir } = await fsp();
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       if (!(await this.usable())) return;
@@ -82,6 +87,7 @@ export class PrivateCache {
 
   async drop(kind: string, keyParts: readonly string[]): Promise<void> {
     if (this.unusable) return;
+    const { rm } = await fsp();
     await rm(await this.fileFor(kind, keyParts), { force: true }).catch(() => {});
   }
 }

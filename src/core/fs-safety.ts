@@ -1,5 +1,4 @@
 import type { Stats } from 'node:fs';
-import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -45,7 +44,8 @@ export function unsafeReason(file: string, st: Stats, kind: 'file' | 'folder' = 
  * random name, so a link planted beside it is never followed), then renamed into place.
  */
 export async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
-  const { randomBytes } = await import('node:crypto'); // not at start: crypto costs ~3 ms to load
+  // Loaded here, not at start: every run checks files with this module, few write one.
+  const [{ randomBytes }, { chmod, rename, rm, writeFile }] = await Promise.all([import('node:crypto'), import('node:fs/promises')]);
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
   try {
     await writeFile(temp, text, { mode, flag: 'wx' });

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { createJob, emulator, envFor, parseJson, runGes, tempHome, writeFile } from './helpers.js';
+import { TOKEN, createJob, emulator, envFor, parseJson, runGes, tempHome, writeFile } from './helpers.js';
 
 /**
  * The thin layer through the built binary (bin/ges.cjs and dist/): each command once, and what
@@ -54,6 +54,24 @@ describe('bin/ges.cjs', () => {
     chmodSync(path.join(open, '.cache/ges'), 0o777);
     expect((await runGes(['config', 'path'], { home: open, cwd: open })).code).toBe(0);
     expect(readdirSync(path.join(open, '.cache/ges'))).toEqual([]);
+  });
+
+  it('runs from its code cache as from the source: an ES module config and a graph found by name, twice, nothing on stderr', async () => {
+    const home = tempHome();
+    writeFile(
+      home,
+      '.config/ges/config.mjs',
+      `export default { profiles: { default: { managementEndpoint: ${JSON.stringify(emu.url)}, projectId: ${JSON.stringify(emu.projectId)}, auth: { type: 'token', token: process.env.T } } } };\n`,
+    );
+    const done = await createJob(emu, { status: 'success' });
+    for (const run of ['compiles and saves the cache', 'runs from the cache']) {
+      const status = await runGes(['job', 'status', 'movies', done], { home, env: { T: TOKEN } });
+      expect({ run, ...status }).toMatchObject({ run, code: 0, stderr: '' });
+      expect(status.stdout.split('\n')[0]).toBe(`Job ${done} on graph movies: success`);
+    }
+    const cached = readdirSync(path.join(home, '.cache/ges'));
+    expect(cached.filter((f) => /^code-v\d.*\.bin$/.test(f))).toHaveLength(1);
+    expect(cached.filter((f) => f.startsWith('address-'))).toHaveLength(1);
   });
 
   it('config path, completion, and a usage error', async () => {

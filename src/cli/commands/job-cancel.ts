@@ -142,7 +142,7 @@ export async function runCancel(ctx: CommandContext, graphArg: string, jobArgsGi
   if (!opts.all && opts.status !== undefined) throw new UsageError('--status goes with --all (to cancel jobs in those states)');
   if (!opts.all && jobArgs.length === 0) throw new UsageError('no job IDs: give job IDs, "-" to read them from stdin, or --all', 'see ges job cancel --help');
   const statuses = opts.all ? parseStatusFilter(opts.status ?? RUNNING_STATUSES.join(','))! : undefined;
-  const argIds = opts.all ? [] : await collectJobIds(jobArgs, ctx.streams.stdin, ctx.signal);
+  const argIds = opts.all ? [] : await collectJobIds(jobArgs, ctx.streams, ctx.signal);
   if (!opts.all && argIds.length === 0) {
     if (output.flags.json) output.json(envelope(0, { results: [] }));
     else output.info('No job IDs on stdin: nothing to cancel');

@@ -30,7 +30,7 @@ export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: st
   let graph = checkGraph(graphArg);
   const concurrency = parseNumberOption('--concurrency', opts.concurrency, { min: 1, max: 64, integer: true });
   const timeoutMs = parseWaitTimeout(opts.waitTimeout);
-  const jobIds = await collectJobIds(jobArgs, ctx.streams.stdin, ctx.signal);
+  const jobIds = await collectJobIds(jobArgs, ctx.streams, ctx.signal);
   if (jobIds.length === 0) {
     if (output.flags.json) output.json(envelope(0, { results: [] }));
     else output.info('No job IDs on stdin: nothing to wait for');

@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import importFile from './import-file.cjs';
 import { shellQuote, unsafeReason } from '../fs-safety.js';
 import { SECRET_KEYS, isLiteralSecret, validateConfig, type FileConfig } from './schema.js';
 
@@ -56,7 +56,7 @@ function literalSecrets(config: FileConfig): string[] {
 async function permissionWarnings(file: string, config: FileConfig): Promise<string[]> {
   const secrets = literalSecrets(config);
   if (secrets.length === 0 || process.platform === 'win32') return [];
-  const mode = (await stat(file)).mode & 0o777;
+  const mode = statSync(file).mode & 0o777;
   if ((mode & 0o077) === 0) return [];
   return [
     `${file} holds a literal secret (${secrets.join(', ')}) and can be read by other users (mode ${mode.toString(8)}); run: chmod 600 ${JSON.stringify(file)}`,
@@ -130,17 +130,18 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
     if (!found) return null;
     filepath = found;
   }
+  // Synchronous, as the search: a few local calls, each cheaper than a trip through the thread pool.
   let st;
   try {
-    st = await stat(filepath);
+    st = statSync(filepath);
   } catch {
     throw new ConfigError(`config file ${filepath} does not exist`);
   }
   const unsafe = unsafeReason(filepath, st);
   if (unsafe) throw new ConfigError(`refusing config file: ${unsafe}`);
   if (st.size > CONFIG_SIZE_LIMIT) throw new ConfigError(`config file ${filepath} is larger than 1 MiB`);
-  const real = await realpath(filepath);
-  const bytes = await readFile(real);
+  const real = realpathSync(filepath);
+  const bytes = readFileSync(real);
   // Only a file found in a folder is checked against the trust list (and hashed: crypto loads then).
   const trust: TrustReason | null = options.explicitFile
     ? 'named'
@@ -154,7 +155,13 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
 
 /** True when a file (by real path) sits directly in the user config folder. */
 export async function inUserFolder(realFile: string, globalDir: string): Promise<boolean> {
-  return path.dirname(realFile) === (await realpath(globalDir).catch(() => globalDir));
+  let dir = globalDir;
+  try {
+    dir = realpathSync(globalDir);
+  } catch {
+    // a folder that does not exist holds no file
+  }
+  return path.dirname(realFile) === dir;
 }
 
 /** The error for a config file found in a folder the user has not trusted. */
@@ -185,7 +192,7 @@ async function parseConfig(found: FoundConfig): Promise<unknown> {
     if (JS_CONFIG.test(filepath)) {
       // As cosmiconfig loads them: the module's default export (module.exports for CommonJS).
       const { pathToFileURL } = await import('node:url');
-      return ((await import(pathToFileURL(found.realpath).href)) as { default?: unknown }).default;
+      return (await importFile(pathToFileURL(found.realpath).href)).default;
     }
     const { loadJson, loadYaml } = await cosmiconfigLoaders();
     if (base === 'package.json') return (loadJson(filepath, text) as Record<string, unknown> | null)?.[MODULE_NAME];

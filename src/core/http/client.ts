@@ -178,7 +178,8 @@ export class HttpClient {
       // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.
       const ca = tlsOptions?.ca ? [...(await import('node:tls')).rootCertificates, tlsOptions.ca] : undefined;
       const targetTls = { ...(ca ? { ca } : {}), ...(tlsOptions?.insecure ? { rejectUnauthorized: false } : {}) };
-      const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 10_000, connections: 64 };
+      // maxHeaderSize is Node's default, given so undici need not load node:http to read it (see .ci/build.mjs).
+      const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 10_000, connections: 64, maxHeaderSize: 16 * 1024 };
       const connect = { timeout: timeoutMs, ...targetTls };
       if (proxy && (proxy.http || proxy.https)) {
         this.options.trace?.(`proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, https ${maskUrlCredentials(proxy.https) || 'none'}, no proxy for ${proxy.noProxy || 'none'}`);

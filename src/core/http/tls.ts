@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 
@@ -13,7 +13,7 @@ export async function readCaFile(file: string, source: string, cwd: string): Pro
   };
   let pem = '';
   try {
-    pem = await readFile(path.resolve(cwd, file), 'utf8');
+    pem = readFileSync(path.resolve(cwd, file), 'utf8');
   } catch (error) {
     fail((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message);
   }

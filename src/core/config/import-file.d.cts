@@ -1,0 +1,2 @@
+declare function importFile(url: string): Promise<{ default?: unknown }>;
+export = importFile;
