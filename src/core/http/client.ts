@@ -145,14 +145,27 @@ export class HttpClient {
   }
 
   url(request: HttpRequest): URL {
-    const url = new URL(request.path.replace(/^\//, ''), this.base);
-    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    return url;
+    return new URL(this.href(request));
   }
 
-  /** The request as it would be sent, credentials included (callers mask before showing it). */
-  async prepare(request: HttpRequest, preview = false): Promise<PreparedRequest> {
-    const url = this.url(request);
+  /**
+   * The request's URL as text, put together rather than parsed (a batch sends thousands): the
+   * endpoint's, then the path (its segments are encoded and checked: no dot segments), then the query.
+   */
+  private href(request: HttpRequest): string {
+    let query = '';
+    if (request.query) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(request.query)) if (v !== undefined) params.set(k, String(v));
+      if (params.size > 0) query = `?${params}`;
+    }
+    return `${this.base.href}${request.path.replace(/^\//, '')}${query}`;
+  }
+
+  /** The request as it would be sent, its URL parsed once, credentials included (callers mask before showing it). */
+  private async build(request: HttpRequest, preview = false): Promise<OutgoingRequest & { href: string }> {
+    const href = this.href(request);
+    let parsed: URL | undefined;
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: Record<string, string> = {
       'User-Agent': this.options.userAgent,
@@ -160,9 +173,25 @@ export class HttpClient {
       'Content-Type': 'application/json',
       ...request.headers,
     };
+    // The URL is parsed only for whoever asks: a signature, an error message.
+    const outgoing = {
+      method: request.method,
+      href,
+      get url(): URL {
+        return (parsed ??= new URL(href));
+      },
+      headers,
+      body,
+    };
     const { authenticator } = this.options;
-    Object.assign(headers, preview && authenticator.preview ? authenticator.preview() : await authenticator.headers({ method: request.method, url, headers, body }));
-    return { method: request.method, url: url.toString(), headers, body };
+    Object.assign(headers, preview && authenticator.preview ? authenticator.preview() : await authenticator.headers(outgoing));
+    return outgoing;
+  }
+
+  /** The request as it would be sent, credentials included (callers mask before showing it). */
+  async prepare(request: HttpRequest, preview = false): Promise<PreparedRequest> {
+    const { method, href, headers, body } = await this.build(request, preview);
+    return { method, url: href, headers, body };
   }
 
   /** Same as prepare, with every credential masked: for --dry-run. */
@@ -170,6 +199,9 @@ export class HttpClient {
     const prepared = await this.prepare(request, true);
     return { ...prepared, headers: maskHeaders(prepared.headers) };
   }
+
+  /** undici and the pool, made on the first request and kept for the run. */
+  private ready: Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> | undefined;
 
   private async getDispatcher(): Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> {
     const undici = await loadUndici(this.options.beforeLoad);
@@ -205,18 +237,19 @@ export class HttpClient {
    * attempt was answered and InterruptedError when aborted.
    */
   async send(request: HttpRequest): Promise<HttpResult> {
-    const { undici, dispatcher } = await this.getDispatcher();
+    const { undici, dispatcher } = await (this.ready ??= this.getDispatcher());
     const { signal, trace, retries, timeoutMs } = this.options;
     let reauthenticated = false;
     let moved = false;
     let retried = 0;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new InterruptedError('interrupted', attempt - 1, false, String(signal.reason));
-      const prepared = await this.prepare(request);
-      const url = new URL(prepared.url);
+      const prepared = await this.build(request);
+      const { href } = prepared;
+      const origin = this.base.origin;
       const started = Date.now();
       if (trace) {
-        trace(`> ${prepared.method} ${prepared.url}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+        trace(`> ${prepared.method} ${href}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
         for (const [k, v] of Object.entries(maskHeaders(prepared.headers))) trace(`> ${k}: ${v}`);
         if (prepared.body) trace(`> ${maskBodySecrets(prepared.body).slice(0, TRACE_BODY_LIMIT)}`);
       }
@@ -227,8 +260,8 @@ export class HttpClient {
       let failure: { code: string | undefined; error: unknown } | undefined;
       try {
         const response = await undici.request.call(dispatcher, {
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
+          origin,
+          path: href.slice(origin.length),
           method: prepared.method as Dispatcher.HttpMethod,
           headers: prepared.headers,
           body: prepared.body,
@@ -236,7 +269,10 @@ export class HttpClient {
         const ok = response.statusCode >= 200 && response.statusCode < 300;
         const { text, truncated } = await readLimited(response.body, ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(response.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        for (const k in response.headers) {
+          const v = response.headers[k];
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        }
         result = { status: response.statusCode, headers, text, truncated, attempts: attempt };
         answered();
         if (trace) {
@@ -247,7 +283,7 @@ export class HttpClient {
       } catch (error) {
         if (signal?.aborted) throw new InterruptedError('interrupted', attempt, true, String(signal.reason));
         failure = { code: errorCode(error), error };
-        trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, url, timeoutMs, this.refusingProxy(error, url))}`);
+        trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, prepared.url, timeoutMs, this.refusingProxy(error, prepared.url))}`);
       }
 
       const { authenticator } = this.options;
@@ -266,13 +302,13 @@ export class HttpClient {
         if (result) return result;
         if (!moved && this.options.rediscover && NOTHING_THERE.has(failure!.code ?? '')) {
           moved = true;
-          if (await this.rediscover(url, request)) {
+          if (await this.rediscover(prepared.url, request)) {
             trace?.(`the cached address did not answer; the management plane now gives ${this.base.origin}: trying there`);
             retried = 0;
             continue;
           }
         }
-        throw new NetworkError(describeNetworkFailure(failure!.code, failure!.error, url, timeoutMs, this.refusingProxy(failure!.error, url)), failure!.code, attempt);
+        throw new NetworkError(describeNetworkFailure(failure!.code, failure!.error, prepared.url, timeoutMs, this.refusingProxy(failure!.error, prepared.url)), failure!.code, attempt);
       }
       const asked = result ? retryAfterMs(result.headers['retry-after']) : null;
       const delay = asked ?? backoffDelayMs(retried, this.options.random);
