@@ -37,14 +37,15 @@ export interface JobList {
 /** The typed GES service-plane calls this tool makes. */
 export class GesApi {
   /** `language`: the X-Language the service-plane docs mark mandatory (en-us or zh-cn). */
+  /** Headers of every service-plane call. */
+  private readonly headers: Readonly<Record<string, string>>;
+
   constructor(
     readonly http: HttpClient,
     readonly projectId: string,
     readonly language = 'en-us',
-  ) {}
-
-  private get headers(): Record<string, string> {
-    return { 'X-Language': this.language };
+  ) {
+    this.headers = { 'X-Language': language };
   }
 
   cancelRequest(graph: string, jobId: string): HttpRequest {

@@ -200,8 +200,9 @@ export class HttpClient {
     return { ...prepared, headers: maskHeaders(prepared.headers) };
   }
 
-  /** undici and the pool, made on the first request and kept for the run. */
+  /** undici and the pool, made on the first request and kept for the run (awaited only until then). */
   private ready: Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> | undefined;
+  private parts: { undici: UndiciParts; dispatcher: Dispatcher } | undefined;
 
   private async getDispatcher(): Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> {
     const undici = await loadUndici(this.options.beforeLoad);
@@ -237,7 +238,7 @@ export class HttpClient {
    * attempt was answered and InterruptedError when aborted.
    */
   async send(request: HttpRequest): Promise<HttpResult> {
-    const { undici, dispatcher } = await (this.ready ??= this.getDispatcher());
+    const { undici, dispatcher } = this.parts ?? (this.parts = await (this.ready ??= this.getDispatcher()));
     const { signal, trace, retries, timeoutMs } = this.options;
     let reauthenticated = false;
     let moved = false;
