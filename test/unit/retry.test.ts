@@ -52,7 +52,7 @@ describe('what is retried', () => {
     ['ECONNREFUSED', true],
     ['ECONNRESET', true],
     ['UND_ERR_SOCKET', true],
-    ['TIMEOUT', true],
+    ['UND_ERR_BODY_TIMEOUT', true],
     ['UND_ERR_HEADERS_TIMEOUT', true],
     ['ENOTFOUND', false],
     ['CERT_HAS_EXPIRED', false],

@@ -16,7 +16,6 @@ const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_CLOSED',
-  'TIMEOUT',
 ]);
 
 export const BACKOFF_BASE_MS = 500;
