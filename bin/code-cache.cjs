@@ -35,10 +35,10 @@ module.exports = function load(file) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(source, {
-    filename: file,
-    cachedData,
-  });
+  // No importModuleDynamically: code compiled from a cache cannot use it on Node 20, so the
+  // build leaves no import() in the bundle (a user's ES module config goes through
+  // dist/import-file.cjs, which Node loads itself).
+  const script = new vm.Script(source, { filename: file, cachedData });
   const exports = {};
   const mod = { exports, filename: file, id: file };
   script.runInThisContext().call(exports, exports, require, mod, file, path.dirname(file));
