@@ -24,7 +24,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/ges.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const BATCH = 1000;
-const BATCH_RUNS = 3;
+const BATCH_RUNS = Number(process.env.BENCH_BATCH_RUNS ?? 7);
 /** Budgets: ratios to `node -e 0` of the same Node; the batch as a share of undici's own marginal rate. */
 const BUDGETS = {
   cancel: { 20: 2.7, 24: 2.4 },
@@ -103,11 +103,28 @@ function timeRun(cmd, args, input) {
   return ms;
 }
 
-/** undici doing the same DELETEs with 8 in flight: the library's own rate, the batch's baseline. */
-const undiciScript = path.join(home, 'undici-deletes.cjs');
-writeFileSync(
-  undiciScript,
-  `const { Agent, request } = require(${JSON.stringify(path.join(ROOT, 'node_modules/undici'))});
+/**
+ * Two undici scripts doing the same DELETEs with 8 in flight, the batch's baselines:
+ * - "index": require('undici'), as a user's script would. On Node 20 its one-job run spends
+ *   ~70 ms at exit while V8 compiles llhttp with TurboFan, which its 1,000-job run does
+ *   alongside the requests: its marginal rate (beyond the first job) is flattered by that.
+ * - "as ges": the library as ges runs it: the two files ges loads (the agent and the request
+ *   API) and, on Node 20, the same Liftoff-only flag. The budget compares with this one, so the
+ *   ratio is ges's own per-job work.
+ */
+const undiciScript = (kind) => {
+  const file = path.join(home, `undici-${kind}.cjs`);
+  const load =
+    kind === 'index'
+      ? `const { Agent, request: send } = require(${JSON.stringify(path.join(ROOT, 'node_modules/undici'))});
+const request = (url, options) => send(url, options);`
+      : `if (Number(process.versions.node.split('.')[0]) < 22) require('node:v8').setFlagsFromString('--liftoff-only');
+const Agent = require(${JSON.stringify(path.join(ROOT, 'node_modules/undici/lib/dispatcher/agent.js'))});
+const send = require(${JSON.stringify(path.join(ROOT, 'node_modules/undici/lib/api/api-request.js'))});
+const request = (url, options) => { const { origin, pathname } = new URL(url); return send.call(options.dispatcher, { ...options, origin, path: pathname }); };`;
+  writeFileSync(
+    file,
+    `${load}
 const ids = require('fs').readFileSync(0, 'utf8').split('\\n').filter(Boolean);
 const agent = new Agent({ connections: 8 });
 let next = 0;
@@ -121,7 +138,10 @@ const lane = async () => {
 };
 Promise.all(Array.from({ length: 8 }, lane)).then(() => process.exit(0));
 `,
-);
+  );
+  return file;
+};
+const baselines = { index: undiciScript('index'), asGes: undiciScript('as-ges') };
 
 const rssOf = (node, args) => {
   try {
@@ -147,25 +167,27 @@ for (const node of nodes()) {
     samples.config.push(timeRun(node.bin, [BIN, 'config', 'show']));
     samples.cancel.push(timeRun(node.bin, [BIN, 'job', 'cancel', 'movies', ids.pop()]));
   }
-  // 1,000 cancels, and undici's own 1,000 DELETEs; the one-job runs give each its fixed cost.
+  // 1,000 cancels, and each baseline's 1,000 DELETEs; the one-job runs give each its fixed cost.
   const batch = [];
-  const lib = [];
-  const libOne = [];
+  const lib = { index: { many: [], one: [] }, asGes: { many: [], one: [] } };
+  const idLines = async (n) => `${(await newJobs('batch', n)).join('\n')}\n`;
   for (let round = 0; round < BATCH_RUNS; round++) {
-    const a = await newJobs('batch', BATCH);
-    batch.push(timeRun(node.bin, [BIN, 'job', 'cancel', 'batch', '-'], `${a.join('\n')}\n`));
-    const b = await newJobs('batch', BATCH);
-    lib.push(timeRun(node.bin, [undiciScript], `${b.join('\n')}\n`));
-    const [c] = await newJobs('batch', 1);
-    libOne.push(timeRun(node.bin, [undiciScript], `${c}\n`));
+    batch.push(timeRun(node.bin, [BIN, 'job', 'cancel', 'batch', '-'], await idLines(BATCH)));
+    for (const [kind, script] of Object.entries(baselines)) {
+      lib[kind].many.push(timeRun(node.bin, [script], await idLines(BATCH)));
+      lib[kind].one.push(timeRun(node.bin, [script], await idLines(1)));
+    }
   }
   const m = Object.fromEntries(kinds.map((k) => [k, median(samples[k])]));
   // Marginal rate: jobs per second beyond the first, from the batch less the one-job run.
-  const gesRate = (BATCH - 1) / ((median(batch) - m.cancel) / 1000);
-  const libRate = (BATCH - 1) / ((median(lib) - median(libOne)) / 1000);
+  const rate = (many, one) => (BATCH - 1) / ((many - one) / 1000);
+  const gesRate = rate(median(batch), m.cancel);
+  const libs = Object.fromEntries(
+    Object.entries(lib).map(([kind, l]) => [kind, { many: median(l.many), one: median(l.one), rate: rate(median(l.many), median(l.one)) }]),
+  );
   const [rssId] = await newJobs('movies', 1);
   const rss = rssOf(node.bin, [BIN, 'job', 'cancel', 'movies', rssId]);
-  results.push({ node, major, m, batch: median(batch), lib: median(lib), libOne: median(libOne), gesRate, libRate, rss });
+  results.push({ node, major, m, batch: median(batch), libs, gesRate, rss });
 }
 emu.child.kill('SIGINT');
 
@@ -180,7 +202,8 @@ for (const r of results) {
   }
   checks.push({ what: `${v}: \`ges --version\` / \`node -e 0\``, value: ratio(r.m.version), budget: `≤ ${BUDGETS.quick}`, ok: ratio(r.m.version) <= BUDGETS.quick });
   checks.push({ what: `${v}: \`ges --help\` / \`node -e 0\``, value: ratio(r.m.help), budget: `≤ ${BUDGETS.quick}`, ok: ratio(r.m.help) <= BUDGETS.quick });
-  checks.push({ what: `${v}: 1,000 cancels, marginal rate / undici's`, value: r.gesRate / r.libRate, budget: `≥ ${BUDGETS.batchRate}`, ok: r.gesRate / r.libRate >= BUDGETS.batchRate });
+  const batchRatio = r.gesRate / r.libs.asGes.rate;
+  checks.push({ what: `${v}: 1,000 cancels, marginal rate / undici's as ges runs it`, value: batchRatio, budget: `≥ ${BUDGETS.batchRate}`, ok: batchRatio >= BUDGETS.batchRate });
   if (r.rss !== null) checks.push({ what: `${v}: peak RSS of one cancel (MiB)`, value: r.rss, budget: `≤ ${BUDGETS.rssMiB}`, ok: r.rss <= BUDGETS.rssMiB });
 }
 
@@ -192,18 +215,27 @@ const lines = [
   `Clean environment (PATH and HOME only), a YAML profile in the user config folder, against \`ges emulator\` on 127.0.0.1.`,
   `Medians of ${RUNS} interleaved runs of the whole process (batch rows: ${BATCH_RUNS} runs); ratios to \`node -e 0\` of the same Node.`,
   '',
-  '| Node | `node -e 0` ms | `--version` | `--help` | `config show` | one cancel | 1,000 cancels ms | undici, 1,000 DELETEs ms | marginal rate, ges / undici (jobs/s) | peak RSS MiB |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| Node | `node -e 0` ms | `--version` | `--help` | `config show` | one cancel | peak RSS MiB |',
+  '|---|---:|---:|---:|---:|---:|---:|',
   ...results.map(
     (r) =>
-      `| ${r.node.version} | ${fmt(r.m.node)} | ${fmt(r.m.version)} (${fmt(r.m.version / r.m.node, 2)}×) | ${fmt(r.m.help)} (${fmt(r.m.help / r.m.node, 2)}×) | ${fmt(r.m.config)} (${fmt(r.m.config / r.m.node, 2)}×) | ${fmt(r.m.cancel)} (${fmt(r.m.cancel / r.m.node, 2)}×) | ${fmt(r.batch)} | ${fmt(r.lib)} (one: ${fmt(r.libOne)}) | ${fmt(r.gesRate, 0)} / ${fmt(r.libRate, 0)} = ${fmt(r.gesRate / r.libRate, 2)} | ${fmt(r.rss)} |`,
+      `| ${r.node.version} | ${fmt(r.m.node)} | ${fmt(r.m.version)} (${fmt(r.m.version / r.m.node, 2)}×) | ${fmt(r.m.help)} (${fmt(r.m.help / r.m.node, 2)}×) | ${fmt(r.m.config)} (${fmt(r.m.config / r.m.node, 2)}×) | ${fmt(r.m.cancel)} (${fmt(r.m.cancel / r.m.node, 2)}×) | ${fmt(r.rss)} |`,
+  ),
+  '',
+  '1,000 cancels in one call (IDs on stdin) and undici doing the same 1,000 DELETEs, 8 in flight; marginal rate = jobs per second beyond the first (the 1,000-job run less the one-job run):',
+  '',
+  '| Node | ges: 1,000 / one, ms | undici as ges runs it: 1,000 / one, ms | undici index: 1,000 / one, ms | marginal rate, ges / as ges / index (jobs/s) | ges / as ges | ges / index |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...results.map(
+    (r) =>
+      `| ${r.node.version} | ${fmt(r.batch)} / ${fmt(r.m.cancel)} | ${fmt(r.libs.asGes.many)} / ${fmt(r.libs.asGes.one)} | ${fmt(r.libs.index.many)} / ${fmt(r.libs.index.one)} | ${fmt(r.gesRate, 0)} / ${fmt(r.libs.asGes.rate, 0)} / ${fmt(r.libs.index.rate, 0)} | ${fmt(r.gesRate / r.libs.asGes.rate, 2)} | ${fmt(r.gesRate / r.libs.index.rate, 2)} |`,
   ),
   '',
   '| budget | measured | budget | aim | result |',
   '|---|---:|---:|---:|---|',
   ...checks.map((c) => `| ${c.what} | ${fmt(c.value, 2)} | ${c.budget} | ${c.aim ?? ''} | ${c.ok ? 'ok' : '**missed**'} |`),
   '',
-  'Reproduce: `npm run bench` (`BENCH_RUNS=41 npm run bench` for more runs; `node .ci/node-matrix.mjs --install-only` first to measure Node 22, 24 and 26 too).',
+  'Reproduce: `npm run bench` (`BENCH_RUNS=41 BENCH_BATCH_RUNS=15 npm run bench` for more runs; `node .ci/node-matrix.mjs --install-only` first to measure Node 22, 24 and 26 too).',
   '',
 ];
 writeFileSync(path.join(ROOT, 'bench/results.md'), lines.join('\n'));
