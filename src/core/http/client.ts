@@ -132,6 +132,15 @@ export function isRefusedCredentials(result: Pick<HttpResult, 'status' | 'text'>
   }
 }
 
+/**
+ * An endpoint as the base of request URLs: its origin and path, ending in "/" (a user name, a
+ * query or a fragment, which endpoints are checked not to have, would never be sent anyway).
+ */
+function baseUrl(endpoint: string): URL {
+  const url = new URL(endpoint);
+  return new URL(`${url.origin}${url.pathname.replace(/\/*$/, '/')}`);
+}
+
 export class HttpClient {
   private dispatcher: Dispatcher | undefined;
   private base: URL;
@@ -139,7 +148,7 @@ export class HttpClient {
   private rediscovered: Promise<string | null> | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
-    this.base = new URL(options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`);
+    this.base = baseUrl(options.endpoint);
     // An interruption fails every request in flight at once (send() then reports it as such).
     options.signal?.addEventListener('abort', () => void this.dispatcher?.destroy().catch(() => {}), { once: true });
   }
@@ -150,7 +159,8 @@ export class HttpClient {
 
   /**
    * The request's URL as text, put together rather than parsed (a batch sends thousands): the
-   * endpoint's, then the path (its segments are encoded and checked: no dot segments), then the query.
+   * base (origin and path), then the path (its segments are encoded and checked: no dot
+   * segments), then the query. It starts with the base's origin, which send() relies on.
    */
   private href(request: HttpRequest): string {
     let query = '';
@@ -324,7 +334,7 @@ export class HttpClient {
   /** Asks for the endpoint again (once a run); true when the request would now go elsewhere. */
   private async rediscover(failedUrl: URL, request: HttpRequest): Promise<boolean> {
     const next = await (this.rediscovered ??= this.options.rediscover!().catch(() => null));
-    if (next) this.base = new URL(next.endsWith('/') ? next : `${next}/`);
+    if (next) this.base = baseUrl(next);
     return this.url(request).href !== failedUrl.href;
   }
 

@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient, type Authenticator } from '../../src/core/http/client.js';
+
+const token: Authenticator = { headers: async () => ({ 'X-Auth-Token': 't' }) };
+const client = (endpoint: string, authenticator = token): HttpClient =>
+  new HttpClient({ endpoint, timeoutMs: 5_000, retries: 0, userAgent: 'ges-test', authenticator });
+
+describe('HttpClient: request URLs', () => {
+  it.each([
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080/ges/v1.0/p/graphs/g/jobs/j'],
+    ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080/ges/v1.0/p/graphs/g/jobs/j'],
+    ['https://ges.example.com/gateway', 'https://ges.example.com/gateway/ges/v1.0/p/graphs/g/jobs/j'],
+    ['https://ges.example.com/gateway//', 'https://ges.example.com/gateway/ges/v1.0/p/graphs/g/jobs/j'],
+  ])('endpoint %s', async (endpoint, expected) => {
+    const http = client(endpoint);
+    const request = { method: 'DELETE' as const, path: '/ges/v1.0/p/graphs/g/jobs/j' };
+    expect((await http.prepare(request)).url).toBe(expected);
+    expect(http.url(request).href).toBe(expected);
+  });
+
+  it('adds the query without the undefined values', async () => {
+    const prepared = await client('http://127.0.0.1:8080').prepare({ method: 'GET', path: '/x/status', query: { offset: 0, limit: 100, other: undefined } });
+    expect(prepared.url).toBe('http://127.0.0.1:8080/x/status?offset=0&limit=100');
+  });
+
+  it('hands a signer the parsed URL', async () => {
+    let seen: URL | undefined;
+    const signer: Authenticator = {
+      headers: async (request) => {
+        seen = request.url;
+        return {};
+      },
+    };
+    await client('https://ges.example.com/gateway', signer).prepare({ method: 'GET', path: '/a/b', query: { limit: 5 } });
+    expect(seen).toBeInstanceOf(URL);
+    expect([seen!.host, seen!.pathname, seen!.search]).toEqual(['ges.example.com', '/gateway/a/b', '?limit=5']);
+  });
+});
+
+describe('HttpClient: what reaches the server', () => {
+  let server: Server;
+  let base: string;
+  const seen: { method?: string; url?: string; token?: string }[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push({ method: req.method, url: req.url, token: req.headers['x-auth-token'] as string });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('sends the path under the endpoint, with its query', async () => {
+    const http = client(`${base}/gateway`);
+    try {
+      const result = await http.send({ method: 'GET', path: '/ges/v1.0/p/graphs/g/jobs/j/status', query: { offset: 0, limit: 2 } });
+      expect(result.status).toBe(200);
+      expect(seen.at(-1)).toEqual({ method: 'GET', url: '/gateway/ges/v1.0/p/graphs/g/jobs/j/status?offset=0&limit=2', token: 't' });
+    } finally {
+      await http.close();
+    }
+  });
+});
