@@ -101,7 +101,7 @@ export class Output {
     if (this.flags.json || this.flags.quiet) return;
     const mark = options.mark ? `${this.out.green('✓')} ` : '';
     const tail = options.tail ? this.out[options.tail.style](escapeText(options.tail.text, CELL_LIMIT)) : '';
-    this.streams.stdout.write(`${mark}${escapeText(line)}${tail}\n`);
+    this.toStdout(`${mark}${escapeText(line)}${tail}\n`);
   }
 
   /** Aligned columns on stdout, the first row (the header) in bold; silent like result(). */
@@ -109,59 +109,77 @@ export class Output {
     if (this.flags.json || this.flags.quiet) return;
     const cells = rows.map((row) => row.map((cell) => escapeText(cell, CELL_LIMIT)));
     const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-    cells.forEach((row, n) => {
+    const lines = cells.map((row, n) => {
       const line = row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
-      this.streams.stdout.write(`${n === 0 ? this.out.bold(line) : line}\n`);
+      return `${n === 0 ? this.out.bold(line) : line}\n`;
     });
+    this.toStdout(lines.join(''));
   }
 
   /** One tab-separated line for scripts: each field escaped, so a field never holds a tab or a line break. */
   row(fields: string[]): void {
     if (this.flags.json || this.flags.quiet) return;
-    this.streams.stdout.write(`${fields.map((f) => escapeText(f, CELL_LIMIT)).join('\t')}\n`);
+    this.toStdout(`${fields.map((f) => escapeText(f, CELL_LIMIT)).join('\t')}\n`);
   }
 
-  /** Runs `write` with stdout and stderr corked: a thousand result lines leave in a few writes, not a thousand. */
+  /** Lines held back by batch(), per stream; undefined outside it. */
+  private held: { out: string[]; err: string[] } | undefined;
+
+  private toStdout(text: string): void {
+    if (this.held) this.held.out.push(text);
+    else this.streams.stdout.write(text);
+  }
+
+  private toStderr(text: string): void {
+    if (this.held) this.held.err.push(text);
+    else this.streams.stderr.write(text);
+  }
+
+  /**
+   * Runs `write` with its lines held, then writes them in one piece per stream: a thousand
+   * result lines leave in one write, not a thousand (corking does not do that for a file).
+   */
   batch(write: () => void): void {
-    const streams = [this.streams.stdout, this.streams.stderr] as unknown as { cork?: () => void; uncork?: () => void }[];
-    for (const s of streams) s.cork?.();
+    const held = (this.held = { out: [], err: [] });
     try {
       write();
     } finally {
-      for (const s of streams) s.uncork?.();
+      this.held = undefined;
+      if (held.out.length) this.streams.stdout.write(held.out.join(''));
+      if (held.err.length) this.streams.stderr.write(held.err.join(''));
     }
   }
 
   /** The one JSON document of a --json run: exact, never escaped (JSON has its own escaping). */
   json(doc: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    this.toStdout(`${JSON.stringify(doc, null, 2)}\n`);
   }
 
   error(message: string, hint?: string): void {
     this.stopSpinner();
-    this.streams.stderr.write(`${this.err.red('error:')} ${escapeText(message)}\n`);
+    this.toStderr(`${this.err.red('error:')} ${escapeText(message)}\n`);
     if (hint) this.hint(hint);
   }
 
   hint(message: string): void {
-    this.streams.stderr.write(`${this.err.dim('hint:')} ${escapeText(message)}\n`);
+    this.toStderr(`${this.err.dim('hint:')} ${escapeText(message)}\n`);
   }
 
   /** Warnings reach stderr even under --quiet and --json: they are about safety or typos. */
   warn(message: string): void {
     this.stopSpinner();
-    this.streams.stderr.write(`${this.err.yellow('warning:')} ${escapeText(message)}\n`);
+    this.toStderr(`${this.err.yellow('warning:')} ${escapeText(message)}\n`);
   }
 
   /** Informational lines on stderr (not results); silent under --json and --quiet. */
   info(message: string): void {
     if (this.flags.json || this.flags.quiet) return;
-    this.streams.stderr.write(`${escapeText(message)}\n`);
+    this.toStderr(`${escapeText(message)}\n`);
   }
 
   /** --verbose trace lines on stderr. */
   trace = (line: string): void => {
-    if (this.flags.verbose) this.streams.stderr.write(`${this.err.dim(escapeText(line))}\n`);
+    if (this.flags.verbose) this.toStderr(`${this.err.dim(escapeText(line))}\n`);
   };
 
   /** A spinner on stderr, only on a TTY outside CI and without --json or --quiet. */

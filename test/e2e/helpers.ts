@@ -133,7 +133,7 @@ export interface InProcessOptions extends RunOptions {
  * Runs `main()` in this process with test streams, the way bin/ges.cjs runs it: same argv,
  * an injected environment, home and working directory; checks no secret was printed.
  */
-export async function runMain(args: string[], options: InProcessOptions = {}): Promise<RunResult> {
+export async function runMain(args: string[], options: InProcessOptions = {}): Promise<RunResult & { stdoutWrites: number }> {
   const { main } = await import('../../src/cli/main.js');
   const home = options.home ?? options.cwd ?? tempHome();
   const stdout = Object.assign(new PassThrough(), { isTTY: options.tty });
@@ -141,13 +141,16 @@ export async function runMain(args: string[], options: InProcessOptions = {}): P
   const stdin = new PassThrough();
   let out = '';
   let err = '';
+  let stdoutWrites = 0;
+  const write = stdout.write.bind(stdout);
+  stdout.write = ((...args: Parameters<typeof write>) => (stdoutWrites++, write(...args))) as typeof stdout.write;
   stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   if (options.stdin !== undefined) stdin.write(options.stdin);
   if (!options.openStdin) stdin.end();
   const code = await main(args, { streams: { stdout, stderr, stdin }, env: testEnv(home, options.env), cwd: options.cwd ?? home, stop: options.stop });
   await new Promise((r) => setImmediate(r));
-  const result = { code, stdout: out, stderr: err };
+  const result = { code, stdout: out, stderr: err, stdoutWrites };
   expectNoSecrets(result, options.secrets);
   return result;
 }

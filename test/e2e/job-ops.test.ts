@@ -28,6 +28,17 @@ describe('many jobs', () => {
     expect((await control(emu, 'GET', 'stats')).maxInFlight).toBeLessThanOrEqual(8);
   });
 
+  it('a thousand result lines leave in one write', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      ids.push(emu.state.createJob('batch', { command: 'execute-algorithm', jobType: 0, cancellable: true }, { url: '/', body: {} }, { status: 'running' }).jobId);
+    }
+    const r = await runMain(['job', 'cancel', 'batch', '-'], { env: envFor(emu), stdin: `${ids.join('\n')}\n`, timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.includes('Cancelled job'))).toHaveLength(1000);
+    expect(r.stdoutWrites).toBe(1);
+  });
+
   it('--concurrency bounds the requests in flight, and reaches the bound', async () => {
     const ids = await Promise.all(Array.from({ length: 12 }, () => createJob(emu, { graph: 'batch' })));
     await control(emu, 'POST', 'faults', { method: 'DELETE', delayMs: 300, status: 200, body: {}, count: 12 });

@@ -51,7 +51,9 @@ export async function runGraphList(ctx: CommandContext): Promise<number> {
     const rows = graphs.map((g) => [g.name, stateWords(g.status), g.edition ?? '-', g.version ?? '-', `${g.privateIp ?? '-'} / ${g.publicIp ?? '-'}`, g.https ? 'yes' : 'no']);
     if (!output.stdoutIsTTY) {
       // Scripts: name, state, edition, version, private address, public address, https.
-      for (const g of graphs) output.row([g.name, stateWords(g.status), g.edition ?? '', g.version ?? '', g.privateIp ?? '', g.publicIp ?? '', g.https ? 'https' : 'http']);
+      output.batch(() => {
+        for (const g of graphs) output.row([g.name, stateWords(g.status), g.edition ?? '', g.version ?? '', g.privateIp ?? '', g.publicIp ?? '', g.https ? 'https' : 'http']);
+      });
       return 0;
     }
     output.table([['NAME', 'STATE', 'EDITION', 'VERSION', 'ADDRESS (PRIVATE / PUBLIC)', 'HTTPS'], ...rows]);

@@ -36,7 +36,9 @@ export async function runList(ctx: CommandContext, graphArg: string, opts: ListO
     }
     if (!output.stdoutIsTTY) {
       // Scripts get one job a line, tab-separated, no header: jobId, status, command.
-      for (const j of jobs) output.row([j.jobId, j.status, j.command ?? '']);
+      output.batch(() => {
+        for (const j of jobs) output.row([j.jobId, j.status, j.command ?? '']);
+      });
       return 0;
     }
     const started = jobs.some((j) => j.startTime !== null);

@@ -5,6 +5,7 @@ import { connect, describeStop, type CommandContext } from '../context.js';
 import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
 import { collectJobIds, parseWaitTimeout } from '../jobs.js';
+import type { Output } from '../output.js';
 import { envelope, errorJson, showDryRun } from '../report.js';
 
 export interface WaitCommandOptions {
@@ -67,17 +68,22 @@ export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: st
       );
       return exitCode;
     }
-    for (const r of results) {
-      const outcome = outcomeOf(r);
-      if (outcome === 'success') output.result(`Job ${r.jobId} on graph ${graph} ended: ${statusOf(r) ?? 'gone'}`, { mark: true });
-      else if (outcome === 'failed') output.error(`job ${r.jobId} on graph ${graph} ended: ${statusOf(r)}`, `see its details with: ges job status ${graph} ${r.jobId} --json`);
-      else if (outcome === 'unknown') output.error(`GES does not know job ${r.jobId} on graph ${graph} (GES.8301): it ended long ago, was cancelled, or the ID is wrong`, hintFor(r.error, { graph, jobId: r.jobId }));
-      else if (outcome === 'timeout') output.error(`job ${r.jobId} on graph ${graph}: ${r.error!.message} (after ${timeoutMs / 1000} s)`, hintFor(r.error, { graph, jobId: r.jobId }));
-      else output.error(`could not follow job ${r.jobId} on graph ${graph}: ${r.error!.message}`, hintFor(r.error, { graph, jobId: r.jobId }));
-    }
-    if (stop) output.error(`${stop}: ${results.filter((r) => !r.error).length} of ${results.length} jobs seen ending`);
+    output.batch(() => report(output, results, graph, timeoutMs, stop));
     return exitCode;
   } finally {
     await conn.close();
   }
+}
+
+/** One line per job, then the stop if any: written in one piece. */
+function report(output: Output, results: WaitResult[], graph: string, timeoutMs: number, stop: string | undefined): void {
+  for (const r of results) {
+    const outcome = outcomeOf(r);
+    if (outcome === 'success') output.result(`Job ${r.jobId} on graph ${graph} ended: ${statusOf(r) ?? 'gone'}`, { mark: true });
+    else if (outcome === 'failed') output.error(`job ${r.jobId} on graph ${graph} ended: ${statusOf(r)}`, `see its details with: ges job status ${graph} ${r.jobId} --json`);
+    else if (outcome === 'unknown') output.error(`GES does not know job ${r.jobId} on graph ${graph} (GES.8301): it ended long ago, was cancelled, or the ID is wrong`, hintFor(r.error, { graph, jobId: r.jobId }));
+    else if (outcome === 'timeout') output.error(`job ${r.jobId} on graph ${graph}: ${r.error!.message} (after ${timeoutMs / 1000} s)`, hintFor(r.error, { graph, jobId: r.jobId }));
+    else output.error(`could not follow job ${r.jobId} on graph ${graph}: ${r.error!.message}`, hintFor(r.error, { graph, jobId: r.jobId }));
+  }
+  if (stop) output.error(`${stop}: ${results.filter((r) => !r.error).length} of ${results.length} jobs seen ending`);
 }
