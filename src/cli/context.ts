@@ -109,10 +109,11 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
 /**
  * Settings -> CA, warnings, authenticator, HTTP clients and the GES API. With no endpoint but
  * a region, `graph` is found by name through the management plane (its address cached); a
- * cached address that does not answer is looked up again once.
+ * cached address that does not answer is looked up again once. `choices`: settings already
+ * read (config show), and how many requests the command keeps in flight (the pool's size).
  */
-export async function connect(ctx: CommandContext, graph?: string, loaded?: Settings): Promise<Connection> {
-  const settings = loaded ?? (await loadSettings(ctx));
+export async function connect(ctx: CommandContext, graph?: string, choices: { settings?: Settings; connections?: number } = {}): Promise<Connection> {
+  const settings = choices.settings ?? (await loadSettings(ctx));
   const ca = settings.caFile ? await readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd) : undefined;
   const httpOptions = {
     tls: { ca, insecure: settings.insecure },
@@ -123,6 +124,7 @@ export async function connect(ctx: CommandContext, graph?: string, loaded?: Sett
     signal: ctx.signal,
     trace: ctx.options.verbose ? ctx.output.trace : undefined,
     beforeLoad: ctx.beforeHttp,
+    connections: choices.connections,
   };
   const warn = (message: string): void => ctx.output.warn(message);
   // One private cache for the run: IAM tokens and graph addresses (one warning if it is unusable).

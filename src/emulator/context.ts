@@ -87,8 +87,8 @@ export interface EmulatorContext {
   /** Tokens issued by the emulated IAM, with their expiry on the emulator's clock. */
   issued: Map<string, number>;
   log: LoggedRequest[];
-  /** GES requests being answered now, and the most at once since the last reset. */
-  stats: { inFlight: number; maxInFlight: number };
+  /** GES requests being answered now, the most at once, and the connections opened, since the last reset. */
+  stats: { inFlight: number; maxInFlight: number; connections: number };
   faults: (Fault & { count: number })[];
   /** How the management plane describes each graph; its address defaults to the emulator's own. */
   managed: Map<string, ManagedGraphView>;

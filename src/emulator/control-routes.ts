@@ -12,6 +12,7 @@ export function serveControl(ctx: EmulatorContext, method: string, url: URL, bod
   if (route === 'GET /emulator/stats') return new Reply(200, { ...ctx.stats });
   if (route === 'DELETE /emulator/stats') {
     ctx.stats.maxInFlight = ctx.stats.inFlight;
+    ctx.stats.connections = 0;
     return new Reply(200, {});
   }
   if (route === 'DELETE /emulator/requests') {

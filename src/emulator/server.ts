@@ -48,7 +48,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ),
     issued: new Map(),
     log: [],
-    stats: { inFlight: 0, maxInFlight: 0 },
+    stats: { inFlight: 0, maxInFlight: 0, connections: 0 },
     faults: (options.faults ?? []).map((f) => ({ ...f, count: f.count ?? 1 })),
     managed: new Map(),
     selfAddress: '',
@@ -107,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.keepAliveTimeout = 5000;
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
+    ctx.stats.connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });

@@ -25,7 +25,9 @@ describe('many jobs', () => {
     expect(doc.results.map((x: any) => x.jobId)).toEqual(ids);
     expect(doc.results.every((x: any) => x.outcome === 'cancelled')).toBe(true);
     expect(emu.state.jobsOf('batch')).toEqual([]);
-    expect((await control(emu, 'GET', 'stats')).maxInFlight).toBeLessThanOrEqual(8);
+    const stats = await control(emu, 'GET', 'stats');
+    expect(stats.maxInFlight).toBeLessThanOrEqual(8);
+    expect(stats.connections).toBeLessThanOrEqual(8);
   });
 
   it('a thousand result lines leave in one write', async () => {
@@ -39,13 +41,15 @@ describe('many jobs', () => {
     expect(r.stdoutWrites).toBe(1);
   });
 
-  it('--concurrency bounds the requests in flight, and reaches the bound', async () => {
+  it('--concurrency bounds the requests in flight and the connections, and reaches the bound', async () => {
     const ids = await Promise.all(Array.from({ length: 12 }, () => createJob(emu, { graph: 'batch' })));
     await control(emu, 'POST', 'faults', { method: 'DELETE', delayMs: 300, status: 200, body: {}, count: 12 });
     await control(emu, 'DELETE', 'stats');
     const r = await runMain(['job', 'cancel', 'batch', ...ids, '--concurrency', '3', '--json'], { env: envFor(emu) });
     expect(r.code).toBe(0);
-    expect((await control(emu, 'GET', 'stats')).maxInFlight).toBe(3);
+    const stats = await control(emu, 'GET', 'stats');
+    expect(stats.maxInFlight).toBe(3);
+    expect(stats.connections).toBe(3);
     // results keep input order even though answers arrive in any order
     expect(parseJson(r.stdout).results.map((x: any) => x.jobId)).toEqual(ids);
   });

@@ -129,7 +129,7 @@ export async function runConfigShow(ctx: CommandContext, opts: { graph?: string 
   let s = await loadSettings(ctx);
   if (opts.graph !== undefined && s.discovery) {
     // --graph: find the graph's address as a job command would (the management plane, or the cache).
-    const conn = await connect(ctx, checkGraph(opts.graph), s);
+    const conn = await connect(ctx, checkGraph(opts.graph), { settings: s });
     await conn.close();
     s = { ...conn.settings, endpoint: conn.lookup?.endpoint ?? null };
   }

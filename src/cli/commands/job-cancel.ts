@@ -148,7 +148,7 @@ export async function runCancel(ctx: CommandContext, graphArg: string, jobArgsGi
     else output.info('No job IDs on stdin: nothing to cancel');
     return 0;
   }
-  const conn = await connect(ctx, graph);
+  const conn = await connect(ctx, graph, { connections: concurrency });
   graph = conn.graph ?? graph;
   try {
     let jobIds = argIds;

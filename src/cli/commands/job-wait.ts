@@ -37,7 +37,7 @@ export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: st
     else output.info('No job IDs on stdin: nothing to wait for');
     return 0;
   }
-  const conn = await connect(ctx, graph);
+  const conn = await connect(ctx, graph, { connections: concurrency });
   graph = conn.graph ?? graph;
   try {
     if (ctx.options.dryRun) {

@@ -53,6 +53,8 @@ export interface HttpClientOptions {
   tls?: { ca?: string; insecure?: boolean };
   /** Proxy URLs; empty strings mean none (the environment is never read here). */
   proxy?: { http: string; https: string; noProxy: string };
+  /** The most connections the pool opens: the requests a run keeps in flight (default 8). */
+  connections?: number;
   /** Run once before undici first loads (a process-level choice of bin/ges.cjs). */
   beforeLoad?: () => (() => void) | void;
   /**
@@ -222,7 +224,10 @@ export class HttpClient {
       const ca = tlsOptions?.ca ? [...(await import('node:tls')).rootCertificates, tlsOptions.ca] : undefined;
       const targetTls = { ...(ca ? { ca } : {}), ...(tlsOptions?.insecure ? { rejectUnauthorized: false } : {}) };
       // maxHeaderSize is Node's default, given so undici need not load node:http to read it (see .ci/build.mjs).
-      const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 10_000, connections: 64, maxHeaderSize: 16 * 1024 };
+      // No more connections than requests in flight: undici frees a connection only a moment after
+      // its answer is read, so an unbounded pool opens more (each a TLS handshake on https).
+      const connections = this.options.connections ?? 8;
+      const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 10_000, connections, maxHeaderSize: 16 * 1024 };
       const connect = { timeout: timeoutMs, ...targetTls };
       if (proxy && (proxy.http || proxy.https)) {
         this.options.trace?.(`proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, https ${maskUrlCredentials(proxy.https) || 'none'}, no proxy for ${proxy.noProxy || 'none'}`);
