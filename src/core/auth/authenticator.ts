@@ -8,7 +8,7 @@ export async function createAuthenticator(auth: AuthConfig, context: AuthContext
     case 'token': {
       const header = { 'X-Auth-Token': auth.token! };
       return {
-        headers: async () => header,
+        headers: () => header,
         refusalHint: () =>
           'GES refused the token: IAM tokens last 24 hours and are scoped to one project; get a new one (or use auth type password, which logs in by itself)',
       };
@@ -46,6 +46,6 @@ export async function createAuthenticator(auth: AuthConfig, context: AuthContext
       };
     }
     case 'none':
-      return { headers: async () => ({}) };
+      return { headers: () => ({}) };
   }
 }

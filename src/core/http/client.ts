@@ -23,8 +23,8 @@ export interface OutgoingRequest {
 }
 
 export interface Authenticator {
-  /** Headers that authenticate this request. */
-  headers(request: OutgoingRequest): Promise<Record<string, string>>;
+  /** Headers that authenticate this request: at once for static credentials, later for a login or a signature. */
+  headers(request: OutgoingRequest): Record<string, string> | Promise<Record<string, string>>;
   /**
    * The server refused the credentials of a request sent with `sent` headers (401, or GES's 400
    * GES.8007): get fresh ones. True when sending the request again may help (it is, once).
@@ -36,7 +36,7 @@ export interface Authenticator {
   preview?(): Record<string, string>;
 }
 
-export const NO_AUTH: Authenticator = { headers: async () => ({}) };
+export const NO_AUTH: Authenticator = { headers: () => ({}) };
 
 export interface HttpClientOptions {
   endpoint: string;
@@ -174,8 +174,8 @@ export class HttpClient {
     return `${this.base.href}${request.path.replace(/^\//, '')}${query}`;
   }
 
-  /** The request as it would be sent, its URL parsed once, credentials included (callers mask before showing it). */
-  private async build(request: HttpRequest, preview = false): Promise<OutgoingRequest & { href: string }> {
+  /** The request as it will be sent, but for its credentials (see addCredentials). */
+  private draft(request: HttpRequest): OutgoingRequest & { href: string } {
     const href = this.href(request);
     let parsed: URL | undefined;
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
@@ -186,7 +186,7 @@ export class HttpClient {
       ...request.headers,
     };
     // The URL is parsed only for whoever asks: a signature, an error message.
-    const outgoing = {
+    return {
       method: request.method,
       href,
       get url(): URL {
@@ -195,15 +195,21 @@ export class HttpClient {
       headers,
       body,
     };
+  }
+
+  /** Adds the credentials to a draft; a promise only when the authenticator must wait (a login, a signature). */
+  private addCredentials(draft: OutgoingRequest, preview = false): void | Promise<void> {
     const { authenticator } = this.options;
-    Object.assign(headers, preview && authenticator.preview ? authenticator.preview() : await authenticator.headers(outgoing));
-    return outgoing;
+    const credentials = preview && authenticator.preview ? authenticator.preview() : authenticator.headers(draft);
+    if (credentials instanceof Promise) return credentials.then((headers) => void Object.assign(draft.headers, headers));
+    Object.assign(draft.headers, credentials);
   }
 
   /** The request as it would be sent, credentials included (callers mask before showing it). */
   async prepare(request: HttpRequest, preview = false): Promise<PreparedRequest> {
-    const { method, href, headers, body } = await this.build(request, preview);
-    return { method, url: href, headers, body };
+    const draft = this.draft(request);
+    await this.addCredentials(draft, preview);
+    return { method: draft.method, url: draft.href, headers: draft.headers, body: draft.body };
   }
 
   /** Same as prepare, with every credential masked: for --dry-run. */
@@ -260,7 +266,9 @@ export class HttpClient {
     let retried = 0;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new InterruptedError('interrupted', attempt - 1, false, String(signal.reason));
-      const prepared = await this.build(request);
+      const prepared = this.draft(request);
+      const adding = this.addCredentials(prepared);
+      if (adding) await adding;
       const { href } = prepared;
       const origin = this.base.origin;
       const started = Date.now();
