@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -37,6 +37,37 @@ export function unsafeReason(file: string, st: Stats, kind: 'file' | 'folder' = 
     return `${file} can be changed by ${who} (mode ${mode.toString(8).padStart(4, '0')}); run: chmod go-w ${shellQuote(file)}`;
   }
   return null;
+}
+
+/** What readGuarded found: the bytes, or why there are none. */
+export type Guarded = { bytes: Buffer } | { missing: true } | { unsafe: string } | { tooLarge: true };
+
+/**
+ * Reads a file that decides where credentials go, at most `limit` bytes: never opened unless
+ * stat says it is a regular file that is safe (unsafeReason, with `shown` as its name), and
+ * read through a descriptor that must still be that file, no longer than stat said (a file
+ * swapped in after the check, a FIFO that would block or a file still growing is refused, not
+ * read). Synchronous: a few local calls.
+ */
+export function readGuarded(file: string, limit: number, shown = file): Guarded {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) return { missing: true };
+  const unsafe = unsafeReason(shown, st);
+  if (unsafe) return { unsafe };
+  if (st.size > limit) return { tooLarge: true };
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const now = fstatSync(fd);
+    const changed = { unsafe: `${shown} changed while it was being read; try again` };
+    if (now.ino !== st.ino || now.dev !== st.dev || !now.isFile()) return changed;
+    // One byte more than stat said: a file still growing is caught, not read without end.
+    const buffer = Buffer.alloc(st.size + 1);
+    let size = 0;
+    for (let n; size < buffer.length && (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0; ) size += n;
+    return size > st.size ? changed : { bytes: buffer.subarray(0, size) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import importFile from './import-file.cjs';
-import { shellQuote, unsafeReason } from '../fs-safety.js';
+import { readGuarded, shellQuote } from '../fs-safety.js';
 import { SECRET_KEYS, isLiteralSecret, validateConfig, type FileConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -130,18 +130,17 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
     if (!found) return null;
     filepath = found;
   }
-  // Synchronous, as the search: a few local calls, each cheaper than a trip through the thread pool.
-  let st;
+  let real: string;
   try {
-    st = statSync(filepath);
+    real = realpathSync(filepath);
   } catch {
     throw new ConfigError(`config file ${filepath} does not exist`);
   }
-  const unsafe = unsafeReason(filepath, st);
-  if (unsafe) throw new ConfigError(`refusing config file: ${unsafe}`);
-  if (st.size > CONFIG_SIZE_LIMIT) throw new ConfigError(`config file ${filepath} is larger than 1 MiB`);
-  const real = realpathSync(filepath);
-  const bytes = readFileSync(real);
+  const read = readGuarded(real, CONFIG_SIZE_LIMIT, filepath);
+  if ('missing' in read) throw new ConfigError(`config file ${filepath} does not exist`);
+  if ('unsafe' in read) throw new ConfigError(`refusing config file: ${read.unsafe}`);
+  if ('tooLarge' in read) throw new ConfigError(`config file ${filepath} is larger than 1 MiB`);
+  const { bytes } = read;
   // Only a file found in a folder is checked against the trust list (and hashed: crypto loads then).
   const trust: TrustReason | null = options.explicitFile
     ? 'named'

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { unsafeReason, writeFileAtomic } from '../fs-safety.js';
+import { readGuarded, writeFileAtomic } from '../fs-safety.js';
 
 /**
  * Config files found by the search outside the user config folder (a cloned repository,
@@ -31,17 +31,12 @@ function trustFile(globalDir: string): string {
 /** The recorded files; an absent list is empty, an unsafe or unreadable one a ConfigError. */
 export async function readTrustList(globalDir: string): Promise<TrustList> {
   const file = trustFile(globalDir);
-  let st;
+  const read = readGuarded(file, TRUST_FILE_LIMIT);
+  if ('missing' in read) return {};
+  if ('unsafe' in read) throw new ConfigError(`refusing the trust list: ${read.unsafe}`);
+  if ('tooLarge' in read) throw new ConfigError(`the trust list ${file} is larger than 1 MiB; remove it and trust your config files again`);
   try {
-    st = await stat(file);
-  } catch {
-    return {};
-  }
-  const unsafe = unsafeReason(file, st);
-  if (unsafe) throw new ConfigError(`refusing the trust list: ${unsafe}`);
-  if (st.size > TRUST_FILE_LIMIT) throw new ConfigError(`the trust list ${file} is larger than 1 MiB; remove it and trust your config files again`);
-  try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as { files?: unknown };
+    const parsed = JSON.parse(read.bytes.toString('utf8')) as { files?: unknown };
     const files = parsed?.files;
     if (typeof files !== 'object' || files === null || Array.isArray(files)) throw new Error('no "files" mapping');
     const list: TrustList = Object.create(null) as TrustList;
