@@ -114,7 +114,7 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
  */
 export async function connect(ctx: CommandContext, graph?: string, choices: { settings?: Settings; connections?: number } = {}): Promise<Connection> {
   const settings = choices.settings ?? (await loadSettings(ctx));
-  const ca = settings.caFile ? await readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd) : undefined;
+  const ca = settings.caFile ? readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd) : undefined;
   const httpOptions = {
     tls: { ca, insecure: settings.insecure },
     proxy: settings.proxy,

@@ -53,7 +53,7 @@ function literalSecrets(config: FileConfig): string[] {
   return found;
 }
 
-async function permissionWarnings(file: string, config: FileConfig): Promise<string[]> {
+function permissionWarnings(file: string, config: FileConfig): string[] {
   const secrets = literalSecrets(config);
   if (secrets.length === 0 || process.platform === 'win32') return [];
   const mode = statSync(file).mode & 0o777;
@@ -92,7 +92,7 @@ export function searchFiles(places: SearchPlaces): string[] {
 }
 
 /** The first of `files` that is a candidate: not empty (and a package.json only with a "ges" key). */
-export async function firstCandidate(files: readonly string[]): Promise<string | null> {
+export function firstCandidate(files: readonly string[]): string | null {
   for (const file of files) {
     // Synchronous on purpose: dozens of misses, each a few µs this way, each ~0.1 ms through the thread pool.
     const st = statSync(file, { throwIfNoEntry: false });
@@ -126,7 +126,7 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
   if (options.explicitFile) {
     filepath = path.resolve(options.cwd, options.explicitFile);
   } else {
-    const found = await firstCandidate(searchFiles(places));
+    const found = firstCandidate(searchFiles(places));
     if (!found) return null;
     filepath = found;
   }
@@ -144,16 +144,16 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
   // Only a file found in a folder is checked against the trust list (and hashed: crypto loads then).
   const trust: TrustReason | null = options.explicitFile
     ? 'named'
-    : (await inUserFolder(real, places.globalDir))
+    : inUserFolder(real, places.globalDir)
       ? 'user-folder'
-      : (await (await import('./trust.js')).isTrustedContent(places.globalDir, real, bytes))
+      : (await import('./trust.js')).isTrustedContent(places.globalDir, real, bytes)
         ? 'recorded'
         : null;
   return { filepath, realpath: real, trust, bytes };
 }
 
 /** True when a file (by real path) sits directly in the user config folder. */
-export async function inUserFolder(realFile: string, globalDir: string): Promise<boolean> {
+export function inUserFolder(realFile: string, globalDir: string): boolean {
   let dir = globalDir;
   try {
     dir = realpathSync(globalDir);
@@ -213,7 +213,7 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig | n
   if (!found.trust) throw untrustedError(found);
   const raw = await parseConfig(found);
   const { config, warnings } = validateConfig(raw ?? undefined, found.filepath);
-  warnings.push(...(await permissionWarnings(found.filepath, config)));
+  warnings.push(...permissionWarnings(found.filepath, config));
   return { filepath: found.filepath, config, warnings, trust: found.trust };
 }
 

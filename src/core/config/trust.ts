@@ -29,7 +29,7 @@ function trustFile(globalDir: string): string {
 }
 
 /** The recorded files; an absent list is empty, an unsafe or unreadable one a ConfigError. */
-export async function readTrustList(globalDir: string): Promise<TrustList> {
+export function readTrustList(globalDir: string): TrustList {
   const file = trustFile(globalDir);
   const read = readGuarded(file, TRUST_FILE_LIMIT);
   if ('missing' in read) return {};
@@ -57,26 +57,26 @@ async function writeTrustList(globalDir: string, list: TrustList): Promise<void>
 }
 
 /** True when `realFile` is recorded with exactly this content. */
-export function isTrustedContent(globalDir: string, realFile: string, bytes: Buffer): Promise<boolean> {
+export function isTrustedContent(globalDir: string, realFile: string, bytes: Buffer): boolean {
   return isTrusted(globalDir, realFile, sha256(bytes));
 }
 
 /** True when `realFile` is recorded with exactly this hash. */
-export async function isTrusted(globalDir: string, realFile: string, hash: string): Promise<boolean> {
-  const record = (await readTrustList(globalDir))[realFile];
+export function isTrusted(globalDir: string, realFile: string, hash: string): boolean {
+  const record = readTrustList(globalDir)[realFile];
   return record !== undefined && record.sha256 === hash;
 }
 
 /** Records a file (by real path) with its content's hash. */
 export async function recordTrust(globalDir: string, realFile: string, hash: string, now = new Date()): Promise<void> {
-  const list = await readTrustList(globalDir);
+  const list = readTrustList(globalDir);
   list[realFile] = { sha256: hash, trustedAt: now.toISOString() };
   await writeTrustList(globalDir, list);
 }
 
 /** Removes a file's record; false when there was none. */
 export async function dropTrust(globalDir: string, realFile: string): Promise<boolean> {
-  const list = await readTrustList(globalDir);
+  const list = readTrustList(globalDir);
   if (!(realFile in list)) return false;
   delete list[realFile];
   await writeTrustList(globalDir, list);

@@ -23,7 +23,7 @@ export async function profileTarget(options: { named?: string; global: boolean; 
   if (/\.(json|c?js|mjs)$/.test(target)) throw new UsageError(`config init writes YAML, and ${target} is not a YAML file; edit it by hand`);
   if (named) return target;
   const dir = path.dirname(target);
-  const first = await firstCandidate((global ? GLOBAL_NAMES : SEARCH_NAMES).map((n) => path.join(dir, n)));
+  const first = firstCandidate((global ? GLOBAL_NAMES : SEARCH_NAMES).map((n) => path.join(dir, n)));
   if (!first || first === target) return target;
   if (/(^|\/)(\.gesrc|config)(\.ya?ml)?$/.test(first)) return first;
   throw new UsageError(
@@ -50,7 +50,7 @@ export async function writeProfile(file: string, profile: NewProfile, options: {
   }
   if (existing !== null && !options.named) {
     const found = (await findConfig({ explicitFile: file, cwd, env }))!;
-    if (!(await inUserFolder(found.realpath, globalDir)) && !(await isTrusted(globalDir, found.realpath, sha256(found.bytes)))) {
+    if (!inUserFolder(found.realpath, globalDir) && !isTrusted(globalDir, found.realpath, sha256(found.bytes))) {
       throw new UsageError(`${file} exists and is not trusted; read it, then run: ges config trust ${shellQuote(file)}`, 'or write the profile to the user config folder with --global');
     }
   }
@@ -65,5 +65,5 @@ export async function writeProfile(file: string, profile: NewProfile, options: {
   await writeFileAtomic(file, text, mode & 0o755);
   // The user wrote it just now: trust it as written (a file in the user config folder needs no record).
   const found = (await findConfig({ explicitFile: file, cwd, env }))!;
-  if (!(await inUserFolder(found.realpath, globalDir))) await recordTrust(globalDir, found.realpath, sha256(found.bytes));
+  if (!inUserFolder(found.realpath, globalDir)) await recordTrust(globalDir, found.realpath, sha256(found.bytes));
 }

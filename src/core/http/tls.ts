@@ -6,7 +6,7 @@ import { ConfigError, UsageError } from '../errors.js';
  * Reads an extra CA file (PEM), relative to `cwd`. An unreadable or non-PEM file is a usage
  * error when a flag named it, a config error when a profile did.
  */
-export async function readCaFile(file: string, source: string, cwd: string): Promise<string> {
+export function readCaFile(file: string, source: string, cwd: string): string {
   const fail = (why: string): never => {
     const message = `cannot use CA file ${file} (from ${source}): ${why}`;
     throw source.startsWith('flag') ? new UsageError(message) : new ConfigError(message);
