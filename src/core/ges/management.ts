@@ -144,8 +144,16 @@ export function pickGraph(graphs: readonly ManagedGraph[], name: string, where: 
 }
 
 /**
- * The service-plane address of a graph: `https://` when it enables HTTPS, else `http://`; no
- * port (80/443) unless the address carries one. Throws for a graph not serving requests
+ * A graph's service-plane address on that network: `https://` when it enables HTTPS, else
+ * `http://`; no port (80/443) unless the address carries one. Null when it has none there.
+ */
+function serviceAddress(graph: ManagedGraph, network: 'private' | 'public'): string | null {
+  const address = network === 'public' ? graph.publicIp : graph.privateIp;
+  return address ? `${graph.https ? 'https' : 'http'}://${address}` : null;
+}
+
+/**
+ * The service-plane address of a graph (see serviceAddress). Throws for a graph not serving requests
  * (201-211 only warn: they may still answer) and for a missing address.
  */
 export function addressOf(graph: ManagedGraph, network: 'private' | 'public', warn: (message: string) => void): string {
@@ -155,14 +163,14 @@ export function addressOf(graph: ManagedGraph, network: 'private' | 'public', wa
     if (code >= 201 && code <= 211) warn(`graph ${graph.name} is ${words} (state ${graph.status}); it may still answer`);
     else throw new GraphUnavailableError(`graph ${graph.name} is ${words} (state ${graph.status}), so it serves no requests now`, graph.status);
   }
-  const address = network === 'public' ? graph.publicIp : graph.privateIp;
+  const address = serviceAddress(graph, network);
   if (!address) {
     throw new UsageError(
       `graph ${graph.name} has no ${network} address`,
       network === 'public' ? 'bind an EIP to it in the GES console, or use network: private from inside its VPC' : 'use network: public to reach it through its EIP',
     );
   }
-  return `${graph.https ? 'https' : 'http'}://${address}`;
+  return address;
 }
 
 /** An address as addressOf() makes them: http(s)://host[:port], nothing else (the cache is read back through this). */
@@ -208,8 +216,8 @@ function cacheKey(options: DiscoveryOptions, graph: string): string[] {
 export async function cacheAddresses(graphs: readonly ManagedGraph[], options: DiscoveryOptions): Promise<void> {
   const now = (options.now ?? Date.now)();
   for (const g of graphs) {
-    const address = g.status === '200' ? (options.network === 'public' ? g.publicIp : g.privateIp) : null;
-    if (address) await options.cache.write('address', cacheKey(options, g.name), { endpoint: `${g.https ? 'https' : 'http'}://${address}`, fetchedAt: now });
+    const endpoint = g.status === '200' ? serviceAddress(g, options.network) : null;
+    if (endpoint) await options.cache.write('address', cacheKey(options, g.name), { endpoint, fetchedAt: now });
   }
   await options.cache.write('graphs', [options.managementEndpoint, options.projectId], { names: graphs.map((g) => g.name), fetchedAt: now });
 }
