@@ -144,7 +144,6 @@ function baseUrl(endpoint: string): URL {
 }
 
 export class HttpClient {
-  private dispatcher: Dispatcher | undefined;
   private base: URL;
   /** The one rediscovery of a run (shared by requests failing at once). */
   private rediscovered: Promise<string | null> | undefined;
@@ -152,11 +151,7 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.base = baseUrl(options.endpoint);
     // An interruption fails every request in flight at once (send() then reports it as such).
-    options.signal?.addEventListener('abort', () => void this.dispatcher?.destroy().catch(() => {}), { once: true });
-  }
-
-  url(request: HttpRequest): URL {
-    return new URL(this.href(request));
+    options.signal?.addEventListener('abort', () => void this.parts?.dispatcher.destroy().catch(() => {}), { once: true });
   }
 
   /**
@@ -218,39 +213,41 @@ export class HttpClient {
     return { ...prepared, headers: maskHeaders(prepared.headers) };
   }
 
-  /** undici and the pool, made on the first request and kept for the run (awaited only until then). */
+  /** undici and the pool, made by the first request (`ready`) and kept for the run (`parts`, not awaited again). */
   private ready: Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> | undefined;
   private parts: { undici: UndiciParts; dispatcher: Dispatcher } | undefined;
 
   private async getDispatcher(): Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> {
     const undici = await loadUndici(this.options.beforeLoad);
-    if (!this.dispatcher) {
-      const { timeoutMs, tls: tlsOptions, proxy } = this.options;
-      // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.
-      const ca = tlsOptions?.ca ? [...(await import('node:tls')).rootCertificates, tlsOptions.ca] : undefined;
-      const targetTls = { ...(ca ? { ca } : {}), ...(tlsOptions?.insecure ? { rejectUnauthorized: false } : {}) };
-      // maxHeaderSize is Node's default, given so undici need not load node:http to read it (see .ci/build.mjs).
-      // No more connections than requests in flight: undici frees a connection only a moment after
+    const { timeoutMs, tls: tlsOptions, proxy } = this.options;
+    // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.
+    const ca = tlsOptions?.ca ? [...(await import('node:tls')).rootCertificates, tlsOptions.ca] : undefined;
+    const targetTls = { ...(ca ? { ca } : {}), ...(tlsOptions?.insecure ? { rejectUnauthorized: false } : {}) };
+    const common = {
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      keepAliveTimeout: 10_000,
+      // No more connections than requests in flight: undici frees a connection a moment after
       // its answer is read, so an unbounded pool opens more (each a TLS handshake on https).
-      const connections = this.options.connections ?? 8;
-      const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 10_000, connections, maxHeaderSize: 16 * 1024 };
-      const connect = { timeout: timeoutMs, ...targetTls };
-      if (proxy && (proxy.http || proxy.https)) {
-        this.options.trace?.(`proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, https ${maskUrlCredentials(proxy.https) || 'none'}, no proxy for ${proxy.noProxy || 'none'}`);
-        const EnvHttpProxyAgent = await loadEnvHttpProxyAgent();
-        this.dispatcher = new EnvHttpProxyAgent({
-          ...common,
-          connect,
-          requestTls: targetTls,
-          httpProxy: proxy.http,
-          httpsProxy: proxy.https,
-          noProxy: proxy.noProxy,
-        });
-      } else {
-        this.dispatcher = new undici.Agent({ ...common, connect });
-      }
+      connections: this.options.connections ?? 8,
+      // Node's default, given so undici need not load node:http to read it (see .ci/build.mjs).
+      maxHeaderSize: 16 * 1024,
+    };
+    const connect = { timeout: timeoutMs, ...targetTls };
+    if (proxy && (proxy.http || proxy.https)) {
+      this.options.trace?.(`proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, https ${maskUrlCredentials(proxy.https) || 'none'}, no proxy for ${proxy.noProxy || 'none'}`);
+      const EnvHttpProxyAgent = await loadEnvHttpProxyAgent();
+      const dispatcher = new EnvHttpProxyAgent({
+        ...common,
+        connect,
+        requestTls: targetTls,
+        httpProxy: proxy.http,
+        httpsProxy: proxy.https,
+        noProxy: proxy.noProxy,
+      });
+      return (this.parts = { undici, dispatcher });
     }
-    return { undici, dispatcher: this.dispatcher };
+    return (this.parts = { undici, dispatcher: new undici.Agent({ ...common, connect }) });
   }
 
   /**
@@ -259,7 +256,7 @@ export class HttpClient {
    * attempt was answered and InterruptedError when aborted.
    */
   async send(request: HttpRequest): Promise<HttpResult> {
-    const { undici, dispatcher } = this.parts ?? (this.parts = await (this.ready ??= this.getDispatcher()));
+    const { undici, dispatcher } = this.parts ?? (await (this.ready ??= this.getDispatcher()));
     const { signal, trace, retries, timeoutMs } = this.options;
     let reauthenticated = false;
     let moved = false;
@@ -326,7 +323,7 @@ export class HttpClient {
         if (result) return result;
         if (!moved && this.options.rediscover && NOTHING_THERE.has(failure!.code ?? '')) {
           moved = true;
-          if (await this.rediscover(prepared.url, request)) {
+          if (await this.rediscover(href, request)) {
             trace?.(`the cached address did not answer; the management plane now gives ${this.base.origin}: trying there`);
             retried = 0;
             continue;
@@ -345,10 +342,10 @@ export class HttpClient {
   }
 
   /** Asks for the endpoint again (once a run); true when the request would now go elsewhere. */
-  private async rediscover(failedUrl: URL, request: HttpRequest): Promise<boolean> {
+  private async rediscover(failedHref: string, request: HttpRequest): Promise<boolean> {
     const next = await (this.rediscovered ??= this.options.rediscover!().catch(() => null));
     if (next) this.base = baseUrl(next);
-    return this.url(request).href !== failedUrl.href;
+    return this.href(request) !== failedHref;
   }
 
   /** The proxy URL when the connection that failed was to the proxy (its port), not to the engine. */
@@ -372,7 +369,7 @@ export class HttpClient {
    * now, and waiting for keep-alive sockets to wind down only delays the exit.
    */
   async close(): Promise<void> {
-    await this.dispatcher?.destroy();
+    await this.parts?.dispatcher.destroy();
   }
 }
 
