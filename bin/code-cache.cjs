@@ -61,8 +61,10 @@ module.exports = function load(file) {
         closeSync(fd);
       }
       renameSync(temp, cacheFile);
-      // Caches of other builds and Node versions are stale now.
-      for (const name of readdirSync(dir)) if (/^code-.*\.bin$/.test(name) && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), { force: true });
+      // This Node's caches of other builds are stale now; other Nodes' are kept (switching
+      // between Node versions must not make each throw the other's cache away).
+      const prefix = `code-${process.version}-`;
+      for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.bin') && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), { force: true });
     } catch {
       // no cache this time
     }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -41,10 +41,16 @@ describe('bin/ges.cjs', () => {
 
   it("keeps V8's code cache privately, and never in a folder others can write", async () => {
     const home = tempHome();
+    const dir = path.join(home, '.cache/ges');
+    // Another Node's cache stays; this Node's cache of another build is stale.
+    const otherNode = writeFile(dir, 'code-v0.0.1-1-1.bin', 'x');
+    const otherBuild = writeFile(dir, `code-${process.version}-1-1.bin`, 'x');
+    chmodSync(dir, 0o700);
     const run = await runGes(['config', 'path'], { home, cwd: home });
     expect(run.code).toBe(0);
-    const dir = path.join(home, '.cache/ges');
-    const cached = readdirSync(dir).filter((f) => /^code-v\d.*\.bin$/.test(f));
+    expect(existsSync(otherNode)).toBe(true);
+    expect(existsSync(otherBuild)).toBe(false);
+    const cached = readdirSync(dir).filter((f) => f.startsWith(`code-${process.version}-`));
     expect(cached).toHaveLength(1);
     expect(statSync(path.join(dir, cached[0]!)).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
