@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from './errors.js';
-import { unsafeReason, writeFileAtomic } from './fs-safety.js';
+import { readGuarded, unsafeReason, writeFileAtomic } from './fs-safety.js';
 
 /**
  * ges's private cache folder ($XDG_CACHE_HOME/ges, 0700): one small JSON file (0600) per key.
@@ -8,6 +8,9 @@ import { unsafeReason, writeFileAtomic } from './fs-safety.js';
  * one that cannot be used (a file in its place, a dangling link, no write access) only costs
  * the caching: one warning, and the run goes on without it.
  */
+/** No entry is larger: a bigger file is not one ges wrote. */
+const ENTRY_LIMIT = 1024 * 1024;
+
 /** Loaded on first use, not at start: only IAM logins and graphs found by name use the cache. */
 const fsp = () => import('node:fs/promises');
 
@@ -58,13 +61,12 @@ export class PrivateCache {
     return true;
   }
 
-  /** The entry, or null when there is none or it cannot be read. */
+  /** The entry, or null when there is none or it cannot be read (or is not a safe file of at most 1 MiB). */
   async read(kind: string, keyParts: readonly string[]): Promise<unknown> {
     if (!(await this.usable())) return null;
-    const { readFile } = await fsp();
     try {
-      const text = await readFile(await this.fileFor(kind, keyParts), 'utf8');
-      return text.length > 1024 * 1024 ? null : (JSON.parse(text) as unknown);
+      const read = readGuarded(await this.fileFor(kind, keyParts), ENTRY_LIMIT);
+      return 'bytes' in read ? (JSON.parse(read.bytes.toString('utf8')) as unknown) : null;
     } catch {
       return null;
     }
