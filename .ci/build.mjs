@@ -53,8 +53,9 @@ const stubs = [
 /**
  * Node built-ins a dependency loads at start for something ges does not use then, each stood in
  * for where that dependency asks (and only there): node:http (~3 ms on Node 20) is read by undici
- * for http.maxHeaderSize, which ges always passes itself (src/core/http/client.ts), and for
- * IncomingMessage, which ges never hands to undici. Others are loaded when first used:
+ * for http.maxHeaderSize, used for a client made without one (ges passes its own; undici's client
+ * to a proxy does not), so the stand-in holds Node's default, and for IncomingMessage, which ges
+ * never hands to undici. Others are loaded when first used:
  * node:child_process (~3 ms with node:dgram), which commander loads to spawn executable
  * subcommands (ges has none), and node:crypto (~2 ms), which cosmiconfig's loaders load to name
  * the temporary files of TypeScript configs (ges reads none).

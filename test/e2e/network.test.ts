@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { BIN, TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runMain, tempHome, writeFile, writeTrusted } from './helpers.js';
+import { BIN, TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runGes, runMain, tempHome, writeFile, writeTrusted } from './helpers.js';
 
 /** A test CA, a server certificate it signs for 127.0.0.1, and a self-signed one; made with openssl at test time. */
 function makeCertificates(): { dir: string; ca: string; key: string; cert: string; selfKey: string; selfCert: string } {
@@ -135,6 +135,20 @@ describe('proxies', () => {
       const bypass = await runMain(['job', 'list', 'movies'], { env: envFor(plain, { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' }) });
       expect(bypass.code).toBe(0);
       expect(proxy.seen).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('through the built binary too (its bundle leaves out and stands in for parts of undici)', async () => {
+    const proxy = await startProxy();
+    try {
+      const viaHttp = await runGes(['job', 'list', 'movies'], { env: envFor(plain, { HTTP_PROXY: proxy.url }) });
+      expect(viaHttp.code).toBe(0);
+      const viaTunnel = await runGes(['job', 'list', 'movies', '--ca-cert', certs.ca], { env: envFor(secure, { https_proxy: proxy.url }) });
+      expect(viaTunnel.code).toBe(0);
+      expect(proxy.seen).toContain(`CONNECT ${new URL(secure.url).host}`);
+      expect(proxy.seen.length).toBeGreaterThan(1);
     } finally {
       await proxy.close();
     }
