@@ -26,7 +26,6 @@ run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p',
 const require = createRequire(import.meta.url);
 for (const [file, check] of [
   ['undici/lib/dispatcher/agent.js', (m) => typeof m === 'function' && typeof m.prototype.dispatch === 'function'],
-  ['undici/lib/api/api-request.js', (m) => typeof m === 'function'],
   ['undici/lib/dispatcher/env-http-proxy-agent.js', (m) => typeof m === 'function'],
   ['undici/lib/dispatcher/dispatcher.js', (m) => typeof m === 'function'],
   ['undici/lib/api/index.js', (m) => typeof m?.request === 'function' && typeof m?.connect === 'function'],

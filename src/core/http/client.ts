@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
-import { answered, loadEnvHttpProxyAgent, loadUndici, type UndiciParts } from './undici.js';
+import { answered, loadAgent, loadEnvHttpProxyAgent } from './undici.js';
+import { exchange } from './exchange.js';
 import { maskUrlCredentials } from './address.js';
 import { maskBodySecrets, maskHeaders } from './mask.js';
 import { errorFields } from './body.js';
@@ -87,6 +88,8 @@ export interface PreparedRequest {
 const SUCCESS_BODY_LIMIT = 64 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const TRACE_BODY_LIMIT = 2000;
+/** How much of an answer's body is read: a success is data, an error page only needs its start. */
+const bodyLimit = (status: number): number => (status >= 200 && status < 300 ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
 
 function errorCode(error: unknown): string | undefined {
   const e = error as { code?: string; cause?: { code?: string } };
@@ -151,7 +154,7 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.base = baseUrl(options.endpoint);
     // An interruption fails every request in flight at once (send() then reports it as such).
-    options.signal?.addEventListener('abort', () => void this.parts?.dispatcher.destroy().catch(() => {}), { once: true });
+    options.signal?.addEventListener('abort', () => void this.dispatcher?.destroy().catch(() => {}), { once: true });
   }
 
   /**
@@ -213,12 +216,12 @@ export class HttpClient {
     return { ...prepared, headers: maskHeaders(prepared.headers) };
   }
 
-  /** undici and the pool, made by the first request (`ready`) and kept for the run (`parts`, not awaited again). */
-  private ready: Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> | undefined;
-  private parts: { undici: UndiciParts; dispatcher: Dispatcher } | undefined;
+  /** The pool, made by the first request (`ready`) and kept for the run (`dispatcher`, not awaited again). */
+  private ready: Promise<Dispatcher> | undefined;
+  private dispatcher: Dispatcher | undefined;
 
-  private async getDispatcher(): Promise<{ undici: UndiciParts; dispatcher: Dispatcher }> {
-    const undici = await loadUndici(this.options.beforeLoad);
+  private async makeDispatcher(): Promise<Dispatcher> {
+    const Agent = await loadAgent(this.options.beforeLoad);
     const { timeoutMs, tls: tlsOptions, proxy } = this.options;
     // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.
     const ca = tlsOptions?.ca ? [...(await import('node:tls')).rootCertificates, tlsOptions.ca] : undefined;
@@ -245,9 +248,9 @@ export class HttpClient {
         httpsProxy: proxy.https,
         noProxy: proxy.noProxy,
       });
-      return (this.parts = { undici, dispatcher });
+      return (this.dispatcher = dispatcher);
     }
-    return (this.parts = { undici, dispatcher: new undici.Agent({ ...common, connect }) });
+    return (this.dispatcher = new Agent({ ...common, connect }));
   }
 
   /**
@@ -256,7 +259,7 @@ export class HttpClient {
    * attempt was answered and InterruptedError when aborted.
    */
   async send(request: HttpRequest): Promise<HttpResult> {
-    const { undici, dispatcher } = this.parts ?? (await (this.ready ??= this.getDispatcher()));
+    const dispatcher = this.dispatcher ?? (await (this.ready ??= this.makeDispatcher()));
     const { signal, trace, retries, timeoutMs } = this.options;
     let reauthenticated = false;
     let moved = false;
@@ -280,24 +283,18 @@ export class HttpClient {
       let result: HttpResult | undefined;
       let failure: { code: string | undefined; error: unknown } | undefined;
       try {
-        const response = await undici.request.call(dispatcher, {
-          origin,
-          path: href.slice(origin.length),
-          method: prepared.method as Dispatcher.HttpMethod,
-          headers: prepared.headers,
-          body: prepared.body,
-        });
-        const ok = response.statusCode >= 200 && response.statusCode < 300;
-        const { text, truncated } = await readLimited(response.body, ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
-        const headers: Record<string, string> = {};
-        for (const k in response.headers) {
-          const v = response.headers[k];
-          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-        }
-        result = { status: response.statusCode, headers, text, truncated, attempts: attempt };
+        result = {
+          ...(await exchange(
+            dispatcher,
+            { origin, path: href.slice(origin.length), method: prepared.method as Dispatcher.HttpMethod, headers: prepared.headers, body: prepared.body },
+            bodyLimit,
+          )),
+          attempts: attempt,
+        };
         answered();
         if (trace) {
-          trace(`< ${response.statusCode} (${Date.now() - started} ms)`);
+          const { status, headers, text } = result;
+          trace(`< ${status} (${Date.now() - started} ms)`);
           for (const [k, v] of Object.entries(maskHeaders(headers))) trace(`< ${k}: ${v}`);
           if (text) trace(`< ${maskBodySecrets(text.slice(0, TRACE_BODY_LIMIT))}${text.length > TRACE_BODY_LIMIT ? '…' : ''}`);
         }
@@ -369,24 +366,6 @@ export class HttpClient {
    * now, and waiting for keep-alive sockets to wind down only delays the exit.
    */
   async close(): Promise<void> {
-    await this.parts?.dispatcher.destroy();
+    await this.dispatcher?.destroy();
   }
-}
-
-/** Reads a body up to `limit` bytes and drops the rest, so a huge error page is never buffered whole. */
-function readLimited(body: NodeJS.ReadableStream & { destroy(): void }, limit: number): Promise<{ text: string; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > limit) {
-        body.destroy();
-        resolve({ text: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), truncated: true });
-      }
-    });
-    body.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated: false }));
-    body.on('error', reject);
-  });
 }

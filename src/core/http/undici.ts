@@ -1,22 +1,14 @@
-import type { Dispatcher } from 'undici';
-
 /**
- * Loads only the undici parts a request needs. The package's index pulls in fetch,
- * WebSocket, caching and mocks: ~130 ms here; the agent and request API alone: ~50 ms.
- * undici has no "exports" map, so its files are importable one by one.
+ * Loads only the undici part a request needs: its Agent (requests go through its dispatch(),
+ * see exchange.ts). The package's index pulls in fetch, WebSocket, caching and mocks: ~130 ms
+ * here; the agent alone: ~50 ms. undici has no "exports" map, so its files are importable one
+ * by one.
  */
 
 type AgentClass = typeof import('undici').Agent;
 type EnvHttpProxyAgentClass = typeof import('undici').EnvHttpProxyAgent;
-export type RequestOptions = Dispatcher.RequestOptions;
-type RequestFn = (this: Dispatcher, options: RequestOptions) => Promise<Dispatcher.ResponseData>;
 
-export interface UndiciParts {
-  Agent: AgentClass;
-  request: RequestFn;
-}
-
-let parts: Promise<UndiciParts> | undefined;
+let agent: Promise<AgentClass> | undefined;
 
 /** The default export of a CommonJS module (its module.exports). */
 async function defaultOf<T>(module: Promise<unknown>): Promise<T> {
@@ -27,19 +19,15 @@ async function defaultOf<T>(module: Promise<unknown>): Promise<T> {
 let afterFirstAnswer: (() => void) | void;
 
 /**
- * Loads the parts once; `beforeLoad` runs just before the first load (and its WebAssembly
+ * Loads the agent once; `beforeLoad` runs just before the first load (and its WebAssembly
  * compile), and may return a function to run once the first answer has been read.
  */
-export function loadUndici(beforeLoad?: () => (() => void) | void): Promise<UndiciParts> {
-  parts ??= (async () => {
+export function loadAgent(beforeLoad?: () => (() => void) | void): Promise<AgentClass> {
+  agent ??= (async () => {
     afterFirstAnswer = beforeLoad?.();
-    const [Agent, request] = await Promise.all([
-      defaultOf<AgentClass>(import('undici/lib/dispatcher/agent.js')),
-      defaultOf<RequestFn>(import('undici/lib/api/api-request.js')),
-    ]);
-    return { Agent, request };
+    return defaultOf<AgentClass>(import('undici/lib/dispatcher/agent.js'));
   })();
-  return parts;
+  return agent;
 }
 
 /** Called after each answer: runs what beforeLoad left for the first one, once. */
