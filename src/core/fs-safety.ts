@@ -39,20 +39,21 @@ export function unsafeReason(file: string, st: Stats, kind: 'file' | 'folder' = 
   return null;
 }
 
-/** What readGuarded found: the bytes, or why there are none. */
-export type Guarded = { bytes: Buffer } | { missing: true } | { unsafe: string } | { tooLarge: true };
+/** What readGuarded found: the bytes (and the file's permission bits), or why there are none. */
+export type Guarded = { bytes: Buffer; mode: number } | { missing: true } | { unsafe: string } | { tooLarge: true };
 
 /**
  * Reads a file that decides where credentials go, at most `limit` bytes: never opened unless
  * stat says it is a regular file that is safe (unsafeReason, with `shown` as its name), and
  * read through a descriptor that must still be that file, no longer than stat said (a file
  * swapped in after the check, a FIFO that would block or a file still growing is refused, not
- * read). Synchronous: a few local calls.
+ * read). `anyOwner`: only the regular-file part applies (a file about to be replaced by the
+ * user's own copy). Synchronous: a few local calls.
  */
-export function readGuarded(file: string, limit: number, shown = file): Guarded {
+export function readGuarded(file: string, limit: number, shown = file, anyOwner = false): Guarded {
   const st = statSync(file, { throwIfNoEntry: false });
   if (!st) return { missing: true };
-  const unsafe = unsafeReason(shown, st);
+  const unsafe = anyOwner && st.isFile() ? null : unsafeReason(shown, st);
   if (unsafe) return { unsafe };
   if (st.size > limit) return { tooLarge: true };
   const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -64,7 +65,7 @@ export function readGuarded(file: string, limit: number, shown = file): Guarded 
     const buffer = Buffer.alloc(st.size + 1);
     let size = 0;
     for (let n; size < buffer.length && (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0; ) size += n;
-    return size > st.size ? changed : { bytes: buffer.subarray(0, size) };
+    return size > st.size ? changed : { bytes: buffer.subarray(0, size), mode: now.mode & 0o777 };
   } finally {
     closeSync(fd);
   }

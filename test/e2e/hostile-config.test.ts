@@ -180,6 +180,10 @@ describe('files anyone else could change are refused, trusted or not', () => {
     const r = await runMain(['job', 'list', 'movies'], { cwd: repo, home, timeoutMs: 10_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${path.join(repo, '.gesrc.yaml')} is a FIFO, not a regular file`);
+    // config init would add its profile to that file: refused the same way, not read (it would block).
+    const init = await runMain(['config', 'init', '-p', 'x', '--endpoint', 'http://10.0.0.1', '--project-id', 'p', '--auth', 'none'], { cwd: repo, home, timeoutMs: 10_000 });
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain(`${path.join(repo, '.gesrc.yaml')} is a FIFO, not a regular file`);
     const dir = path.join(home, 'cfgdir');
     mkdirSync(dir);
     expect((await runMain(['config', 'show', '--config', dir], { cwd: home })).stderr).toContain('is a folder, not a regular file');

@@ -53,10 +53,9 @@ function literalSecrets(config: FileConfig): string[] {
   return found;
 }
 
-function permissionWarnings(file: string, config: FileConfig): string[] {
+function permissionWarnings(file: string, mode: number, config: FileConfig): string[] {
   const secrets = literalSecrets(config);
   if (secrets.length === 0 || process.platform === 'win32') return [];
-  const mode = statSync(file).mode & 0o777;
   if ((mode & 0o077) === 0) return [];
   return [
     `${file} holds a literal secret (${secrets.join(', ')}) and can be read by other users (mode ${mode.toString(8)}); run: chmod 600 ${JSON.stringify(file)}`,
@@ -78,6 +77,8 @@ export interface FoundConfig {
   trust: TrustReason | null;
   /** The content that was hashed; what is parsed is exactly this. */
   bytes: Buffer;
+  /** Its permission bits when it was read. */
+  mode: number;
 }
 
 interface LoadOptions {
@@ -140,7 +141,7 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
   if ('missing' in read) throw new ConfigError(`config file ${filepath} does not exist`);
   if ('unsafe' in read) throw new ConfigError(`refusing config file: ${read.unsafe}`);
   if ('tooLarge' in read) throw new ConfigError(`config file ${filepath} is larger than 1 MiB`);
-  const { bytes } = read;
+  const { bytes, mode } = read;
   // Only a file found in a folder is checked against the trust list (and hashed: crypto loads then).
   const trust: TrustReason | null = options.explicitFile
     ? 'named'
@@ -149,7 +150,7 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
       : (await import('./trust.js')).isTrustedContent(places.globalDir, real, bytes)
         ? 'recorded'
         : null;
-  return { filepath, realpath: real, trust, bytes };
+  return { filepath, realpath: real, trust, bytes, mode };
 }
 
 /** True when a file (by real path) sits directly in the user config folder. */
@@ -213,7 +214,7 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig | n
   if (!found.trust) throw untrustedError(found);
   const raw = await parseConfig(found);
   const { config, warnings } = validateConfig(raw ?? undefined, found.filepath);
-  warnings.push(...permissionWarnings(found.filepath, config));
+  warnings.push(...permissionWarnings(found.filepath, found.mode, config));
   return { filepath: found.filepath, config, warnings, trust: found.trust };
 }
 

@@ -1,9 +1,9 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { shellQuote, writeFileAtomic } from '../fs-safety.js';
+import { readGuarded, shellQuote, writeFileAtomic } from '../fs-safety.js';
 import { addProfile, type NewProfile } from './init.js';
-import { GLOBAL_NAMES, SEARCH_NAMES, findConfig, firstCandidate, inUserFolder, parseYaml, searchPlaces } from './load.js';
+import { CONFIG_SIZE_LIMIT, GLOBAL_NAMES, SEARCH_NAMES, findConfig, firstCandidate, inUserFolder, parseYaml, searchPlaces } from './load.js';
 import { profileNamed, validateConfig } from './schema.js';
 import { isTrusted, recordTrust, sha256 } from './trust.js';
 
@@ -40,14 +40,13 @@ export async function profileTarget(options: { named?: string; global: boolean; 
 export async function writeProfile(file: string, profile: NewProfile, options: { force: boolean; named: boolean; dryRun: boolean; cwd: string; env: Env }): Promise<void> {
   const { cwd, env } = options;
   const globalDir = searchPlaces(cwd, env).globalDir;
-  let existing: string | null = null;
-  let mode = 0o600;
-  try {
-    mode = (await stat(file)).mode & 0o777;
-    existing = await readFile(file, 'utf8');
-  } catch {
-    existing = null;
-  }
+  // Read as configs are read (a regular file of at most 1 MiB: a FIFO here would block for
+  // ever), whoever owns it: what is written is the user's own file.
+  const read = readGuarded(file, CONFIG_SIZE_LIMIT, file, true);
+  if ('unsafe' in read) throw new UsageError(read.unsafe);
+  if ('tooLarge' in read) throw new UsageError(`${file} is larger than 1 MiB, which is not a config ges reads; write elsewhere with --config <file>`);
+  const existing = 'bytes' in read ? read.bytes.toString('utf8') : null;
+  const mode = 'bytes' in read ? read.mode : 0o600;
   if (existing !== null && !options.named) {
     const found = (await findConfig({ explicitFile: file, cwd, env }))!;
     if (!inUserFolder(found.realpath, globalDir) && !isTrusted(globalDir, found.realpath, sha256(found.bytes))) {
