@@ -121,6 +121,12 @@ describe('TLS', () => {
     const n = await runMain(['job', 'list', 'movies', '--ca-cert', notPem], { env: envFor(secure) });
     expect(n.code).toBe(2);
     expect(n.stderr).toContain('no PEM certificate in it');
+    // A FIFO would block the read for ever: refused without opening it.
+    const fifo = path.join(tempHome(), 'ca.pem');
+    execFileSync('mkfifo', [fifo]);
+    const f = await runMain(['job', 'list', 'movies', '--ca-cert', fifo], { env: envFor(secure), timeoutMs: 10_000 });
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain(`cannot use CA file ${fifo} (from flag --ca-cert): ${fifo} is a FIFO, not a regular file`);
   });
 });
 

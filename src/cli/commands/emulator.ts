@@ -1,7 +1,7 @@
 import { parseNumberOption } from '../../core/validate.js';
 import { UsageError } from '../../core/errors.js';
 import { GRAPH_NAME, PROJECT_ID } from '../../core/ges/constants.js';
-import { readFile } from 'node:fs/promises';
+import { readPemFile } from '../../core/http/tls.js';
 import { EMULATOR_DEFAULTS } from '../../emulator/defaults.js';
 import { EDITIONS } from '../../emulator/context.js';
 import type { Fault } from '../../emulator/server.js';
@@ -50,12 +50,10 @@ function parseFault(text: string): Fault {
   return fault as Fault;
 }
 
-async function readPem(flag: string, file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+function readPem(flag: string, file: string): string {
+  const read = readPemFile(file);
+  if ('why' in read) throw new UsageError(`cannot read ${flag} ${file}: ${read.why}`);
+  return read.pem;
 }
 
 /** Runs the emulator in the foreground until Ctrl-C (SIGINT) or SIGTERM; exits 0 then. */
@@ -79,7 +77,7 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
     throw new UsageError('--iam-domain, --iam-user and --iam-password go together');
   }
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
-  const tls = opts.tlsCert ? { cert: await readPem('--tls-cert', opts.tlsCert), key: await readPem('--tls-key', opts.tlsKey!) } : undefined;
+  const tls = opts.tlsCert ? { cert: readPem('--tls-cert', opts.tlsCert), key: readPem('--tls-key', opts.tlsKey!) } : undefined;
   const faults = (opts.fault ?? []).map(parseFault);
   const { startEmulator } = await import('../../emulator/server.js');
   let emulator;
