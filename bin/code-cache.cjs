@@ -1,5 +1,5 @@
 'use strict';
-const { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } = require('node:fs');
+const { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } = require('node:fs');
 const module_ = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -22,6 +22,21 @@ function safe(st) {
   return uid === undefined || ((st.uid === uid || st.uid === 0) && (st.mode & 0o022) === 0);
 }
 
+/**
+ * The cache file's bytes when it is a regular file of the user's own, checked on the descriptor
+ * it is read through (no window to swap it after the check; a FIFO is opened without blocking
+ * and refused).
+ */
+function readOwn(file) {
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() && safe(st) ? readFileSync(fd) : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 module.exports = function load(file) {
   const require = module_.createRequire(file);
   // The build writes the bundle in ASCII, already wrapped as a CommonJS module function.
@@ -31,7 +46,7 @@ module.exports = function load(file) {
   const cacheFile = path.join(dir, `code-${process.version}-${st.size}-${Math.floor(st.mtimeMs)}.bin`);
   let cachedData;
   try {
-    if (safe(statSync(dir)) && safe(statSync(cacheFile))) cachedData = readFileSync(cacheFile);
+    if (safe(statSync(dir))) cachedData = readOwn(cacheFile);
   } catch {
     cachedData = undefined;
   }

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -54,6 +55,13 @@ describe('bin/ges.cjs', () => {
     expect(cached).toHaveLength(1);
     expect(statSync(path.join(dir, cached[0]!)).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+
+    // A FIFO in the cache's place is refused without blocking, and replaced by a real cache.
+    const current = path.join(dir, cached[0]!);
+    rmSync(current);
+    execFileSync('mkfifo', [current]);
+    expect((await runGes(['config', 'path'], { home, cwd: home, timeoutMs: 10_000 })).code).toBe(0);
+    expect(statSync(current).isFile()).toBe(true);
 
     const open = tempHome();
     mkdirSync(path.join(open, '.cache/ges'), { recursive: true });
