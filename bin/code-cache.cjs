@@ -86,4 +86,3 @@ module.exports = function load(file) {
   };
   return { cli: mod.exports, save };
 };
-

@@ -4,7 +4,6 @@
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
-
 // A reader that went away (`ges job cancel movies - < ids | head -1`) is no error of ours:
 // what is still written goes nowhere, the run finishes, and the exit code is its outcome's.
 for (const stream of [process.stdout, process.stderr]) {

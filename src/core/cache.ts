@@ -2,18 +2,18 @@ import path from 'node:path';
 import { ConfigError } from './errors.js';
 import { readGuarded, unsafeReason, writeFileAtomic } from './fs-safety.js';
 
-/**
- * ges's private cache folder ($XDG_CACHE_HOME/ges, 0700): one small JSON file (0600) per key.
- * A folder someone else could change is refused (a planted token or address would be used);
- * one that cannot be used (a file in its place, a dangling link, no write access) only costs
- * the caching: one warning, and the run goes on without it.
- */
 /** No entry is larger: a bigger file is not one ges wrote. */
 const ENTRY_LIMIT = 1024 * 1024;
 
 /** Loaded on first use, not at start: only IAM logins and graphs found by name use the cache. */
 const fsp = () => import('node:fs/promises');
 
+/**
+ * ges's private cache folder ($XDG_CACHE_HOME/ges, 0700): one small JSON file (0600) per key.
+ * A folder someone else could change is refused (a planted token or address would be used);
+ * one that cannot be used (a file in its place, a dangling link, no write access) only costs
+ * the caching: one warning, and the run goes on without it.
+ */
 export class PrivateCache {
   /** Set once the cache has proved unusable: no more tries this run. */
   private unusable = false;

@@ -125,4 +125,3 @@ describe('--ignore-finished', () => {
     expect(r.code).toBe(4);
   });
 });
-

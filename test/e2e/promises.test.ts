@@ -155,4 +155,3 @@ describe('messages that blame the right thing', () => {
     expect(r.stdout).toMatch(/^GES emulator listening on http:\/\/127\.0\.0\.1:\d+\n$/);
   });
 });
-

@@ -207,4 +207,3 @@ export async function runCancel(ctx: CommandContext, graphArg: string, jobArgsGi
     await conn.close();
   }
 }
-

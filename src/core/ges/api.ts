@@ -36,13 +36,13 @@ export interface JobList {
 
 /** The typed GES service-plane calls this tool makes. */
 export class GesApi {
-  /** `language`: the X-Language the service-plane docs mark mandatory (en-us or zh-cn). */
   /** Headers of every service-plane call. */
   private readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     readonly http: HttpClient,
     readonly projectId: string,
+    /** The X-Language the service-plane docs mark mandatory (en-us or zh-cn). */
     readonly language = 'en-us',
   ) {
     this.headers = { 'X-Language': language };
