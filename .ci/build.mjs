@@ -13,11 +13,17 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const run = (cmd, args) =>
+  execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
-run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+run(process.execPath, [
+  path.join(root, 'node_modules/typescript/bin/tsc'),
+  '-p',
+  'tsconfig.json',
+  '--noEmit',
+]);
 
 /**
  * src/core/http/undici.ts imports undici's files one by one (undici has no "exports" map, and
@@ -25,19 +31,30 @@ run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p',
  */
 const require = createRequire(import.meta.url);
 for (const [file, check] of [
-  ['undici/lib/dispatcher/agent.js', (m) => typeof m === 'function' && typeof m.prototype.dispatch === 'function'],
+  [
+    'undici/lib/dispatcher/agent.js',
+    (m) => typeof m === 'function' && typeof m.prototype.dispatch === 'function',
+  ],
   ['undici/lib/dispatcher/env-http-proxy-agent.js', (m) => typeof m === 'function'],
   ['undici/lib/dispatcher/dispatcher.js', (m) => typeof m === 'function'],
-  ['undici/lib/api/index.js', (m) => typeof m?.request === 'function' && typeof m?.connect === 'function'],
+  [
+    'undici/lib/api/index.js',
+    (m) => typeof m?.request === 'function' && typeof m?.connect === 'function',
+  ],
   ['undici/lib/dispatcher/client-h2.js', (m) => typeof m === 'function'],
 ]) {
   let mod;
   try {
     mod = require(path.join(root, 'node_modules', file));
   } catch (error) {
-    throw new Error(`build: ${file} cannot be loaded (${error.message}); undici's layout changed: update src/core/http/undici.ts and this list`);
+    throw new Error(
+      `build: ${file} cannot be loaded (${error.message}); undici's layout changed: update src/core/http/undici.ts and this list`,
+    );
   }
-  if (!check(mod)) throw new Error(`build: ${file} no longer exports what src/core/http/undici.ts expects; update it`);
+  if (!check(mod))
+    throw new Error(
+      `build: ${file} no longer exports what src/core/http/undici.ts expects; update it`,
+    );
 }
 
 /**
@@ -46,8 +63,18 @@ for (const [file, check] of [
  * the multipart parser) is required only to send FormData or a web stream, which ges never does.
  */
 const stubs = [
-  { file: /[/\\]client-h2\.js$|^\.\/client-h2\.js$/, name: 'client-h2', contents: 'module.exports = function connectH2 () { throw new Error("HTTP/2 is not used by ges") }' },
-  { file: /[/\\]web[/\\]fetch[/\\]body\.js$|^\.\.\/web\/fetch\/body\.js$/, name: 'fetch-body', contents: 'module.exports = { extractBody () { throw new Error("ges sends string bodies only") } }' },
+  {
+    file: /[/\\]client-h2\.js$|^\.\/client-h2\.js$/,
+    name: 'client-h2',
+    contents:
+      'module.exports = function connectH2 () { throw new Error("HTTP/2 is not used by ges") }',
+  },
+  {
+    file: /[/\\]web[/\\]fetch[/\\]body\.js$|^\.\.\/web\/fetch\/body\.js$/,
+    name: 'fetch-body',
+    contents:
+      'module.exports = { extractBody () { throw new Error("ges sends string bodies only") } }',
+  },
 ];
 /**
  * Node built-ins a dependency loads at start for something ges does not use then, each stood in
@@ -59,7 +86,8 @@ const stubs = [
  * subcommands (ges has none), and node:crypto (~2 ms), which cosmiconfig's loaders load to name
  * the temporary files of TypeScript configs (ges reads none).
  */
-const onFirstUse = (builtin) => `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require("node:${builtin}"))[key] })`;
+const onFirstUse = (builtin) =>
+  `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require("node:${builtin}"))[key] })`;
 const lazyBuiltins = [
   {
     name: 'http-for-undici',
@@ -85,11 +113,22 @@ const stubbed = new Set();
 const withoutUnused = {
   name: 'without-unused',
   setup(build) {
-    for (const stub of stubs) build.onResolve({ filter: stub.file }, () => (stubbed.add(stub.name), { path: stub.name, namespace: 'ges-stub' }));
+    for (const stub of stubs)
+      build.onResolve({ filter: stub.file }, () => {
+        stubbed.add(stub.name);
+        return { path: stub.name, namespace: 'ges-stub' };
+      });
     for (const lazy of lazyBuiltins) {
-      build.onResolve({ filter: lazy.builtin }, (args) => (lazy.importer.test(args.importer) ? (stubbed.add(lazy.name), { path: lazy.name, namespace: 'ges-stub' }) : undefined));
+      build.onResolve({ filter: lazy.builtin }, (args) => {
+        if (!lazy.importer.test(args.importer)) return undefined;
+        stubbed.add(lazy.name);
+        return { path: lazy.name, namespace: 'ges-stub' };
+      });
     }
-    build.onLoad({ filter: /.*/, namespace: 'ges-stub' }, (args) => ({ contents: [...stubs, ...lazyBuiltins].find((s) => s.name === args.path).contents, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'ges-stub' }, (args) => ({
+      contents: [...stubs, ...lazyBuiltins].find((s) => s.name === args.path).contents,
+      loader: 'js',
+    }));
   },
 };
 
@@ -107,7 +146,9 @@ await esbuild.build({
   external: ['cosmiconfig'],
   define: { __GES_VERSION__: JSON.stringify(version) },
   // CommonJS dependencies (undici) call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __gesRequire } from 'node:module'; const require = __gesRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __gesRequire } from 'node:module'; const require = __gesRequire(import.meta.url);",
+  },
   plugins: [withoutUnused],
   logLevel: 'warning',
 });
@@ -141,16 +182,27 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
-copyFileSync(path.join(root, 'src/core/config/import-file.cjs'), path.join(root, 'dist/import-file.cjs'));
+copyFileSync(
+  path.join(root, 'src/core/config/import-file.cjs'),
+  path.join(root, 'dist/import-file.cjs'),
+);
 if (/[^a-zA-Z_$.]import\(/.test(readFileSync(path.join(root, 'dist/ges.cjs'), 'latin1'))) {
-  throw new Error('build: dist/ges.cjs still holds an import(), which fails there when compiled from the code cache');
+  throw new Error(
+    'build: dist/ges.cjs still holds an import(), which fails there when compiled from the code cache',
+  );
 }
 
 for (const stub of [...stubs, ...lazyBuiltins]) {
-  if (!stubbed.has(stub.name)) throw new Error(`build: ${stub.name} was not found to stand in for; a dependency changed its files: update .ci/build.mjs`);
+  if (!stubbed.has(stub.name))
+    throw new Error(
+      `build: ${stub.name} was not found to stand in for; a dependency changed its files: update .ci/build.mjs`,
+    );
 }
 if (/[^\x00-\x7f]/.test(readFileSync(path.join(root, 'dist/ges.cjs'), 'latin1'))) {
   throw new Error('build: dist/ges.cjs is not ASCII; bin/code-cache.cjs reads it as Latin-1');
 }
 
-writeFileSync(path.join(root, 'dist/help.json'), run(process.execPath, [path.join(root, 'bin/ges.cjs'), '__help-json']));
+writeFileSync(
+  path.join(root, 'dist/help.json'),
+  run(process.execPath, [path.join(root, 'bin/ges.cjs'), '__help-json']),
+);

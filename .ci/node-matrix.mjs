@@ -12,7 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cache = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'ges-node-matrix');
+const cache = path.join(
+  process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'),
+  'ges-node-matrix',
+);
 const versions = (process.env.GES_NODE_MATRIX || '22,24,26').split(',');
 const installOnly = process.argv.includes('--install-only');
 
@@ -22,7 +25,11 @@ function nodeBinary(major) {
   if (!existsSync(bin)) {
     mkdirSync(dir, { recursive: true });
     console.log(`installing node@${major} into ${dir}`);
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `node@${major}`], { stdio: 'inherit' });
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `node@${major}`],
+      { stdio: 'inherit' },
+    );
   }
   return bin;
 }
@@ -33,7 +40,11 @@ for (const major of versions) {
   if (installOnly) continue;
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
   console.log(`\n=== end-to-end tests on Node ${version}`);
-  const run = spawnSync(node, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/e2e'], { cwd: root, stdio: 'inherit' });
+  const run = spawnSync(
+    node,
+    [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/e2e'],
+    { cwd: root, stdio: 'inherit' },
+  );
   results.push({ version, ok: run.status === 0 });
 }
 console.log('');

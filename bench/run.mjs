@@ -43,7 +43,10 @@ const median = (xs) => {
 /** The Node binaries to measure: this one, then the matrix's. */
 function nodes() {
   const list = [{ bin: process.execPath, version: process.version }];
-  const cache = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'ges-node-matrix');
+  const cache = path.join(
+    process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'),
+    'ges-node-matrix',
+  );
   for (const major of ['22', '24', '26']) {
     const bin = path.join(cache, `node${major}`, 'node_modules/.bin/node');
     if (!existsSync(bin)) continue;
@@ -54,10 +57,28 @@ function nodes() {
 }
 
 async function startEmulator() {
-  const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--json', '--pending-ms', '0', '--running-ms', '86400000', '--graph', 'movies', '--graph', 'batch'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { PATH: process.env.PATH, HOME: home },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'emulator',
+      '--port',
+      '0',
+      '--json',
+      '--pending-ms',
+      '0',
+      '--running-ms',
+      '86400000',
+      '--graph',
+      'movies',
+      '--graph',
+      'batch',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { PATH: process.env.PATH, HOME: home },
+    },
+  );
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', () => reject(new Error('the emulator did not start')));
@@ -71,18 +92,25 @@ process.on('exit', () => emu.child.kill('SIGINT'));
 // The user's profile: a YAML file in the user config folder (trusted without asking).
 mkdirSync(path.join(home, '.config/ges'), { recursive: true });
 const profile = path.join(home, '.config/ges/config.yaml');
-writeFileSync(profile, `profiles:\n  default:\n    endpoint: ${emu.endpoint}\n    projectId: ${emu.projectId}\n    auth:\n      type: token\n      token: \${GES_TOKEN}\n`);
+writeFileSync(
+  profile,
+  `profiles:\n  default:\n    endpoint: ${emu.endpoint}\n    projectId: ${emu.projectId}\n    auth:\n      type: token\n      token: \${GES_TOKEN}\n`,
+);
 chmodSync(profile, 0o600);
 const env = { PATH: process.env.PATH, HOME: home, GES_TOKEN: emu.token };
 
 /** One control-API call on a fresh connection (the harness blocks while commands run, so no keep-alive). */
 function post(route, body) {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${emu.endpoint}/emulator/${route}`, { method: 'POST', agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (d) => (text += d));
-      res.on('end', () => resolve(JSON.parse(text)));
-    });
+    const req = httpRequest(
+      `${emu.endpoint}/emulator/${route}`,
+      { method: 'POST', agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d) => (text += d));
+        res.on('end', () => resolve(JSON.parse(text)));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -146,7 +174,11 @@ const baselines = { index: undiciScript('index'), lean: undiciScript('lean') };
 
 const rssOf = (node, args) => {
   try {
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', node, ...args], { env, cwd: home, encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', node, ...args], {
+      env,
+      cwd: home,
+      encoding: 'utf8',
+    });
     return Number(r.stderr.trim().split('\n').pop()) / 1024;
   } catch {
     return null;
@@ -187,28 +219,68 @@ for (const node of nodes()) {
   const rate = (many, one) => (BATCH - 1) / ((many - one) / 1000);
   const gesRate = rate(median(batch), median(batchOne));
   const libs = Object.fromEntries(
-    Object.entries(lib).map(([kind, l]) => [kind, { many: median(l.many), one: median(l.one), rate: rate(median(l.many), median(l.one)) }]),
+    Object.entries(lib).map(([kind, l]) => [
+      kind,
+      { many: median(l.many), one: median(l.one), rate: rate(median(l.many), median(l.one)) },
+    ]),
   );
   const [rssId] = await newJobs('movies', 1);
   const rss = rssOf(node.bin, [BIN, 'job', 'cancel', 'movies', rssId]);
-  results.push({ node, major, m, batch: median(batch), batchOne: median(batchOne), libs, gesRate, rss });
+  results.push({
+    node,
+    major,
+    m,
+    batch: median(batch),
+    batchOne: median(batchOne),
+    libs,
+    gesRate,
+    rss,
+  });
 }
 emu.child.kill('SIGINT');
 
-const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
+const fmt = (x, digits = 1) =>
+  x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits);
 const checks = [];
 for (const r of results) {
   const ratio = (x) => x / r.m.node;
   const v = r.node.version;
   const cancelBudget = BUDGETS.cancel[r.major];
   if (cancelBudget) {
-    checks.push({ what: `${v}: one cancel with a YAML profile / \`node -e 0\``, value: ratio(r.m.cancel), budget: `≤ ${cancelBudget}`, aim: `${BUDGETS.cancelAim[r.major]}`, ok: ratio(r.m.cancel) <= cancelBudget });
+    checks.push({
+      what: `${v}: one cancel with a YAML profile / \`node -e 0\``,
+      value: ratio(r.m.cancel),
+      budget: `≤ ${cancelBudget}`,
+      aim: `${BUDGETS.cancelAim[r.major]}`,
+      ok: ratio(r.m.cancel) <= cancelBudget,
+    });
   }
-  checks.push({ what: `${v}: \`ges --version\` / \`node -e 0\``, value: ratio(r.m.version), budget: `≤ ${BUDGETS.quick}`, ok: ratio(r.m.version) <= BUDGETS.quick });
-  checks.push({ what: `${v}: \`ges --help\` / \`node -e 0\``, value: ratio(r.m.help), budget: `≤ ${BUDGETS.quick}`, ok: ratio(r.m.help) <= BUDGETS.quick });
+  checks.push({
+    what: `${v}: \`ges --version\` / \`node -e 0\``,
+    value: ratio(r.m.version),
+    budget: `≤ ${BUDGETS.quick}`,
+    ok: ratio(r.m.version) <= BUDGETS.quick,
+  });
+  checks.push({
+    what: `${v}: \`ges --help\` / \`node -e 0\``,
+    value: ratio(r.m.help),
+    budget: `≤ ${BUDGETS.quick}`,
+    ok: ratio(r.m.help) <= BUDGETS.quick,
+  });
   const batchRatio = r.gesRate / r.libs.lean.rate;
-  checks.push({ what: `${v}: 1,000 cancels, marginal rate / undici request(), loaded lean`, value: batchRatio, budget: `≥ ${BUDGETS.batchRate}`, ok: batchRatio >= BUDGETS.batchRate });
-  if (r.rss !== null) checks.push({ what: `${v}: peak RSS of one cancel (MiB)`, value: r.rss, budget: `≤ ${BUDGETS.rssMiB}`, ok: r.rss <= BUDGETS.rssMiB });
+  checks.push({
+    what: `${v}: 1,000 cancels, marginal rate / undici request(), loaded lean`,
+    value: batchRatio,
+    budget: `≥ ${BUDGETS.batchRate}`,
+    ok: batchRatio >= BUDGETS.batchRate,
+  });
+  if (r.rss !== null)
+    checks.push({
+      what: `${v}: peak RSS of one cancel (MiB)`,
+      value: r.rss,
+      budget: `≤ ${BUDGETS.rssMiB}`,
+      ok: r.rss <= BUDGETS.rssMiB,
+    });
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
@@ -237,7 +309,10 @@ const lines = [
   '',
   '| budget | measured | budget | aim | result |',
   '|---|---:|---:|---:|---|',
-  ...checks.map((c) => `| ${c.what} | ${fmt(c.value, 2)} | ${c.budget} | ${c.aim ?? ''} | ${c.ok ? 'ok' : '**missed**'} |`),
+  ...checks.map(
+    (c) =>
+      `| ${c.what} | ${fmt(c.value, 2)} | ${c.budget} | ${c.aim ?? ''} | ${c.ok ? 'ok' : '**missed**'} |`,
+  ),
   '',
   'Reproduce: `npm run bench` (`BENCH_RUNS=41 BENCH_BATCH_RUNS=15 npm run bench` for more runs; `node .ci/node-matrix.mjs --install-only` first to measure Node 22, 24 and 26 too).',
   '',

@@ -1,5 +1,18 @@
 'use strict';
-const { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } = require('node:fs');
+const {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} = require('node:fs');
 const module_ = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -43,7 +56,10 @@ module.exports = function load(file) {
   const source = readFileSync(file, 'latin1');
   const st = statSync(file);
   const dir = cacheDir();
-  const cacheFile = path.join(dir, `code-${process.version}-${st.size}-${Math.floor(st.mtimeMs)}.bin`);
+  const cacheFile = path.join(
+    dir,
+    `code-${process.version}-${st.size}-${Math.floor(st.mtimeMs)}.bin`,
+  );
   let cachedData;
   try {
     if (safe(statSync(dir))) cachedData = readOwn(cacheFile);
@@ -67,7 +83,10 @@ module.exports = function load(file) {
       if (!safe(statSync(dir))) return;
       const data = script.createCachedData();
       // Opened exclusively ('wx'): a link planted at the name is never followed (no crypto: it costs 3 ms to load).
-      const temp = path.join(dir, `.code-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+      const temp = path.join(
+        dir,
+        `.code-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`,
+      );
       const fd = openSync(temp, 'wx', 0o600);
       try {
         writeSync(fd, data);
@@ -79,7 +98,9 @@ module.exports = function load(file) {
       // This Node's caches of other builds are stale now; other Nodes' are kept (switching
       // between Node versions must not make each throw the other's cache away).
       const prefix = `code-${process.version}-`;
-      for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.bin') && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), { force: true });
+      for (const name of readdirSync(dir))
+        if (name.startsWith(prefix) && name.endsWith('.bin') && name !== path.basename(cacheFile))
+          rmSync(path.join(dir, name), { force: true });
     } catch {
       // no cache this time
     }

@@ -21,7 +21,8 @@ const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
  */
 function quickAnswer(args) {
   const read = (file) => readFileSync(path.join(ROOT, file), 'utf8');
-  if (args.length === 1 && args[0] === '--version') return `${JSON.parse(read('package.json')).version}\n`;
+  if (args.length === 1 && args[0] === '--version')
+    return `${JSON.parse(read('package.json')).version}\n`;
   const last = args[args.length - 1];
   if (last !== '--help' && last !== '-h') return undefined;
   try {
@@ -69,7 +70,10 @@ async function run(args) {
           require('node:v8').setFlagsFromString('--liftoff-only');
           // Once the parser is compiled, V8's flags are put back: the code cache saved at the
           // end then matches the flags the next run compiles under (V8 refuses a mismatch).
-          return () => require('node:v8').setFlagsFromString('--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering');
+          return () =>
+            require('node:v8').setFlagsFromString(
+              '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering',
+            );
         }
       : undefined;
   const code = await cli.main(args, { stop: stop.signal, beforeHttp });

@@ -21,9 +21,15 @@ interface Step {
 }
 
 /** Runs the CLI as a child process (asynchronously: the emulator lives in this process). */
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -44,45 +50,99 @@ async function main(): Promise<number> {
       `  byname:\n    managementEndpoint: ${emulator.url}\n    projectId: ${emulator.projectId}\n    auth:\n      type: token\n      token: \${DEMO_GES_TOKEN}\n`,
     { mode: 0o600 },
   );
-  const env: NodeJS.ProcessEnv = { ...process.env, GES_CONFIG: config, GES_PROFILE: 'demo', DEMO_GES_TOKEN: TOKEN, XDG_CACHE_HOME: dir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GES_CONFIG: config,
+    GES_PROFILE: 'demo',
+    DEMO_GES_TOKEN: TOKEN,
+    XDG_CACHE_HOME: dir,
+  };
   for (const name of Object.keys(env)) {
     if (/^(GES_(ENDPOINT|PROJECT_ID|TOKEN)|HUAWEICLOUD_SDK_)/.test(name)) delete env[name];
   }
 
   const post = async (route: string, body: unknown): Promise<string> => {
-    const res = await fetch(`${emulator.url}/ges/v1.0/${emulator.projectId}/graphs/movies${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': TOKEN },
-      body: JSON.stringify(body),
-    });
+    const res = await fetch(
+      `${emulator.url}/ges/v1.0/${emulator.projectId}/graphs/movies${route}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-auth-token': TOKEN },
+        body: JSON.stringify(body),
+      },
+    );
     return ((await res.json()) as { jobId: string }).jobId;
   };
   const query = await post('/vertices/action?action_id=query', { labels: ['movie'] });
-  const pagerank = await post('/action?action_id=execute-algorithm', { algorithmName: 'pagerank', parameters: { alpha: 0.85 } });
-  const finished = emulator.state.createJob('movies', { command: 'execute-algorithm', jobType: 0, cancellable: true }, { url: '/', body: {} }, { status: 'success' }).jobId;
-  const running = await post('/indices', { indexName: 'ageIndex', indexType: 'GlobalCompositeVertexIndex', hasLabel: 'true', indexProperty: ['age'] });
+  const pagerank = await post('/action?action_id=execute-algorithm', {
+    algorithmName: 'pagerank',
+    parameters: { alpha: 0.85 },
+  });
+  const finished = emulator.state.createJob(
+    'movies',
+    { command: 'execute-algorithm', jobType: 0, cancellable: true },
+    { url: '/', body: {} },
+    { status: 'success' },
+  ).jobId;
+  const running = await post('/indices', {
+    indexName: 'ageIndex',
+    indexType: 'GlobalCompositeVertexIndex',
+    hasLabel: 'true',
+    indexProperty: ['age'],
+  });
   const byName = await post('/edges/action?action_id=query', { labels: ['rate'] });
 
-  console.log(`GES emulator on ${emulator.url} (project ${emulator.projectId}, graph movies); config ${config}\n`);
+  console.log(
+    `GES emulator on ${emulator.url} (project ${emulator.projectId}, graph movies); config ${config}\n`,
+  );
   const steps: Step[] = [
-    { title: 'List the graph\'s jobs', args: ['job', 'list', 'movies'], expectCode: 0, check: (out) => out.includes(query) },
-    { title: 'Cancel a running vertex query', args: ['job', 'cancel', 'movies', query], expectCode: 0, check: (out) => out.includes('Cancelled') },
+    {
+      title: "List the graph's jobs",
+      args: ['job', 'list', 'movies'],
+      expectCode: 0,
+      check: (out) => out.includes(query),
+    },
+    {
+      title: 'Cancel a running vertex query',
+      args: ['job', 'cancel', 'movies', query],
+      expectCode: 0,
+      check: (out) => out.includes('Cancelled'),
+    },
     {
       title: 'Cancel a pagerank job, for a script (--json)',
       args: ['job', 'cancel', 'movies', pagerank, '--json'],
       expectCode: 0,
-      check: (out) => (JSON.parse(out) as { results: { outcome: string }[] }).results[0]?.outcome === 'cancelled',
+      check: (out) =>
+        (JSON.parse(out) as { results: { outcome: string }[] }).results[0]?.outcome === 'cancelled',
     },
-    { title: 'Try to cancel a job that already finished (exit 4, GES.8303)', args: ['job', 'cancel', 'movies', finished], expectCode: 4 },
-    { title: 'Check that job\'s status', args: ['job', 'status', 'movies', finished], expectCode: 0, check: (out) => out.includes('success') },
-    { title: 'List the project\'s graphs from the management plane', args: ['graph', 'list', '-p', 'byname'], expectCode: 0, check: (out) => out.startsWith('movies\trunning') },
     {
-      title: 'Cancel a job with only the graph\'s name: its address comes from the management plane',
+      title: 'Try to cancel a job that already finished (exit 4, GES.8303)',
+      args: ['job', 'cancel', 'movies', finished],
+      expectCode: 4,
+    },
+    {
+      title: "Check that job's status",
+      args: ['job', 'status', 'movies', finished],
+      expectCode: 0,
+      check: (out) => out.includes('success'),
+    },
+    {
+      title: "List the project's graphs from the management plane",
+      args: ['graph', 'list', '-p', 'byname'],
+      expectCode: 0,
+      check: (out) => out.startsWith('movies\trunning'),
+    },
+    {
+      title: "Cancel a job with only the graph's name: its address comes from the management plane",
       args: ['job', 'cancel', 'movies', byName, '-p', 'byname'],
       expectCode: 0,
       check: (out) => out.includes(`Cancelled job ${byName}`),
     },
-    { title: 'List again: one job left', args: ['job', 'list', 'movies', '--status', 'running'], expectCode: 0, check: (out) => out.includes(running) && !out.includes(query) },
+    {
+      title: 'List again: one job left',
+      args: ['job', 'list', 'movies', '--status', 'running'],
+      expectCode: 0,
+      check: (out) => out.includes(running) && !out.includes(query),
+    },
   ];
 
   let failures = 0;
@@ -98,7 +158,11 @@ async function main(): Promise<number> {
   }
   await emulator.close();
   rmSync(dir, { recursive: true, force: true });
-  console.log(failures === 0 ? `demo: all ${steps.length} steps behaved as documented` : `demo: ${failures} of ${steps.length} steps did not behave as documented`);
+  console.log(
+    failures === 0
+      ? `demo: all ${steps.length} steps behaved as documented`
+      : `demo: ${failures} of ${steps.length} steps did not behave as documented`,
+  );
   return failures === 0 ? 0 : 1;
 }
 

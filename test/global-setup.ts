@@ -19,7 +19,11 @@ function newest(dir: string): number {
 }
 
 export default function setup(): void {
-  const sources = Math.max(newest(path.join(ROOT, 'src')), statSync(path.join(ROOT, '.ci/build.mjs')).mtimeMs, statSync(path.join(ROOT, 'package.json')).mtimeMs);
+  const sources = Math.max(
+    newest(path.join(ROOT, 'src')),
+    statSync(path.join(ROOT, '.ci/build.mjs')).mtimeMs,
+    statSync(path.join(ROOT, 'package.json')).mtimeMs,
+  );
   let built = 0;
   try {
     built = statSync(path.join(ROOT, 'dist/help.json')).mtimeMs;
@@ -28,6 +32,9 @@ export default function setup(): void {
   }
   if (built < sources) {
     console.log('dist/ is older than the sources: building first');
-    execFileSync(process.execPath, [path.join(ROOT, '.ci/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(ROOT, '.ci/build.mjs')], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
   }
 }

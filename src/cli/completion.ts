@@ -18,7 +18,9 @@ interface Node {
 }
 
 function visible(command: Command): Command[] {
-  return command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden && c.name() !== 'help');
+  return command.commands.filter(
+    (c) => !(c as unknown as { _hidden?: boolean })._hidden && c.name() !== 'help',
+  );
 }
 
 function walk(command: Command, path: string[] = []): Node[] {
@@ -26,28 +28,45 @@ function walk(command: Command, path: string[] = []): Node[] {
 }
 
 function flags(options: readonly Option[]): string[] {
-  return options.filter((o) => !o.hidden).flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)));
+  return options
+    .filter((o) => !o.hidden)
+    .flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)));
 }
 
 function valueOptions(program: Command): string[] {
-  return walk(program).flatMap(({ command }) => command.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f))));
+  return walk(program).flatMap(({ command }) =>
+    command.options
+      .filter((o) => o.required || o.optional)
+      .flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f))),
+  );
 }
 
 function takesGraph(command: Command): boolean {
-  return (command as unknown as { registeredArguments: { name(): string }[] }).registeredArguments?.[0]?.name() === 'graph';
+  return (
+    (
+      command as unknown as { registeredArguments: { name(): string }[] }
+    ).registeredArguments?.[0]?.name() === 'graph'
+  );
 }
 
 function bash(program: Command): string {
   const globals = flags(program.options).filter((f) => f !== '--version');
   const cases = walk(program).map(({ path, command }) => {
-    const words = [...visible(command).map((c) => c.name()), ...flags(command.options), ...(path.length ? globals : []), '--help'];
+    const words = [
+      ...visible(command).map((c) => c.name()),
+      ...flags(command.options),
+      ...(path.length ? globals : []),
+      '--help',
+    ];
     return `    "${path.join(' ')}") words="${[...new Set(words)].join(' ')}"${takesGraph(command) ? ' graphs=1' : ''} ;;`;
   });
   const paths = walk(program)
     .filter((n) => n.path.length)
     .map((n) => `"${n.path.join(' ')}"`)
     .join('|');
-  const valued = [...new Set(valueOptions(program))].filter((f) => !FILE_OPTIONS.has(f) && !PROFILE_OPTIONS.has(f));
+  const valued = [...new Set(valueOptions(program))].filter(
+    (f) => !FILE_OPTIONS.has(f) && !PROFILE_OPTIONS.has(f),
+  );
   // "at" (the command path typed so far) is not called "path": in zsh that name is $PATH.
   // Names from config files are data: they are read line by line and compared as text, never
   // handed to compgen's word list or evaluated (either would run a $(...) inside a name).
@@ -94,7 +113,9 @@ function fishQuote(text: string): string {
 }
 
 function fish(program: Command): string {
-  const paths = walk(program).filter((n) => n.path.length).map((n) => fishQuote(n.path.join(' ')));
+  const paths = walk(program)
+    .filter((n) => n.path.length)
+    .map((n) => fishQuote(n.path.join(' ')));
   const lines = [
     '# ges completion for fish: save it as ~/.config/fish/completions/ges.fish',
     'complete -c ges -f',
@@ -117,14 +138,29 @@ function fish(program: Command): string {
   for (const { path, command } of walk(program)) {
     const condition = `__ges_at ${fishQuote(path.join(' '))}`;
     for (const sub of visible(command)) {
-      lines.push(`complete -c ges -n ${fishQuote(condition)} -a ${sub.name()} -d ${fishQuote(sub.description())}`);
+      lines.push(
+        `complete -c ges -n ${fishQuote(condition)} -a ${sub.name()} -d ${fishQuote(sub.description())}`,
+      );
     }
     for (const o of command.options.filter((x) => !x.hidden)) {
-      const names = [o.short ? `-s ${o.short.slice(1)}` : '', o.long ? `-l ${o.long.slice(2)}` : ''].filter(Boolean).join(' ');
-      const value = PROFILE_OPTIONS.has(o.long ?? '') ? " -x -a '(ges __complete profiles)'" : FILE_OPTIONS.has(o.long ?? '') ? ' -r -F' : o.required ? ' -x' : '';
-      lines.push(`complete -c ges${path.length ? ` -n ${fishQuote(condition)}` : ''} ${names}${value} -d ${fishQuote(o.description)}`);
+      const names = [o.short ? `-s ${o.short.slice(1)}` : '', o.long ? `-l ${o.long.slice(2)}` : '']
+        .filter(Boolean)
+        .join(' ');
+      const value = PROFILE_OPTIONS.has(o.long ?? '')
+        ? " -x -a '(ges __complete profiles)'"
+        : FILE_OPTIONS.has(o.long ?? '')
+          ? ' -r -F'
+          : o.required
+            ? ' -x'
+            : '';
+      lines.push(
+        `complete -c ges${path.length ? ` -n ${fishQuote(condition)}` : ''} ${names}${value} -d ${fishQuote(o.description)}`,
+      );
     }
-    if (takesGraph(command)) lines.push(`complete -c ges -n ${fishQuote(condition)} -a '(ges __complete graphs)' -d graph`);
+    if (takesGraph(command))
+      lines.push(
+        `complete -c ges -n ${fishQuote(condition)} -a '(ges __complete graphs)' -d graph`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

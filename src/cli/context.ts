@@ -1,13 +1,18 @@
 import { createAuthenticator } from '../core/auth/authenticator.js';
-import { networkWarnings } from '../core/http/address.js';
-import { readCaFile } from '../core/http/tls.js';
-import { loadConfig, type LoadedConfig } from '../core/config/load.js';
-import { resolveSettings, type Env, type Settings } from '../core/config/resolve.js';
-import { GesApi } from '../core/ges/api.js';
-import { HttpClient, type HttpClientOptions, type PreparedRequest } from '../core/http/client.js';
 import { PrivateCache } from '../core/cache.js';
+import { type LoadedConfig, loadConfig } from '../core/config/load.js';
+import { type Env, resolveSettings, type Settings } from '../core/config/resolve.js';
 import { GesError } from '../core/errors.js';
-import { ManagementApi, forgetAddress, resolveGraphAddress, type DiscoveryOptions } from '../core/ges/management.js';
+import { GesApi } from '../core/ges/api.js';
+import {
+  type DiscoveryOptions,
+  forgetAddress,
+  ManagementApi,
+  resolveGraphAddress,
+} from '../core/ges/management.js';
+import { networkWarnings } from '../core/http/address.js';
+import { HttpClient, type HttpClientOptions, type PreparedRequest } from '../core/http/client.js';
+import { readCaFile } from '../core/http/tls.js';
 import type { Output, Streams } from './output.js';
 import { userAgent } from './version.js';
 
@@ -54,12 +59,11 @@ export interface CommandContext {
   /** Aborted on Ctrl-C, SIGTERM, SIGHUP or --max-time; its reason says which. */
   signal: AbortSignal;
   /** Run once before the HTTP client first loads (bin/ges.cjs's process-level choices). */
-  beforeHttp?: () => (() => void) | void;
+  beforeHttp?: () => (() => void) | undefined;
 }
 
 /** Loads a command's implementation (lazily: --help and other commands never pay for it). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Loader = () => Promise<(ctx: CommandContext, ...args: any[]) => Promise<number>>;
+export type Loader = () => Promise<(ctx: CommandContext, ...args: never[]) => Promise<number>>;
 /** Turns a loader into a commander action (main.ts supplies context, Ctrl-C and exit codes). */
 export type ActionFactory = (load: Loader) => (...args: unknown[]) => Promise<void>;
 
@@ -112,9 +116,15 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
  * cached address that does not answer is looked up again once. `choices`: settings already
  * read (config show), and how many requests the command keeps in flight (the pool's size).
  */
-export async function connect(ctx: CommandContext, graph?: string, choices: { settings?: Settings; connections?: number } = {}): Promise<Connection> {
+export async function connect(
+  ctx: CommandContext,
+  graph?: string,
+  choices: { settings?: Settings; connections?: number } = {},
+): Promise<Connection> {
   const settings = choices.settings ?? (await loadSettings(ctx));
-  const ca = settings.caFile ? readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd) : undefined;
+  const ca = settings.caFile
+    ? readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd)
+    : undefined;
   const httpOptions = {
     tls: { ca, insecure: settings.insecure },
     proxy: settings.proxy,
@@ -129,7 +139,12 @@ export async function connect(ctx: CommandContext, graph?: string, choices: { se
   const warn = (message: string): void => ctx.output.warn(message);
   // One private cache for the run: IAM tokens and graph addresses (one warning if it is unusable).
   const cache = new PrivateCache(settings.cacheDir, warn);
-  const authenticator = await createAuthenticator(settings.auth, { projectId: settings.projectId, cache, http: httpOptions, warn });
+  const authenticator = await createAuthenticator(settings.auth, {
+    projectId: settings.projectId,
+    cache,
+    http: httpOptions,
+    warn,
+  });
   const clients: HttpClient[] = [];
   const client = (endpoint: string, extra: Partial<HttpClientOptions> = {}): HttpClient => {
     const http = new HttpClient({ ...httpOptions, endpoint, authenticator, ...extra });
@@ -142,7 +157,12 @@ export async function connect(ctx: CommandContext, graph?: string, choices: { se
   /** What the settings risk (TLS off, credentials over plain http), for the addresses this run talks to. */
   const warnAbout = (endpoints: (string | null | undefined)[]): void => {
     const iam = settings.auth.type === 'password' ? settings.auth.iamEndpoint : undefined;
-    for (const warning of networkWarnings({ insecure: settings.insecure, insecureSource: settings.sources.insecure, endpoints: [...endpoints, iam], authType: settings.auth.type })) {
+    for (const warning of networkWarnings({
+      insecure: settings.insecure,
+      insecureSource: settings.sources.insecure,
+      endpoints: [...endpoints, iam],
+      authType: settings.auth.type,
+    })) {
       warn(warning);
     }
   };
@@ -163,13 +183,26 @@ export async function connect(ctx: CommandContext, graph?: string, choices: { se
     if (!graph) {
       // A command without a graph (graph list) reaches only the management plane.
       warnAbout([discovery.managementEndpoint]);
-      return { api: new GesApi(management.http, settings.projectId, settings.language), management, discovery: options, settings, close };
+      return {
+        api: new GesApi(management.http, settings.projectId, settings.language),
+        management,
+        discovery: options,
+        settings,
+        close,
+      };
     }
     // --dry-run reads the management plane (read-only), but never logs in to IAM for it.
-    const request = ctx.options.dryRun ? await management.http.describe(management.listRequest()) : undefined;
+    const request = ctx.options.dryRun
+      ? await management.http.describe(management.listRequest())
+      : undefined;
     if (ctx.options.dryRun && settings.auth.type === 'password') {
       endpoint = 'http://graph-address.invalid';
-      lookup = { graph, request, endpoint: null, source: 'not looked up: that needs an IAM login, which --dry-run never does' };
+      lookup = {
+        graph,
+        request,
+        endpoint: null,
+        source: 'not looked up: that needs an IAM login, which --dry-run never does',
+      };
     } else {
       try {
         const resolved = await resolveGraphAddress(management, graph, options);
@@ -178,17 +211,28 @@ export async function connect(ctx: CommandContext, graph?: string, choices: { se
         if (resolved.fromCache) {
           rediscover = async () => {
             await forgetAddress(graph, options);
-            return (await resolveGraphAddress(management, graph, { ...options, fresh: true })).endpoint;
+            return (await resolveGraphAddress(management, graph, { ...options, fresh: true }))
+              .endpoint;
           };
         }
       } catch (error) {
-        if (error instanceof GesError) error.during(`could not find graph ${graph} through the management plane`, { graph });
+        if (error instanceof GesError)
+          error.during(`could not find graph ${graph} through the management plane`, { graph });
         throw error;
       }
     }
     settings.sources.endpoint = lookup.source;
   }
-  warnAbout([lookup && !lookup.endpoint ? null : endpoint, lookup ? discovery?.managementEndpoint : undefined]);
+  warnAbout([
+    lookup && !lookup.endpoint ? null : endpoint,
+    lookup ? discovery?.managementEndpoint : undefined,
+  ]);
   const http = client(endpoint!, { rediscover });
-  return { api: new GesApi(http, settings.projectId, settings.language), settings, close, graph: lookup?.graph ?? graph, ...(lookup ? { lookup } : {}) };
+  return {
+    api: new GesApi(http, settings.projectId, settings.language),
+    settings,
+    close,
+    graph: lookup?.graph ?? graph,
+    ...(lookup ? { lookup } : {}),
+  };
 }

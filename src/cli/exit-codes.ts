@@ -14,7 +14,12 @@ export const EXIT = {
 } as const;
 
 /** The exit code of a run stopped by each abort reason (--max-time: no answer in time, 1). */
-const STOPPED: Record<string, number> = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hungUp, 'max-time': EXIT.noAnswer };
+const STOPPED: Record<string, number> = {
+  SIGINT: EXIT.interrupted,
+  SIGTERM: EXIT.terminated,
+  SIGHUP: EXIT.hungUp,
+  'max-time': EXIT.noAnswer,
+};
 
 const BY_KIND: Record<Exclude<ErrorKind, 'http'>, number> = {
   usage: EXIT.usage,
@@ -33,7 +38,9 @@ export function exitCodeForStatus(status: number): number {
   return klass >= 3 && klass <= 5 ? klass : status >= 200 && status < 300 ? EXIT.ok : EXIT.noAnswer;
 }
 
-export function exitCodeFor(error: { kind: ErrorKind; httpStatus?: number | null; reason?: string } | undefined): number {
+export function exitCodeFor(
+  error: { kind: ErrorKind; httpStatus?: number | null; reason?: string } | undefined,
+): number {
   if (!error) return EXIT.ok;
   if (error.kind === 'http') return exitCodeForStatus(error.httpStatus ?? 0);
   if (error.kind === 'interrupted') return STOPPED[error.reason ?? 'SIGINT'] ?? EXIT.interrupted;
@@ -42,7 +49,15 @@ export function exitCodeFor(error: { kind: ErrorKind; httpStatus?: number | null
 
 /** Several jobs: an interruption (by a signal) wins, then the first of 5, 1, 4, 3 that any job earned, else 0. */
 export function combineExitCodes(codes: readonly number[]): number {
-  for (const code of [EXIT.interrupted, EXIT.terminated, EXIT.hungUp, EXIT.serverError, EXIT.noAnswer, EXIT.clientError, EXIT.redirect]) {
+  for (const code of [
+    EXIT.interrupted,
+    EXIT.terminated,
+    EXIT.hungUp,
+    EXIT.serverError,
+    EXIT.noAnswer,
+    EXIT.clientError,
+    EXIT.redirect,
+  ]) {
     if (codes.includes(code)) return code;
   }
   return EXIT.ok;

@@ -14,7 +14,8 @@ export function helpTexts(program: Command): Record<string, string> {
     command.outputHelp();
     command.configureOutput(output);
     texts[path.join(' ')] = captured;
-    for (const sub of command.commands) if (!sub.name().startsWith('__')) visit(sub, [...path, sub.name()]);
+    for (const sub of command.commands)
+      if (!sub.name().startsWith('__')) visit(sub, [...path, sub.name()]);
   };
   visit(program, []);
   return texts;

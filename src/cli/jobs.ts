@@ -1,6 +1,6 @@
 import { GesError, UsageError } from '../core/errors.js';
 import type { GesApi, JobList } from '../core/ges/api.js';
-import { KNOWN_STATUSES, type JobSummary } from '../core/ges/jobs.js';
+import { type JobSummary, KNOWN_STATUSES } from '../core/ges/jobs.js';
 import { checkJobId, parseNumberOption } from '../core/validate.js';
 import type { CommandContext } from './context.js';
 import type { Output, Streams } from './output.js';
@@ -12,11 +12,16 @@ import { readIdLines } from './stdin.js';
  * The IDs from the arguments, with "-" replaced by the lines of stdin; validated, duplicates
  * dropped. Empty when "-" read nothing: nothing to do (callers exit 0).
  */
-export async function collectJobIds(args: string[], streams: Pick<Streams, 'stdin'>, signal?: AbortSignal): Promise<string[]> {
+export async function collectJobIds(
+  args: string[],
+  streams: Pick<Streams, 'stdin'>,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const dashes = args.filter((a) => a === '-').length;
   if (dashes > 1) throw new UsageError('"-" (read job IDs from stdin) may be given only once');
   const ids: string[] = [];
-  for (const arg of args) ids.push(...(arg === '-' ? await readIdLines(streams.stdin, signal) : [arg]));
+  for (const arg of args)
+    ids.push(...(arg === '-' ? await readIdLines(streams.stdin, signal) : [arg]));
   for (const id of ids) checkJobId(id);
   return [...new Set(ids)];
 }
@@ -28,10 +33,17 @@ export function parseWaitTimeout(value: string): number {
 
 export function parseStatusFilter(value: string | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
-  const wanted = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (wanted.length === 0) throw new UsageError('--status needs at least one status, e.g. --status running,pending');
+  const wanted = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (wanted.length === 0)
+    throw new UsageError('--status needs at least one status, e.g. --status running,pending');
   for (const s of wanted) {
-    if (!(KNOWN_STATUSES as readonly string[]).includes(s)) throw new UsageError(`unknown status ${JSON.stringify(s)} in --status: use ${KNOWN_STATUSES.join(', ')}`);
+    if (!(KNOWN_STATUSES as readonly string[]).includes(s))
+      throw new UsageError(
+        `unknown status ${JSON.stringify(s)} in --status: use ${KNOWN_STATUSES.join(', ')}`,
+      );
   }
   return new Set(wanted);
 }
@@ -40,7 +52,11 @@ export function parseStatusFilter(value: string | undefined): Set<string> | unde
  * Reads the whole job list behind a spinner, warning once about entries that were left out.
  * Shared by job list and cancel --all.
  */
-export async function readJobList(ctx: CommandContext, api: GesApi, graph: string): Promise<JobList> {
+export async function readJobList(
+  ctx: CommandContext,
+  api: GesApi,
+  graph: string,
+): Promise<JobList> {
   const spinner = await ctx.output.spinner(`Listing jobs on graph ${graph}`);
   let list: JobList;
   try {
@@ -65,5 +81,14 @@ function warnSkipped(output: Output, list: JobList, graph: string): void {
 
 /** One job in --json: the fields every edition can fill, null where this one does not. */
 export function jobJson(j: JobSummary): Record<string, unknown> {
-  return { jobId: j.jobId, status: j.status, command: j.command, canStop: j.canStop, progress: j.progress, startTime: j.startTime, endTime: j.endTime, failReason: j.failReason };
+  return {
+    jobId: j.jobId,
+    status: j.status,
+    command: j.command,
+    canStop: j.canStop,
+    progress: j.progress,
+    startTime: j.startTime,
+    endTime: j.endTime,
+    failReason: j.failReason,
+  };
 }

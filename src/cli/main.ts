@@ -1,19 +1,34 @@
-import { Command, CommanderError } from 'commander';
-import { GesError, UsageError } from '../core/errors.js';
-import { describeStop, type ActionFactory, type CommandContext, type GlobalOptions } from './context.js';
-import { EXIT } from './exit-codes.js';
+import { type Command, CommanderError } from 'commander';
 import type { Env } from '../core/config/resolve.js';
-import { createOutput, escapeText, type Output, type Streams } from './output.js';
-import { envelope, reportError } from './report.js';
+import { GesError, UsageError } from '../core/errors.js';
 import { parseNumberOption } from '../core/validate.js';
+import {
+  type ActionFactory,
+  type CommandContext,
+  describeStop,
+  type GlobalOptions,
+} from './context.js';
+import { EXIT } from './exit-codes.js';
+import { createOutput, escapeText, type Output, type Streams } from './output.js';
 import { createProgram } from './program.js';
+import { envelope, reportError } from './report.js';
 
 /** Boolean flags that shape output, read before commander so its own errors honour them. */
-function scanOutputFlags(argv: string[]): { json: boolean; quiet: boolean; verbose: boolean; color: boolean } {
+function scanOutputFlags(argv: string[]): {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+} {
   const end = argv.indexOf('--');
   const args = end < 0 ? argv : argv.slice(0, end);
   const has = (...names: string[]): boolean => args.some((a) => names.includes(a));
-  return { json: has('--json'), quiet: has('-q', '--quiet'), verbose: has('-v', '--verbose'), color: !has('--no-color') };
+  return {
+    json: has('--json'),
+    quiet: has('-q', '--quiet'),
+    verbose: has('-v', '--verbose'),
+    color: !has('--no-color'),
+  };
 }
 
 /** "ges job cancel" for the words of argv that name commands: for pointing at the right --help. */
@@ -40,7 +55,7 @@ export interface RunContext {
    */
   stop?: AbortSignal;
   /** Process-level choices bin/ges.cjs makes: run once, before the HTTP client first loads. */
-  beforeHttp?: () => (() => void) | void;
+  beforeHttp?: () => (() => void) | undefined;
 }
 
 /**
@@ -73,22 +88,36 @@ export async function main(argv: string[], given: Partial<RunContext> = {}): Pro
   let maxTimer: NodeJS.Timeout | undefined;
 
   /** Wraps a command's action: builds its context, runs it lazily loaded, records the exit code. */
-  const action: ActionFactory = (load) => async (...args: unknown[]): Promise<void> => {
-    const command = args[args.length - 1] as Command;
-    const options = command.optsWithGlobals() as GlobalOptions;
-    if (options.maxTime !== undefined) {
-      const seconds = parseNumberOption('--max-time', options.maxTime, { min: 0.001, max: 7 * 86_400, integer: false });
-      maxTimer = setTimeout(() => {
-        output.stopSpinner();
-        output.warn(`--max-time ${seconds} s passed: stopping requests in flight`);
-        abort.abort('max-time');
-      }, seconds * 1000);
-      maxTimer.unref();
-    }
-    const ctx: CommandContext = { options, output, streams, env, cwd, signal: abort.signal, beforeHttp };
-    const run = await load();
-    exitCode = await run(ctx, ...args.slice(0, -1));
-  };
+  const action: ActionFactory =
+    (load) =>
+    async (...args: unknown[]): Promise<void> => {
+      const command = args[args.length - 1] as Command;
+      const options = command.optsWithGlobals() as GlobalOptions;
+      if (options.maxTime !== undefined) {
+        const seconds = parseNumberOption('--max-time', options.maxTime, {
+          min: 0.001,
+          max: 7 * 86_400,
+          integer: false,
+        });
+        maxTimer = setTimeout(() => {
+          output.stopSpinner();
+          output.warn(`--max-time ${seconds} s passed: stopping requests in flight`);
+          abort.abort('max-time');
+        }, seconds * 1000);
+        maxTimer.unref();
+      }
+      const ctx: CommandContext = {
+        options,
+        output,
+        streams,
+        env,
+        cwd,
+        signal: abort.signal,
+        beforeHttp,
+      };
+      const run = await load();
+      exitCode = await run(ctx, ...(args.slice(0, -1) as never[]));
+    };
 
   const program = createProgram(streams, action);
 
@@ -104,16 +133,29 @@ export async function main(argv: string[], given: Partial<RunContext> = {}): Pro
 }
 
 /** Reports whatever a command threw (human or one JSON document) and returns its exit code. */
-function reportFailure(error: unknown, program: Command, argv: string[], output: Output, streams: Streams): number {
+function reportFailure(
+  error: unknown,
+  program: Command,
+  argv: string[],
+  output: Output,
+  streams: Streams,
+): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
+      return EXIT.ok;
     if (error.code === 'commander.help') {
       // `ges help [command]` asked for help (exit 0); a bare group (`ges job`) printed it as an error.
       if (error.exitCode === 0) return EXIT.ok;
       const message = `no command given: ${commandPath(program, argv)} needs a command`;
       return output.flags.json ? reportError(output, new UsageError(message)) : EXIT.usage;
     }
-    return reportError(output, new UsageError(error.message.replace(/^error: /, ''), `see ${commandPath(program, argv)} --help`));
+    return reportError(
+      output,
+      new UsageError(
+        error.message.replace(/^error: /, ''),
+        `see ${commandPath(program, argv)} --help`,
+      ),
+    );
   }
   if (error instanceof GesError) return reportError(output, error);
   const e = error as Error;
@@ -121,9 +163,18 @@ function reportFailure(error: unknown, program: Command, argv: string[], output:
   if (output.flags.json) {
     output.json(envelope(EXIT.noAnswer, { error: { kind: 'internal', message } }));
   } else {
-    output.error(message, output.flags.verbose ? undefined : 'run again with --verbose for details');
+    output.error(
+      message,
+      output.flags.verbose ? undefined : 'run again with --verbose for details',
+    );
   }
   // A stack can quote data from a server or a file: each line escaped, as every other line is.
-  if (output.flags.verbose && e?.stack) streams.stderr.write(`${e.stack.split('\n').map((line) => escapeText(line)).join('\n')}\n`);
+  if (output.flags.verbose && e?.stack)
+    streams.stderr.write(
+      `${e.stack
+        .split('\n')
+        .map((line) => escapeText(line))
+        .join('\n')}\n`,
+    );
   return EXIT.noAnswer;
 }

@@ -21,7 +21,8 @@ export interface OutputFlags {
  */
 export function useColor(isTTY: boolean | undefined, env: Env, flagColor: boolean): boolean {
   if (!flagColor) return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '')
+    return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   if (env.NO_COLOR) return false;
   if (env.TERM === 'dumb') return false;
   return Boolean(isTTY);
@@ -50,17 +51,33 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 export function escapeText(text: string, max = 4000): string {
   const escaped = text.replace(UNSAFE, (c) => {
     const code = c.charCodeAt(0);
-    return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    return (
+      NAMED[c] ??
+      (code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`)
+    );
   });
   return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
 }
 
 /** A table or TSV cell: escaped (a tab inside a value would split the columns) and at most 120 characters. */
 const CELL_LIMIT = 120;
-export const PLAIN: Paint = { red: same, green: same, yellow: same, cyan: same, dim: same, bold: same };
+export const PLAIN: Paint = {
+  red: same,
+  green: same,
+  yellow: same,
+  cyan: same,
+  dim: same,
+  bold: same,
+};
 
 /** Builds the output, loading chalk only when either stream gets colour. */
-export async function createOutput(streams: Streams, env: Env, flags: OutputFlags): Promise<Output> {
+export async function createOutput(
+  streams: Streams,
+  env: Env,
+  flags: OutputFlags,
+): Promise<Output> {
   const outColor = useColor(streams.stdout.isTTY, env, flags.color);
   const errColor = useColor(streams.stderr.isTTY, env, flags.color);
   if (!outColor && !errColor) return new Output(streams, env, flags, PLAIN, PLAIN);
@@ -97,10 +114,15 @@ export class Output {
    * escapeText): colour is added here, after escaping, never passed in. `mark` starts the line
    * with a green check; `tail` ends it with a word in a colour.
    */
-  result(line: string, options: { mark?: boolean; tail?: { text: string; style: keyof Paint } } = {}): void {
+  result(
+    line: string,
+    options: { mark?: boolean; tail?: { text: string; style: keyof Paint } } = {},
+  ): void {
     if (this.flags.json || this.flags.quiet) return;
     const mark = options.mark ? `${this.out.green('✓')} ` : '';
-    const tail = options.tail ? this.out[options.tail.style](escapeText(options.tail.text, CELL_LIMIT)) : '';
+    const tail = options.tail
+      ? this.out[options.tail.style](escapeText(options.tail.text, CELL_LIMIT))
+      : '';
     this.toStdout(`${mark}${escapeText(line)}${tail}\n`);
   }
 
@@ -110,7 +132,10 @@ export class Output {
     const cells = rows.map((row) => row.map((cell) => escapeText(cell, CELL_LIMIT)));
     const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
     const lines = cells.map((row, n) => {
-      const line = row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+      const line = row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd();
       return `${n === 0 ? this.out.bold(line) : line}\n`;
     });
     this.toStdout(lines.join(''));
@@ -185,11 +210,18 @@ export class Output {
   /** A spinner on stderr, only on a TTY outside CI and without --json or --quiet. */
   async spinner(text: string): Promise<Spinner> {
     const { stderr } = this.streams;
-    if (!stderr.isTTY || this.env.CI || this.flags.json || this.flags.quiet || this.flags.verbose) return NO_SPINNER;
+    if (!stderr.isTTY || this.env.CI || this.flags.json || this.flags.quiet || this.flags.verbose)
+      return NO_SPINNER;
     // A terminal that reports no width (some pseudo-terminals) makes ora clear lines forever.
     if (!(stderr as NodeJS.WriteStream).columns) return NO_SPINNER;
     const { default: ora } = await import('ora');
-    const spinner = ora({ text: escapeText(text), stream: stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true, discardStdin: false }).start();
+    const spinner = ora({
+      text: escapeText(text),
+      stream: stderr as NodeJS.WriteStream,
+      color: 'cyan',
+      isEnabled: true,
+      discardStdin: false,
+    }).start();
     this.activeSpinner = {
       update: (t) => {
         spinner.text = escapeText(t);

@@ -40,7 +40,7 @@ export class PrivateCache {
   private async usable(): Promise<boolean> {
     if (this.unusable) return false;
     const { lstat, stat } = await fsp();
-    let st;
+    let st: Awaited<ReturnType<typeof stat>>;
     try {
       st = await stat(this.dir);
     } catch (error) {
@@ -49,7 +49,8 @@ export class PrivateCache {
         () => false,
       );
       if (dangling) this.giveUp('a link to nowhere');
-      else if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.giveUp((error as Error).message);
+      else if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.giveUp((error as Error).message);
       return false;
     }
     if (!st.isDirectory()) {

@@ -2,7 +2,16 @@
  * Typed errors thrown by core. The CLI maps each kind to an exit code in one table
  * (src/cli/exit-codes.ts); nothing in core decides how a failure is shown.
  */
-export type ErrorKind = 'usage' | 'config' | 'network' | 'response' | 'http' | 'timeout' | 'interrupted' | 'job-failed' | 'unavailable';
+export type ErrorKind =
+  | 'usage'
+  | 'config'
+  | 'network'
+  | 'response'
+  | 'http'
+  | 'timeout'
+  | 'interrupted'
+  | 'job-failed'
+  | 'unavailable';
 
 /** What a failure says about the HTTP exchange, the same four fields for every kind. */
 export interface ExchangeFields {
@@ -98,7 +107,12 @@ export class HttpError extends GesError {
   }
 
   override fields(): ExchangeFields {
-    return { httpStatus: this.httpStatus, errorCode: this.errorCode, errorMessage: this.errorMessage ?? this.message, attempts: this.attempts };
+    return {
+      httpStatus: this.httpStatus,
+      errorCode: this.errorCode,
+      errorMessage: this.errorMessage ?? this.message,
+      attempts: this.attempts,
+    };
   }
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -21,12 +21,24 @@ export function currentUid(): number | undefined {
  * Why a file (or folder) must not be used, with the command that fixes it; null when it is fine.
  * `kind` says what it should be.
  */
-export function unsafeReason(file: string, st: Stats, kind: 'file' | 'folder' = 'file', uid = currentUid()): string | null {
+export function unsafeReason(
+  file: string,
+  st: Stats,
+  kind: 'file' | 'folder' = 'file',
+  uid = currentUid(),
+): string | null {
   if (kind === 'file' && !st.isFile()) {
-    const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device';
+    const what = st.isDirectory()
+      ? 'a folder'
+      : st.isFIFO()
+        ? 'a FIFO'
+        : st.isSocket()
+          ? 'a socket'
+          : 'a device';
     return `${file} is ${what}, not a regular file; remove it or name a regular file`;
   }
-  if (kind === 'folder' && !st.isDirectory()) return `${file} is not a folder; remove it: rm ${shellQuote(file)}`;
+  if (kind === 'folder' && !st.isDirectory())
+    return `${file} is not a folder; remove it: rm ${shellQuote(file)}`;
   if (uid === undefined) return null;
   if (st.uid !== uid && st.uid !== 0) {
     return `${file} belongs to another user (uid ${st.uid}), who could point your credentials anywhere; if it is yours, run: chown ${uid} ${shellQuote(file)}`;
@@ -40,7 +52,11 @@ export function unsafeReason(file: string, st: Stats, kind: 'file' | 'folder' = 
 }
 
 /** What readGuarded found: the bytes (and the file's permission bits), or why there are none. */
-export type Guarded = { bytes: Buffer; mode: number } | { missing: true } | { unsafe: string } | { tooLarge: true };
+export type Guarded =
+  | { bytes: Buffer; mode: number }
+  | { missing: true }
+  | { unsafe: string }
+  | { tooLarge: true };
 
 /**
  * Reads a file that decides where credentials go, at most `limit` bytes: never opened unless
@@ -64,7 +80,11 @@ export function readGuarded(file: string, limit: number, shown = file, anyOwner 
     // One byte more than stat said: a file still growing is caught, not read without end.
     const buffer = Buffer.alloc(st.size + 1);
     let size = 0;
-    for (let n; size < buffer.length && (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0; ) size += n;
+    while (size < buffer.length) {
+      const n = readSync(fd, buffer, size, buffer.length - size, null);
+      if (n === 0) break;
+      size += n;
+    }
     return size > st.size ? changed : { bytes: buffer.subarray(0, size), mode: now.mode & 0o777 };
   } finally {
     closeSync(fd);
@@ -77,8 +97,14 @@ export function readGuarded(file: string, limit: number, shown = file, anyOwner 
  */
 export async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
   // Loaded here, not at start: every run checks files with this module, few write one.
-  const [{ randomBytes }, { chmod, rename, rm, writeFile }] = await Promise.all([import('node:crypto'), import('node:fs/promises')]);
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+  const [{ randomBytes }, { chmod, rename, rm, writeFile }] = await Promise.all([
+    import('node:crypto'),
+    import('node:fs/promises'),
+  ]);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`,
+  );
   try {
     await writeFile(temp, text, { mode, flag: 'wx' });
     await chmod(temp, mode);

@@ -36,7 +36,10 @@ export function checkProjectId(projectId: string, source: string): string {
  * not parse as a URL, which is when it is most often shown.
  */
 export function describeUrlText(text: string): string {
-  let shown = text.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^?#]*@/, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
+  let shown = text.replace(
+    /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^?#]*@/,
+    (_, scheme: string | undefined) => `${scheme ?? ''}***@`,
+  );
   const cut = shown.search(/[?#]/);
   if (cut >= 0) shown = `${shown.slice(0, cut)}${shown[cut]}…`;
   return JSON.stringify(shown.length > 100 ? `${shown.slice(0, 99)}…` : shown);

@@ -45,7 +45,6 @@ export interface EmulatorOptions {
   faults?: Fault[];
 }
 
-
 export interface Fault {
   method?: string;
   /** Matches when the request path contains this text. */
@@ -137,7 +136,8 @@ export function readBody(req: IncomingMessage): Promise<string> {
 export function parseJson(text: string): Record<string, unknown> | Reply {
   try {
     const v: unknown = text.trim() === '' ? {} : JSON.parse(text);
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v))
+      return v as Record<string, unknown>;
   } catch {
     // fall through
   }

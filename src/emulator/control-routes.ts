@@ -1,13 +1,14 @@
 import { API_PREFIX, GRAPH_NAME } from '../core/ges/constants.js';
-import { Reply, parseJson, type EmulatorContext, type Fault } from './context.js';
+import { type EmulatorContext, type Fault, parseJson, Reply } from './context.js';
 import { jobView } from './ges-routes.js';
-import { JOB_KINDS, isCancellableAlgorithm, type JobStatusName } from './state.js';
+import { isCancellableAlgorithm, JOB_KINDS, type JobStatusName } from './state.js';
 
 /** The control API under /emulator/: jobs in a given state, faults, the clock, the request log, stats. */
 
 export function serveControl(ctx: EmulatorContext, method: string, url: URL, body: string): Reply {
   const route = `${method} ${url.pathname.replace(/\/$/, '')}`;
-  if (route === 'GET /emulator/health') return new Reply(200, { ok: true, projectId: ctx.projectId, graphs: ctx.graphs });
+  if (route === 'GET /emulator/health')
+    return new Reply(200, { ok: true, projectId: ctx.projectId, graphs: ctx.graphs });
   if (route === 'GET /emulator/requests') return new Reply(200, { requests: ctx.log });
   if (route === 'GET /emulator/stats') return new Reply(200, { ...ctx.stats });
   if (route === 'DELETE /emulator/stats') {
@@ -30,13 +31,17 @@ export function serveControl(ctx: EmulatorContext, method: string, url: URL, bod
   const parsed = parseJson(body);
   if (parsed instanceof Reply) return parsed;
   if (route === 'POST /emulator/faults') {
-    ctx.faults.push({ ...(parsed as Fault), count: typeof parsed.count === 'number' ? parsed.count : 1 });
+    ctx.faults.push({
+      ...(parsed as Fault),
+      count: typeof parsed.count === 'number' ? parsed.count : 1,
+    });
     return new Reply(201, { faults: ctx.faults.length });
   }
   if (route === 'POST /emulator/graphs') {
     // How the management plane lists a graph: its state, addresses, https. A new name is also served.
     const name = String(parsed.name ?? '');
-    if (!GRAPH_NAME.test(name)) return new Reply(400, { errorMessage: 'name must be a graph name' });
+    if (!GRAPH_NAME.test(name))
+      return new Reply(400, { errorMessage: 'name must be a graph name' });
     if (!ctx.state.graphs.has(name)) ctx.state.graphs.set(name, new Map());
     ctx.managed.set(name, {
       status: typeof parsed.status === 'string' ? parsed.status : '200',
@@ -48,26 +53,40 @@ export function serveControl(ctx: EmulatorContext, method: string, url: URL, bod
   }
   if (route === 'POST /emulator/clock') {
     const ms = Number(parsed.advanceMs);
-    if (!Number.isFinite(ms) || ms < 0) return new Reply(400, { errorMessage: 'advanceMs must be a number >= 0' });
+    if (!Number.isFinite(ms) || ms < 0)
+      return new Reply(400, { errorMessage: 'advanceMs must be a number >= 0' });
     ctx.state.advance(ms);
     return new Reply(200, { now: new Date(ctx.state.now()).toISOString() });
   }
   if (route === 'POST /emulator/jobs') {
     const graph = String(parsed.graph ?? ctx.graphs[0]);
-    if (!ctx.state.graphs.has(graph)) return new Reply(400, { errorMessage: `no graph ${graph}; graphs: ${ctx.graphs.join(', ')}` });
+    if (!ctx.state.graphs.has(graph))
+      return new Reply(400, {
+        errorMessage: `no graph ${graph}; graphs: ${ctx.graphs.join(', ')}`,
+      });
     const status = (parsed.status ?? 'running') as JobStatusName;
     if (!['waiting', 'pending', 'running', 'success', 'failed'].includes(status)) {
-      return new Reply(400, { errorMessage: 'status must be waiting, pending, running, success or failed' });
+      return new Reply(400, {
+        errorMessage: 'status must be waiting, pending, running, success or failed',
+      });
     }
     const kindName = (parsed.kind ?? 'algorithm') as keyof typeof JOB_KINDS;
     const kind = JOB_KINDS[kindName];
-    if (!kind) return new Reply(400, { errorMessage: `kind must be one of ${Object.keys(JOB_KINDS).join(', ')}` });
-    const algorithmName = typeof parsed.algorithmName === 'string' ? parsed.algorithmName : 'pagerank';
-    const cancellable = kindName === 'algorithm' ? isCancellableAlgorithm(algorithmName) : kind.cancellable;
+    if (!kind)
+      return new Reply(400, {
+        errorMessage: `kind must be one of ${Object.keys(JOB_KINDS).join(', ')}`,
+      });
+    const algorithmName =
+      typeof parsed.algorithmName === 'string' ? parsed.algorithmName : 'pagerank';
+    const cancellable =
+      kindName === 'algorithm' ? isCancellableAlgorithm(algorithmName) : kind.cancellable;
     const job = ctx.state.createJob(
       graph,
       { ...kind, cancellable },
-      { url: `${API_PREFIX}/${ctx.projectId}/graphs/${graph}`, body: kindName === 'algorithm' ? { algorithmName } : {} },
+      {
+        url: `${API_PREFIX}/${ctx.projectId}/graphs/${graph}`,
+        body: kindName === 'algorithm' ? { algorithmName } : {},
+      },
       {
         status,
         jobId: typeof parsed.jobId === 'string' ? parsed.jobId : undefined,

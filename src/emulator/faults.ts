@@ -4,16 +4,26 @@ import type { EmulatorContext, Fault } from './context.js';
 /** Faults injected through the control API (or --fault), and writing answers. */
 
 export function takeFault(ctx: EmulatorContext, method: string, path: string): Fault | undefined {
-  const i = ctx.faults.findIndex((f) => (!f.method || f.method.toUpperCase() === method) && (!f.path || path.includes(f.path)));
+  const i = ctx.faults.findIndex(
+    (f) => (!f.method || f.method.toUpperCase() === method) && (!f.path || path.includes(f.path)),
+  );
   if (i < 0) return undefined;
   const fault = ctx.faults[i]!;
   if (--fault.count <= 0) ctx.faults.splice(i, 1);
   return fault;
 }
 
-export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/html' : 'application/json', ...headers });
+  res.writeHead(status, {
+    'Content-Type': typeof body === 'string' ? 'text/html' : 'application/json',
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -45,7 +55,8 @@ export function answerWithFault(res: ServerResponse, fault: Fault | undefined): 
     const { before = '', text, times, after = '' } = fault.bodyRepeat;
     const body = `${before}${text.repeat(Math.max(0, Math.min(times, Math.floor((256 * 1024 * 1024) / Math.max(1, text.length)))))}${after}`;
     send(res, fault.status, body, { 'Content-Type': 'application/json', ...fault.headers });
-  } else if (fault.bodySize) sendPadding(res, fault.status, Math.min(fault.bodySize, 256 * 1024 * 1024));
+  } else if (fault.bodySize)
+    sendPadding(res, fault.status, Math.min(fault.bodySize, 256 * 1024 * 1024));
   else send(res, fault.status, fault.body, fault.headers);
   return true;
 }

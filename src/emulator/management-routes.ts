@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { authenticate } from './auth.js';
-import { Reply, intParam, type EmulatorContext } from './context.js';
+import { type EmulatorContext, intParam, Reply } from './context.js';
 
 /**
  * The management plane's graph list, GET /v2/{project_id}/graphs (ges-api.md, "Management plane"):
@@ -14,12 +14,21 @@ export function isManagementPath(pathname: string): boolean {
   return LIST_PATH.test(pathname);
 }
 
-export function serveManagement(ctx: EmulatorContext, method: string, url: URL, rawUrl: string, headers: IncomingMessage['headers'], body: string): Reply {
+export function serveManagement(
+  ctx: EmulatorContext,
+  method: string,
+  url: URL,
+  rawUrl: string,
+  headers: IncomingMessage['headers'],
+  body: string,
+): Reply {
   const refused = authenticate(ctx, method, rawUrl, headers, body);
   if (refused) return refused;
   const project = LIST_PATH.exec(url.pathname)![1];
-  if (method !== 'GET') return new Reply(405, { error_code: 'APIGW.0101', error_msg: 'method not allowed' });
-  if (project !== ctx.projectId) return new Reply(403, { error_code: 'GES.7001', error_msg: `no access to project ${project}` });
+  if (method !== 'GET')
+    return new Reply(405, { error_code: 'APIGW.0101', error_msg: 'method not allowed' });
+  if (project !== ctx.projectId)
+    return new Reply(403, { error_code: 'GES.7001', error_msg: `no access to project ${project}` });
   const names = [...ctx.state.graphs.keys()];
   const offset = intParam(url, 'offset', 0);
   const limit = intParam(url, 'limit', 10);

@@ -1,9 +1,13 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { maskBodySecrets, maskHeaders } from '../core/http/mask.js';
 import { serveIam } from './auth.js';
-import { MAX_LOG, readBody, type EmulatorContext, type EmulatorOptions } from './context.js';
+import { type EmulatorContext, type EmulatorOptions, MAX_LOG, readBody } from './context.js';
 import { serveControl } from './control-routes.js';
 import { EMULATOR_DEFAULTS } from './defaults.js';
 import { answerWithFault, send, takeFault } from './faults.js';
@@ -77,13 +81,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     ctx.stats.maxInFlight = Math.max(ctx.stats.maxInFlight, ++ctx.stats.inFlight);
     res.once('close', () => ctx.stats.inFlight--);
-    const isIam = method === 'POST' && url.pathname === '/v3/auth/tokens' && options.iam !== undefined;
+    const isIam =
+      method === 'POST' && url.pathname === '/v3/auth/tokens' && options.iam !== undefined;
     if (ctx.log.length >= MAX_LOG) ctx.log.shift();
     ctx.log.push({
       time: new Date().toISOString(),
       method,
       path: `${url.pathname}${url.search}`,
-      headers: maskHeaders(Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]))),
+      headers: maskHeaders(
+        Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+      ),
       // The log is for tests and demos: a login body keeps its shape, never the password.
       body: maskBodySecrets(body),
     });
@@ -103,7 +110,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (fault?.delayMs) later(Math.min(fault.delayMs, 600_000), answer);
     else answer();
   };
-  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createHttpServer(handler);
+  const server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+    : createHttpServer(handler);
   server.keepAliveTimeout = 5000;
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {

@@ -95,13 +95,25 @@ export class EmulatorState {
     graph: string,
     kind: { command: string; jobType: number; cancellable: boolean },
     request: Omit<JobRequest, 'command'>,
-    options: { status?: JobStatusName; pendingMs?: number; runningMs?: number; jobId?: string; finalStatus?: FinalStatus; cancellable?: boolean } = {},
+    options: {
+      status?: JobStatusName;
+      pendingMs?: number;
+      runningMs?: number;
+      jobId?: string;
+      finalStatus?: FinalStatus;
+      cancellable?: boolean;
+    } = {},
   ): EmulatedJob {
     const pendingMs = options.pendingMs ?? this.timing.pendingMs;
     const runningMs = options.runningMs ?? this.timing.runningMs;
     const status = options.status ?? 'pending';
     const now = this.now();
-    const createdAt = status === 'pending' || status === 'waiting' ? now : status === 'running' ? now - pendingMs : now - pendingMs - runningMs;
+    const createdAt =
+      status === 'pending' || status === 'waiting'
+        ? now
+        : status === 'running'
+          ? now - pendingMs
+          : now - pendingMs - runningMs;
     const job: EmulatedJob = {
       jobId: options.jobId ?? this.newJobId(),
       graph,
@@ -129,7 +141,11 @@ export class EmulatorState {
   /** A job, unless a cancel has stopped it by now (then it is gone, unless cancelled jobs end as failed). */
   findJob(graph: string, jobId: string): EmulatedJob | undefined {
     const job = this.graphs.get(graph)?.get(jobId);
-    if (job?.stopsAt !== undefined && this.now() >= job.stopsAt && this.timing.afterCancel !== 'failed') {
+    if (
+      job?.stopsAt !== undefined &&
+      this.now() >= job.stopsAt &&
+      this.timing.afterCancel !== 'failed'
+    ) {
       this.graphs.get(graph)!.delete(jobId);
       return undefined;
     }
@@ -138,7 +154,9 @@ export class EmulatorState {
 
   /** The graph's live jobs. */
   jobsOf(graph: string): EmulatedJob[] {
-    return [...(this.graphs.get(graph)?.keys() ?? [])].map((id) => this.findJob(graph, id)).filter((j): j is EmulatedJob => j !== undefined);
+    return [...(this.graphs.get(graph)?.keys() ?? [])]
+      .map((id) => this.findJob(graph, id))
+      .filter((j): j is EmulatedJob => j !== undefined);
   }
 
   /**

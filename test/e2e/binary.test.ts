@@ -3,7 +3,16 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { TOKEN, createJob, emulator, envFor, parseJson, runGes, tempHome, writeFile } from './helpers.js';
+import {
+  createJob,
+  emulator,
+  envFor,
+  parseJson,
+  runGes,
+  TOKEN,
+  tempHome,
+  writeFile,
+} from './helpers.js';
 
 /**
  * The thin layer through the built binary (bin/ges.cjs and dist/): each command once, and what
@@ -34,9 +43,12 @@ describe('bin/ges.cjs', () => {
     const done = await createJob(emu, { status: 'success' });
     expect((await runGes(['job', 'list', 'movies', '--json'], { env })).code).toBe(0);
     const status = await runGes(['job', 'status', 'movies', done], { env });
-    expect(status.stdout.split("\n")[0]).toBe(`Job ${done} on graph movies: success`);
+    expect(status.stdout.split('\n')[0]).toBe(`Job ${done} on graph movies: success`);
     const cancel = await runGes(['job', 'cancel', 'movies', a, '--json'], { env });
-    expect(parseJson(cancel.stdout)).toMatchObject({ ok: true, results: [{ outcome: 'cancelled' }] });
+    expect(parseJson(cancel.stdout)).toMatchObject({
+      ok: true,
+      results: [{ outcome: 'cancelled' }],
+    });
     expect((await runGes(['job', 'wait', 'movies', done], { env })).code).toBe(0);
   });
 
@@ -91,8 +103,12 @@ describe('bin/ges.cjs', () => {
   it('config path, completion, and a usage error', async () => {
     const home = tempHome();
     const file = writeFile(home, '.config/ges/config.yaml', 'profiles: {}\n');
-    expect((await runGes(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(`${file}  (trusted: in the user config folder)`);
-    expect((await runGes(['completion', 'bash'])).stdout).toContain('complete -F _ges_complete ges');
+    expect((await runGes(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(
+      `${file}  (trusted: in the user config folder)`,
+    );
+    expect((await runGes(['completion', 'bash'])).stdout).toContain(
+      'complete -F _ges_complete ges',
+    );
     const bad = await runGes(['job', 'cancel', 'movies', 'a/b']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('invalid job ID');

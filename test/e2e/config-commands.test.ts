@@ -2,7 +2,18 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, PASSWORD, SECRET_KEY, TOKEN, hasScript, parseJson, runMain, tempHome, writeFile, writeTrusted } from './helpers.js';
+import {
+  BIN,
+  hasScript,
+  PASSWORD,
+  parseJson,
+  runMain,
+  SECRET_KEY,
+  TOKEN,
+  tempHome,
+  writeFile,
+  writeTrusted,
+} from './helpers.js';
 
 const CONFIG = `# my team's GES settings
 defaultProfile: dev
@@ -34,10 +45,17 @@ describe('ges config path', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`${file}  (trusted: recorded by ges config trust)`);
-    expect(lines.slice(1, 5)).toEqual(['searched, in order:', `  ${deep}`, `  ${path.join(home, 'work')}`, `  ${home}`]);
+    expect(lines.slice(1, 5)).toEqual([
+      'searched, in order:',
+      `  ${deep}`,
+      `  ${path.join(home, 'work')}`,
+      `  ${home}`,
+    ]);
     expect(r.stdout).toContain(path.join(home, '.config/ges'));
     expect(r.stdout).toContain('.gesrc.yaml');
-    const json = parseJson((await runMain(['config', 'path', '--json'], { cwd: deep, home })).stdout);
+    const json = parseJson(
+      (await runMain(['config', 'path', '--json'], { cwd: deep, home })).stdout,
+    );
     expect(json).toMatchObject({ ok: true, file, namedBy: null, trusted: true, trust: 'recorded' });
     expect(json.searched.dirs).toEqual([deep, path.join(home, 'work'), home]);
   });
@@ -49,7 +67,9 @@ describe('ges config path', () => {
     expect(none.stderr).toContain('ges config init');
     const file = writeFile(home, 'x.yaml', CONFIG);
     const named = await runMain(['config', 'path', '--config', file], { cwd: home });
-    expect(named.stdout).toBe(`${file}  (trusted: named by --config or GES_CONFIG)\n(named by --config: no search)\n`);
+    expect(named.stdout).toBe(
+      `${file}  (trusted: named by --config or GES_CONFIG)\n(named by --config: no search)\n`,
+    );
   });
 });
 
@@ -61,7 +81,9 @@ describe('ges config list', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\* +dev +http:\/\/192\.168\.0\.20 +token/);
     expect(r.stdout).toMatch(/\n +prod +https:\/\/100\.93\.1\.2 +aksk/);
-    expect(parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout).profiles).toEqual([
+    expect(
+      parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout).profiles,
+    ).toEqual([
       { name: 'dev', default: true, endpoint: 'http://192.168.0.20', authType: 'token' },
       { name: 'prod', default: false, endpoint: 'https://100.93.1.2', authType: 'aksk' },
     ]);
@@ -72,16 +94,25 @@ describe('ges config show', () => {
   it('shows merged settings with the source of each, secrets masked', async () => {
     const home = tempHome();
     const file = writeTrusted(home, '.gesrc.yaml', CONFIG);
-    const r = await runMain(['config', 'show', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN, GES_ENDPOINT: 'http://10.0.0.9' } });
+    const r = await runMain(['config', 'show', '--json'], {
+      cwd: home,
+      env: { GES_TOKEN: TOKEN, GES_ENDPOINT: 'http://10.0.0.9' },
+    });
     expect(r.code).toBe(0);
     const { settings } = parseJson(r.stdout);
     expect(settings.profile).toEqual({ value: 'dev', source: `defaultProfile in ${file}` });
     expect(settings.endpoint).toEqual({ value: 'http://10.0.0.9', source: 'env GES_ENDPOINT' });
-    expect(settings.projectId).toEqual({ value: 'devproject', source: `file ${file} (profile dev)` });
+    expect(settings.projectId).toEqual({
+      value: 'devproject',
+      source: `file ${file} (profile dev)`,
+    });
     expect(settings.timeout).toEqual({ value: '30', source: 'default' });
     expect(settings['auth.token']).toEqual({ value: '***', source: 'env GES_TOKEN' });
 
-    const prod = await runMain(['config', 'show', '-p', 'prod', '--timeout', '5'], { cwd: home, env: { SK: SECRET_KEY } });
+    const prod = await runMain(['config', 'show', '-p', 'prod', '--timeout', '5'], {
+      cwd: home,
+      env: { SK: SECRET_KEY },
+    });
     expect(prod.code).toBe(0);
     expect(prod.stdout).toMatch(/auth\.secretKey +\*\*\*/);
     expect(prod.stdout).toMatch(/auth\.accessKey +\*\*\*\*5678/);
@@ -99,13 +130,30 @@ describe('ges config show', () => {
 describe('ges config init', () => {
   it('without a terminal: takes flags, writes .gesrc.yaml 0600 with a secret reference, and the profile works', async () => {
     const home = tempHome();
-    const r = await runMain(['config', 'init', '-p', 'default', '--endpoint', 'http://192.168.0.20', '--project-id', 'abc123', '--auth', 'token'], { cwd: home });
+    const r = await runMain(
+      [
+        'config',
+        'init',
+        '-p',
+        'default',
+        '--endpoint',
+        'http://192.168.0.20',
+        '--project-id',
+        'abc123',
+        '--auth',
+        'token',
+      ],
+      { cwd: home },
+    );
     expect(r.code).toBe(0);
     const file = path.join(home, '.gesrc.yaml');
     expect(r.stdout).toBe(`Wrote profile default to ${file}\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8')).toContain('token: ${GES_TOKEN}');
-    const show = await runMain(['config', 'show', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN } });
+    const show = await runMain(['config', 'show', '--json'], {
+      cwd: home,
+      env: { GES_TOKEN: TOKEN },
+    });
     expect(parseJson(show.stdout).settings.endpoint.value).toBe('http://192.168.0.20');
   });
 
@@ -114,7 +162,21 @@ describe('ges config init', () => {
     const r = await runMain(['config', 'init', '--endpoint', 'http://192.168.0.20'], { cwd: home });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('needs --profile, --project-id, --auth');
-    const p = await runMain(['config', 'init', '-p', 'x', '--endpoint', 'http://h', '--project-id', 'p1', '--auth', 'password'], { cwd: home });
+    const p = await runMain(
+      [
+        'config',
+        'init',
+        '-p',
+        'x',
+        '--endpoint',
+        'http://h',
+        '--project-id',
+        'p1',
+        '--auth',
+        'password',
+      ],
+      { cwd: home },
+    );
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('--iam-endpoint, --domain, --user');
     expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe('none');
@@ -123,7 +185,24 @@ describe('ges config init', () => {
   it('adds a profile to an existing file keeping its comments and profiles; never overwrites without --force', async () => {
     const home = tempHome();
     const file = writeTrusted(home, '.gesrc.yaml', CONFIG, 0o640);
-    const args = ['config', 'init', '-p', 'iam', '--endpoint', 'https://100.93.1.9', '--project-id', 'p9', '--auth', 'password', '--iam-endpoint', 'https://iam.cn-north-4.myhuaweicloud.com', '--domain', 'acct', '--user', 'bot'];
+    const args = [
+      'config',
+      'init',
+      '-p',
+      'iam',
+      '--endpoint',
+      'https://100.93.1.9',
+      '--project-id',
+      'p9',
+      '--auth',
+      'password',
+      '--iam-endpoint',
+      'https://iam.cn-north-4.myhuaweicloud.com',
+      '--domain',
+      'acct',
+      '--user',
+      'bot',
+    ];
     expect((await runMain(args, { cwd: home })).code).toBe(0);
     const text = readFileSync(file, 'utf8');
     expect(text.startsWith(CONFIG.trimEnd())).toBe(true);
@@ -133,13 +212,44 @@ describe('ges config init', () => {
     const list = parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout);
     expect(list.profiles.map((p: any) => p.name)).toEqual(['dev', 'prod', 'iam']);
 
-    const again = await runMain(['config', 'init', '-p', 'dev', '--endpoint', 'http://10.9.9.9', '--project-id', 'p1', '--auth', 'none'], { cwd: home });
+    const again = await runMain(
+      [
+        'config',
+        'init',
+        '-p',
+        'dev',
+        '--endpoint',
+        'http://10.9.9.9',
+        '--project-id',
+        'p1',
+        '--auth',
+        'none',
+      ],
+      { cwd: home },
+    );
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('profile "dev" already exists');
     expect(again.stderr).toContain('--force');
-    const forced = await runMain(['config', 'init', '-p', 'dev', '--endpoint', 'http://10.9.9.9', '--project-id', 'p1', '--auth', 'none', '--force'], { cwd: home });
+    const forced = await runMain(
+      [
+        'config',
+        'init',
+        '-p',
+        'dev',
+        '--endpoint',
+        'http://10.9.9.9',
+        '--project-id',
+        'p1',
+        '--auth',
+        'none',
+        '--force',
+      ],
+      { cwd: home },
+    );
     expect(forced.code).toBe(0);
-    const after = parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout).profiles;
+    const after = parseJson(
+      (await runMain(['config', 'list', '--json'], { cwd: home })).stdout,
+    ).profiles;
     expect(after).toEqual([
       { name: 'dev', default: true, endpoint: 'http://10.9.9.9', authType: 'none' },
       { name: 'prod', default: false, endpoint: 'https://100.93.1.2', authType: 'aksk' },
@@ -150,11 +260,28 @@ describe('ges config init', () => {
 
   it('--global writes the user config', async () => {
     const home = tempHome();
-    const r = await runMain(['config', 'init', '--global', '-p', 'g', '--endpoint', 'http://10.0.0.1', '--project-id', 'p', '--auth', 'aksk'], { cwd: home });
+    const r = await runMain(
+      [
+        'config',
+        'init',
+        '--global',
+        '-p',
+        'g',
+        '--endpoint',
+        'http://10.0.0.1',
+        '--project-id',
+        'p',
+        '--auth',
+        'aksk',
+      ],
+      { cwd: home },
+    );
     expect(r.code).toBe(0);
     const file = path.join(home, '.config/ges/config.yaml');
     expect(readFileSync(file, 'utf8')).toContain('secretKey: ${HUAWEICLOUD_SDK_SK}');
-    expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(`${file}  (trusted: in the user config folder)`);
+    expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(
+      `${file}  (trusted: in the user config folder)`,
+    );
   });
 
   it.skipIf(!hasScript)('on a terminal it asks for what is missing', async () => {
@@ -166,12 +293,16 @@ describe('ges config init', () => {
       ['Project ID', 'proj42'],
       ['Auth type', ''],
     ];
-    const child = spawn('script', ['-qec', `node ${BIN} config init`, '/dev/null'], { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home } });
+    const child = spawn('script', ['-qec', `node ${BIN} config init`, '/dev/null'], {
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '', HOME: home },
+    });
     let screen = '';
     let answered = 0;
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       screen += d;
-      while (answered < dialogue.length && screen.includes(dialogue[answered]![0]!)) child.stdin.write(`${dialogue[answered++]![1]}\r`);
+      while (answered < dialogue.length && screen.includes(dialogue[answered]![0]!))
+        child.stdin.write(`${dialogue[answered++]![1]}\r`);
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -198,16 +329,28 @@ describe('ges completion', () => {
   it('the bash script completes commands, options, profiles and graphs', async () => {
     const home = tempHome();
     writeTrusted(home, '.gesrc.yaml', CONFIG);
-    const shim = writeFile(home, 'bin/ges', `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, 0o755);
+    const shim = writeFile(
+      home,
+      'bin/ges',
+      `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`,
+      0o755,
+    );
     chmodSync(shim, 0o755);
     const script = (await runMain(['completion', 'bash'])).stdout;
     writeFileSync(path.join(home, 'ges.bash'), script);
     const complete = (words: string[]): string =>
-      execFileSync('bash', ['-c', `source ges.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ges_complete; echo "\${COMPREPLY[*]}"`], {
-        cwd: home,
-        env: { PATH: `${path.join(home, 'bin')}:${process.env.PATH}`, HOME: home },
-        encoding: 'utf8',
-      }).trim();
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `source ges.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ges_complete; echo "\${COMPREPLY[*]}"`,
+        ],
+        {
+          cwd: home,
+          env: { PATH: `${path.join(home, 'bin')}:${process.env.PATH}`, HOME: home },
+          encoding: 'utf8',
+        },
+      ).trim();
     expect(complete(['ges', 'jo'])).toBe('job');
     expect(complete(['ges', 'job', 'ca'])).toBe('cancel');
     expect(complete(['ges', 'job', 'cancel', '--ig'])).toBe('--ignore-finished');
@@ -219,7 +362,17 @@ describe('ges completion', () => {
 
 describe('help that teaches', () => {
   it('every command has examples and exit codes in its help; a mistyped option gets a suggestion', async () => {
-    for (const cmd of [[], ['job', 'cancel'], ['job', 'status'], ['job', 'list'], ['job', 'wait'], ['config', 'init'], ['config', 'show'], ['emulator'], ['completion']]) {
+    for (const cmd of [
+      [],
+      ['job', 'cancel'],
+      ['job', 'status'],
+      ['job', 'list'],
+      ['job', 'wait'],
+      ['config', 'init'],
+      ['config', 'show'],
+      ['emulator'],
+      ['completion'],
+    ]) {
       const r = await runMain([...cmd, '--help']);
       expect(r.code, cmd.join(' ')).toBe(0);
       expect(r.stdout, cmd.join(' ')).toContain('Examples:');
@@ -232,7 +385,11 @@ describe('help that teaches', () => {
 
   it('password secrets never show in config output', async () => {
     const home = tempHome();
-    writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n    auth: {type: password, iamEndpoint: "https://iam", domain: d, user: u, password: "\${PW}"}\n`);
+    writeTrusted(
+      home,
+      '.gesrc.yaml',
+      `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n    auth: {type: password, iamEndpoint: "https://iam", domain: d, user: u, password: "\${PW}"}\n`,
+    );
     const r = await runMain(['config', 'show'], { cwd: home, env: { PW: PASSWORD } });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/auth\.password +\*\*\*/);

@@ -1,7 +1,19 @@
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runMain, tempHome, writeFile, writeTrusted } from './helpers.js';
+import {
+  control,
+  createJob,
+  emulator,
+  envFor,
+  parseJson,
+  requestLog,
+  runMain,
+  TOKEN,
+  tempHome,
+  writeFile,
+  writeTrusted,
+} from './helpers.js';
 
 let emu: Emulator;
 let home: string;
@@ -29,38 +41,102 @@ describe('config file search and loading', () => {
   it('finds .gesrc.yaml in the working directory and interpolates ${VAR}', async () => {
     writeTrusted(home, '.gesrc.yaml', profileYaml());
     const id = await createJob(emu);
-    const r = await runMain(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } });
+    const r = await runMain(['job', 'cancel', 'movies', id], {
+      cwd: home,
+      env: { MY_TOKEN: TOKEN },
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
   });
 
   it('searches parent folders up to home, then ~/.config/ges/config.yaml', async () => {
-    writeTrusted(home, '.gesrc.json', JSON.stringify({ profiles: { default: { endpoint: emu.url, projectId: 'demo', auth: { type: 'token', token: '${MY_TOKEN}' } } } }));
+    writeTrusted(
+      home,
+      '.gesrc.json',
+      JSON.stringify({
+        profiles: {
+          default: {
+            endpoint: emu.url,
+            projectId: 'demo',
+            auth: { type: 'token', token: '${MY_TOKEN}' },
+          },
+        },
+      }),
+    );
     const deep = path.join(home, 'a/b');
     writeFile(deep, 'placeholder', '');
     const id = await createJob(emu);
-    expect((await runMain(['job', 'cancel', 'movies', id], { cwd: deep, home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+    expect(
+      (
+        await runMain(['job', 'cancel', 'movies', id], {
+          cwd: deep,
+          home,
+          env: { MY_TOKEN: TOKEN },
+        })
+      ).code,
+    ).toBe(0);
 
     const home2 = tempHome();
     writeFile(home2, '.config/ges/config.yaml', profileYaml());
     const id2 = await createJob(emu);
-    expect((await runMain(['job', 'cancel', 'movies', id2], { cwd: home2, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+    expect(
+      (await runMain(['job', 'cancel', 'movies', id2], { cwd: home2, env: { MY_TOKEN: TOKEN } }))
+        .code,
+    ).toBe(0);
   });
 
   it('reads a "ges" key in package.json', async () => {
-    writeTrusted(home, 'package.json', JSON.stringify({ name: 'x', ges: { profiles: { default: { endpoint: emu.url, projectId: 'demo', auth: { type: 'token', token: '${MY_TOKEN}' } } } } }));
+    writeTrusted(
+      home,
+      'package.json',
+      JSON.stringify({
+        name: 'x',
+        ges: {
+          profiles: {
+            default: {
+              endpoint: emu.url,
+              projectId: 'demo',
+              auth: { type: 'token', token: '${MY_TOKEN}' },
+            },
+          },
+        },
+      }),
+    );
     const id = await createJob(emu);
-    expect((await runMain(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+    expect(
+      (await runMain(['job', 'cancel', 'movies', id], { cwd: home, env: { MY_TOKEN: TOKEN } }))
+        .code,
+    ).toBe(0);
   });
 
   it('--config and GES_CONFIG name a file and skip the search', async () => {
-    writeTrusted(home, '.gesrc.yaml', 'profiles: {default: {endpoint: "http://127.0.0.1:1", projectId: nope}}');
+    writeTrusted(
+      home,
+      '.gesrc.yaml',
+      'profiles: {default: {endpoint: "http://127.0.0.1:1", projectId: nope}}',
+    );
     const file = writeFile(home, 'elsewhere/ges.yaml', profileYaml());
     const a = await createJob(emu);
-    expect((await runMain(['job', 'cancel', 'movies', a, '--config', file], { cwd: home, env: { MY_TOKEN: TOKEN } })).code).toBe(0);
+    expect(
+      (
+        await runMain(['job', 'cancel', 'movies', a, '--config', file], {
+          cwd: home,
+          env: { MY_TOKEN: TOKEN },
+        })
+      ).code,
+    ).toBe(0);
     const b = await createJob(emu);
-    expect((await runMain(['job', 'cancel', 'movies', b], { cwd: home, env: { MY_TOKEN: TOKEN, GES_CONFIG: file } })).code).toBe(0);
-    const missing = await runMain(['job', 'cancel', 'movies', b, '--config', 'nope.yaml'], { cwd: home });
+    expect(
+      (
+        await runMain(['job', 'cancel', 'movies', b], {
+          cwd: home,
+          env: { MY_TOKEN: TOKEN, GES_CONFIG: file },
+        })
+      ).code,
+    ).toBe(0);
+    const missing = await runMain(['job', 'cancel', 'movies', b, '--config', 'nope.yaml'], {
+      cwd: home,
+    });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`config file ${path.join(home, 'nope.yaml')} does not exist`);
   });
@@ -84,8 +160,18 @@ profiles:
     );
     const env = { MY_TOKEN: TOKEN };
     expect((await runMain(['job', 'list', 'movies'], { cwd: home, env })).code).toBe(0);
-    expect((await runMain(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_PROFILE: 'bad' } })).code).toBe(1);
-    expect((await runMain(['job', 'list', 'movies', '-p', 'good'], { cwd: home, env: { ...env, GES_PROFILE: 'bad' } })).code).toBe(0);
+    expect(
+      (await runMain(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_PROFILE: 'bad' } }))
+        .code,
+    ).toBe(1);
+    expect(
+      (
+        await runMain(['job', 'list', 'movies', '-p', 'good'], {
+          cwd: home,
+          env: { ...env, GES_PROFILE: 'bad' },
+        })
+      ).code,
+    ).toBe(0);
     const r = await runMain(['job', 'list', 'movies', '--profile', 'prod'], { cwd: home, env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('profile "prod" (from flag --profile) is not defined in');
@@ -93,21 +179,38 @@ profiles:
   });
 
   it('precedence: flag > environment > profile', async () => {
-    writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: wrong\n    retries: 0\n    auth: {type: token, token: "\${MY_TOKEN}"}\n`);
+    writeTrusted(
+      home,
+      '.gesrc.yaml',
+      `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: wrong\n    retries: 0\n    auth: {type: token, token: "\${MY_TOKEN}"}\n`,
+    );
     const env = { MY_TOKEN: TOKEN };
-    const fromEnv = await runMain(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_ENDPOINT: emu.url, GES_PROJECT_ID: 'demo' } });
-    expect(fromEnv.code).toBe(0);
-    const fromFlag = await runMain(['job', 'list', 'movies', '--endpoint', emu.url, '--project-id', 'demo'], {
+    const fromEnv = await runMain(['job', 'list', 'movies'], {
       cwd: home,
-      env: { ...env, GES_ENDPOINT: 'http://127.0.0.1:1' },
+      env: { ...env, GES_ENDPOINT: emu.url, GES_PROJECT_ID: 'demo' },
     });
+    expect(fromEnv.code).toBe(0);
+    const fromFlag = await runMain(
+      ['job', 'list', 'movies', '--endpoint', emu.url, '--project-id', 'demo'],
+      {
+        cwd: home,
+        env: { ...env, GES_ENDPOINT: 'http://127.0.0.1:1' },
+      },
+    );
     expect(fromFlag.code).toBe(0);
-    const sdkProject = await runMain(['job', 'list', 'movies'], { cwd: home, env: { ...env, GES_ENDPOINT: emu.url, HUAWEICLOUD_SDK_PROJECT_ID: 'demo' } });
+    const sdkProject = await runMain(['job', 'list', 'movies'], {
+      cwd: home,
+      env: { ...env, GES_ENDPOINT: emu.url, HUAWEICLOUD_SDK_PROJECT_ID: 'demo' },
+    });
     expect(sdkProject.code).toBe(0);
   });
 
   it('GES_TOKEN wins over the profile auth', async () => {
-    writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: not-the-token}\n`);
+    writeTrusted(
+      home,
+      '.gesrc.yaml',
+      `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: not-the-token}\n`,
+    );
     const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { GES_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
   });
@@ -115,7 +218,11 @@ profiles:
   it('auth type none sends no credentials', async () => {
     const open = await emulator({ token: null });
     try {
-      writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${open.url}\n    projectId: demo\n    auth: {type: none}\n`);
+      writeTrusted(
+        home,
+        '.gesrc.yaml',
+        `profiles:\n  default:\n    endpoint: ${open.url}\n    projectId: demo\n    auth: {type: none}\n`,
+      );
       const r = await runMain(['job', 'list', 'movies'], { cwd: home });
       expect(r.code).toBe(0);
       expect((await requestLog(open))[0]!.headers['x-auth-token']).toBeUndefined();
@@ -126,7 +233,11 @@ profiles:
 });
 
 describe('config errors: exit 2, one clear line, nothing sent', () => {
-  async function expectConfigError(text: string, args: string[] = ['job', 'list', 'movies'], env: Record<string, string> = {}): Promise<string> {
+  async function expectConfigError(
+    text: string,
+    args: string[] = ['job', 'list', 'movies'],
+    env: Record<string, string> = {},
+  ): Promise<string> {
     const r = await runMain(args, { cwd: home, env });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -138,21 +249,39 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
 
   it('an unset ${VAR} names the variable and the file', async () => {
     const file = writeTrusted(home, '.gesrc.yaml', profileYaml());
-    await expectConfigError(`profiles.default.auth.token in ${file} refers to \${MY_TOKEN}, but the environment variable MY_TOKEN is not set`);
+    await expectConfigError(
+      `profiles.default.auth.token in ${file} refers to \${MY_TOKEN}, but the environment variable MY_TOKEN is not set`,
+    );
   });
 
   it('a wrongly typed key names the key path and the file', async () => {
-    const file = writeTrusted(home, '.gesrc.yaml', profileYaml().replace('projectId: demo', 'projectId: demo\n    timeout: 30s'));
-    await expectConfigError(`profiles.default.timeout in ${file} must be a number, not string "30s"`, undefined, { MY_TOKEN: TOKEN });
+    const file = writeTrusted(
+      home,
+      '.gesrc.yaml',
+      profileYaml().replace('projectId: demo', 'projectId: demo\n    timeout: 30s'),
+    );
+    await expectConfigError(
+      `profiles.default.timeout in ${file} must be a number, not string "30s"`,
+      undefined,
+      { MY_TOKEN: TOKEN },
+    );
   });
 
   it('a missing required auth key', async () => {
-    writeTrusted(home, '.gesrc.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    auth: {type: token}\n`);
+    writeTrusted(
+      home,
+      '.gesrc.yaml',
+      `profiles:\n  default:\n    endpoint: ${emu.url}\n    auth: {type: token}\n`,
+    );
     await expectConfigError('profiles.default.auth.token is missing');
   });
 
   it('a malformed YAML file gives the line and column', async () => {
-    const file = writeTrusted(home, '.gesrc.yaml', 'profiles:\n  default:\n    endpoint: [unclosed\n    projectId: x\n');
+    const file = writeTrusted(
+      home,
+      '.gesrc.yaml',
+      'profiles:\n  default:\n    endpoint: [unclosed\n    projectId: x\n',
+    );
     const stderr = await expectConfigError(`malformed config file ${file} at line`);
     expect(stderr).toMatch(/at line \d+, column \d+/);
   });
@@ -164,27 +293,50 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
   });
 
   it('no endpoint anywhere: a config error, also as JSON', async () => {
-    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--json'], { cwd: home, env: { GES_TOKEN: TOKEN } });
+    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--json'], {
+      cwd: home,
+      env: { GES_TOKEN: TOKEN },
+    });
     expect(r.code).toBe(2);
     expect(parseJson(r.stdout)).toEqual({
       ok: false,
       exitCode: 2,
-      error: { kind: 'config', message: 'no endpoint: no config file was found, and neither --endpoint, --region, GES_ENDPOINT nor GES_REGION is set' },
+      error: {
+        kind: 'config',
+        message:
+          'no endpoint: no config file was found, and neither --endpoint, --region, GES_ENDPOINT nor GES_REGION is set',
+      },
     });
   });
 
   it('no credentials', async () => {
-    await expectConfigError('no credentials', ['job', 'list', 'movies', '--endpoint', emu.url, '--project-id', 'demo']);
+    await expectConfigError('no credentials', [
+      'job',
+      'list',
+      'movies',
+      '--endpoint',
+      emu.url,
+      '--project-id',
+      'demo',
+    ]);
   });
 
   it('an invalid endpoint from the environment; user info is never echoed', async () => {
-    const stderr = await expectConfigError('must not carry a user name or password', ['job', 'list', 'movies'], {
-      GES_ENDPOINT: 'https://admin:hunter2@ges.example.com',
+    const stderr = await expectConfigError(
+      'must not carry a user name or password',
+      ['job', 'list', 'movies'],
+      {
+        GES_ENDPOINT: 'https://admin:hunter2@ges.example.com',
+        GES_PROJECT_ID: 'demo',
+        GES_TOKEN: TOKEN,
+      },
+    );
+    expect(stderr).not.toContain('hunter2');
+    await expectConfigError('only http and https', ['job', 'list', 'movies'], {
+      GES_ENDPOINT: 'ftp://x',
       GES_PROJECT_ID: 'demo',
       GES_TOKEN: TOKEN,
     });
-    expect(stderr).not.toContain('hunter2');
-    await expectConfigError('only http and https', ['job', 'list', 'movies'], { GES_ENDPOINT: 'ftp://x', GES_PROJECT_ID: 'demo', GES_TOKEN: TOKEN });
   });
 
   it('bad flag values are usage errors (exit 2)', async () => {
@@ -195,7 +347,10 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
       [['--timeout', '0'], 'invalid value "0" for timeout'],
       [['--retries', '-1'], 'invalid value "-1" for retries'],
     ] as const) {
-      const r = await runMain(['job', 'list', 'movies', ...args], { cwd: home, env: env as Record<string, string> });
+      const r = await runMain(['job', 'list', 'movies', ...args], {
+        cwd: home,
+        env: env as Record<string, string>,
+      });
       expect(r.code, text).toBe(2);
       expect(r.stderr).toContain(text);
     }
@@ -205,10 +360,16 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
 
 describe('config warnings', () => {
   it('an unknown key is a warning with a suggestion, and the command still runs', async () => {
-    writeTrusted(home, '.gesrc.yaml', profileYaml().replace('projectId: demo', 'projectId: demo\n    retires: 3'));
+    writeTrusted(
+      home,
+      '.gesrc.yaml',
+      profileYaml().replace('projectId: demo', 'projectId: demo\n    retires: 3'),
+    );
     const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { MY_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: unknown key profiles\.default\.retires in .* \(did you mean retries\?\)/);
+    expect(r.stderr).toMatch(
+      /warning: unknown key profiles\.default\.retires in .* \(did you mean retries\?\)/,
+    );
   });
 
   it('a literal secret in a file others can read earns a chmod 600 warning, without the secret', async () => {
@@ -219,7 +380,9 @@ describe('config warnings', () => {
     expect(r.stderr).toContain('holds a literal secret (profiles.default.auth.token)');
     expect(r.stderr).toContain('chmod 600');
     writeTrusted(home, '.gesrc.yaml', text, 0o600);
-    expect((await runMain(['job', 'list', 'movies'], { cwd: home })).stderr).not.toContain('warning');
+    expect((await runMain(['job', 'list', 'movies'], { cwd: home })).stderr).not.toContain(
+      'warning',
+    );
   });
 });
 
@@ -238,12 +401,20 @@ describe('usage errors', () => {
     expect(b.stderr).toContain('Did you mean cancel?');
     const c = await runMain(['job', 'cancel', 'movies', 'a1', '--bogus', '--json']);
     expect(c.code).toBe(2);
-    expect(parseJson(c.stdout).error).toEqual({ kind: 'usage', message: "unknown option '--bogus'" });
+    expect(parseJson(c.stdout).error).toEqual({
+      kind: 'usage',
+      message: "unknown option '--bogus'",
+    });
   });
 
   it('bad graph and job IDs are refused before anything is sent', async () => {
     const env = envFor(emu) as Record<string, string>;
-    for (const args of [['9graph', 'a1'], ['movies', 'a/1'], ['movies', 'x'.repeat(129)], ['g'.repeat(65), 'a1']]) {
+    for (const args of [
+      ['9graph', 'a1'],
+      ['movies', 'a/1'],
+      ['movies', 'x'.repeat(129)],
+      ['g'.repeat(65), 'a1'],
+    ]) {
       const r = await runMain(['job', 'cancel', ...args], { env });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/invalid (graph name|job ID)/);
@@ -267,10 +438,18 @@ describe('usage errors', () => {
 describe('.gesrc.example', () => {
   it('is a valid config: its local profile works as is', async () => {
     const { readFileSync } = await import('node:fs');
-    writeTrusted(home, '.gesrc.yaml', readFileSync(path.join(__dirname, '../../.gesrc.example'), 'utf8'));
-    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--profile', 'local', '--dry-run'], { cwd: home });
+    writeTrusted(
+      home,
+      '.gesrc.yaml',
+      readFileSync(path.join(__dirname, '../../.gesrc.example'), 'utf8'),
+    );
+    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--profile', 'local', '--dry-run'], {
+      cwd: home,
+    });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('would send: DELETE http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1');
+    expect(r.stdout).toContain(
+      'would send: DELETE http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1',
+    );
     expect(r.stderr).toBe('');
   });
 });

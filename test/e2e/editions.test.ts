@@ -3,7 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenCache } from '../../src/core/auth/token-cache.js';
 import { PrivateCache } from '../../src/core/cache.js';
 import type { Emulator } from '../../src/emulator/index.js';
-import { PASSWORD, TOKEN, control, createJob, emulator, envFor, parseJson, requestLog, runMain, tempHome, writeFile } from './helpers.js';
+import {
+  control,
+  createJob,
+  emulator,
+  envFor,
+  PASSWORD,
+  parseJson,
+  requestLog,
+  runMain,
+  TOKEN,
+  tempHome,
+  writeFile,
+} from './helpers.js';
 
 /**
  * Every edition the emulator serves (ges-api.md: three job-list shapes, two words for a
@@ -22,7 +34,8 @@ describe.each(EDITIONS)('edition %s', (edition) => {
 
   it('job list reads every job, each once, with its kind', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 150; i++) ids.push(await createJob(emu, { graph: 'big', status: i % 2 ? 'running' : 'success' }));
+    for (let i = 0; i < 150; i++)
+      ids.push(await createJob(emu, { graph: 'big', status: i % 2 ? 'running' : 'success' }));
     const r = await runMain(['job', 'list', 'big', '--json'], { env: envFor(emu) });
     expect(r.code, r.stderr).toBe(0);
     const doc = parseJson(r.stdout);
@@ -33,7 +46,10 @@ describe.each(EDITIONS)('edition %s', (edition) => {
     expect(doc.jobs.filter((j: any) => j.status === finished)).toHaveLength(75);
     const pages = (await requestLog(emu)).filter((q) => q.path.includes('/graphs/big/jobs/status'));
     expect(pages.length, 'pages asked for').toBe(edition === 'memory-2021' ? 1 : 2);
-    const table = await runMain(['job', 'list', 'big', '--status', 'running', '--no-color'], { env: envFor(emu), tty: true });
+    const table = await runMain(['job', 'list', 'big', '--status', 'running', '--no-color'], {
+      env: envFor(emu),
+      tty: true,
+    });
     expect(table.stdout.split('\n')[0]).toMatch(/^JOB ID +STATUS +KIND/);
     expect(table.stdout).toContain('execute-algorithm (pagerank)');
   });
@@ -43,18 +59,24 @@ describe.each(EDITIONS)('edition %s', (edition) => {
     const pending = await createJob(emu, { status: 'pending', pendingMs: 600_000 });
     const running = await createJob(emu, { status: 'running' });
     await createJob(emu, { status: 'success' });
-    const r = await runMain(['job', 'cancel', 'movies', '--all', '--wait', '--wait-timeout', '10', '--json'], { env: envFor(emu) });
+    const r = await runMain(
+      ['job', 'cancel', 'movies', '--all', '--wait', '--wait-timeout', '10', '--json'],
+      { env: envFor(emu) },
+    );
     expect(r.code, r.stdout).toBe(0);
     const results = parseJson(r.stdout).results;
     expect(results.map((x: any) => x.jobId).sort()).toEqual([waiting, pending, running].sort());
     expect(results.every((x: any) => x.outcome === 'cancelled' && x.stopped)).toBe(true);
   });
 
-  it('job wait: a finished job is a success in this edition\'s words', async () => {
+  it("job wait: a finished job is a success in this edition's words", async () => {
     const done = await createJob(emu, { status: 'success' });
     const r = await runMain(['job', 'wait', 'movies', done, '--json'], { env: envFor(emu) });
     expect(r.code).toBe(0);
-    expect(parseJson(r.stdout).results[0]).toMatchObject({ outcome: 'success', status: edition === 'memory' ? 'success' : 'complete' });
+    expect(parseJson(r.stdout).results[0]).toMatchObject({
+      outcome: 'success',
+      status: edition === 'memory' ? 'success' : 'complete',
+    });
   });
 });
 
@@ -63,50 +85,72 @@ describe('the memory edition marks jobs it cannot stop', () => {
     const emu = await emulator({ edition: 'memory' });
     try {
       const stoppable = await createJob(emu);
-      const fixed = (await control(emu, 'POST', 'jobs', { status: 'running', canStop: false })).jobId as string;
+      const fixed = (await control(emu, 'POST', 'jobs', { status: 'running', canStop: false }))
+        .jobId as string;
       await control(emu, 'DELETE', 'requests');
       const r = await runMain(['job', 'cancel', 'movies', '--all'], { env: envFor(emu) });
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`✓ Cancelled job ${stoppable} on graph movies`);
-      expect(r.stdout).toContain(`- Skipped job ${fixed} on graph movies: the job list marks it canStop: false`);
+      expect(r.stdout).toContain(
+        `- Skipped job ${fixed} on graph movies: the job list marks it canStop: false`,
+      );
       expect(r.stderr).toContain('1 cancelled, 1 skipped (canStop: false)');
-      expect((await requestLog(emu)).filter((q) => q.method === 'DELETE').map((q) => q.path)).toEqual([`/ges/v1.0/demo/graphs/movies/jobs/${stoppable}`]);
+      expect(
+        (await requestLog(emu)).filter((q) => q.method === 'DELETE').map((q) => q.path),
+      ).toEqual([`/ges/v1.0/demo/graphs/movies/jobs/${stoppable}`]);
     } finally {
       await emu.close();
     }
   });
 });
 
-describe.each(['gone', 'failed', 'linger'] as const)('after a cancel the job is %s', (afterCancel) => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await emulator({ afterCancel, cancelDelayMs: afterCancel === 'linger' ? 0 : 300 });
-  });
-  afterAll(() => emu.close());
+describe.each(['gone', 'failed', 'linger'] as const)(
+  'after a cancel the job is %s',
+  (afterCancel) => {
+    let emu: Emulator;
+    beforeAll(async () => {
+      emu = await emulator({ afterCancel, cancelDelayMs: afterCancel === 'linger' ? 0 : 300 });
+    });
+    afterAll(() => emu.close());
 
-  it('--wait counts it stopped (gone, or any ended word), polling on while it is still listed as running', async () => {
-    const id = await createJob(emu);
-    const r = await runMain(['job', 'cancel', 'movies', id, '--wait', '--wait-timeout', '10', '--json'], { env: envFor(emu) });
-    expect(r.code, r.stdout).toBe(0);
-    expect(parseJson(r.stdout).results[0]).toMatchObject({ outcome: 'cancelled', stopped: true, jobStatus: afterCancel === 'failed' ? 'failed' : null });
-    const polls = (await requestLog(emu)).filter((q) => q.path.includes(`/jobs/${id}/status`));
-    expect(polls.length).toBeGreaterThanOrEqual(2);
-  });
+    it('--wait counts it stopped (gone, or any ended word), polling on while it is still listed as running', async () => {
+      const id = await createJob(emu);
+      const r = await runMain(
+        ['job', 'cancel', 'movies', id, '--wait', '--wait-timeout', '10', '--json'],
+        { env: envFor(emu) },
+      );
+      expect(r.code, r.stdout).toBe(0);
+      expect(parseJson(r.stdout).results[0]).toMatchObject({
+        outcome: 'cancelled',
+        stopped: true,
+        jobStatus: afterCancel === 'failed' ? 'failed' : null,
+      });
+      const polls = (await requestLog(emu)).filter((q) => q.path.includes(`/jobs/${id}/status`));
+      expect(polls.length).toBeGreaterThanOrEqual(2);
+    });
 
-  it('job wait on a cancelled job: 4, as it did not succeed', async () => {
-    const id = await createJob(emu);
-    await runMain(['job', 'cancel', 'movies', id], { env: envFor(emu) });
-    const r = await runMain(['job', 'wait', 'movies', id, '--wait-timeout', '10', '--json'], { env: envFor(emu) });
-    expect(r.code).toBe(4);
-    expect(parseJson(r.stdout).results[0].outcome).toBe(afterCancel === 'failed' ? 'failed' : 'unknown');
-  });
-});
+    it('job wait on a cancelled job: 4, as it did not succeed', async () => {
+      const id = await createJob(emu);
+      await runMain(['job', 'cancel', 'movies', id], { env: envFor(emu) });
+      const r = await runMain(['job', 'wait', 'movies', id, '--wait-timeout', '10', '--json'], {
+        env: envFor(emu),
+      });
+      expect(r.code).toBe(4);
+      expect(parseJson(r.stdout).results[0].outcome).toBe(
+        afterCancel === 'failed' ? 'failed' : 'unknown',
+      );
+    });
+  },
+);
 
 describe('a refused token: 401, or 400 GES.8007', () => {
   it('a static token refused with GES.8007: exit 4, with a hint to get a new one', async () => {
     const emu = await emulator({ tokenRefusal: 'GES.8007' });
     try {
-      const r = await runMain(['job', 'list', 'movies'], { env: envFor(emu, { GES_TOKEN: 'stale-token-value' }), secrets: ['stale-token-value'] });
+      const r = await runMain(['job', 'list', 'movies'], {
+        env: envFor(emu, { GES_TOKEN: 'stale-token-value' }),
+        secrets: ['stale-token-value'],
+      });
       expect(r.code).toBe(4);
       expect(r.stderr).toContain('HTTP 400 GES.8007');
       expect(r.stderr).toContain('get a new one');
@@ -116,14 +160,29 @@ describe('a refused token: 401, or 400 GES.8007', () => {
   });
 
   it('with password auth, a cached token refused with GES.8007 is dropped, and one new login carries on', async () => {
-    const emu = await emulator({ tokenRefusal: 'GES.8007', iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD } });
+    const emu = await emulator({
+      tokenRefusal: 'GES.8007',
+      iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD },
+    });
     try {
       const home = tempHome();
-      await new TokenCache(new PrivateCache(path.join(home, '.cache/ges'))).write([emu.url, 'acme', 'ci-bot', 'demo'], { token: 'MIIEmulated-stale', expiresAt: Date.now() + 3_600_000 });
-      const cfg = writeFile(home, 'p.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${emu.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`);
-      const r = await runMain(['job', 'list', 'movies', '--config', cfg], { home, env: { GES_PASSWORD: PASSWORD } });
+      await new TokenCache(new PrivateCache(path.join(home, '.cache/ges'))).write(
+        [emu.url, 'acme', 'ci-bot', 'demo'],
+        { token: 'MIIEmulated-stale', expiresAt: Date.now() + 3_600_000 },
+      );
+      const cfg = writeFile(
+        home,
+        'p.yaml',
+        `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${emu.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
+      );
+      const r = await runMain(['job', 'list', 'movies', '--config', cfg], {
+        home,
+        env: { GES_PASSWORD: PASSWORD },
+      });
       expect(r.code, r.stderr).toBe(0);
-      expect((await requestLog(emu)).filter((q) => q.path.startsWith('/v3/auth/tokens'))).toHaveLength(1);
+      expect(
+        (await requestLog(emu)).filter((q) => q.path.startsWith('/v3/auth/tokens')),
+      ).toHaveLength(1);
     } finally {
       await emu.close();
     }
@@ -131,15 +190,22 @@ describe('a refused token: 401, or 400 GES.8007', () => {
 });
 
 describe('service-plane requests', () => {
-  it('carry X-Language: en-us, or the profile\'s language', async () => {
+  it("carry X-Language: en-us, or the profile's language", async () => {
     const emu = await emulator();
     try {
       await runMain(['job', 'list', 'movies'], { env: envFor(emu) });
       expect((await requestLog(emu))[0]!.headers['x-language']).toBe('en-us');
       const home = tempHome();
-      const cfg = writeFile(home, 'p.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    language: zh-cn\n    auth: {type: token, token: "\${T}"}\n`);
+      const cfg = writeFile(
+        home,
+        'p.yaml',
+        `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    language: zh-cn\n    auth: {type: token, token: "\${T}"}\n`,
+      );
       await control(emu, 'DELETE', 'requests');
-      expect((await runMain(['job', 'list', 'movies', '--config', cfg], { home, env: { T: TOKEN } })).code).toBe(0);
+      expect(
+        (await runMain(['job', 'list', 'movies', '--config', cfg], { home, env: { T: TOKEN } }))
+          .code,
+      ).toBe(0);
       expect((await requestLog(emu))[0]!.headers['x-language']).toBe('zh-cn');
     } finally {
       await emu.close();
@@ -149,10 +215,15 @@ describe('service-plane requests', () => {
   it('GES.8020 (no permission) gets a hint about IAM policies', async () => {
     const emu = await emulator();
     try {
-      await control(emu, 'POST', 'faults', { status: 400, body: { errorCode: 'GES.8020', errorMessage: 'no permission' } });
+      await control(emu, 'POST', 'faults', {
+        status: 400,
+        body: { errorCode: 'GES.8020', errorMessage: 'no permission' },
+      });
       const r = await runMain(['job', 'list', 'movies'], { env: envFor(emu) });
       expect(r.code).toBe(4);
-      expect(r.stderr).toContain('hint: IAM refused this (GES.8020): the user needs GES permissions');
+      expect(r.stderr).toContain(
+        'hint: IAM refused this (GES.8020): the user needs GES permissions',
+      );
     } finally {
       await emu.close();
     }

@@ -5,7 +5,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PrivateCache } from '../../src/core/cache.js';
 import type { Emulator } from '../../src/emulator/index.js';
-import { PASSWORD, SECRET_KEY, TOKEN, closedPort, control, createJob, emulator, parseJson, requestLog, runMain, tempHome, writeFile } from './helpers.js';
+import {
+  closedPort,
+  control,
+  createJob,
+  emulator,
+  PASSWORD,
+  parseJson,
+  requestLog,
+  runMain,
+  SECRET_KEY,
+  TOKEN,
+  tempHome,
+  writeFile,
+} from './helpers.js';
 
 /**
  * A region (here: a management endpoint, the emulator's management plane) and credentials
@@ -17,7 +30,12 @@ const AK = 'AKEXAMPLE1234567890';
 let mgmt: Emulator;
 let home: string;
 beforeAll(async () => {
-  mgmt = await emulator({ graphs: ['movies', 'friends'], accessKey: AK, secretKey: SECRET_KEY, iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD } });
+  mgmt = await emulator({
+    graphs: ['movies', 'friends'],
+    accessKey: AK,
+    secretKey: SECRET_KEY,
+    iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD },
+  });
 });
 afterAll(() => mgmt.close());
 beforeEach(async () => {
@@ -25,26 +43,41 @@ beforeEach(async () => {
   await control(mgmt, 'DELETE', 'requests');
 });
 
-const lists = async (emu: Emulator): Promise<number> => (await requestLog(emu)).filter((q) => q.path.startsWith('/v2/demo/graphs')).length;
+const lists = async (emu: Emulator): Promise<number> =>
+  (await requestLog(emu)).filter((q) => q.path.startsWith('/v2/demo/graphs')).length;
 
 function profile(auth: string, extra = ''): string {
-  return writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${mgmt.url}\n    projectId: demo\n${extra}    auth: ${auth}\n`);
+  return writeFile(
+    home,
+    '.config/ges/config.yaml',
+    `profiles:\n  default:\n    managementEndpoint: ${mgmt.url}\n    projectId: demo\n${extra}    auth: ${auth}\n`,
+  );
 }
 
 describe('a region profile reaches a graph by its name, with each auth type', () => {
   it.each([
     ['token', '{type: token, token: "${T}"}', { T: TOKEN }],
-    ['password', `{type: password, iamEndpoint: "\${IAM}", domain: acme, user: ci-bot, password: "\${PW}"}`, { PW: PASSWORD }],
+    [
+      'password',
+      `{type: password, iamEndpoint: "\${IAM}", domain: acme, user: ci-bot, password: "\${PW}"}`,
+      { PW: PASSWORD },
+    ],
     ['aksk', '{type: aksk, accessKey: "${AK}", secretKey: "${SK}"}', { AK, SK: SECRET_KEY }],
   ] as const)('%s', async (_type, auth, env) => {
     profile(auth);
     const id = await createJob(mgmt);
-    const r = await runMain(['job', 'cancel', 'movies', id], { cwd: home, env: { ...env, IAM: mgmt.url } });
+    const r = await runMain(['job', 'cancel', 'movies', id], {
+      cwd: home,
+      env: { ...env, IAM: mgmt.url },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`✓ Cancelled job ${id} on graph movies\n`);
     expect(await lists(mgmt)).toBe(1);
     // The address is cached: the next run asks the management plane nothing.
-    const again = await runMain(['job', 'list', 'movies', '--json'], { cwd: home, env: { ...env, IAM: mgmt.url } });
+    const again = await runMain(['job', 'list', 'movies', '--json'], {
+      cwd: home,
+      env: { ...env, IAM: mgmt.url },
+    });
     expect(again.code).toBe(0);
     expect(await lists(mgmt)).toBe(1);
   });
@@ -55,8 +88,13 @@ describe('what the management plane says', () => {
     profile('{type: token, token: "${T}"}');
     const r = await runMain(['job', 'list', 'movise'], { cwd: home, env: { T: TOKEN } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`no graph "movise" in project demo (${mgmt.url}); did you mean movies?`);
-    const folded = await runMain(['job', 'list', 'MOVIES', '--json'], { cwd: home, env: { T: TOKEN } });
+    expect(r.stderr).toContain(
+      `no graph "movise" in project demo (${mgmt.url}); did you mean movies?`,
+    );
+    const folded = await runMain(['job', 'list', 'MOVIES', '--json'], {
+      cwd: home,
+      env: { T: TOKEN },
+    });
     expect(folded.code).toBe(0);
     expect(parseJson(folded.stdout).graph).toBe('movies');
   });
@@ -64,15 +102,27 @@ describe('what the management plane says', () => {
   it('a stopped graph is exit 1 naming its state; an importing one warns and proceeds', async () => {
     const emu = await emulator({ graphs: ['movies'] });
     try {
-      writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${T}"}\n`);
+      writeFile(
+        home,
+        '.config/ges/config.yaml',
+        `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${T}"}\n`,
+      );
       await control(emu, 'POST', 'graphs', { name: 'movies', status: '900' });
-      const stopped = await runMain(['job', 'list', 'movies', '--json'], { cwd: home, env: { T: TOKEN } });
+      const stopped = await runMain(['job', 'list', 'movies', '--json'], {
+        cwd: home,
+        env: { T: TOKEN },
+      });
       expect(stopped.code).toBe(1);
-      expect(parseJson(stopped.stdout).error).toMatchObject({ kind: 'unavailable', message: 'graph movies is stopped (state 900), so it serves no requests now' });
+      expect(parseJson(stopped.stdout).error).toMatchObject({
+        kind: 'unavailable',
+        message: 'graph movies is stopped (state 900), so it serves no requests now',
+      });
       await control(emu, 'POST', 'graphs', { name: 'movies', status: '202' });
       const importing = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
       expect(importing.code).toBe(0);
-      expect(importing.stderr).toContain('warning: graph movies is importing (state 202); it may still answer');
+      expect(importing.stderr).toContain(
+        'warning: graph movies is importing (state 202); it may still answer',
+      );
     } finally {
       await emu.close();
     }
@@ -81,15 +131,28 @@ describe('what the management plane says', () => {
   it('network: public with no public address: exit 2; with one, that address is used', async () => {
     const emu = await emulator({ graphs: ['movies'] });
     try {
-      writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n    network: public\n    auth: {type: token, token: "\${T}"}\n`);
+      writeFile(
+        home,
+        '.config/ges/config.yaml',
+        `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n    network: public\n    auth: {type: token, token: "\${T}"}\n`,
+      );
       const none = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
       expect(none.code).toBe(2);
       expect(none.stderr).toContain('graph movies has no public address');
-      await control(emu, 'POST', 'graphs', { name: 'movies', publicIp: new URL(emu.url).host, privateIp: '10.255.255.1' });
-      const ok = await runMain(['job', 'list', 'movies', '--dry-run'], { cwd: home, env: { T: TOKEN } });
+      await control(emu, 'POST', 'graphs', {
+        name: 'movies',
+        publicIp: new URL(emu.url).host,
+        privateIp: '10.255.255.1',
+      });
+      const ok = await runMain(['job', 'list', 'movies', '--dry-run'], {
+        cwd: home,
+        env: { T: TOKEN },
+      });
       expect(ok.code).toBe(0);
       expect(ok.stdout).toContain(`  -> ${emu.url} (management plane)`);
-      expect(ok.stdout).toContain(`would send: GET ${emu.url}/ges/v1.0/demo/graphs/movies/jobs/status`);
+      expect(ok.stdout).toContain(
+        `would send: GET ${emu.url}/ges/v1.0/demo/graphs/movies/jobs/status`,
+      );
     } finally {
       await emu.close();
     }
@@ -98,11 +161,21 @@ describe('what the management plane says', () => {
   it('hostile entries are never used to build an address', async () => {
     const emu = await emulator({ graphs: ['movies'] });
     try {
-      writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${T}"}\n`);
+      writeFile(
+        home,
+        '.config/ges/config.yaml',
+        `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${T}"}\n`,
+      );
       await control(emu, 'POST', 'faults', {
         path: '/v2/demo/graphs',
         status: 200,
-        body: { graph_count: 2, graphs: [{ name: 'movies', status: '200', private_ip: 'evil.example/x?@' }, { name: '../x', status: '200', private_ip: '127.0.0.1' }] },
+        body: {
+          graph_count: 2,
+          graphs: [
+            { name: 'movies', status: '200', private_ip: 'evil.example/x?@' },
+            { name: '../x', status: '200', private_ip: '127.0.0.1' },
+          ],
+        },
       });
       const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
       expect(r.code).toBe(2);
@@ -117,9 +190,19 @@ describe('what the management plane says', () => {
  * A management plane `m` that places movies on `s1`, a profile using it, and one run that
  * caches s1's address; `s2` is where movies can move to.
  */
-async function movingGraph(profileExtra = ''): Promise<{ m: Emulator; s1: Emulator; s2: Emulator }> {
-  const [m, s1, s2] = [await emulator({ graphs: ['movies'] }), await emulator({ graphs: ['movies'] }), await emulator({ graphs: ['movies'] })];
-  writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${m.url}\n    projectId: demo\n    retries: 0\n${profileExtra}    auth: {type: token, token: "\${T}"}\n`);
+async function movingGraph(
+  profileExtra = '',
+): Promise<{ m: Emulator; s1: Emulator; s2: Emulator }> {
+  const [m, s1, s2] = [
+    await emulator({ graphs: ['movies'] }),
+    await emulator({ graphs: ['movies'] }),
+    await emulator({ graphs: ['movies'] }),
+  ];
+  writeFile(
+    home,
+    '.config/ges/config.yaml',
+    `profiles:\n  default:\n    managementEndpoint: ${m.url}\n    projectId: demo\n    retries: 0\n${profileExtra}    auth: {type: token, token: "\${T}"}\n`,
+  );
   await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s1.url).host });
   expect((await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } })).code).toBe(0);
   return { m, s1, s2 };
@@ -132,11 +215,20 @@ describe('the address cache', () => {
       await s1.close();
       await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s2.url).host });
       const id = await createJob(s2);
-      const moved = await runMain(['job', 'cancel', 'movies', id, '--json'], { cwd: home, env: { T: TOKEN } });
+      const moved = await runMain(['job', 'cancel', 'movies', id, '--json'], {
+        cwd: home,
+        env: { T: TOKEN },
+      });
       expect(moved.code, moved.stdout).toBe(0);
       expect((await requestLog(m)).filter((q) => q.path.startsWith('/v2/'))).toHaveLength(2);
-      const shown = await runMain(['config', 'show', '--graph', 'movies', '--json'], { cwd: home, env: { T: TOKEN } });
-      expect(parseJson(shown.stdout).settings.endpoint).toEqual({ value: s2.url, source: 'management plane, cached just now' });
+      const shown = await runMain(['config', 'show', '--graph', 'movies', '--json'], {
+        cwd: home,
+        env: { T: TOKEN },
+      });
+      expect(parseJson(shown.stdout).settings.endpoint).toEqual({
+        value: s2.url,
+        source: 'management plane, cached just now',
+      });
 
       // Not moved: the same dead address again is no reason to retry.
       const dead = await closedPort();
@@ -155,7 +247,11 @@ describe('the address cache', () => {
 describe('a cache entry that is not an address', () => {
   it('is not used: the management plane is asked again', async () => {
     profile('{type: token, token: "${T}"}');
-    await new PrivateCache(path.join(home, '.cache/ges')).write('address', [mgmt.url, 'demo', 'movies', 'private'], { endpoint: 'http://evil.example/x?y', fetchedAt: Date.now() });
+    await new PrivateCache(path.join(home, '.cache/ges')).write(
+      'address',
+      [mgmt.url, 'demo', 'movies', 'private'],
+      { endpoint: 'http://evil.example/x?y', fetchedAt: Date.now() },
+    );
     const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
     expect(r.code, r.stderr).toBe(0);
     expect(await lists(mgmt)).toBe(1);
@@ -182,53 +278,123 @@ describe('ges graph list', () => {
     profile('{type: token, token: "${T}"}');
     const json = await runMain(['graph', 'list', '--json'], { cwd: home, env: { T: TOKEN } });
     expect(json.code).toBe(0);
-    expect(parseJson(json.stdout).graphs.map((g: any) => [g.name, g.stateWords, g.edition, g.privateAddress])).toEqual([
+    expect(
+      parseJson(json.stdout).graphs.map((g: any) => [
+        g.name,
+        g.stateWords,
+        g.edition,
+        g.privateAddress,
+      ]),
+    ).toEqual([
       ['movies', 'running', 'InMemory', new URL(mgmt.url).host],
       ['friends', 'running', 'InMemory', new URL(mgmt.url).host],
     ]);
     const tsv = await runMain(['graph', 'list'], { cwd: home, env: { T: TOKEN } });
-    expect(tsv.stdout.split('\n')[0]).toBe(`movies\trunning\tInMemory\t2.4.12\t${new URL(mgmt.url).host}\t\thttp`);
-    const table = await runMain(['graph', 'list', '--no-color'], { cwd: home, env: { T: TOKEN }, tty: true });
-    expect(table.stdout.split('\n')[0]).toMatch(/^NAME +STATE +EDITION +VERSION +ADDRESS \(PRIVATE \/ PUBLIC\) +HTTPS$/);
+    expect(tsv.stdout.split('\n')[0]).toBe(
+      `movies\trunning\tInMemory\t2.4.12\t${new URL(mgmt.url).host}\t\thttp`,
+    );
+    const table = await runMain(['graph', 'list', '--no-color'], {
+      cwd: home,
+      env: { T: TOKEN },
+      tty: true,
+    });
+    expect(table.stdout.split('\n')[0]).toMatch(
+      /^NAME +STATE +EDITION +VERSION +ADDRESS \(PRIVATE \/ PUBLIC\) +HTTPS$/,
+    );
     const names = await runMain(['__complete', 'graphs'], { cwd: home, env: { T: TOKEN } });
     expect(names.stdout).toBe('movies\nfriends\n');
   });
 
   it('with an endpoint and no region: exit 2 saying it needs the management plane', async () => {
-    const r = await runMain(['graph', 'list'], { cwd: home, env: { GES_ENDPOINT: mgmt.url, GES_PROJECT_ID: 'demo', GES_TOKEN: TOKEN } });
+    const r = await runMain(['graph', 'list'], {
+      cwd: home,
+      env: { GES_ENDPOINT: mgmt.url, GES_PROJECT_ID: 'demo', GES_TOKEN: TOKEN },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('ges graph list needs the management plane');
   });
 });
 
 describe('regions', () => {
-  it('a region names the management plane and IAM; eu-west-101 is .eu; Huawei\'s SDK variable overrides', async () => {
-    writeFile(home, '.config/ges/config.yaml', 'profiles:\n  default:\n    region: cn-north-4\n    projectId: p1\n    auth: {type: password, domain: acme, user: ci-bot, password: "${PW}"}\n');
-    const show = parseJson((await runMain(['config', 'show', '--json'], { cwd: home, env: { PW: 'x' } })).stdout).settings;
+  it("a region names the management plane and IAM; eu-west-101 is .eu; Huawei's SDK variable overrides", async () => {
+    writeFile(
+      home,
+      '.config/ges/config.yaml',
+      'profiles:\n  default:\n    region: cn-north-4\n    projectId: p1\n    auth: {type: password, domain: acme, user: ci-bot, password: "${PW}"}\n',
+    );
+    const show = parseJson(
+      (await runMain(['config', 'show', '--json'], { cwd: home, env: { PW: 'x' } })).stdout,
+    ).settings;
     expect(show.managementEndpoint.value).toBe('https://ges.cn-north-4.myhuaweicloud.com');
     expect(show['auth.iamEndpoint'].value).toBe('https://iam.cn-north-4.myhuaweicloud.com');
-    const eu = parseJson((await runMain(['config', 'show', '--json', '--region', 'eu-west-101'], { cwd: home, env: { PW: 'x' } })).stdout).settings;
+    const eu = parseJson(
+      (
+        await runMain(['config', 'show', '--json', '--region', 'eu-west-101'], {
+          cwd: home,
+          env: { PW: 'x' },
+        })
+      ).stdout,
+    ).settings;
     expect(eu.managementEndpoint.value).toBe('https://ges.eu-west-101.myhuaweicloud.eu');
     const sdk = parseJson(
-      (await runMain(['config', 'show', '--json'], { cwd: home, env: { PW: 'x', HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4: 'https://ges.internal.example' } })).stdout,
+      (
+        await runMain(['config', 'show', '--json'], {
+          cwd: home,
+          env: { PW: 'x', HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4: 'https://ges.internal.example' },
+        })
+      ).stdout,
     ).settings;
-    expect(sdk.managementEndpoint).toEqual({ value: 'https://ges.internal.example', source: 'env HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4' });
-    const bad = await runMain(['config', 'show', '--region', 'evil.com/x'], { cwd: home, env: { PW: 'x' } });
+    expect(sdk.managementEndpoint).toEqual({
+      value: 'https://ges.internal.example',
+      source: 'env HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4',
+    });
+    const bad = await runMain(['config', 'show', '--region', 'evil.com/x'], {
+      cwd: home,
+      env: { PW: 'x' },
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('invalid region');
   });
 
   it('--dry-run with password auth shows the lookup it would make and logs in nowhere', async () => {
-    profile(`{type: password, iamEndpoint: "${mgmt.url}", domain: acme, user: ci-bot, password: "\${PW}"}`);
-    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run'], { cwd: home, env: { PW: PASSWORD } });
+    profile(
+      `{type: password, iamEndpoint: "${mgmt.url}", domain: acme, user: ci-bot, password: "\${PW}"}`,
+    );
+    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run'], {
+      cwd: home,
+      env: { PW: PASSWORD },
+    });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`looked up: GET ${mgmt.url}/v2/demo/graphs?offset=0&limit=100 (graph movies)`);
-    expect(r.stdout).toContain('not looked up: that needs an IAM login, which --dry-run never does');
+    expect(r.stdout).toContain(
+      `looked up: GET ${mgmt.url}/v2/demo/graphs?offset=0&limit=100 (graph movies)`,
+    );
+    expect(r.stdout).toContain(
+      'not looked up: that needs an IAM login, which --dry-run never does',
+    );
     expect(await requestLog(mgmt)).toEqual([]);
   });
 
   it('config init writes a region profile', async () => {
-    const r = await runMain(['config', 'init', '--global', '-p', 'cloud', '--region', 'cn-north-4', '--project-id', 'p1', '--auth', 'password', '--domain', 'acme', '--user', 'ci-bot'], { cwd: home });
+    const r = await runMain(
+      [
+        'config',
+        'init',
+        '--global',
+        '-p',
+        'cloud',
+        '--region',
+        'cn-north-4',
+        '--project-id',
+        'p1',
+        '--auth',
+        'password',
+        '--domain',
+        'acme',
+        '--user',
+        'ci-bot',
+      ],
+      { cwd: home },
+    );
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(path.join(home, '.config/ges/config.yaml'), 'utf8');
     expect(text).toContain('region: cn-north-4');
@@ -239,31 +405,82 @@ describe('regions', () => {
 
 describe('real ports on other loopback addresses', () => {
   const canBind80 = process.getuid?.() === 0;
-  it.skipIf(!canBind80)('an address without a port is http on 80, or https on 443 with enable_https', async () => {
-    const plain = await emulator({ host: '127.0.0.2', port: 80, graphs: ['movies'] }).catch(() => null);
-    if (!plain) return expect.fail('could not listen on 127.0.0.2:80');
-    const dir = mkdtempSync(path.join(tmpdir(), 'ges-tls-'));
-    const ssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore', cwd: dir });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=127.0.0.3', '-addext', 'subjectAltName=IP:127.0.0.3');
-    const tls = { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
-    const secure = await emulator({ host: '127.0.0.3', port: 443, graphs: ['secure'], tls });
-    try {
-      await control(mgmt, 'POST', 'graphs', { name: 'movies', privateIp: '127.0.0.2' });
-      await control(mgmt, 'POST', 'graphs', { name: 'secure', privateIp: '127.0.0.3', enableHttps: true });
-      writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    managementEndpoint: ${mgmt.url}\n    projectId: demo\n    caFile: ${path.join(dir, 'cert.pem')}\n    auth: {type: token, token: "\${T}"}\n`);
-      const a = await createJob(plain);
-      const r = await runMain(['job', 'cancel', 'movies', a, '-v'], { cwd: home, env: { T: TOKEN } });
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain(`> DELETE http://127.0.0.2/ges/v1.0/demo/graphs/movies/jobs/${a}`);
-      // Its control API speaks https with this self-signed certificate: create the job in-process.
-      const b = secure.state.createJob('secure', { command: 'execute-algorithm', jobType: 1, cancellable: true }, { url: '/', body: {} }, { status: 'running' }).jobId;
-      const s = await runMain(['job', 'cancel', 'secure', b, '-v'], { cwd: home, env: { T: TOKEN } });
-      expect(s.code, s.stderr).toBe(0);
-      expect(s.stderr).toContain(`> DELETE https://127.0.0.3/ges/v1.0/demo/graphs/secure/jobs/${b}`);
-    } finally {
-      await control(mgmt, 'POST', 'graphs', { name: 'movies', privateIp: new URL(mgmt.url).host });
-      await plain.close();
-      await secure.close();
-    }
-  });
+  it.skipIf(!canBind80)(
+    'an address without a port is http on 80, or https on 443 with enable_https',
+    async () => {
+      const plain = await emulator({ host: '127.0.0.2', port: 80, graphs: ['movies'] }).catch(
+        () => null,
+      );
+      if (!plain) return expect.fail('could not listen on 127.0.0.2:80');
+      const dir = mkdtempSync(path.join(tmpdir(), 'ges-tls-'));
+      const ssl = (...args: string[]): void =>
+        void execFileSync('openssl', args, { stdio: 'ignore', cwd: dir });
+      ssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.3',
+        '-addext',
+        'subjectAltName=IP:127.0.0.3',
+      );
+      const tls = {
+        key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+        cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+      };
+      const secure = await emulator({ host: '127.0.0.3', port: 443, graphs: ['secure'], tls });
+      try {
+        await control(mgmt, 'POST', 'graphs', { name: 'movies', privateIp: '127.0.0.2' });
+        await control(mgmt, 'POST', 'graphs', {
+          name: 'secure',
+          privateIp: '127.0.0.3',
+          enableHttps: true,
+        });
+        writeFile(
+          home,
+          '.config/ges/config.yaml',
+          `profiles:\n  default:\n    managementEndpoint: ${mgmt.url}\n    projectId: demo\n    caFile: ${path.join(dir, 'cert.pem')}\n    auth: {type: token, token: "\${T}"}\n`,
+        );
+        const a = await createJob(plain);
+        const r = await runMain(['job', 'cancel', 'movies', a, '-v'], {
+          cwd: home,
+          env: { T: TOKEN },
+        });
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toContain(
+          `> DELETE http://127.0.0.2/ges/v1.0/demo/graphs/movies/jobs/${a}`,
+        );
+        // Its control API speaks https with this self-signed certificate: create the job in-process.
+        const b = secure.state.createJob(
+          'secure',
+          { command: 'execute-algorithm', jobType: 1, cancellable: true },
+          { url: '/', body: {} },
+          { status: 'running' },
+        ).jobId;
+        const s = await runMain(['job', 'cancel', 'secure', b, '-v'], {
+          cwd: home,
+          env: { T: TOKEN },
+        });
+        expect(s.code, s.stderr).toBe(0);
+        expect(s.stderr).toContain(
+          `> DELETE https://127.0.0.3/ges/v1.0/demo/graphs/secure/jobs/${b}`,
+        );
+      } finally {
+        await control(mgmt, 'POST', 'graphs', {
+          name: 'movies',
+          privateIp: new URL(mgmt.url).host,
+        });
+        await plain.close();
+        await secure.close();
+      }
+    },
+  );
 });

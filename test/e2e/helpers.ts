@@ -1,13 +1,21 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { sha256 } from '../../src/core/config/trust.js';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin/ges.cjs');
@@ -73,7 +81,10 @@ export function writeTrusted(home: string, name: string, text: string, mode = 0o
 }
 
 /** The environment of a test run: a clean one with its own home, plus `extra` (undefined removes). */
-function testEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
+function testEnv(
+  home: string,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: home,
@@ -92,7 +103,8 @@ function testEnv(home: string, extra: Record<string, string | undefined> = {}): 
 export function expectNoSecrets(result: RunResult, extra: string[] = []): void {
   for (const secret of [...SECRETS, ...extra]) {
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (result[stream].includes(secret)) expect.fail(`${stream} leaks the secret ${JSON.stringify(secret)}:\n${result[stream]}`);
+      if (result[stream].includes(secret))
+        expect.fail(`${stream} leaks the secret ${JSON.stringify(secret)}:\n${result[stream]}`);
     }
   }
 }
@@ -102,7 +114,11 @@ export async function runGes(args: string[], options: RunOptions = {}): Promise<
   const home = options.home ?? options.cwd ?? tempHome();
   const env = testEnv(home, options.env);
   const result = await new Promise<RunResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? home, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? home,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -133,7 +149,10 @@ export interface InProcessOptions extends RunOptions {
  * Runs `main()` in this process with test streams, the way bin/ges.cjs runs it: same argv,
  * an injected environment, home and working directory; checks no secret was printed.
  */
-export async function runMain(args: string[], options: InProcessOptions = {}): Promise<RunResult & { stdoutWrites: number }> {
+export async function runMain(
+  args: string[],
+  options: InProcessOptions = {},
+): Promise<RunResult & { stdoutWrites: number }> {
   const { main } = await import('../../src/cli/main.js');
   const home = options.home ?? options.cwd ?? tempHome();
   const stdout = Object.assign(new PassThrough(), { isTTY: options.tty });
@@ -143,12 +162,20 @@ export async function runMain(args: string[], options: InProcessOptions = {}): P
   let err = '';
   let stdoutWrites = 0;
   const write = stdout.write.bind(stdout);
-  stdout.write = ((...args: Parameters<typeof write>) => (stdoutWrites++, write(...args))) as typeof stdout.write;
+  stdout.write = ((...args: Parameters<typeof write>) => {
+    stdoutWrites++;
+    return write(...args);
+  }) as typeof stdout.write;
   stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   if (options.stdin !== undefined) stdin.write(options.stdin);
   if (!options.openStdin) stdin.end();
-  const code = await main(args, { streams: { stdout, stderr, stdin }, env: testEnv(home, options.env), cwd: options.cwd ?? home, stop: options.stop });
+  const code = await main(args, {
+    streams: { stdout, stderr, stdin },
+    env: testEnv(home, options.env),
+    cwd: options.cwd ?? home,
+    stop: options.stop,
+  });
   await new Promise((r) => setImmediate(r));
   const result = { code, stdout: out, stderr: err, stdoutWrites };
   expectNoSecrets(result, options.secrets);
@@ -160,23 +187,44 @@ export async function emulator(options: EmulatorOptions = {}): Promise<Emulator>
 }
 
 /** Environment that points ges at an emulator. */
-export function envFor(emu: Emulator, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { GES_ENDPOINT: emu.url, GES_PROJECT_ID: emu.projectId, GES_TOKEN: emu.token ?? undefined, ...extra };
+export function envFor(
+  emu: Emulator,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    GES_ENDPOINT: emu.url,
+    GES_PROJECT_ID: emu.projectId,
+    GES_TOKEN: emu.token ?? undefined,
+    ...extra,
+  };
 }
 
 /** Calls the emulator's control API. */
-export async function control(emu: Emulator, method: string, route: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${emu.url}/emulator/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+export async function control(
+  emu: Emulator,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<any> {
+  const res = await fetch(`${emu.url}/emulator/${route}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.json();
 }
 
-export async function createJob(emu: Emulator, body: Record<string, unknown> = {}): Promise<string> {
+export async function createJob(
+  emu: Emulator,
+  body: Record<string, unknown> = {},
+): Promise<string> {
   const job = await control(emu, 'POST', 'jobs', { status: 'running', ...body });
   return job.jobId as string;
 }
 
 /** The requests the emulator saw (GES calls only). */
-export async function requestLog(emu: Emulator): Promise<{ method: string; path: string; headers: Record<string, string> }[]> {
+export async function requestLog(
+  emu: Emulator,
+): Promise<{ method: string; path: string; headers: Record<string, string> }[]> {
   return (await control(emu, 'GET', 'requests')).requests;
 }
 

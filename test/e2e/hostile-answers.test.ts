@@ -1,7 +1,19 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { BIN, PASSWORD, control, createJob, emulator, envFor, parseJson, requestLog, runMain, tempHome, writeFile } from './helpers.js';
+import {
+  BIN,
+  control,
+  createJob,
+  emulator,
+  envFor,
+  PASSWORD,
+  parseJson,
+  requestLog,
+  runMain,
+  tempHome,
+  writeFile,
+} from './helpers.js';
 
 /**
  * The engine's address is often plain http: whatever answers decides what ges reads. Each
@@ -25,7 +37,14 @@ const env = (extra: Record<string, string | undefined> = {}) => envFor(emu, extr
 /** The next `count` job-list answers are `body` (an object, or raw text sent as JSON). */
 async function listAnswers(body: unknown, count = 1): Promise<void> {
   const raw = typeof body === 'string';
-  await control(emu, 'POST', 'faults', { method: 'GET', path: LIST, status: 200, count, body, ...(raw ? { headers: { 'Content-Type': 'application/json' } } : {}) });
+  await control(emu, 'POST', 'faults', {
+    method: 'GET',
+    path: LIST,
+    status: 200,
+    count,
+    body,
+    ...(raw ? { headers: { 'Content-Type': 'application/json' } } : {}),
+  });
 }
 
 async function deletes(): Promise<string[]> {
@@ -38,7 +57,15 @@ const hostileText = `${ESC}]52;c;cm0gLXJmIH4=${ESC}\\${ESC}[2J${ESC}[1A✓ Cance
 describe('server-supplied job IDs', () => {
   it('"..", an empty ID and a missing one are skipped with one warning, never sent', async () => {
     const good = await createJob(emu);
-    await listAnswers({ jobs: [{ jobId: '..', status: 'running' }, { jobId: '', status: 'running' }, { status: 'running' }, { jobId: good, status: 'running' }], totalCount: 4 });
+    await listAnswers({
+      jobs: [
+        { jobId: '..', status: 'running' },
+        { jobId: '', status: 'running' },
+        { status: 'running' },
+        { jobId: good, status: 'running' },
+      ],
+      totalCount: 4,
+    });
     const r = await runMain(['job', 'cancel', 'movies', '--all'], { env: env() });
     expect(r.code, r.stderr).toBe(0);
     expect(await deletes()).toEqual([`/ges/v1.0/demo/graphs/movies/jobs/${good}`]);
@@ -49,18 +76,33 @@ describe('server-supplied job IDs', () => {
 
   it('an ID with a line break is never listed, so a pipeline cannot cancel a job nobody listed', async () => {
     const good = await createJob(emu);
-    await listAnswers({ jobs: [{ jobId: `x\n${good}`, status: 'running' }, { jobId: 'y1', status: 'running' }], totalCount: 2 });
+    await listAnswers({
+      jobs: [
+        { jobId: `x\n${good}`, status: 'running' },
+        { jobId: 'y1', status: 'running' },
+      ],
+      totalCount: 2,
+    });
     const r = await runMain(['job', 'list', 'movies', '--status', 'running'], { env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('y1\trunning\t\n');
   });
 
   it('an answer with nothing usable is "not understood": exit 1, one JSON document', async () => {
-    for (const body of [{ jobs: [null] }, { jobs: [{ jobId: 'a'.repeat(200), status: 'running' }] }, { jobs: 'x' }, '[1,2]']) {
+    for (const body of [
+      { jobs: [null] },
+      { jobs: [{ jobId: 'a'.repeat(200), status: 'running' }] },
+      { jobs: 'x' },
+      '[1,2]',
+    ]) {
       await listAnswers(body);
       const r = await runMain(['job', 'list', 'movies', '--json'], { env: env() });
       expect(r.code, JSON.stringify(body)).toBe(1);
-      expect(parseJson(r.stdout), JSON.stringify(body)).toMatchObject({ ok: false, exitCode: 1, error: { kind: 'response' } });
+      expect(parseJson(r.stdout), JSON.stringify(body)).toMatchObject({
+        ok: false,
+        exitCode: 1,
+        error: { kind: 'response' },
+      });
     }
     expect(await deletes()).toEqual([]);
   });
@@ -71,7 +113,12 @@ describe('server-supplied job IDs', () => {
       path: LIST,
       status: 200,
       count: 3,
-      bodyRepeat: { before: '{"jobs":[{"jobId":"', text: 'x', times: 20 * 1024 * 1024, after: '","status":"running"}]}' },
+      bodyRepeat: {
+        before: '{"jobs":[{"jobId":"',
+        text: 'x',
+        times: 20 * 1024 * 1024,
+        after: '","status":"running"}]}',
+      },
     });
     const r = await runMain(['job', 'cancel', 'movies', '--all', '--json'], { env: env() });
     expect(r.code).toBe(1);
@@ -85,7 +132,13 @@ describe('server-supplied job IDs', () => {
     const list = await runMain(['job', 'list', 'movies', '--json'], { env: env() });
     expect(list.code).toBe(1);
     expect(parseJson(list.stdout).error.message).toContain('nested deeper than 256 levels');
-    await control(emu, 'POST', 'faults', { method: 'GET', path: '/jobs/a1/status', status: 200, body: `{"status":"running","data":${deep}}`, headers: { 'Content-Type': 'application/json' } });
+    await control(emu, 'POST', 'faults', {
+      method: 'GET',
+      path: '/jobs/a1/status',
+      status: 200,
+      body: `{"status":"running","data":${deep}}`,
+      headers: { 'Content-Type': 'application/json' },
+    });
     const status = await runMain(['job', 'status', 'movies', 'a1', '--json'], { env: env() });
     expect(status.code).toBe(1);
     expect(parseJson(status.stdout)).toMatchObject({ ok: false, exitCode: 1 });
@@ -105,39 +158,71 @@ describe('paging that never ends', () => {
   it('a list that ignores offset is read once: each job cancelled once, counted once', async () => {
     const a = await createJob(emu);
     const b = await createJob(emu);
-    await listAnswers({ jobs: [{ jobId: a, status: 'running' }, { jobId: b, status: 'running' }], totalCount: 4 }, 10);
+    await listAnswers(
+      {
+        jobs: [
+          { jobId: a, status: 'running' },
+          { jobId: b, status: 'running' },
+        ],
+        totalCount: 4,
+      },
+      10,
+    );
     const r = await runMain(['job', 'cancel', 'movies', '--all'], { env: env() });
     expect(r.code).toBe(0);
-    expect((await deletes()).sort()).toEqual([a, b].map((id) => `/ges/v1.0/demo/graphs/movies/jobs/${id}`).sort());
+    expect((await deletes()).sort()).toEqual(
+      [a, b].map((id) => `/ges/v1.0/demo/graphs/movies/jobs/${id}`).sort(),
+    );
     expect(r.stderr).toContain('2 cancelled');
   });
 
   it('full pages of new IDs forever: stops at the page cap, exit 1', async () => {
     let n = 0;
     // Each answer a full page of fresh IDs: the fault API serves one body per fault.
-    for (let i = 0; i < 1001; i++) await listAnswers({ jobs: Array.from({ length: 100 }, () => ({ jobId: `k${n++}`, status: 'success' })) });
+    for (let i = 0; i < 1001; i++)
+      await listAnswers({
+        jobs: Array.from({ length: 100 }, () => ({ jobId: `k${n++}`, status: 'success' })),
+      });
     const r = await runMain(['job', 'list', 'movies', '--json'], { env: env() });
     expect(r.code).toBe(1);
-    expect(parseJson(r.stdout).error.message).toContain('the job list did not end after 1000 pages');
+    expect(parseJson(r.stdout).error.message).toContain(
+      'the job list did not end after 1000 pages',
+    );
   }, 60_000);
 });
 
 describe('strings from the server reach the terminal escaped', () => {
   it('an errorMessage with escape sequences: escaped on stderr, exact in JSON', async () => {
-    await control(emu, 'POST', 'faults', { method: 'DELETE', status: 400, body: { errorCode: 'GES.8303', errorMessage: hostileText } });
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      status: 400,
+      body: { errorCode: 'GES.8303', errorMessage: hostileText },
+    });
     const r = await runMain(['job', 'cancel', 'movies', 'a1'], { env: env() });
     expect(r.code).toBe(4);
     expect(r.stderr).not.toContain(ESC);
     expect(r.stderr).not.toContain('\u202e');
     expect(r.stderr).toContain('\\x1b]52;c;');
     expect(r.stderr).toContain('\\u202e');
-    await control(emu, 'POST', 'faults', { method: 'DELETE', status: 400, body: { errorCode: 'GES.8303', errorMessage: hostileText } });
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      status: 400,
+      body: { errorCode: 'GES.8303', errorMessage: hostileText },
+    });
     const json = await runMain(['job', 'cancel', 'movies', 'a1', '--json'], { env: env() });
     expect(parseJson(json.stdout).results[0].errorMessage).toBe(hostileText.replace(/\s+/g, ' '));
   });
 
   it('a status and a command with escape sequences: escaped in the table and in TSV', async () => {
-    const body = { jobs: [{ jobId: 'j1', status: `running${ESC}[2J`, request: { command: `${ESC}]0;title${ESC}\\\tx` } }] };
+    const body = {
+      jobs: [
+        {
+          jobId: 'j1',
+          status: `running${ESC}[2J`,
+          request: { command: `${ESC}]0;title${ESC}\\\tx` },
+        },
+      ],
+    };
     await listAnswers(body);
     const tsv = await runMain(['job', 'list', 'movies'], { env: env() });
     expect(tsv.stdout).toBe('j1\trunning\\x1b[2J\t\\x1b]0;title\\x1b\\\\tx\n');
@@ -153,10 +238,22 @@ describe('credentials GES refuses', () => {
     const iam = await emulator({ iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD } });
     try {
       const home = tempHome();
-      const cfg = writeFile(home, 'p.yaml', `profiles:\n  default:\n    endpoint: ${iam.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${iam.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`);
-      await control(iam, 'POST', 'faults', { path: '/ges/', status: 400, count: 1000, body: { errorCode: 'GES.8007', errorMessage: 'invalid token' } });
+      const cfg = writeFile(
+        home,
+        'p.yaml',
+        `profiles:\n  default:\n    endpoint: ${iam.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${iam.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
+      );
+      await control(iam, 'POST', 'faults', {
+        path: '/ges/',
+        status: 400,
+        count: 1000,
+        body: { errorCode: 'GES.8007', errorMessage: 'invalid token' },
+      });
       const ids = Array.from({ length: 100 }, (_, i) => `job${i}`);
-      const r = await runMain(['job', 'cancel', 'movies', ...ids, '--config', cfg], { home, env: { GES_PASSWORD: PASSWORD } });
+      const r = await runMain(['job', 'cancel', 'movies', ...ids, '--config', cfg], {
+        home,
+        env: { GES_PASSWORD: PASSWORD },
+      });
       expect(r.code).toBe(4);
       const logins = (await requestLog(iam)).filter((q) => q.path.startsWith('/v3/auth/tokens'));
       expect(logins).toHaveLength(1);
@@ -171,7 +268,9 @@ describe('true reports', () => {
   it('--ignore-finished on five finished jobs: one line each, "0 cancelled, 5 had already ended"', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await createJob(emu, { status: 'success' }));
-    const r = await runMain(['job', 'cancel', 'movies', ...ids, '--ignore-finished'], { env: env() });
+    const r = await runMain(['job', 'cancel', 'movies', ...ids, '--ignore-finished'], {
+      env: env(),
+    });
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(5);
     expect(r.stderr).toBe('0 cancelled, 5 had already ended\n');
@@ -182,14 +281,19 @@ describe('true reports', () => {
     const r = await runMain(['job', 'cancel', 'movies', ...ids], { env: env() });
     expect(r.code).toBe(4);
     expect(r.stderr.match(/hint:/g)).toHaveLength(1);
-    expect(r.stderr).toContain('hint: (30 jobs) the job has already finished or failed, or the ID is wrong; check it with: ges job status movies <jobId>');
+    expect(r.stderr).toContain(
+      'hint: (30 jobs) the job has already finished or failed, or the ID is wrong; check it with: ges job status movies <jobId>',
+    );
     expect(r.stderr).toContain('0 cancelled, 30 failed');
   });
 
   it('--max-time stops the run as Ctrl-C would, reports every job, exit 1', async () => {
     const ids = [await createJob(emu), await createJob(emu)];
     await control(emu, 'POST', 'faults', { method: 'DELETE', stall: true, count: 2 });
-    const r = await runMain(['job', 'cancel', 'movies', ...ids, '--concurrency', '1', '--max-time', '0.3', '--json'], { env: env() });
+    const r = await runMain(
+      ['job', 'cancel', 'movies', ...ids, '--concurrency', '1', '--max-time', '0.3', '--json'],
+      { env: env() },
+    );
     expect(r.code).toBe(1);
     const doc = parseJson(r.stdout);
     expect(doc).toMatchObject({ ok: false, exitCode: 1, stoppedBy: 'stopped by --max-time' });
@@ -199,11 +303,20 @@ describe('true reports', () => {
 
   it('a signal while "-" still reads an open stdin stops at once; nothing is sent', async () => {
     const stop = new AbortController();
-    const run = runMain(['job', 'cancel', 'movies', '-', '--json'], { env: env(), openStdin: true, stdin: 'a1\n', stop: stop.signal });
+    const run = runMain(['job', 'cancel', 'movies', '-', '--json'], {
+      env: env(),
+      openStdin: true,
+      stdin: 'a1\n',
+      stop: stop.signal,
+    });
     setTimeout(() => stop.abort('SIGTERM'), 100);
     const r = await run;
     expect(r.code).toBe(143);
-    expect(parseJson(r.stdout)).toMatchObject({ ok: false, exitCode: 143, error: { kind: 'interrupted' } });
+    expect(parseJson(r.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 143,
+      error: { kind: 'interrupted' },
+    });
     expect(await deletes()).toEqual([]);
   });
 
@@ -211,7 +324,10 @@ describe('true reports', () => {
     const r = await runMain(['job', 'cancel', 'movies', '-'], { env: env(), stdin: '\n# none\n' });
     expect(r).toMatchObject({ code: 0, stdout: '' });
     expect(r.stderr).toContain('nothing to cancel');
-    const json = await runMain(['job', 'cancel', 'movies', '-', '--json'], { env: env(), stdin: '' });
+    const json = await runMain(['job', 'cancel', 'movies', '-', '--json'], {
+      env: env(),
+      stdin: '',
+    });
     expect(parseJson(json.stdout)).toEqual({ ok: true, exitCode: 0, results: [] });
   });
 });
@@ -220,10 +336,19 @@ describe('through the binary', () => {
   it('stdout closed early (| head -1): the exit code is still the outcome', async () => {
     const ok = await createJob(emu);
     const home = tempHome();
-    const child = spawn(process.execPath, [BIN, 'job', 'cancel', 'movies', '-', '--concurrency', '1'], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, CI: 'true', ...(env() as Record<string, string>) },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'job', 'cancel', 'movies', '-', '--concurrency', '1'],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: home,
+          CI: 'true',
+          ...(env() as Record<string, string>),
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     child.stdin.end(`${ok}\n${Array.from({ length: 50 }, (_, i) => `missing${i}`).join('\n')}\n`);
     child.stdout.once('data', () => child.stdout.destroy());
     child.stderr.resume();
@@ -234,7 +359,12 @@ describe('through the binary', () => {
   it('the first Ctrl-C while "-" reads an open pipe: exit 130, nothing sent', async () => {
     const home = tempHome();
     const child = spawn(process.execPath, [BIN, 'job', 'cancel', 'movies', '-'], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, CI: 'true', ...(env() as Record<string, string>) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        CI: 'true',
+        ...(env() as Record<string, string>),
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdin.write('a1\n');

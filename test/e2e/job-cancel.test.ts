@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { closedPort, control, createJob, emulator, envFor, parseJson, requestLog, runMain } from './helpers.js';
+import {
+  closedPort,
+  control,
+  createJob,
+  emulator,
+  envFor,
+  parseJson,
+  requestLog,
+  runMain,
+} from './helpers.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -37,7 +46,17 @@ describe('ges job cancel', () => {
     expect(parseJson(r.stdout)).toEqual({
       ok: true,
       exitCode: 0,
-      results: [{ graph: 'movies', jobId: id, outcome: 'cancelled', httpStatus: 200, errorCode: null, errorMessage: null, attempts: 1 }],
+      results: [
+        {
+          graph: 'movies',
+          jobId: id,
+          outcome: 'cancelled',
+          httpStatus: 200,
+          errorCode: null,
+          errorMessage: null,
+          attempts: 1,
+        },
+      ],
     });
   });
 
@@ -46,7 +65,9 @@ describe('ges job cancel', () => {
     const r = await runMain(['job', 'cancel', 'movies', id], { env: envFor(emu) });
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`could not cancel job ${id} on graph movies: HTTP 400 GES.8303: can not find job to cancel, id is ${id}`);
+    expect(r.stderr).toContain(
+      `could not cancel job ${id} on graph movies: HTTP 400 GES.8303: can not find job to cancel, id is ${id}`,
+    );
     expect(r.stderr).toContain(`ges job status movies ${id}`);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
@@ -54,7 +75,9 @@ describe('ges job cancel', () => {
   it('several jobs: results in input order, exit code by severity (4 beats 0)', async () => {
     const a = await createJob(emu);
     const b = await createJob(emu);
-    const r = await runMain(['job', 'cancel', 'movies', a, 'unknown-job', b, '--json'], { env: envFor(emu) });
+    const r = await runMain(['job', 'cancel', 'movies', a, 'unknown-job', b, '--json'], {
+      env: envFor(emu),
+    });
     expect(r.code).toBe(4);
     const doc = parseJson(r.stdout);
     expect(doc.ok).toBe(false);
@@ -68,7 +91,10 @@ describe('ges job cancel', () => {
 
   it('"-" reads job IDs from stdin, one per line, skipping blanks and comments', async () => {
     const ids = [await createJob(emu), await createJob(emu), await createJob(emu)];
-    const r = await runMain(['job', 'cancel', 'movies', '-', '--json'], { env: envFor(emu), stdin: `${ids[0]}\n\n# a comment\n${ids[1]}\r\n${ids[2]}\n` });
+    const r = await runMain(['job', 'cancel', 'movies', '-', '--json'], {
+      env: envFor(emu),
+      stdin: `${ids[0]}\n\n# a comment\n${ids[1]}\r\n${ids[2]}\n`,
+    });
     expect(r.code).toBe(0);
     expect(parseJson(r.stdout).results.map((x: any) => x.jobId)).toEqual(ids);
   });
@@ -98,8 +124,14 @@ describe('ges job cancel', () => {
     expect(r.stdout).toContain(`would send: DELETE ${emu.url}/ges/v1.0/demo/graphs/movies/jobs/a1`);
     expect(r.stdout).toContain('X-Auth-Token: ***');
     expect(await requestLog(emu)).toEqual([]);
-    const j = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run', '--json'], { env: envFor(emu) });
-    expect(parseJson(j.stdout).results[0]).toMatchObject({ outcome: 'dry-run', httpStatus: null, request: { method: 'DELETE' } });
+    const j = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run', '--json'], {
+      env: envFor(emu),
+    });
+    expect(parseJson(j.stdout).results[0]).toMatchObject({
+      outcome: 'dry-run',
+      httpStatus: null,
+      request: { method: 'DELETE' },
+    });
   });
 
   it('--verbose traces the exchange on stderr with the token masked', async () => {
@@ -112,14 +144,21 @@ describe('ges job cancel', () => {
   });
 
   it('a wrong token answers 401: exit 4 with a credentials hint', async () => {
-    const r = await runMain(['job', 'cancel', 'movies', 'a1'], { env: envFor(emu, { GES_TOKEN: 'wrong-token-value' }), secrets: ['wrong-token-value'] });
+    const r = await runMain(['job', 'cancel', 'movies', 'a1'], {
+      env: envFor(emu, { GES_TOKEN: 'wrong-token-value' }),
+      secrets: ['wrong-token-value'],
+    });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('HTTP 401 APIGW.0301');
-    expect(r.stderr).toContain('hint: GES refused the token: IAM tokens last 24 hours and are scoped to one project; get a new one');
+    expect(r.stderr).toContain(
+      'hint: GES refused the token: IAM tokens last 24 hours and are scoped to one project; get a new one',
+    );
   });
 
   it('a wrong project and an unknown graph are refused (exit 4)', async () => {
-    const p = await runMain(['job', 'cancel', 'movies', 'a1', '--project-id', 'other'], { env: envFor(emu) });
+    const p = await runMain(['job', 'cancel', 'movies', 'a1', '--project-id', 'other'], {
+      env: envFor(emu),
+    });
     expect(p.code).toBe(4);
     expect(p.stderr).toContain('GES.8005');
     const g = await runMain(['job', 'cancel', 'nosuchgraph', 'a1'], { env: envFor(emu) });
@@ -130,7 +169,12 @@ describe('ges job cancel', () => {
 
 describe('exit codes by HTTP class and network failure', () => {
   it('3xx: exit 3, the redirect is not followed', async () => {
-    await control(emu, 'POST', 'faults', { method: 'DELETE', status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' }, count: 1 });
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      status: 302,
+      headers: { location: 'http://127.0.0.1:1/elsewhere' },
+      count: 1,
+    });
     const r = await runMain(['job', 'cancel', 'movies', 'a1', '--json'], { env: envFor(emu) });
     expect(r.code).toBe(3);
     expect(parseJson(r.stdout).results[0]).toMatchObject({ httpStatus: 302, outcome: 'failed' });
@@ -138,17 +182,31 @@ describe('exit codes by HTTP class and network failure', () => {
 
   it('5xx: retried, then exit 5 with attempts counted and an HTML body summarised in one line', async () => {
     const page = `<html><head><title>502 Bad Gateway</title></head><body>${'x'.repeat(5000)}</body></html>`;
-    await control(emu, 'POST', 'faults', { method: 'DELETE', status: 502, body: page, headers: { 'retry-after': '0' }, count: 3 });
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      status: 502,
+      body: page,
+      headers: { 'retry-after': '0' },
+      count: 3,
+    });
     const r = await runMain(['job', 'cancel', 'movies', 'a1'], { env: envFor(emu) });
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('HTTP 502: the server answered with an HTML page titled "502 Bad Gateway"');
+    expect(r.stderr).toContain(
+      'HTTP 502: the server answered with an HTML page titled "502 Bad Gateway"',
+    );
     expect(r.stderr).not.toContain('xxxxxxxx');
     expect(r.stderr).toContain('after 3 attempts');
   });
 
   it('a 503 followed by success is retried and succeeds (attempts 2)', async () => {
     const id = await createJob(emu);
-    await control(emu, 'POST', 'faults', { method: 'DELETE', status: 503, body: { errorMessage: 'busy' }, headers: { 'retry-after': '0' }, count: 1 });
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      status: 503,
+      body: { errorMessage: 'busy' },
+      headers: { 'retry-after': '0' },
+      count: 1,
+    });
     const r = await runMain(['job', 'cancel', 'movies', id, '--json'], { env: envFor(emu) });
     expect(r.code).toBe(0);
     expect(parseJson(r.stdout).results[0]).toMatchObject({ outcome: 'cancelled', attempts: 2 });
@@ -156,7 +214,9 @@ describe('exit codes by HTTP class and network failure', () => {
 
   it('--retries 0 disables retries', async () => {
     await control(emu, 'POST', 'faults', { method: 'DELETE', status: 503, body: {}, count: 1 });
-    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--retries', '0', '--json'], { env: envFor(emu) });
+    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--retries', '0', '--json'], {
+      env: envFor(emu),
+    });
     expect(r.code).toBe(5);
     expect(parseJson(r.stdout).results[0].attempts).toBe(1);
     await control(emu, 'DELETE', 'faults');
@@ -168,13 +228,26 @@ describe('exit codes by HTTP class and network failure', () => {
       env: envFor(emu, { GES_ENDPOINT: `http://127.0.0.1:${port}` }),
     });
     expect(r.code).toBe(1);
-    expect(parseJson(r.stdout).results[0]).toMatchObject({ outcome: 'failed', httpStatus: null, attempts: 1 });
+    expect(parseJson(r.stdout).results[0]).toMatchObject({
+      outcome: 'failed',
+      httpStatus: null,
+      attempts: 1,
+    });
     expect(parseJson(r.stdout).results[0].errorMessage).toContain('connection refused');
   });
 
   it('a timeout: exit 1 naming the timeout', async () => {
-    await control(emu, 'POST', 'faults', { method: 'DELETE', delayMs: 3000, status: 200, body: {}, count: 1 });
-    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--timeout', '0.3', '--retries', '0'], { env: envFor(emu) });
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      delayMs: 3000,
+      status: 200,
+      body: {},
+      count: 1,
+    });
+    const r = await runMain(
+      ['job', 'cancel', 'movies', 'a1', '--timeout', '0.3', '--retries', '0'],
+      { env: envFor(emu) },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no answer from');
     expect(r.stderr).toContain('within 0.3 s');
@@ -189,7 +262,12 @@ describe('exit codes by HTTP class and network failure', () => {
   });
 
   it('a 200 whose body is not JSON: exit 1', async () => {
-    await control(emu, 'POST', 'faults', { method: 'DELETE', status: 200, body: '<html>login page</html>', count: 1 });
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      status: 200,
+      body: '<html>login page</html>',
+      count: 1,
+    });
     const r = await runMain(['job', 'cancel', 'movies', 'a1'], { env: envFor(emu) });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not JSON');
@@ -204,10 +282,21 @@ describe('exit codes by HTTP class and network failure', () => {
   it('severity across jobs: 5 beats 1 beats 4', async () => {
     const port = await closedPort();
     const refusedEnv = envFor(emu, { GES_ENDPOINT: `http://127.0.0.1:${port}` });
-    const oneAndFour = await runMain(['job', 'cancel', 'movies', 'x1', 'x2', '--retries', '0', '--json'], { env: refusedEnv });
+    const oneAndFour = await runMain(
+      ['job', 'cancel', 'movies', 'x1', 'x2', '--retries', '0', '--json'],
+      { env: refusedEnv },
+    );
     expect(oneAndFour.code).toBe(1);
-    await control(emu, 'POST', 'faults', { method: 'DELETE', path: '/jobs/x5', status: 500, body: {}, count: 5 });
-    const r = await runMain(['job', 'cancel', 'movies', 'x4', 'x5', '--retries', '0', '--json'], { env: envFor(emu) });
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      path: '/jobs/x5',
+      status: 500,
+      body: {},
+      count: 5,
+    });
+    const r = await runMain(['job', 'cancel', 'movies', 'x4', 'x5', '--retries', '0', '--json'], {
+      env: envFor(emu),
+    });
     expect(r.code).toBe(5);
     expect(parseJson(r.stdout).exitCode).toBe(5);
   });

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { closedPort, control, createJob, emulator, envFor, parseJson, requestLog, runMain } from './helpers.js';
+import {
+  closedPort,
+  control,
+  createJob,
+  emulator,
+  envFor,
+  parseJson,
+  requestLog,
+  runMain,
+} from './helpers.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -19,11 +28,25 @@ describe('ges job status', () => {
   it('--json with --offset/--limit passes the page through and returns the data', async () => {
     const id = await createJob(emu, { status: 'success' });
     await control(emu, 'DELETE', 'requests');
-    const r = await runMain(['job', 'status', 'movies', id, '--offset', '5', '--limit', '10', '--json'], { env: envFor(emu) });
+    const r = await runMain(
+      ['job', 'status', 'movies', id, '--offset', '5', '--limit', '10', '--json'],
+      { env: envFor(emu) },
+    );
     expect(r.code).toBe(0);
     const doc = parseJson(r.stdout);
-    expect(doc).toMatchObject({ ok: true, exitCode: 0, graph: 'movies', jobId: id, status: 'success', attempts: 1 });
-    expect(doc.data.outputs).toMatchObject({ data_return_size: 10, data_offset: 5, data_total_size: 25 });
+    expect(doc).toMatchObject({
+      ok: true,
+      exitCode: 0,
+      graph: 'movies',
+      jobId: id,
+      status: 'success',
+      attempts: 1,
+    });
+    expect(doc.data.outputs).toMatchObject({
+      data_return_size: 10,
+      data_offset: 5,
+      data_total_size: 25,
+    });
     const [req] = await requestLog(emu);
     expect(req!.path).toBe(`/ges/v1.0/demo/graphs/movies/jobs/${id}/status?offset=5&limit=10`);
   });
@@ -60,14 +83,22 @@ describe('ges job status', () => {
 
   it('--json error envelope when nothing answers', async () => {
     const port = await closedPort();
-    const r = await runMain(['job', 'status', 'movies', 'a1', '--json', '--retries', '0'], { env: envFor(emu, { GES_ENDPOINT: `http://127.0.0.1:${port}` }) });
+    const r = await runMain(['job', 'status', 'movies', 'a1', '--json', '--retries', '0'], {
+      env: envFor(emu, { GES_ENDPOINT: `http://127.0.0.1:${port}` }),
+    });
     expect(r.code).toBe(1);
-    expect(parseJson(r.stdout).error).toMatchObject({ kind: 'network', httpStatus: null, attempts: 1 });
+    expect(parseJson(r.stdout).error).toMatchObject({
+      kind: 'network',
+      httpStatus: null,
+      attempts: 1,
+    });
   });
 
   it('rejects a bad --limit before sending anything', async () => {
     await control(emu, 'DELETE', 'requests');
-    const r = await runMain(['job', 'status', 'movies', 'a1', '--limit', 'ten'], { env: envFor(emu) });
+    const r = await runMain(['job', 'status', 'movies', 'a1', '--limit', 'ten'], {
+      env: envFor(emu),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('invalid value "ten" for --limit');
     expect(await requestLog(emu)).toEqual([]);
@@ -77,14 +108,21 @@ describe('ges job status', () => {
 describe('ges job list', () => {
   it('non-TTY: one tab-separated line per job, no header', async () => {
     const a = await createJob(emu, { graph: 'friends', status: 'running' });
-    const b = await createJob(emu, { graph: 'friends', status: 'pending', pendingMs: 600_000, kind: 'importGraph' });
+    const b = await createJob(emu, {
+      graph: 'friends',
+      status: 'pending',
+      pendingMs: 600_000,
+      kind: 'importGraph',
+    });
     const r = await runMain(['job', 'list', 'friends'], { env: envFor(emu) });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${a}\trunning\texecute-algorithm\n${b}\tpending\timport_graph\n`);
   });
 
   it('--status filters and --json gives the envelope', async () => {
-    const r = await runMain(['job', 'list', 'friends', '--status', 'pending', '--json'], { env: envFor(emu) });
+    const r = await runMain(['job', 'list', 'friends', '--status', 'pending', '--json'], {
+      env: envFor(emu),
+    });
     expect(r.code).toBe(0);
     const doc = parseJson(r.stdout);
     expect(doc).toMatchObject({ ok: true, exitCode: 0, graph: 'friends', totalCount: 2 });
@@ -95,7 +133,13 @@ describe('ges job list', () => {
   it('pages through a long list with offset/limit', async () => {
     const emu2 = await emulator({ graphs: ['big'] });
     try {
-      for (let i = 0; i < 230; i++) emu2.state.createJob('big', { command: 'x', jobType: 0, cancellable: true }, { url: '/', body: {} }, { status: 'running' });
+      for (let i = 0; i < 230; i++)
+        emu2.state.createJob(
+          'big',
+          { command: 'x', jobType: 0, cancellable: true },
+          { url: '/', body: {} },
+          { status: 'running' },
+        );
       const r = await runMain(['job', 'list', 'big', '--json'], { env: envFor(emu2) });
       expect(parseJson(r.stdout).jobs).toHaveLength(230);
       const pages = (await requestLog(emu2)).map((q) => q.path.replace(/.*\?/, ''));

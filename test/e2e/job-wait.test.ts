@@ -18,18 +18,30 @@ describe.concurrent('--wait and job wait', () => {
 
   it('--wait polls until a cancelled job is gone', async () => {
     const id = await createJob(slow);
-    const r = await runMain(['job', 'cancel', 'movies', id, '--wait', '--json'], { env: envFor(slow) });
+    const r = await runMain(['job', 'cancel', 'movies', id, '--wait', '--json'], {
+      env: envFor(slow),
+    });
     expect(r.code).toBe(0);
-    expect(parseJson(r.stdout).results[0]).toMatchObject({ outcome: 'cancelled', stopped: true, jobStatus: null });
-    const polls = (await requestLog(slow)).filter((q) => q.method === 'GET' && q.path.includes(`/jobs/${id}/status`));
+    expect(parseJson(r.stdout).results[0]).toMatchObject({
+      outcome: 'cancelled',
+      stopped: true,
+      jobStatus: null,
+    });
+    const polls = (await requestLog(slow)).filter(
+      (q) => q.method === 'GET' && q.path.includes(`/jobs/${id}/status`),
+    );
     expect(polls.length).toBeGreaterThanOrEqual(2);
   });
 
   it('--wait-timeout runs out: exit 1 naming the job still running', async () => {
     const id = await createJob(slow);
-    const r = await runMain(['job', 'cancel', 'movies', id, '--wait', '--wait-timeout', '1'], { env: envFor(emu, { GES_ENDPOINT: slow.url }) });
+    const r = await runMain(['job', 'cancel', 'movies', id, '--wait', '--wait-timeout', '1'], {
+      env: envFor(emu, { GES_ENDPOINT: slow.url }),
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`job ${id} on graph movies: the cancel was accepted, but the job was still running when the wait ran out`);
+    expect(r.stderr).toContain(
+      `job ${id} on graph movies: the cancel was accepted, but the job was still running when the wait ran out`,
+    );
   });
 
   it('job wait: 0 when all succeed, 4 when one failed, 1 on timeout', async () => {
@@ -47,9 +59,15 @@ describe.concurrent('--wait and job wait', () => {
     expect(f.code).toBe(4);
     expect(f.stderr).toContain(`job ${bad} on graph movies ended: failed`);
     const long = await createJob(emu, { status: 'running' });
-    const t = await runMain(['job', 'wait', 'movies', long, ok2, '--wait-timeout', '1', '--json'], { env });
+    const t = await runMain(['job', 'wait', 'movies', long, ok2, '--wait-timeout', '1', '--json'], {
+      env,
+    });
     expect(t.code).toBe(1);
-    expect(parseJson(t.stdout).results[0]).toMatchObject({ outcome: 'timeout', status: 'running', error: { kind: 'timeout' } });
+    expect(parseJson(t.stdout).results[0]).toMatchObject({
+      outcome: 'timeout',
+      status: 'running',
+      error: { kind: 'timeout' },
+    });
     const unknown = await runMain(['job', 'wait', 'movies', 'no-such-job'], { env });
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain('GES does not know job no-such-job');
@@ -58,7 +76,9 @@ describe.concurrent('--wait and job wait', () => {
   it('severity across jobs in job wait: timeout (1) beats failed (4)', async () => {
     const bad = await createJob(emu, { status: 'failed' });
     const long = await createJob(emu, { status: 'running' });
-    const r = await runMain(['job', 'wait', 'movies', bad, long, '--wait-timeout', '1'], { env: envFor(emu) });
+    const r = await runMain(['job', 'wait', 'movies', bad, long, '--wait-timeout', '1'], {
+      env: envFor(emu),
+    });
     expect(r.code).toBe(1);
   });
 });

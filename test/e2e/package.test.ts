@@ -1,11 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { ROOT, createJob, emulator, envFor, tempHome } from './helpers.js';
+import { createJob, emulator, envFor, ROOT, tempHome } from './helpers.js';
 
 /**
  * The package as users install it: `npm pack`, then `npm install -g` of the tarball into a
@@ -23,23 +23,51 @@ describe('the packed tarball', () => {
   it('installs without scripts or warnings and runs', { timeout: 180_000 }, async () => {
     const work = mkdtempSync(path.join(tmpdir(), 'ges-pack-'));
     // dist/ is built (the suite's setup saw to it); --ignore-scripts keeps it as the tests use it.
-    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
     const tarball = path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
     const prefix = path.join(work, 'prefix');
     // --prefer-offline: the packages npm ci fetched are in npm's cache already.
-    const log = execFileSync('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tarball], {
-      cwd: work,
-      encoding: 'utf8',
-      env: { ...process.env, npm_config_loglevel: 'warn', HOME: tempHome() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const log = execFileSync(
+      'npm',
+      [
+        'install',
+        '--global',
+        '--prefix',
+        prefix,
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--foreground-scripts',
+        tarball,
+      ],
+      {
+        cwd: work,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_loglevel: 'warn', HOME: tempHome() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     expect(log).not.toMatch(/warn|install script|postinstall|prepare/i);
     const ges = path.join(prefix, 'bin/ges');
     // Asynchronously: the emulator answering it lives in this process.
     const run = async (args: string[]): Promise<string> =>
-      (await promisify(execFile)(ges, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tempHome(), ...(envFor(emu) as Record<string, string>) } })).stdout;
+      (
+        await promisify(execFile)(ges, args, {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: tempHome(),
+            ...(envFor(emu) as Record<string, string>),
+          },
+        })
+      ).stdout;
     expect(await run(['--version'])).toMatch(/^\d+\.\d+\.\d+\n$/);
     const id = await createJob(emu);
-    expect(await run(['job', 'cancel', 'movies', id])).toBe(`✓ Cancelled job ${id} on graph movies\n`);
+    expect(await run(['job', 'cancel', 'movies', id])).toBe(
+      `✓ Cancelled job ${id} on graph movies\n`,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, TOKEN, control, emulator, tempHome, writeFile } from './helpers.js';
+import { BIN, control, emulator, ROOT, TOKEN, tempHome, writeFile } from './helpers.js';
 
 /**
  * The README's shell examples, pasted as a user would: each fenced `sh` block runs in bash
@@ -17,13 +17,20 @@ interface Block {
 }
 
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const BLOCKS: Block[] = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => ({ line: README.slice(0, m.index).split('\n').length, text: m[1]! }));
+const BLOCKS: Block[] = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => ({
+  line: README.slice(0, m.index).split('\n').length,
+  text: m[1]!,
+}));
 
 /** Not run here: npm (the quick start's own commands run in CI), a real IAM login, writing ~/.bashrc and completion folders. */
 const LEFT_OUT = [/^npm ci/m, /myhuaweicloud\.com\/v3\/auth\/tokens/, /ges completion/];
 const QUICK_START = (b: Block): boolean => b.text.startsWith('ges emulator &');
 
-function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bash(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', script], { cwd, env, detached: true });
     let stdout = '';
@@ -51,7 +58,12 @@ function bash(script: string, cwd: string, env: Record<string, string>): Promise
 function sandbox(): { home: string; env: Record<string, string>; log: string } {
   const home = tempHome();
   const log = path.join(home, 'ges-runs.log');
-  writeFile(home, 'bin/ges', `#!/bin/sh\n"${process.execPath}" "${BIN}" "$@"\nrc=$?\necho "$rc $*" >> "${log}"\nexit $rc\n`, 0o755);
+  writeFile(
+    home,
+    'bin/ges',
+    `#!/bin/sh\n"${process.execPath}" "${BIN}" "$@"\nrc=$?\necho "$rc $*" >> "${log}"\nexit $rc\n`,
+    0o755,
+  );
   const env = {
     PATH: `${path.join(home, 'bin')}:${process.env.PATH}`,
     HOME: home,
@@ -76,7 +88,9 @@ function usageErrors(log: string): string[] {
 describe("the README's shell examples", () => {
   it('finds the blocks it runs', () => {
     expect(BLOCKS.filter(QUICK_START)).toHaveLength(1);
-    expect(BLOCKS.filter((b) => !LEFT_OUT.some((re) => re.test(b.text))).length).toBeGreaterThanOrEqual(8);
+    expect(
+      BLOCKS.filter((b) => !LEFT_OUT.some((re) => re.test(b.text))).length,
+    ).toBeGreaterThanOrEqual(8);
   });
 
   it('the quick start, as written: emulator, a job, list, cancel, exit 4 on the second cancel', async () => {
@@ -90,16 +104,34 @@ describe("the README's shell examples", () => {
     expect(usageErrors(log)).toEqual([]);
   });
 
-  for (const block of BLOCKS.filter((b) => !QUICK_START(b) && !LEFT_OUT.some((re) => re.test(b.text)))) {
-    it(`README line ${block.line}: ${block.text.split('\n').find((l) => l.trim() && !l.startsWith('#'))!.slice(0, 60)}`, async () => {
+  for (const block of BLOCKS.filter(
+    (b) => !QUICK_START(b) && !LEFT_OUT.some((re) => re.test(b.text)),
+  )) {
+    it(`README line ${block.line}: ${block.text
+      .split('\n')
+      .find((l) => l.trim() && !l.startsWith('#'))!
+      .slice(0, 60)}`, async () => {
       const emu = await emulator({ runningMs: 300 });
       try {
-        for (const jobId of ['a1', 'a2', 'a3']) await control(emu, 'POST', 'jobs', { status: 'running', jobId });
+        for (const jobId of ['a1', 'a2', 'a3'])
+          await control(emu, 'POST', 'jobs', { status: 'running', jobId });
         const started = (await control(emu, 'POST', 'jobs', { status: 'running' })).jobId as string;
         const { home, env, log } = sandbox();
         writeFile(home, 'started-jobs.txt', `${started}\n`);
-        writeFile(home, '.config/ges/config.yaml', `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${GES_TOKEN}"}\n`);
-        const r = await bash(block.text, home, { ...env, GES_ENDPOINT: emu.url, GES_MANAGEMENT_ENDPOINT: emu.url, GES_PROJECT_ID: emu.projectId, GES_TOKEN: TOKEN, GRAPH: 'movies', JOB: started });
+        writeFile(
+          home,
+          '.config/ges/config.yaml',
+          `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${GES_TOKEN}"}\n`,
+        );
+        const r = await bash(block.text, home, {
+          ...env,
+          GES_ENDPOINT: emu.url,
+          GES_MANAGEMENT_ENDPOINT: emu.url,
+          GES_PROJECT_ID: emu.projectId,
+          GES_TOKEN: TOKEN,
+          GRAPH: 'movies',
+          JOB: started,
+        });
         expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
         expect(usageErrors(log), r.stderr).toEqual([]);
       } finally {

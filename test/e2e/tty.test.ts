@@ -1,12 +1,17 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { BIN, TOKEN, createJob, emulator, hasScript, tempHome } from './helpers.js';
+import { BIN, createJob, emulator, hasScript, TOKEN, tempHome } from './helpers.js';
 
 /** Runs a shell line under a pseudo-terminal (util-linux `script`), returning what the terminal showed. */
-function underTty(line: string, env: Record<string, string>): Promise<{ code: number | null; screen: string }> {
+function underTty(
+  line: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', line, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: tempHome(), ...env } });
+    const child = spawn('script', ['-qec', line, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '', HOME: tempHome(), ...env },
+    });
     let screen = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -17,7 +22,6 @@ function underTty(line: string, env: Record<string, string>): Promise<{ code: nu
     });
   });
 }
-
 
 describe.skipIf(!hasScript)('on a terminal', () => {
   let emu: Emulator;
@@ -30,7 +34,15 @@ describe.skipIf(!hasScript)('on a terminal', () => {
   afterAll(() => emu.close());
 
   it('job list prints a coloured table with a header, and a spinner while waiting', async () => {
-    await fetch(`${emu.url}/emulator/faults`, { method: 'POST', body: JSON.stringify({ path: '/jobs/status', delayMs: 400, status: 200, body: { jobs: [{ jobId: 'j1', status: 'running' }], totalCount: 1 } }) });
+    await fetch(`${emu.url}/emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({
+        path: '/jobs/status',
+        delayMs: 400,
+        status: 200,
+        body: { jobs: [{ jobId: 'j1', status: 'running' }], totalCount: 1 },
+      }),
+    });
     const { code, screen } = await underTty(`stty cols 100; node ${BIN} job list movies`, env);
     expect(code).toBe(0);
     expect(screen).toContain('\u001b[1mJOB ID');

@@ -5,7 +5,11 @@ import { errorFields, summariseBody } from '../../src/core/http/body.js';
 describe('summariseBody: one line, never the whole body', () => {
   it.each([
     ['', undefined, 'an empty body'],
-    ['<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', 'text/html', 'an HTML page titled "502 Bad Gateway"'],
+    [
+      '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>',
+      'text/html',
+      'an HTML page titled "502 Bad Gateway"',
+    ],
     ['<!DOCTYPE html><h1>Access denied</h1>', undefined, 'an HTML page titled "Access denied"'],
     ['<html><body>no title</body></html>', 'text/html; charset=utf-8', 'an HTML page'],
     ['plain\n\ntext  here', 'text/plain', 'a text/plain body starting "plain text here"'],
@@ -20,9 +24,18 @@ describe('summariseBody: one line, never the whole body', () => {
 
 describe('errorFields', () => {
   it.each([
-    [{ errorMessage: 'm', errorCode: 'GES.8303' }, { errorCode: 'GES.8303', errorMessage: 'm' }],
-    [{ error_msg: 'gw', error_code: 'APIGW.0301' }, { errorCode: 'APIGW.0301', errorMessage: 'gw' }],
-    [{ errorMessage: 'Unsupported Operation' }, { errorCode: null, errorMessage: 'Unsupported Operation' }],
+    [
+      { errorMessage: 'm', errorCode: 'GES.8303' },
+      { errorCode: 'GES.8303', errorMessage: 'm' },
+    ],
+    [
+      { error_msg: 'gw', error_code: 'APIGW.0301' },
+      { errorCode: 'APIGW.0301', errorMessage: 'gw' },
+    ],
+    [
+      { errorMessage: 'Unsupported Operation' },
+      { errorCode: null, errorMessage: 'Unsupported Operation' },
+    ],
     [undefined, { errorCode: null, errorMessage: null }],
     ['text', { errorCode: null, errorMessage: null }],
   ])('%j', (body, expected) => expect(errorFields(body)).toEqual(expected));

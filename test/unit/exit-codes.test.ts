@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { combineExitCodes, exitCodeFor, exitCodeForStatus } from '../../src/cli/exit-codes.js';
-import { ConfigError, HttpError, InterruptedError, NetworkError, ResponseError, UsageError } from '../../src/core/errors.js';
+import {
+  ConfigError,
+  HttpError,
+  InterruptedError,
+  NetworkError,
+  ResponseError,
+  UsageError,
+} from '../../src/core/errors.js';
 
 describe('exit codes', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient, type Authenticator } from '../../src/core/http/client.js';
 import { NetworkError } from '../../src/core/errors.js';
+import { type Authenticator, HttpClient } from '../../src/core/http/client.js';
 
 const token: Authenticator = { headers: async () => ({ 'X-Auth-Token': 't' }) };
 const client = (endpoint: string, authenticator = token): HttpClient =>
@@ -12,8 +12,14 @@ describe('HttpClient: request URLs', () => {
   it.each([
     ['http://127.0.0.1:8080', 'http://127.0.0.1:8080/ges/v1.0/p/graphs/g/jobs/j'],
     ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080/ges/v1.0/p/graphs/g/jobs/j'],
-    ['https://ges.example.com/gateway', 'https://ges.example.com/gateway/ges/v1.0/p/graphs/g/jobs/j'],
-    ['https://ges.example.com/gateway//', 'https://ges.example.com/gateway/ges/v1.0/p/graphs/g/jobs/j'],
+    [
+      'https://ges.example.com/gateway',
+      'https://ges.example.com/gateway/ges/v1.0/p/graphs/g/jobs/j',
+    ],
+    [
+      'https://ges.example.com/gateway//',
+      'https://ges.example.com/gateway/ges/v1.0/p/graphs/g/jobs/j',
+    ],
   ])('endpoint %s', async (endpoint, expected) => {
     const http = client(endpoint);
     const request = { method: 'DELETE' as const, path: '/ges/v1.0/p/graphs/g/jobs/j' };
@@ -23,7 +29,11 @@ describe('HttpClient: request URLs', () => {
   });
 
   it('adds the query without the undefined values', async () => {
-    const prepared = await client('http://127.0.0.1:8080').prepare({ method: 'GET', path: '/x/status', query: { offset: 0, limit: 100, other: undefined } });
+    const prepared = await client('http://127.0.0.1:8080').prepare({
+      method: 'GET',
+      path: '/x/status',
+      query: { offset: 0, limit: 100, other: undefined },
+    });
     expect(prepared.url).toBe('http://127.0.0.1:8080/x/status?offset=0&limit=100');
   });
 
@@ -35,9 +45,17 @@ describe('HttpClient: request URLs', () => {
         return {};
       },
     };
-    await client('https://ges.example.com/gateway', signer).prepare({ method: 'GET', path: '/a/b', query: { limit: 5 } });
+    await client('https://ges.example.com/gateway', signer).prepare({
+      method: 'GET',
+      path: '/a/b',
+      query: { limit: 5 },
+    });
     expect(seen).toBeInstanceOf(URL);
-    expect([seen!.host, seen!.pathname, seen!.search]).toEqual(['ges.example.com', '/gateway/a/b', '?limit=5']);
+    expect([seen!.host, seen!.pathname, seen!.search]).toEqual([
+      'ges.example.com',
+      '/gateway/a/b',
+      '?limit=5',
+    ]);
   });
 });
 
@@ -58,9 +76,17 @@ describe('HttpClient: what reaches the server', () => {
   it('sends the path under the endpoint, with its query', async () => {
     const http = client(`${base}/gateway`);
     try {
-      const result = await http.send({ method: 'GET', path: '/ges/v1.0/p/graphs/g/jobs/j/status', query: { offset: 0, limit: 2 } });
+      const result = await http.send({
+        method: 'GET',
+        path: '/ges/v1.0/p/graphs/g/jobs/j/status',
+        query: { offset: 0, limit: 2 },
+      });
       expect(result.status).toBe(200);
-      expect(seen.at(-1)).toEqual({ method: 'GET', url: '/gateway/ges/v1.0/p/graphs/g/jobs/j/status?offset=0&limit=2', token: 't' });
+      expect(seen.at(-1)).toEqual({
+        method: 'GET',
+        url: '/gateway/ges/v1.0/p/graphs/g/jobs/j/status?offset=0&limit=2',
+        token: 't',
+      });
     } finally {
       await http.close();
     }
@@ -76,12 +102,20 @@ describe('HttpClient: reading answers', () => {
       req.socket.once('close', () => closed++);
       switch (req.url) {
         case '/hints':
-          res.writeEarlyHints({ link: '</a>; rel=preload' }, () => res.writeHead(200, { 'Content-Type': 'application/json', 'X-Final': 'yes' }).end('{"ok":true}'));
+          res.writeEarlyHints({ link: '</a>; rel=preload' }, () =>
+            res
+              .writeHead(200, { 'Content-Type': 'application/json', 'X-Final': 'yes' })
+              .end('{"ok":true}'),
+          );
           return;
         case '/pieces': {
           // A multi-byte character split across two chunks, and a header sent twice.
           const bytes = Buffer.from('{"name":"图引擎","n":1}');
-          res.writeHead(200, [['Content-Type', 'application/json'], ['X-Twice', 'a'], ['X-Twice', 'b']]);
+          res.writeHead(200, [
+            ['Content-Type', 'application/json'],
+            ['X-Twice', 'a'],
+            ['X-Twice', 'b'],
+          ]);
           res.write(bytes.subarray(0, 10));
           setTimeout(() => res.end(bytes.subarray(10)), 5);
           return;
@@ -108,7 +142,11 @@ describe('HttpClient: reading answers', () => {
     const http = client(base);
     try {
       const result = await http.send({ method: 'GET', path: '/hints' });
-      expect([result.status, result.headers['x-final'], result.text]).toEqual([200, 'yes', '{"ok":true}']);
+      expect([result.status, result.headers['x-final'], result.text]).toEqual([
+        200,
+        'yes',
+        '{"ok":true}',
+      ]);
     } finally {
       await http.close();
     }
@@ -134,7 +172,8 @@ describe('HttpClient: reading answers', () => {
       expect([result.status, result.truncated, result.text.length]).toEqual([500, true, 64 * 1024]);
       const next = await http.send({ method: 'GET', path: '/after' });
       expect(next.status).toBe(200);
-      for (let i = 0; i < 100 && closed === before; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 100 && closed === before; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       expect(closed).toBeGreaterThan(before);
     } finally {
       await http.close();
@@ -144,7 +183,9 @@ describe('HttpClient: reading answers', () => {
   it('an answer cut short is a network failure, not a short body', async () => {
     const http = client(base);
     try {
-      const failure = await http.send({ method: 'GET', path: '/cut' }).catch((error: unknown) => error);
+      const failure = await http
+        .send({ method: 'GET', path: '/cut' })
+        .catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(NetworkError);
       expect((failure as NetworkError).message).toContain('was reset before an answer arrived');
     } finally {

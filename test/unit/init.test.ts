@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addProfile, profileBlock, type NewProfile } from '../../src/core/config/init.js';
+import { addProfile, type NewProfile, profileBlock } from '../../src/core/config/init.js';
 import { ConfigError, UsageError } from '../../src/core/errors.js';
 
 const P: NewProfile = { name: 'new', endpoint: 'http://10.0.0.1', projectId: 'p1', auth: 'token' };
@@ -12,20 +12,26 @@ describe('addProfile', () => {
   });
 
   it('appends under profiles, before the next top-level key, keeping comments and indentation', () => {
-    const text = '# top\nprofiles:\n    a:   # four spaces\n        endpoint: x\n\n# trailing\nother: 1\n';
+    const text =
+      '# top\nprofiles:\n    a:   # four spaces\n        endpoint: x\n\n# trailing\nother: 1\n';
     expect(addProfile(text, P, 'f', false)).toBe(
       '# top\nprofiles:\n    a:   # four spaces\n        endpoint: x\n    new:\n        endpoint: http://10.0.0.1\n        projectId: p1\n        auth:\n            type: token\n            token: ${GES_TOKEN}\n\n# trailing\nother: 1\n',
     );
   });
 
   it('adds a profiles key when there is none', () => {
-    expect(addProfile('defaultProfile: new', P, 'f', false)).toContain('defaultProfile: new\nprofiles:\n  new:\n');
+    expect(addProfile('defaultProfile: new', P, 'f', false)).toContain(
+      'defaultProfile: new\nprofiles:\n  new:\n',
+    );
   });
 
   it('refuses an existing profile without force; replaces it with force, keeping its neighbours', () => {
-    const text = 'profiles:\n  new:\n    endpoint: old\n    auth: {type: none}\n  keep:\n    endpoint: y\n';
+    const text =
+      'profiles:\n  new:\n    endpoint: old\n    auth: {type: none}\n  keep:\n    endpoint: y\n';
     expect(() => addProfile(text, P, 'f', false)).toThrow(UsageError);
-    expect(addProfile(text, { ...P, auth: 'none' }, 'f', true)).toBe('profiles:\n  new:\n    endpoint: http://10.0.0.1\n    projectId: p1\n    auth:\n      type: none\n  keep:\n    endpoint: y\n');
+    expect(addProfile(text, { ...P, auth: 'none' }, 'f', true)).toBe(
+      'profiles:\n  new:\n    endpoint: http://10.0.0.1\n    projectId: p1\n    auth:\n      type: none\n  keep:\n    endpoint: y\n',
+    );
   });
 
   it('refuses flow-style profiles', () => {
@@ -33,8 +39,18 @@ describe('addProfile', () => {
   });
 
   it('password and aksk profiles hold references, never secrets; odd values are quoted', () => {
-    expect(profileBlock({ ...P, auth: 'password', iamEndpoint: 'https://iam', domain: 'my acct', user: 'u' })).toContain('      domain: "my acct"');
-    expect(profileBlock({ ...P, auth: 'aksk' }).join('\n')).toContain('secretKey: ${HUAWEICLOUD_SDK_SK}');
+    expect(
+      profileBlock({
+        ...P,
+        auth: 'password',
+        iamEndpoint: 'https://iam',
+        domain: 'my acct',
+        user: 'u',
+      }),
+    ).toContain('      domain: "my acct"');
+    expect(profileBlock({ ...P, auth: 'aksk' }).join('\n')).toContain(
+      'secretKey: ${HUAWEICLOUD_SDK_SK}',
+    );
     expect(profileBlock({ ...P, projectId: '0123' })).toContain('    projectId: "0123"');
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { hasEnded } from '../../src/core/ges/jobs.js';
 import { pollDelayMs } from '../../src/core/ges/wait.js';
-import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from '../../src/core/http/retry.js';
+import {
+  backoffDelayMs,
+  isRetryableCode,
+  isRetryableStatus,
+  retryAfterMs,
+} from '../../src/core/http/retry.js';
 
 describe('backoffDelayMs: full jitter from 0.5 s, capped at 20 s', () => {
   it.each([

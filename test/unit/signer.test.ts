@@ -8,8 +8,8 @@ import {
   parseAuthorization,
   parseSdkDate,
   sdkDate,
-  signRequest,
   signature,
+  signRequest,
 } from '../../src/core/auth/signer.js';
 
 const hex = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -17,22 +17,30 @@ const hmac = (key: string, s: string): string => createHmac('sha256', key).updat
 
 describe('SDK-HMAC-SHA256 signer', () => {
   it("matches Huawei's published test vector", () => {
-    const url = new URL('https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0');
+    const url = new URL(
+      'https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0',
+    );
     const canonical = canonicalRequest({
       method: 'GET',
       url,
-      headers: { 'content-type': 'application/json', 'X-Sdk-Date': '20191115T033655Z', host: url.host },
+      headers: {
+        'content-type': 'application/json',
+        'X-Sdk-Date': '20191115T033655Z',
+        host: url.host,
+      },
       signedHeaders: ['content-type', 'host', 'x-sdk-date'],
     });
-    expect(signature('MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc', '20191115T033655Z', canonical)).toBe(
-      '7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe',
-    );
+    expect(
+      signature('MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc', '20191115T033655Z', canonical),
+    ).toBe('7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe');
   });
 
   it('signs a job status request with offset/limit (query string, trailing slash, port in host)', () => {
     const headers = signRequest({
       method: 'GET',
-      url: new URL('http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1/status?offset=0&limit=100'),
+      url: new URL(
+        'http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1/status?offset=0&limit=100',
+      ),
       headers: { 'User-Agent': 'ges-cli/0.1.0', 'Content-Type': 'application/json' },
       accessKey: 'AK1',
       secretKey: 'SK1',
@@ -59,7 +67,9 @@ describe('SDK-HMAC-SHA256 signer', () => {
     const body = JSON.stringify({ algorithmName: 'pagerank', parameters: { alpha: 0.85 } });
     const headers = signRequest({
       method: 'POST',
-      url: new URL('https://ges.example.com/ges/v1.0/p1/graphs/movies/action?action_id=execute-algorithm'),
+      url: new URL(
+        'https://ges.example.com/ges/v1.0/p1/graphs/movies/action?action_id=execute-algorithm',
+      ),
       headers: { 'Content-Type': 'application/json' },
       body,
       accessKey: 'AK2',
@@ -95,7 +105,9 @@ describe('SDK-HMAC-SHA256 signer', () => {
     ['empty=&x=a b', 'empty=&x=a%20b'],
     ['k=%7E~*', 'k=~~%2A'],
     ['', ''],
-  ])('canonical query %j -> %j', (input, expected) => expect(canonicalQuery(new URLSearchParams(input))).toBe(expected));
+  ])('canonical query %j -> %j', (input, expected) =>
+    expect(canonicalQuery(new URLSearchParams(input))).toBe(expected),
+  );
 
   it('encodes like RFC 3986 with upper-case hex', () => {
     expect(encodeRfc3986("a-_.~ !'()*/é")).toBe('a-_.~%20%21%27%28%29%2A%2F%C3%A9');
@@ -106,7 +118,9 @@ describe('SDK-HMAC-SHA256 signer', () => {
     expect(sdkDate(d)).toBe('20191115T033655Z');
     expect(parseSdkDate('20191115T033655Z')).toBe(d.getTime());
     expect(parseSdkDate('2019-11-15')).toBeNull();
-    expect(parseAuthorization('SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=abc')).toEqual({
+    expect(
+      parseAuthorization('SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=abc'),
+    ).toEqual({
       accessKey: 'AK',
       signedHeaders: ['host', 'x-sdk-date'],
       signature: 'abc',

@@ -1,9 +1,9 @@
-import { mkdtempSync, statSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REUSE_MARGIN_MS, TokenCache } from '../../src/core/auth/token-cache.js';
 import { passwordLoginBody } from '../../src/core/auth/iam.js';
+import { REUSE_MARGIN_MS, TokenCache } from '../../src/core/auth/token-cache.js';
 import { PrivateCache } from '../../src/core/cache.js';
 
 describe('TokenCache', () => {
@@ -18,7 +18,10 @@ describe('TokenCache', () => {
     expect(files).toHaveLength(1); // no temporary file left behind
     expect(statSync(path.join(dir, files[0]!)).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(dir, files[0]!), 'utf8')).not.toContain('dom');
-    expect(await cache.read(key, now)).toEqual({ token: 't1', expiresAt: now + REUSE_MARGIN_MS + 1000 });
+    expect(await cache.read(key, now)).toEqual({
+      token: 't1',
+      expiresAt: now + REUSE_MARGIN_MS + 1000,
+    });
     expect(await cache.read(key, now + 1000)).toBeNull();
     expect(await cache.read(['other'], now)).toBeNull();
     await cache.drop(key);
@@ -28,13 +31,24 @@ describe('TokenCache', () => {
 
 describe('passwordLoginBody', () => {
   it('scopes by project id, or by name when given', () => {
-    const base = { iamEndpoint: 'https://iam', domain: 'd', user: 'u', password: 'p', projectId: 'pid' };
+    const base = {
+      iamEndpoint: 'https://iam',
+      domain: 'd',
+      user: 'u',
+      password: 'p',
+      projectId: 'pid',
+    };
     expect(passwordLoginBody(base)).toEqual({
       auth: {
-        identity: { methods: ['password'], password: { user: { domain: { name: 'd' }, name: 'u', password: 'p' } } },
+        identity: {
+          methods: ['password'],
+          password: { user: { domain: { name: 'd' }, name: 'u', password: 'p' } },
+        },
         scope: { project: { id: 'pid' } },
       },
     });
-    expect((passwordLoginBody({ ...base, projectName: 'cn-north-4' }) as any).auth.scope).toEqual({ project: { name: 'cn-north-4' } });
+    expect((passwordLoginBody({ ...base, projectName: 'cn-north-4' }) as any).auth.scope).toEqual({
+      project: { name: 'cn-north-4' },
+    });
   });
 });

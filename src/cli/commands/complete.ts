@@ -1,10 +1,10 @@
-import { PROFILE_NAME } from '../../core/config/init.js';
 import { PrivateCache } from '../../core/cache.js';
+import { PROFILE_NAME } from '../../core/config/init.js';
 import { chosenProfile, resolveSettings } from '../../core/config/resolve.js';
-import { cachedGraphNames } from '../../core/ges/management.js';
 import { profileNamed } from '../../core/config/schema.js';
 import { GRAPH_NAME } from '../../core/ges/constants.js';
-import { loadFileConfig, type CommandContext } from '../context.js';
+import { cachedGraphNames } from '../../core/ges/management.js';
+import { type CommandContext, loadFileConfig } from '../context.js';
 
 /**
  * `ges __complete profiles|graphs [profile]`: names for shell completion, one a line.
@@ -12,18 +12,35 @@ import { loadFileConfig, type CommandContext } from '../context.js';
  * an untrusted config gives none, and any error is silent: completion never prints errors
  * into the user's command line.
  */
-export async function runComplete(ctx: CommandContext, what: string, profile?: string): Promise<number> {
+export async function runComplete(
+  ctx: CommandContext,
+  what: string,
+  profile?: string,
+): Promise<number> {
   try {
     const loaded = await loadFileConfig(ctx);
     const names: string[] = [];
-    if (what === 'profiles' && loaded) names.push(...Object.keys(loaded.config.profiles).filter((n) => PROFILE_NAME.test(n)));
+    if (what === 'profiles' && loaded)
+      names.push(...Object.keys(loaded.config.profiles).filter((n) => PROFILE_NAME.test(n)));
     if (what === 'graphs') {
-      const chosen = loaded && profileNamed(loaded.config, chosenProfile({ profile }, ctx.env, loaded)?.value ?? 'default');
+      const chosen =
+        loaded &&
+        profileNamed(
+          loaded.config,
+          chosenProfile({ profile }, ctx.env, loaded)?.value ?? 'default',
+        );
       names.push(...(chosen?.graphs ?? []).filter((g) => GRAPH_NAME.test(g)));
       // And the names `ges graph list` (or a lookup by name) last saw: read from the cache, never fetched on Tab.
       try {
         const settings = resolveSettings({ profile }, ctx.env, loaded);
-        if (settings.discovery) names.push(...(await cachedGraphNames(new PrivateCache(settings.cacheDir), settings.discovery.managementEndpoint, settings.projectId)));
+        if (settings.discovery)
+          names.push(
+            ...(await cachedGraphNames(
+              new PrivateCache(settings.cacheDir),
+              settings.discovery.managementEndpoint,
+              settings.projectId,
+            )),
+          );
       } catch {
         // settings too incomplete to know the cache: the profile's names only
       }

@@ -1,15 +1,26 @@
 import { createInterface } from 'node:readline/promises';
-import { PROFILE_NAME, type NewProfile } from '../../core/config/init.js';
-import { findConfig, searchPlaces, type FoundConfig, type TrustReason } from '../../core/config/load.js';
+import { type NewProfile, PROFILE_NAME } from '../../core/config/init.js';
+import {
+  type FoundConfig,
+  findConfig,
+  searchPlaces,
+  type TrustReason,
+} from '../../core/config/load.js';
 import { checkRegion } from '../../core/config/resolve.js';
-import { AUTH_TYPES, SECRET_KEYS, type AuthType } from '../../core/config/schema.js';
+import { AUTH_TYPES, type AuthType, SECRET_KEYS } from '../../core/config/schema.js';
 import { dropTrust, recordTrust, sha256 } from '../../core/config/trust.js';
 import { profileTarget, writeProfile } from '../../core/config/write.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { shellQuote } from '../../core/fs-safety.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { checkEndpoint, checkGraph, checkProjectId } from '../../core/validate.js';
-import { connect, explicitConfig, loadFileConfig, loadSettings, type CommandContext } from '../context.js';
+import {
+  type CommandContext,
+  connect,
+  explicitConfig,
+  loadFileConfig,
+  loadSettings,
+} from '../context.js';
 import { envelope } from '../report.js';
 
 const TRUST_WORDS: Record<TrustReason, string> = {
@@ -20,10 +31,15 @@ const TRUST_WORDS: Record<TrustReason, string> = {
 
 /** "trusted: …" or "not trusted: …", for config path and config list. */
 function trustWords(found: { trust: TrustReason | null; filepath: string }): string {
-  return found.trust ? TRUST_WORDS[found.trust] : `not trusted; to use it run: ges config trust ${shellQuote(found.filepath)}`;
+  return found.trust
+    ? TRUST_WORDS[found.trust]
+    : `not trusted; to use it run: ges config trust ${shellQuote(found.filepath)}`;
 }
 
-function findFileConfig(ctx: CommandContext, file = explicitConfig(ctx).file): Promise<FoundConfig | null> {
+function findFileConfig(
+  ctx: CommandContext,
+  file = explicitConfig(ctx).file,
+): Promise<FoundConfig | null> {
   return findConfig({ explicitFile: file, cwd: ctx.cwd, env: ctx.env });
 }
 
@@ -34,7 +50,13 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
   const found = await findFileConfig(ctx);
   const places = explicit.file ? null : searchPlaces(ctx.cwd, ctx.env);
   // A trusted data file (not JavaScript) is also parsed, so a broken one is named with its error here.
-  const problem = found?.trust && !/\.(c|m)?js$/.test(found.filepath) ? await loadFileConfig(ctx).then(() => null, (e: unknown) => (e instanceof ConfigError ? e : null)) : null;
+  const problem =
+    found?.trust && !/\.(c|m)?js$/.test(found.filepath)
+      ? await loadFileConfig(ctx).then(
+          () => null,
+          (e: unknown) => (e instanceof ConfigError ? e : null),
+        )
+      : null;
   const exitCode = problem ? 2 : 0;
   if (output.flags.json) {
     output.json(
@@ -54,7 +76,9 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
     output.result('searched, in order:');
     for (const dir of places.dirs) output.result(`  ${dir}`);
     output.result(`  ${places.globalDir}  (${places.globalNames.join(', ')})`);
-    output.result(`in each folder: ${places.names.map((n) => (n === 'package.json' ? 'package.json ("ges" key)' : n)).join(', ')}`);
+    output.result(
+      `in each folder: ${places.names.map((n) => (n === 'package.json' ? 'package.json ("ges" key)' : n)).join(', ')}`,
+    );
   } else output.result(`(named by ${explicit.source}: no search)`);
   if (!found) output.info('no config file found: create one with ges config init');
   if (problem) output.error(problem.message);
@@ -74,14 +98,28 @@ export async function runConfigList(ctx: CommandContext): Promise<number> {
     authType: p.auth?.type ?? null,
   }));
   if (output.flags.json) {
-    output.json(envelope(0, { file: loaded?.filepath ?? null, trust: loaded?.trust ?? null, defaultProfile: loaded ? defaultName : null, profiles }));
+    output.json(
+      envelope(0, {
+        file: loaded?.filepath ?? null,
+        trust: loaded?.trust ?? null,
+        defaultProfile: loaded ? defaultName : null,
+        profiles,
+      }),
+    );
     return 0;
   }
   if (!loaded || profiles.length === 0) {
-    output.info(loaded ? `no profiles in ${loaded.filepath} (${TRUST_WORDS[loaded.trust]})` : 'no config file found: create one with ges config init');
+    output.info(
+      loaded
+        ? `no profiles in ${loaded.filepath} (${TRUST_WORDS[loaded.trust]})`
+        : 'no config file found: create one with ges config init',
+    );
     return 0;
   }
-  output.table([['', 'NAME', 'ENDPOINT', 'AUTH'], ...profiles.map((p) => [p.default ? '*' : '', p.name, p.endpoint ?? '-', p.authType ?? '-'])]);
+  output.table([
+    ['', 'NAME', 'ENDPOINT', 'AUTH'],
+    ...profiles.map((p) => [p.default ? '*' : '', p.name, p.endpoint ?? '-', p.authType ?? '-']),
+  ]);
   output.info(`from ${loaded.filepath} (${TRUST_WORDS[loaded.trust]}); * marks the default`);
   return 0;
 }
@@ -89,7 +127,8 @@ export async function runConfigList(ctx: CommandContext): Promise<number> {
 /** The file `config trust`/`untrust` act on: the one named, else the one in use (named or searched). */
 async function trustTarget(ctx: CommandContext, file: string | undefined): Promise<FoundConfig> {
   const found = await findFileConfig(ctx, file ?? explicitConfig(ctx).file);
-  if (!found) throw new UsageError('no config file found to trust', 'name one: ges config trust <file>');
+  if (!found)
+    throw new UsageError('no config file found to trust', 'name one: ges config trust <file>');
   return found;
 }
 
@@ -100,10 +139,13 @@ export async function runConfigTrust(ctx: CommandContext, file?: string): Promis
   const globalDir = searchPlaces(ctx.cwd, ctx.env).globalDir;
   const hash = sha256(found.bytes);
   await recordTrust(globalDir, found.realpath, hash);
-  if (output.flags.json) output.json(envelope(0, { file: found.realpath, sha256: hash, trusted: true }));
+  if (output.flags.json)
+    output.json(envelope(0, { file: found.realpath, sha256: hash, trusted: true }));
   else {
     output.result(`Trusted ${found.realpath} (sha256 ${hash.slice(0, 12)}…)`);
-    output.info('ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust');
+    output.info(
+      'ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust',
+    );
   }
   return 0;
 }
@@ -113,8 +155,12 @@ export async function runConfigUntrust(ctx: CommandContext, file?: string): Prom
   const { output } = ctx;
   const found = await trustTarget(ctx, file);
   const dropped = await dropTrust(searchPlaces(ctx.cwd, ctx.env).globalDir, found.realpath);
-  if (output.flags.json) output.json(envelope(0, { file: found.realpath, trusted: false, wasTrusted: dropped }));
-  else output.result(dropped ? `No longer trusted: ${found.realpath}` : `${found.realpath} was not trusted`);
+  if (output.flags.json)
+    output.json(envelope(0, { file: found.realpath, trusted: false, wasTrusted: dropped }));
+  else
+    output.result(
+      dropped ? `No longer trusted: ${found.realpath}` : `${found.realpath} was not trusted`,
+    );
   return 0;
 }
 
@@ -124,7 +170,10 @@ function maskKey(value: string): string {
 }
 
 /** ges config show: the resolved settings with the source of each value, secrets masked. */
-export async function runConfigShow(ctx: CommandContext, opts: { graph?: string } = {}): Promise<number> {
+export async function runConfigShow(
+  ctx: CommandContext,
+  opts: { graph?: string } = {},
+): Promise<number> {
   const { output } = ctx;
   let s = await loadSettings(ctx);
   if (opts.graph !== undefined && s.discovery) {
@@ -136,13 +185,21 @@ export async function runConfigShow(ctx: CommandContext, opts: { graph?: string 
   const auth: Record<string, string> = {};
   for (const [key, value] of Object.entries(s.auth)) {
     if (value === undefined) continue;
-    auth[key] = (SECRET_KEYS as readonly string[]).includes(key) ? '***' : key === 'accessKey' ? maskKey(value as string) : String(value);
+    auth[key] = (SECRET_KEYS as readonly string[]).includes(key)
+      ? '***'
+      : key === 'accessKey'
+        ? maskKey(value as string)
+        : String(value);
   }
   const proxy = `http ${maskUrlCredentials(s.proxy.http) || 'none'}, https ${maskUrlCredentials(s.proxy.https) || 'none'}, no proxy for ${s.proxy.noProxy || 'none'}`;
   const entries: [string, string, string][] = [
     ['profile', s.profileName, s.sources.profile ?? ''],
     ['configFile', s.configFile ?? 'none', ''],
-    ['endpoint', s.endpoint ?? '(found by graph name; --graph <name> looks one up)', s.sources.endpoint!],
+    [
+      'endpoint',
+      s.endpoint ?? '(found by graph name; --graph <name> looks one up)',
+      s.sources.endpoint!,
+    ],
     ...(s.discovery
       ? ([
           ['region', s.discovery.region ?? 'none', s.sources.region!],
@@ -153,15 +210,27 @@ export async function runConfigShow(ctx: CommandContext, opts: { graph?: string 
     ['projectId', s.projectId, s.sources.projectId!],
     ['timeout', `${s.timeoutMs / 1000}`, s.sources.timeout!],
     ['retries', String(s.retries), s.sources.retries!],
-    ...Object.entries(auth).map(([k, v]): [string, string, string] => [`auth.${k}`, v, s.sources[`auth.${k}`] ?? s.sources.auth!]),
+    ...Object.entries(auth).map(([k, v]): [string, string, string] => [
+      `auth.${k}`,
+      v,
+      s.sources[`auth.${k}`] ?? s.sources.auth!,
+    ]),
     ['caFile', s.caFile ?? 'none', s.sources.caFile!],
     ['insecure', String(s.insecure), s.sources.insecure!],
     ['language', s.language, s.sources.language!],
     ['proxy', proxy, 'env'],
-    ['tokenCache', s.cacheDir, s.auth.type === 'password' ? 'env XDG_CACHE_HOME or ~/.cache' : 'unused'],
+    [
+      'tokenCache',
+      s.cacheDir,
+      s.auth.type === 'password' ? 'env XDG_CACHE_HOME or ~/.cache' : 'unused',
+    ],
   ];
   if (output.flags.json) {
-    output.json(envelope(0, { settings: Object.fromEntries(entries.map(([k, value, source]) => [k, { value, source }])) }));
+    output.json(
+      envelope(0, {
+        settings: Object.fromEntries(entries.map(([k, value, source]) => [k, { value, source }])),
+      }),
+    );
     return 0;
   }
   output.table([['SETTING', 'VALUE', 'SOURCE'], ...entries]);
@@ -181,7 +250,12 @@ export interface InitOptions {
 export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Promise<number> {
   const { output, streams } = ctx;
   const env = ctx.env;
-  const file = await profileTarget({ named: explicitConfig(ctx).file, global: Boolean(opts.global), cwd: ctx.cwd, env });
+  const file = await profileTarget({
+    named: explicitConfig(ctx).file,
+    global: Boolean(opts.global),
+    cwd: ctx.cwd,
+    env,
+  });
   const given: Record<string, string | undefined> = {
     profile: ctx.options.profile,
     endpoint: ctx.options.endpoint,
@@ -194,23 +268,34 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
     const rl = createInterface({ input: streams.stdin, output: streams.stderr });
     const ask = async (key: string, question: string, fallback?: string): Promise<void> => {
       while (given[key] === undefined || given[key] === '') {
-        const answer = (await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim();
+        const answer = (
+          await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)
+        ).trim();
         given[key] = answer || fallback;
       }
     };
     try {
       await ask('profile', 'Profile name', 'default');
       if (!given.endpoint && !given.region) {
-        const answer = (await rl.question("Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20; empty: find graphs by name in a region): ")).trim();
+        const answer = (
+          await rl.question(
+            "Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20; empty: find graphs by name in a region): ",
+          )
+        ).trim();
         if (answer) given.endpoint = answer;
         else await ask('region', 'Region (e.g. cn-north-4)');
       }
       await ask('project-id', 'Project ID (My Credentials > API Credentials)');
       await ask('auth', `Auth type (${AUTH_TYPES.join(', ')})`, 'token');
       if (given.auth === 'password') {
-        Object.assign(given, { 'iam-endpoint': opts.iamEndpoint, domain: opts.domain, user: opts.user });
+        Object.assign(given, {
+          'iam-endpoint': opts.iamEndpoint,
+          domain: opts.domain,
+          user: opts.user,
+        });
         // A region profile logs in at the region's IAM unless told otherwise.
-        if (!given.region) await ask('iam-endpoint', 'IAM endpoint', 'https://iam.myhuaweicloud.com');
+        if (!given.region)
+          await ask('iam-endpoint', 'IAM endpoint', 'https://iam.myhuaweicloud.com');
         await ask('domain', 'Account (domain) name');
         await ask('user', 'IAM user name');
       }
@@ -218,34 +303,72 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
       rl.close();
     }
   } else {
-    if (opts.auth === 'password') Object.assign(given, { 'iam-endpoint': opts.iamEndpoint ?? (given.region ? '' : undefined), domain: opts.domain, user: opts.user });
+    if (opts.auth === 'password')
+      Object.assign(given, {
+        'iam-endpoint': opts.iamEndpoint ?? (given.region ? '' : undefined),
+        domain: opts.domain,
+        user: opts.user,
+      });
     const missing = Object.entries(given)
       .filter(([k, v]) => v === undefined && !(k === 'endpoint' && given.region) && k !== 'region')
       .map(([k]) => (k === 'endpoint' ? '--endpoint (or --region)' : `--${k}`));
     if (missing.length) {
-      throw new UsageError(`ges config init needs ${missing.join(', ')} when there is no terminal to ask on`, 'e.g. ges config init --profile default --endpoint http://192.168.0.20 --project-id <id> --auth token');
+      throw new UsageError(
+        `ges config init needs ${missing.join(', ')} when there is no terminal to ask on`,
+        'e.g. ges config init --profile default --endpoint http://192.168.0.20 --project-id <id> --auth token',
+      );
     }
   }
   const auth = given.auth as AuthType;
-  if (!AUTH_TYPES.includes(auth)) throw new UsageError(`invalid --auth ${JSON.stringify(given.auth)}: use one of ${AUTH_TYPES.join(', ')}`);
-  if (!PROFILE_NAME.test(given.profile!)) throw new UsageError(`invalid profile name ${JSON.stringify(given.profile)}: letters, digits, "_" and "-"`);
+  if (!AUTH_TYPES.includes(auth))
+    throw new UsageError(
+      `invalid --auth ${JSON.stringify(given.auth)}: use one of ${AUTH_TYPES.join(', ')}`,
+    );
+  if (!PROFILE_NAME.test(given.profile!))
+    throw new UsageError(
+      `invalid profile name ${JSON.stringify(given.profile)}: letters, digits, "_" and "-"`,
+    );
   const profile: NewProfile = {
     name: given.profile!,
-    ...(given.endpoint ? { endpoint: checkEndpoint(given.endpoint, '--endpoint') } : { region: checkRegion(given.region!, '--region') }),
+    ...(given.endpoint
+      ? { endpoint: checkEndpoint(given.endpoint, '--endpoint') }
+      : { region: checkRegion(given.region!, '--region') }),
     projectId: checkProjectId(given['project-id']!, '--project-id'),
     auth,
     ...(auth === 'password'
-      ? { ...(given['iam-endpoint'] ? { iamEndpoint: checkEndpoint(given['iam-endpoint'], '--iam-endpoint') } : {}), domain: given.domain, user: given.user }
+      ? {
+          ...(given['iam-endpoint']
+            ? { iamEndpoint: checkEndpoint(given['iam-endpoint'], '--iam-endpoint') }
+            : {}),
+          domain: given.domain,
+          user: given.user,
+        }
       : {}),
   };
 
-  await writeProfile(file, profile, { force: Boolean(opts.force), named: Boolean(explicitConfig(ctx).file), dryRun: ctx.options.dryRun, cwd: ctx.cwd, env });
-  const secretEnv = { token: 'GES_TOKEN', password: 'GES_PASSWORD', aksk: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK', none: '' }[auth];
+  await writeProfile(file, profile, {
+    force: Boolean(opts.force),
+    named: Boolean(explicitConfig(ctx).file),
+    dryRun: ctx.options.dryRun,
+    cwd: ctx.cwd,
+    env,
+  });
+  const secretEnv = {
+    token: 'GES_TOKEN',
+    password: 'GES_PASSWORD',
+    aksk: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+    none: '',
+  }[auth];
   if (output.flags.json) {
     output.json(envelope(0, { file, profile: profile.name, written: !ctx.options.dryRun }));
   } else {
-    output.result(`${ctx.options.dryRun ? 'Would write' : 'Wrote'} profile ${profile.name} to ${file}`);
-    if (secretEnv) output.info(`Secrets stay out of the file: set ${secretEnv} in the environment, then try: ges job list <graph> -p ${profile.name}`);
+    output.result(
+      `${ctx.options.dryRun ? 'Would write' : 'Wrote'} profile ${profile.name} to ${file}`,
+    );
+    if (secretEnv)
+      output.info(
+        `Secrets stay out of the file: set ${secretEnv} in the environment, then try: ges job list <graph> -p ${profile.name}`,
+      );
   }
   return 0;
 }

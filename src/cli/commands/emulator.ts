@@ -1,9 +1,9 @@
-import { parseNumberOption } from '../../core/validate.js';
 import { UsageError } from '../../core/errors.js';
 import { GRAPH_NAME, PROJECT_ID } from '../../core/ges/constants.js';
 import { readPemFile } from '../../core/http/tls.js';
-import { EMULATOR_DEFAULTS } from '../../emulator/defaults.js';
+import { parseNumberOption } from '../../core/validate.js';
 import { EDITIONS } from '../../emulator/context.js';
+import { EMULATOR_DEFAULTS } from '../../emulator/defaults.js';
 import type { Fault } from '../../emulator/server.js';
 import { AFTER_CANCEL } from '../../emulator/state.js';
 import type { CommandContext } from '../context.js';
@@ -34,7 +34,8 @@ export interface EmulatorCommandOptions {
 
 /** A flag whose value is one of a few words. */
 function choice<T extends string>(flag: string, value: string, words: readonly T[]): T {
-  if (!(words as readonly string[]).includes(value)) throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: use ${words.join(', ')}`);
+  if (!(words as readonly string[]).includes(value))
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: use ${words.join(', ')}`);
   return value as T;
 }
 
@@ -44,9 +45,12 @@ function parseFault(text: string): Fault {
   try {
     fault = JSON.parse(text);
   } catch {
-    throw new UsageError(`invalid --fault ${JSON.stringify(text)}: not JSON; e.g. --fault '{"method":"DELETE","status":503,"count":2}'`);
+    throw new UsageError(
+      `invalid --fault ${JSON.stringify(text)}: not JSON; e.g. --fault '{"method":"DELETE","status":503,"count":2}'`,
+    );
   }
-  if (typeof fault !== 'object' || fault === null || Array.isArray(fault)) throw new UsageError(`invalid --fault ${JSON.stringify(text)}: expected a JSON object`);
+  if (typeof fault !== 'object' || fault === null || Array.isArray(fault))
+    throw new UsageError(`invalid --fault ${JSON.stringify(text)}: expected a JSON object`);
   return fault as Fault;
 }
 
@@ -57,30 +61,60 @@ function readPem(flag: string, file: string): string {
 }
 
 /** Runs the emulator in the foreground until Ctrl-C (SIGINT) or SIGTERM; exits 0 then. */
-export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOptions): Promise<number> {
+export async function runEmulator(
+  ctx: CommandContext,
+  opts: EmulatorCommandOptions,
+): Promise<number> {
   const { output } = ctx;
   const port = parseNumberOption('--port', opts.port, { min: 0, max: 65535, integer: true });
-  const pendingMs = parseNumberOption('--pending-ms', opts.pendingMs, { min: 0, max: 86_400_000, integer: true });
-  const runningMs = parseNumberOption('--running-ms', opts.runningMs, { min: 0, max: 86_400_000, integer: true });
-  const cancelDelayMs = parseNumberOption('--cancel-delay-ms', opts.cancelDelayMs, { min: 0, max: 86_400_000, integer: true });
+  const pendingMs = parseNumberOption('--pending-ms', opts.pendingMs, {
+    min: 0,
+    max: 86_400_000,
+    integer: true,
+  });
+  const runningMs = parseNumberOption('--running-ms', opts.runningMs, {
+    min: 0,
+    max: 86_400_000,
+    integer: true,
+  });
+  const cancelDelayMs = parseNumberOption('--cancel-delay-ms', opts.cancelDelayMs, {
+    min: 0,
+    max: 86_400_000,
+    integer: true,
+  });
   // --project-id is the global option; for the emulator it names the project it serves.
   const projectId = ctx.options.projectId ?? EMULATOR_DEFAULTS.projectId;
-  if (!PROJECT_ID.test(projectId)) throw new UsageError(`invalid --project-id ${JSON.stringify(projectId)}: letters and digits, 1 to 64 characters`);
+  if (!PROJECT_ID.test(projectId))
+    throw new UsageError(
+      `invalid --project-id ${JSON.stringify(projectId)}: letters and digits, 1 to 64 characters`,
+    );
   for (const g of opts.graph ?? []) {
-    if (!GRAPH_NAME.test(g)) throw new UsageError(`invalid --graph ${JSON.stringify(g)}: starts with a letter; letters, digits, "_", "-"; at most 64 characters`);
+    if (!GRAPH_NAME.test(g))
+      throw new UsageError(
+        `invalid --graph ${JSON.stringify(g)}: starts with a letter; letters, digits, "_", "-"; at most 64 characters`,
+      );
   }
-  const tokenLifetime = parseNumberOption('--token-lifetime', opts.tokenLifetime, { min: 1, max: 7 * 86_400, integer: true });
-  if ((opts.ak === undefined) !== (opts.sk === undefined)) throw new UsageError('--ak and --sk go together');
-  if (opts.securityToken !== undefined && opts.ak === undefined) throw new UsageError('--security-token needs --ak and --sk');
+  const tokenLifetime = parseNumberOption('--token-lifetime', opts.tokenLifetime, {
+    min: 1,
+    max: 7 * 86_400,
+    integer: true,
+  });
+  if ((opts.ak === undefined) !== (opts.sk === undefined))
+    throw new UsageError('--ak and --sk go together');
+  if (opts.securityToken !== undefined && opts.ak === undefined)
+    throw new UsageError('--security-token needs --ak and --sk');
   const iamParts = [opts.iamDomain, opts.iamUser, opts.iamPassword];
   if (iamParts.some((p) => p !== undefined) && iamParts.some((p) => p === undefined)) {
     throw new UsageError('--iam-domain, --iam-user and --iam-password go together');
   }
-  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
-  const tls = opts.tlsCert ? { cert: readPem('--tls-cert', opts.tlsCert), key: readPem('--tls-key', opts.tlsKey!) } : undefined;
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together');
+  const tls = opts.tlsCert
+    ? { cert: readPem('--tls-cert', opts.tlsCert), key: readPem('--tls-key', opts.tlsKey!) }
+    : undefined;
   const faults = (opts.fault ?? []).map(parseFault);
   const { startEmulator } = await import('../../emulator/server.js');
-  let emulator;
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     emulator = await startEmulator({
       host: opts.host,
@@ -99,26 +133,53 @@ export async function runEmulator(ctx: CommandContext, opts: EmulatorCommandOpti
       securityToken: opts.securityToken,
       tls,
       faults,
-      iam: opts.iamDomain ? { domain: opts.iamDomain, user: opts.iamUser!, password: opts.iamPassword!, tokenLifetimeMs: tokenLifetime * 1000 } : undefined,
+      iam: opts.iamDomain
+        ? {
+            domain: opts.iamDomain,
+            user: opts.iamUser!,
+            password: opts.iamPassword!,
+            tokenLifetimeMs: tokenLifetime * 1000,
+          }
+        : undefined,
     });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    throw new UsageError(`cannot listen on ${opts.host}:${port}: ${e.code ?? e.message}`, e.code === 'EADDRINUSE' ? 'pick another --port, or --port 0 for a free one' : undefined);
+    throw new UsageError(
+      `cannot listen on ${opts.host}:${port}: ${e.code ?? e.message}`,
+      e.code === 'EADDRINUSE' ? 'pick another --port, or --port 0 for a free one' : undefined,
+    );
   }
-  const ready = { endpoint: emulator.url, projectId: emulator.projectId, graphs: emulator.graphs, token: emulator.token };
+  const ready = {
+    endpoint: emulator.url,
+    projectId: emulator.projectId,
+    graphs: emulator.graphs,
+    token: emulator.token,
+  };
   if (output.flags.json) ctx.streams.stdout.write(`${JSON.stringify(ready)}\n`);
-  else if (output.flags.quiet) ctx.streams.stdout.write(`GES emulator listening on ${emulator.url}\n`); // the address is the result
+  else if (output.flags.quiet)
+    ctx.streams.stdout.write(`GES emulator listening on ${emulator.url}\n`); // the address is the result
   else {
     output.result(`GES emulator listening on ${emulator.url}`);
-    output.result(`  project ${emulator.projectId}, graphs ${emulator.graphs.join(', ')}, ${emulator.token === null ? 'no static token' : `token ${emulator.token}`}`);
-    if (opts.ak) output.result(`  AK/SK signed requests accepted for access key ${opts.ak}${opts.securityToken ? ' (with a security token)' : ''}`);
-    if (opts.iamDomain) output.result(`  IAM password login at ${emulator.url}/v3/auth/tokens for ${opts.iamDomain}/${opts.iamUser}`);
+    output.result(
+      `  project ${emulator.projectId}, graphs ${emulator.graphs.join(', ')}, ${emulator.token === null ? 'no static token' : `token ${emulator.token}`}`,
+    );
+    if (opts.ak)
+      output.result(
+        `  AK/SK signed requests accepted for access key ${opts.ak}${opts.securityToken ? ' (with a security token)' : ''}`,
+      );
+    if (opts.iamDomain)
+      output.result(
+        `  IAM password login at ${emulator.url}/v3/auth/tokens for ${opts.iamDomain}/${opts.iamUser}`,
+      );
     output.result('Point ges at it with:');
-    output.result(`  export GES_ENDPOINT=${emulator.url} GES_PROJECT_ID=${emulator.projectId}${emulator.token === null ? '' : ` GES_TOKEN=${emulator.token}`}`);
+    output.result(
+      `  export GES_ENDPOINT=${emulator.url} GES_PROJECT_ID=${emulator.projectId}${emulator.token === null ? '' : ` GES_TOKEN=${emulator.token}`}`,
+    );
     output.result('Press Ctrl-C to stop.');
   }
   // Runs until Ctrl-C, SIGTERM or SIGHUP (or --max-time) aborts the run.
-  if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+  if (!ctx.signal.aborted)
+    await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
   await emulator.close();
   output.info('emulator stopped');
   return 0;

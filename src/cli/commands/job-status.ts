@@ -1,6 +1,6 @@
 import { GesError } from '../../core/errors.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
-import { connect, type CommandContext } from '../context.js';
+import { type CommandContext, connect } from '../context.js';
 import { envelope, showDryRun } from '../report.js';
 
 export interface StatusOptions {
@@ -22,34 +22,67 @@ function describeOutputs(data: unknown): string | undefined {
   return `${returned ?? '?'} of ${total ?? '?'} (offset ${offset ?? 0})`;
 }
 
-export async function runStatus(ctx: CommandContext, graphArg: string, jobArg: string, opts: StatusOptions): Promise<number> {
+export async function runStatus(
+  ctx: CommandContext,
+  graphArg: string,
+  jobArg: string,
+  opts: StatusOptions,
+): Promise<number> {
   const { output } = ctx;
   let graph = checkGraph(graphArg);
   const jobId = checkJobId(jobArg);
   const page = {
-    offset: opts.offset === undefined ? undefined : parseNumberOption('--offset', opts.offset, { min: 0, max: 2 ** 31 - 1, integer: true }),
-    limit: opts.limit === undefined ? undefined : parseNumberOption('--limit', opts.limit, { min: 1, max: 2 ** 31 - 1, integer: true }),
+    offset:
+      opts.offset === undefined
+        ? undefined
+        : parseNumberOption('--offset', opts.offset, { min: 0, max: 2 ** 31 - 1, integer: true }),
+    limit:
+      opts.limit === undefined
+        ? undefined
+        : parseNumberOption('--limit', opts.limit, { min: 1, max: 2 ** 31 - 1, integer: true }),
   };
   const conn = await connect(ctx, graph);
   graph = conn.graph ?? graph;
   try {
-    if (ctx.options.dryRun) return showDryRun(output, conn.api.http, conn.api.statusRequest(graph, jobId, page), '', conn.lookup);
+    if (ctx.options.dryRun)
+      return showDryRun(
+        output,
+        conn.api.http,
+        conn.api.statusRequest(graph, jobId, page),
+        '',
+        conn.lookup,
+      );
     const spinner = await output.spinner(`Reading job ${jobId} on graph ${graph}`);
-    let status;
+    let status: Awaited<ReturnType<typeof conn.api.jobStatus>>;
     try {
       status = await conn.api.jobStatus(graph, jobId, page);
     } catch (error) {
-      if (error instanceof GesError) error.during(`could not read job ${jobId} on graph ${graph}`, { graph, jobId });
+      if (error instanceof GesError)
+        error.during(`could not read job ${jobId} on graph ${graph}`, { graph, jobId });
       throw error;
     } finally {
       spinner.stop();
     }
     const data = status.body.data ?? null;
     if (output.flags.json) {
-      output.json(envelope(0, { graph, jobId, status: status.status, result: status.body.result ?? null, data, attempts: status.attempts }));
+      output.json(
+        envelope(0, {
+          graph,
+          jobId,
+          status: status.status,
+          result: status.body.result ?? null,
+          data,
+          attempts: status.attempts,
+        }),
+      );
       return 0;
     }
-    const style = status.status === 'failed' ? 'red' : /^(success|complete)$/.test(status.status) ? 'green' : 'cyan';
+    const style =
+      status.status === 'failed'
+        ? 'red'
+        : /^(success|complete)$/.test(status.status)
+          ? 'green'
+          : 'cyan';
     output.result(`Job ${jobId} on graph ${graph}: `, { tail: { text: status.status, style } });
     const results = describeOutputs(data);
     if (results) output.result(`Results: ${results}; --json prints them`);

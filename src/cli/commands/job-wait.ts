@@ -1,7 +1,7 @@
 import { JobFailedError, WaitTimeoutError } from '../../core/errors.js';
-import { POLL_PAGE, waitJobs, type WaitResult } from '../../core/ges/wait.js';
+import { POLL_PAGE, type WaitResult, waitJobs } from '../../core/ges/wait.js';
 import { checkGraph, parseNumberOption } from '../../core/validate.js';
-import { connect, describeStop, type CommandContext } from '../context.js';
+import { type CommandContext, connect, describeStop } from '../context.js';
 import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
 import { collectJobIds, parseWaitTimeout } from '../jobs.js';
@@ -26,10 +26,19 @@ function statusOf(r: WaitResult): string | null {
   return r.end?.state === 'terminal' || r.end?.state === 'timeout' ? r.end.status : null;
 }
 
-export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: string[], opts: WaitCommandOptions): Promise<number> {
+export async function runWait(
+  ctx: CommandContext,
+  graphArg: string,
+  jobArgs: string[],
+  opts: WaitCommandOptions,
+): Promise<number> {
   const { output } = ctx;
   let graph = checkGraph(graphArg);
-  const concurrency = parseNumberOption('--concurrency', opts.concurrency, { min: 1, max: 64, integer: true });
+  const concurrency = parseNumberOption('--concurrency', opts.concurrency, {
+    min: 1,
+    max: 64,
+    integer: true,
+  });
   const timeoutMs = parseWaitTimeout(opts.waitTimeout);
   const jobIds = await collectJobIds(jobArgs, ctx.streams, ctx.signal);
   if (jobIds.length === 0) {
@@ -42,9 +51,17 @@ export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: st
   try {
     if (ctx.options.dryRun) {
       const request = conn.api.statusRequest(graph, jobIds[0]!, POLL_PAGE);
-      return showDryRun(output, conn.api.http, request, ` (repeated for each job until it ends, at most ${timeoutMs / 1000} s)`, conn.lookup);
+      return showDryRun(
+        output,
+        conn.api.http,
+        request,
+        ` (repeated for each job until it ends, at most ${timeoutMs / 1000} s)`,
+        conn.lookup,
+      );
     }
-    const spinner = await output.spinner(`Waiting for ${jobIds.length === 1 ? `job ${jobIds[0]}` : `${jobIds.length} jobs`} on graph ${graph}`);
+    const spinner = await output.spinner(
+      `Waiting for ${jobIds.length === 1 ? `job ${jobIds[0]}` : `${jobIds.length} jobs`} on graph ${graph}`,
+    );
     let ended = 0;
     let results: WaitResult[];
     try {
@@ -52,7 +69,8 @@ export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: st
         deadline: Date.now() + timeoutMs,
         concurrency,
         signal: ctx.signal,
-        onResult: () => spinner.update(`Waiting for jobs on graph ${graph}: ${++ended}/${jobIds.length} ended`),
+        onResult: () =>
+          spinner.update(`Waiting for jobs on graph ${graph}: ${++ended}/${jobIds.length} ended`),
       });
     } finally {
       spinner.stop();
@@ -63,7 +81,13 @@ export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: st
       output.json(
         envelope(exitCode, {
           ...(stop ? { stoppedBy: stop } : {}),
-          results: results.map((r) => ({ graph, jobId: r.jobId, outcome: outcomeOf(r), status: statusOf(r), ...(r.error ? { error: errorJson(r.error) } : {}) })),
+          results: results.map((r) => ({
+            graph,
+            jobId: r.jobId,
+            outcome: outcomeOf(r),
+            status: statusOf(r),
+            ...(r.error ? { error: errorJson(r.error) } : {}),
+          })),
         }),
       );
       return exitCode;
@@ -76,14 +100,42 @@ export async function runWait(ctx: CommandContext, graphArg: string, jobArgs: st
 }
 
 /** One line per job, then the stop if any: written in one piece. */
-function report(output: Output, results: WaitResult[], graph: string, timeoutMs: number, stop: string | undefined): void {
+function report(
+  output: Output,
+  results: WaitResult[],
+  graph: string,
+  timeoutMs: number,
+  stop: string | undefined,
+): void {
   for (const r of results) {
     const outcome = outcomeOf(r);
-    if (outcome === 'success') output.result(`Job ${r.jobId} on graph ${graph} ended: ${statusOf(r) ?? 'gone'}`, { mark: true });
-    else if (outcome === 'failed') output.error(`job ${r.jobId} on graph ${graph} ended: ${statusOf(r)}`, `see its details with: ges job status ${graph} ${r.jobId} --json`);
-    else if (outcome === 'unknown') output.error(`GES does not know job ${r.jobId} on graph ${graph} (GES.8301): it ended long ago, was cancelled, or the ID is wrong`, hintFor(r.error, { graph, jobId: r.jobId }));
-    else if (outcome === 'timeout') output.error(`job ${r.jobId} on graph ${graph}: ${r.error!.message} (after ${timeoutMs / 1000} s)`, hintFor(r.error, { graph, jobId: r.jobId }));
-    else output.error(`could not follow job ${r.jobId} on graph ${graph}: ${r.error!.message}`, hintFor(r.error, { graph, jobId: r.jobId }));
+    if (outcome === 'success')
+      output.result(`Job ${r.jobId} on graph ${graph} ended: ${statusOf(r) ?? 'gone'}`, {
+        mark: true,
+      });
+    else if (outcome === 'failed')
+      output.error(
+        `job ${r.jobId} on graph ${graph} ended: ${statusOf(r)}`,
+        `see its details with: ges job status ${graph} ${r.jobId} --json`,
+      );
+    else if (outcome === 'unknown')
+      output.error(
+        `GES does not know job ${r.jobId} on graph ${graph} (GES.8301): it ended long ago, was cancelled, or the ID is wrong`,
+        hintFor(r.error, { graph, jobId: r.jobId }),
+      );
+    else if (outcome === 'timeout')
+      output.error(
+        `job ${r.jobId} on graph ${graph}: ${r.error!.message} (after ${timeoutMs / 1000} s)`,
+        hintFor(r.error, { graph, jobId: r.jobId }),
+      );
+    else
+      output.error(
+        `could not follow job ${r.jobId} on graph ${graph}: ${r.error!.message}`,
+        hintFor(r.error, { graph, jobId: r.jobId }),
+      );
   }
-  if (stop) output.error(`${stop}: ${results.filter((r) => !r.error).length} of ${results.length} jobs seen ending`);
+  if (stop)
+    output.error(
+      `${stop}: ${results.filter((r) => !r.error).length} of ${results.length} jobs seen ending`,
+    );
 }

@@ -7,7 +7,10 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
   const config = program
     .command('config')
     .description('show, write and trust configuration profiles')
-    .addHelpText('after', examples('ges config path', 'ges config show -p prod', 'ges config init', 'ges config trust'));
+    .addHelpText(
+      'after',
+      examples('ges config path', 'ges config show -p prod', 'ges config init', 'ges config trust'),
+    );
   config
     .command('path')
     .description('the config file in use (or none) and the places searched, in order')
@@ -16,22 +19,42 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
   config
     .command('list')
     .description('the profiles, with the default marked, their endpoints and auth types')
-    .addHelpText('after', examples('ges config list', 'ges config list --json | jq -r ".profiles[].name"'))
+    .addHelpText(
+      'after',
+      examples('ges config list', 'ges config list --json | jq -r ".profiles[].name"'),
+    )
     .action(action(async () => (await import('../commands/config.js')).runConfigList));
   config
     .command('show')
-    .option('--graph <name>', 'also find this graph\'s address (region profiles), as a job command would')
-    .description('the resolved settings (flags, environment and file merged) with the source of each; secrets masked')
-    .addHelpText('after', examples('ges config show', 'ges config show -p prod', 'GES_ENDPOINT=http://10.0.0.5 ges config show --json'))
+    .option(
+      '--graph <name>',
+      "also find this graph's address (region profiles), as a job command would",
+    )
+    .description(
+      'the resolved settings (flags, environment and file merged) with the source of each; secrets masked',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'ges config show',
+        'ges config show -p prod',
+        'GES_ENDPOINT=http://10.0.0.5 ges config show --json',
+      ),
+    )
     .action(action(async () => (await import('../commands/config.js')).runConfigShow));
   config
     .command('init')
-    .description('add a profile to ./.gesrc.yaml (or the user config with --global); asks on a terminal')
+    .description(
+      'add a profile to ./.gesrc.yaml (or the user config with --global); asks on a terminal',
+    )
     .option('--auth <type>', 'token, password, aksk or none')
     .option('--iam-endpoint <url>', 'for --auth password: the IAM address')
     .option('--domain <name>', 'for --auth password: the account (domain) name')
     .option('--user <name>', 'for --auth password: the IAM user name')
-    .option('--global', 'write $XDG_CONFIG_HOME/ges/config.yaml (default ~/.config/ges/config.yaml)')
+    .option(
+      '--global',
+      'write $XDG_CONFIG_HOME/ges/config.yaml (default ~/.config/ges/config.yaml)',
+    )
     .option('--force', 'replace a profile of the same name')
     .addHelpText(
       'after',

@@ -3,7 +3,10 @@ import type { Authenticator } from '../http/client.js';
 import type { AuthContext } from './context.js';
 
 /** Builds the authenticator for a profile's auth settings; IAM login and signing load only when used. */
-export async function createAuthenticator(auth: AuthConfig, context: AuthContext): Promise<Authenticator> {
+export async function createAuthenticator(
+  auth: AuthConfig,
+  context: AuthContext,
+): Promise<Authenticator> {
   switch (auth.type) {
     case 'token': {
       const header = { 'X-Auth-Token': auth.token! };

@@ -72,7 +72,7 @@ export class PasswordAuthenticator implements Authenticator {
 
   refusalHint(_result?: unknown): string | undefined {
     return this.refusedFresh
-      ? 'GES refuses even a token IAM has just issued: the IAM user lacks GES permissions in this project, or the project ID is not the graph\'s'
+      ? "GES refuses even a token IAM has just issued: the IAM user lacks GES permissions in this project, or the project ID is not the graph's"
       : undefined;
   }
 }

@@ -10,11 +10,20 @@ import { createHash, createHmac } from 'node:crypto';
 export const SIGN_ALGORITHM = 'SDK-HMAC-SHA256';
 
 /** Headers this client signs when present; host and x-sdk-date always. */
-export const HEADERS_TO_SIGN = ['content-type', 'host', 'x-sdk-date', 'x-project-id', 'x-security-token'];
+export const HEADERS_TO_SIGN = [
+  'content-type',
+  'host',
+  'x-sdk-date',
+  'x-project-id',
+  'x-security-token',
+];
 
 /** UTC time as YYYYMMDDTHHMMSSZ. */
 export function sdkDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 export function parseSdkDate(value: string): number | null {
@@ -24,7 +33,10 @@ export function parseSdkDate(value: string): number | null {
 
 /** Percent-encodes everything but A-Z a-z 0-9 - _ . ~, with upper-case hex. */
 export function encodeRfc3986(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function decodeSafely(text: string): string {
@@ -37,7 +49,10 @@ function decodeSafely(text: string): string {
 
 /** Each path segment decoded once and encoded once (never twice), always ending in "/". */
 export function canonicalUri(pathname: string): string {
-  const path = pathname.split('/').map((segment) => encodeRfc3986(decodeSafely(segment))).join('/');
+  const path = pathname
+    .split('/')
+    .map((segment) => encodeRfc3986(decodeSafely(segment)))
+    .join('/');
   const rooted = path.startsWith('/') ? path : `/${path}`;
   return rooted.endsWith('/') ? rooted : `${rooted}/`;
 }
@@ -61,7 +76,13 @@ export interface CanonicalInput {
   body?: string;
 }
 
-export function canonicalRequest({ method, url, headers, signedHeaders, body = '' }: CanonicalInput): string {
+export function canonicalRequest({
+  method,
+  url,
+  headers,
+  signedHeaders,
+  body = '',
+}: CanonicalInput): string {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   const names = [...signedHeaders].sort();
   return [
@@ -102,7 +123,13 @@ export function signRequest(input: SignInput): Record<string, string> {
   const all: Record<string, string> = { ...input.headers, ...added, host: input.url.host };
   const present = new Set(Object.keys(all).map((k) => k.toLowerCase()));
   const signedHeaders = HEADERS_TO_SIGN.filter((h) => present.has(h));
-  const canonical = canonicalRequest({ method: input.method, url: input.url, headers: all, signedHeaders, body: input.body });
+  const canonical = canonicalRequest({
+    method: input.method,
+    url: input.url,
+    headers: all,
+    signedHeaders,
+    body: input.body,
+  });
   const sig = signature(input.secretKey, added['X-Sdk-Date']!, canonical);
   added.Authorization = `${SIGN_ALGORITHM} Access=${input.accessKey}, SignedHeaders=${[...signedHeaders].sort().join(';')}, Signature=${sig}`;
   return added;
@@ -124,5 +151,9 @@ export function parseAuthorization(value: string | undefined): ParsedAuthorizati
       .map((part) => part.trim().split('=') as [string, string]),
   );
   if (!fields.Access || !fields.SignedHeaders || !fields.Signature) return null;
-  return { accessKey: fields.Access, signedHeaders: fields.SignedHeaders.split(';'), signature: fields.Signature };
+  return {
+    accessKey: fields.Access,
+    signedHeaders: fields.SignedHeaders.split(';'),
+    signature: fields.Signature,
+  };
 }

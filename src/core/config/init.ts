@@ -26,7 +26,9 @@ export const SECRET_REFERENCES: Record<AuthType, Record<string, string>> = {
 };
 
 function quote(value: string): string {
-  return /^[A-Za-z0-9_./:@${}-]+$/.test(value) && !/^[0-9]+$/.test(value) ? value : JSON.stringify(value);
+  return /^[A-Za-z0-9_./:@${}-]+$/.test(value) && !/^[0-9]+$/.test(value)
+    ? value
+    : JSON.stringify(value);
 }
 
 /** The profile's lines, indented `indent` under `profiles:`. */
@@ -34,7 +36,12 @@ export function profileBlock(p: NewProfile, indent = '  '): string[] {
   const i2 = indent.repeat(2);
   const i3 = indent.repeat(3);
   const auth: Record<string, string> = { type: p.auth };
-  if (p.auth === 'password') Object.assign(auth, { ...(p.iamEndpoint ? { iamEndpoint: p.iamEndpoint } : {}), domain: p.domain!, user: p.user! });
+  if (p.auth === 'password')
+    Object.assign(auth, {
+      ...(p.iamEndpoint ? { iamEndpoint: p.iamEndpoint } : {}),
+      domain: p.domain!,
+      user: p.user!,
+    });
   Object.assign(auth, SECRET_REFERENCES[p.auth]);
   return [
     `${indent}${p.name}:`,
@@ -46,15 +53,27 @@ export function profileBlock(p: NewProfile, indent = '  '): string[] {
 }
 
 const indentOf = (line: string): number => line.length - line.trimStart().length;
-const isContent = (line: string): boolean => line.trim() !== '' && !line.trimStart().startsWith('#');
+const isContent = (line: string): boolean =>
+  line.trim() !== '' && !line.trimStart().startsWith('#');
 
 /**
  * Adds (or with `force` replaces) a profile in a config file's text; null text makes a new file.
  * Throws UsageError when the profile exists and `force` is off.
  */
-export function addProfile(text: string | null, profile: NewProfile, file: string, force: boolean): string {
+export function addProfile(
+  text: string | null,
+  profile: NewProfile,
+  file: string,
+  force: boolean,
+): string {
   if (text === null || text.trim() === '') {
-    return [`# ges configuration (see .gesrc.example for every key)`, `defaultProfile: ${profile.name}`, 'profiles:', ...profileBlock(profile), ''].join('\n');
+    return [
+      `# ges configuration (see .gesrc.example for every key)`,
+      `defaultProfile: ${profile.name}`,
+      'profiles:',
+      ...profileBlock(profile),
+      '',
+    ].join('\n');
   }
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   const at = lines.findIndex((l) => /^profiles:/.test(l));
@@ -63,7 +82,9 @@ export function addProfile(text: string | null, profile: NewProfile, file: strin
     return `${body}profiles:\n${profileBlock(profile).join('\n')}\n`;
   }
   if (/^profiles:\s*[^\s#]/.test(lines[at]!)) {
-    throw new ConfigError(`cannot add a profile to ${file}: its "profiles" is written in flow style ({...}); edit it by hand`);
+    throw new ConfigError(
+      `cannot add a profile to ${file}: its "profiles" is written in flow style ({...}); edit it by hand`,
+    );
   }
   // The end of the profiles section: the next top-level key, or the end of the file.
   let end = lines.findIndex((l, i) => i > at && isContent(l) && indentOf(l) === 0);
@@ -71,16 +92,31 @@ export function addProfile(text: string | null, profile: NewProfile, file: strin
   const firstChild = lines.slice(at + 1, end).find(isContent);
   const indent = firstChild ? ' '.repeat(indentOf(firstChild)) : '  ';
   const block = profileBlock(profile, indent);
-  const existing = lines.findIndex((l, i) => i > at && i < end && new RegExp(`^${indent}${profile.name.replace(/-/g, '\\-')}:\\s*(#.*)?$`).test(l));
+  const existing = lines.findIndex(
+    (l, i) =>
+      i > at &&
+      i < end &&
+      new RegExp(`^${indent}${profile.name.replace(/-/g, '\\-')}:\\s*(#.*)?$`).test(l),
+  );
   if (existing >= 0) {
-    if (!force) throw new UsageError(`profile ${JSON.stringify(profile.name)} already exists in ${file}`, 'pass --force to replace it');
-    let stop = lines.findIndex((l, i) => i > existing && isContent(l) && indentOf(l) <= indent.length);
+    if (!force)
+      throw new UsageError(
+        `profile ${JSON.stringify(profile.name)} already exists in ${file}`,
+        'pass --force to replace it',
+      );
+    let stop = lines.findIndex(
+      (l, i) => i > existing && isContent(l) && indentOf(l) <= indent.length,
+    );
     if (stop < 0 || stop > end) stop = end;
     while (stop > existing + 1 && lines[stop - 1]!.trim() === '') stop--;
     return [...lines.slice(0, existing), ...block, ...lines.slice(stop)].join('\n');
   }
   // Before the blank lines and top-level comments that lead into the next key.
   let insert = end;
-  while (insert > at + 1 && (lines[insert - 1]!.trim() === '' || lines[insert - 1]!.startsWith('#'))) insert--;
+  while (
+    insert > at + 1 &&
+    (lines[insert - 1]!.trim() === '' || lines[insert - 1]!.startsWith('#'))
+  )
+    insert--;
   return [...lines.slice(0, insert), ...block, ...lines.slice(insert)].join('\n');
 }

@@ -2,9 +2,9 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import importFile from './import-file.cjs';
 import { readGuarded, shellQuote } from '../fs-safety.js';
-import { SECRET_KEYS, isLiteralSecret, validateConfig, type FileConfig } from './schema.js';
+import importFile from './import-file.cjs';
+import { type FileConfig, isLiteralSecret, SECRET_KEYS, validateConfig } from './schema.js';
 
 export interface LoadedConfig {
   filepath: string;
@@ -23,10 +23,17 @@ function lineColumn(text: string, offset: number): string {
 
 /** Turns a parser's error into one line with the file, line and column. */
 function malformed(file: string, error: unknown, text: string): ConfigError {
-  const e = error as { message?: string; mark?: { line: number; column: number }; reason?: string; name?: string };
+  const e = error as {
+    message?: string;
+    mark?: { line: number; column: number };
+    reason?: string;
+    name?: string;
+  };
   if (e.mark) {
     // js-yaml: 0-based mark, and a reason without the code frame.
-    return new ConfigError(`malformed config file ${file} at line ${e.mark.line + 1}, column ${e.mark.column + 1}: ${e.reason ?? 'invalid YAML'}`);
+    return new ConfigError(
+      `malformed config file ${file} at line ${e.mark.line + 1}, column ${e.mark.column + 1}: ${e.reason ?? 'invalid YAML'}`,
+    );
   }
   if (e.name === 'JSONError') {
     // parse-json's message carries a code frame; JSON.parse names the offending offset.
@@ -36,11 +43,17 @@ function malformed(file: string, error: unknown, text: string): ConfigError {
       const message = (native as Error).message;
       const offset = /at position (\d+)/.exec(message);
       const reason = message.replace(/ in JSON at position \d+.*$/s, '');
-      return new ConfigError(`malformed config file ${file}${offset ? lineColumn(text, Number(offset[1])) : ''}: ${reason}`);
+      return new ConfigError(
+        `malformed config file ${file}${offset ? lineColumn(text, Number(offset[1])) : ''}: ${reason}`,
+      );
     }
   }
-  const lines = (e.message ?? String(error)).split('\n').filter((l) => l.trim() && !/^(JSON|YAML|TypeScript) Error in /.test(l));
-  return new ConfigError(`malformed config file ${file}: ${lines[0]?.trim() ?? 'cannot be parsed'}`);
+  const lines = (e.message ?? String(error))
+    .split('\n')
+    .filter((l) => l.trim() && !/^(JSON|YAML|TypeScript) Error in /.test(l));
+  return new ConfigError(
+    `malformed config file ${file}: ${lines[0]?.trim() ?? 'cannot be parsed'}`,
+  );
 }
 
 function literalSecrets(config: FileConfig): string[] {
@@ -89,7 +102,10 @@ interface LoadOptions {
 
 /** Every file the search tries, in order. */
 export function searchFiles(places: SearchPlaces): string[] {
-  return [...places.dirs.flatMap((d) => places.names.map((n) => path.join(d, n))), ...places.globalNames.map((n) => path.join(places.globalDir, n))];
+  return [
+    ...places.dirs.flatMap((d) => places.names.map((n) => path.join(d, n))),
+    ...places.globalNames.map((n) => path.join(places.globalDir, n)),
+  ];
 }
 
 /** The first of `files` that is a candidate: not empty (and a package.json only with a "ges" key). */
@@ -195,7 +211,8 @@ async function parseConfig(found: FoundConfig): Promise<unknown> {
       return (await importFile(pathToFileURL(found.realpath).href)).default;
     }
     const { loadJson, loadYaml } = await cosmiconfigLoaders();
-    if (base === 'package.json') return (loadJson(filepath, text) as Record<string, unknown> | null)?.[MODULE_NAME];
+    if (base === 'package.json')
+      return (loadJson(filepath, text) as Record<string, unknown> | null)?.[MODULE_NAME];
     if (filepath.endsWith('.json')) return loadJson(filepath, text);
     return loadYaml(filepath, text);
   } catch (error) {
@@ -232,10 +249,20 @@ export interface SearchPlaces {
 export const SEARCH_NAMES = [
   'package.json',
   ...['', '.json', '.yaml', '.yml', '.js', '.cjs', '.mjs'].map((ext) => `.${MODULE_NAME}rc${ext}`),
-  ...['', '.json', '.yaml', '.yml', '.js', '.cjs', '.mjs'].map((ext) => `.config/${MODULE_NAME}rc${ext}`),
+  ...['', '.json', '.yaml', '.yml', '.js', '.cjs', '.mjs'].map(
+    (ext) => `.config/${MODULE_NAME}rc${ext}`,
+  ),
   ...['.js', '.cjs', '.mjs'].map((ext) => `${MODULE_NAME}.config${ext}`),
 ];
-export const GLOBAL_NAMES = ['config', 'config.json', 'config.yaml', 'config.yml', 'config.js', 'config.cjs', 'config.mjs'];
+export const GLOBAL_NAMES = [
+  'config',
+  'config.json',
+  'config.yaml',
+  'config.yml',
+  'config.js',
+  'config.cjs',
+  'config.mjs',
+];
 
 /** Where the search looks, in the order cosmiconfig's global strategy looks there. */
 export function searchPlaces(cwd: string, env: Record<string, string | undefined>): SearchPlaces {
@@ -255,7 +282,10 @@ export function searchPlaces(cwd: string, env: Record<string, string | undefined
 
 /** $XDG_CONFIG_HOME/ges, default ~/.config/ges: the user config folder, trusted without asking. */
 export function userConfigDir(env: Record<string, string | undefined>): string {
-  return path.join(env.XDG_CONFIG_HOME || path.join(path.resolve(env.HOME || homedir()), '.config'), MODULE_NAME);
+  return path.join(
+    env.XDG_CONFIG_HOME || path.join(path.resolve(env.HOME || homedir()), '.config'),
+    MODULE_NAME,
+  );
 }
 
 /** Parses YAML text as the config loader does (for checking a file before it is written). */

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { checkEndpoint, checkProjectId, describeUrlText, parseNumberOption } from '../validate.js';
 import type { LoadedConfig } from './load.js';
-import { interpolateProfile, keyName, profileNamed, type AuthConfig, type ProfileConfig } from './schema.js';
+import {
+  type AuthConfig,
+  interpolateProfile,
+  keyName,
+  type ProfileConfig,
+  profileNamed,
+} from './schema.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -70,7 +76,11 @@ export function pick<T>(...candidates: Candidate<T>[]): Candidate<T> | undefined
 }
 
 /** The profile asked for: --profile, else GES_PROFILE, else defaultProfile; undefined when none is (then "default"). */
-export function chosenProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): Candidate<string> | undefined {
+export function chosenProfile(
+  flags: SettingsFlags,
+  env: Env,
+  loaded: LoadedConfig | null,
+): Candidate<string> | undefined {
   return pick(
     { value: flags.profile, source: 'flag --profile' },
     { value: env.GES_PROFILE, source: 'env GES_PROFILE' },
@@ -78,12 +88,21 @@ export function chosenProfile(flags: SettingsFlags, env: Env, loaded: LoadedConf
   );
 }
 
-function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): { name: string; source: string; profile: ProfileConfig } {
+function selectProfile(
+  flags: SettingsFlags,
+  env: Env,
+  loaded: LoadedConfig | null,
+): { name: string; source: string; profile: ProfileConfig } {
   const chosen = chosenProfile(flags, env, loaded);
   const name = chosen?.value ?? 'default';
   const source = chosen?.source ?? 'default';
   const profile = loaded ? profileNamed(loaded.config, name) : undefined;
-  if (profile) return { name, source, profile: interpolateProfile(profile, env, `profiles.${name}`, loaded!.filepath) };
+  if (profile)
+    return {
+      name,
+      source,
+      profile: interpolateProfile(profile, env, `profiles.${name}`, loaded!.filepath),
+    };
   if (!chosen) return { name, source, profile: {} };
   if (!loaded) {
     throw new ConfigError(
@@ -109,31 +128,66 @@ export function regionEndpoint(service: 'ges' | 'iam', region: string): string {
 export function checkRegion(value: string, source: string): string {
   if (REGION.test(value)) return value;
   const message = `invalid region ${JSON.stringify(value.slice(0, 40))} (from ${source}): expected a region name such as cn-north-4`;
-  throw source.startsWith('flag') || source.startsWith('--') ? new UsageError(message) : new ConfigError(message);
+  throw source.startsWith('flag') || source.startsWith('--')
+    ? new UsageError(message)
+    : new ConfigError(message);
 }
 
-function resolveRegion(flags: SettingsFlags, env: Env, profile: ProfileConfig, fileSource: string): Candidate<string> | undefined {
-  const region = pick({ value: flags.region, source: 'flag --region' }, { value: env.GES_REGION, source: 'env GES_REGION' }, { value: profile.region, source: fileSource });
+function resolveRegion(
+  flags: SettingsFlags,
+  env: Env,
+  profile: ProfileConfig,
+  fileSource: string,
+): Candidate<string> | undefined {
+  const region = pick(
+    { value: flags.region, source: 'flag --region' },
+    { value: env.GES_REGION, source: 'env GES_REGION' },
+    { value: profile.region, source: fileSource },
+  );
   if (region) checkRegion(region.value!, region.source);
   return region;
 }
 
-function resolveDiscovery(env: Env, profile: ProfileConfig, fileSource: string, region: Candidate<string> | undefined, sources: Record<string, string>): Discovery | null {
-  const sdkName = region ? `HUAWEICLOUD_SDK_REGION_GES_${region.value!.toUpperCase().replace(/-/g, '_')}` : undefined;
+function resolveDiscovery(
+  env: Env,
+  profile: ProfileConfig,
+  fileSource: string,
+  region: Candidate<string> | undefined,
+  sources: Record<string, string>,
+): Discovery | null {
+  const sdkName = region
+    ? `HUAWEICLOUD_SDK_REGION_GES_${region.value!.toUpperCase().replace(/-/g, '_')}`
+    : undefined;
   const management = pick(
     { value: env.GES_MANAGEMENT_ENDPOINT, source: 'env GES_MANAGEMENT_ENDPOINT' },
     { value: sdkName ? env[sdkName] : undefined, source: `env ${sdkName}` },
     { value: profile.managementEndpoint, source: fileSource },
-    { value: region ? regionEndpoint('ges', region.value!) : undefined, source: `region ${region?.value} (from ${region?.source})` },
+    {
+      value: region ? regionEndpoint('ges', region.value!) : undefined,
+      source: `region ${region?.value} (from ${region?.source})`,
+    },
   );
   if (!management) return null;
   const network = profile.network ?? 'private';
-  if (network !== 'private' && network !== 'public') throw new ConfigError(`network (${fileSource}) must be private or public, not ${JSON.stringify(network)}`);
-  Object.assign(sources, { managementEndpoint: management.source, network: profile.network ? fileSource : 'default', region: region?.source ?? 'none' });
+  if (network !== 'private' && network !== 'public')
+    throw new ConfigError(
+      `network (${fileSource}) must be private or public, not ${JSON.stringify(network)}`,
+    );
+  Object.assign(sources, {
+    managementEndpoint: management.source,
+    network: profile.network ? fileSource : 'default',
+    region: region?.source ?? 'none',
+  });
   return { managementEndpoint: management.value!, region: region?.value ?? null, network };
 }
 
-function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sources: Record<string, string>, region?: Candidate<string>): AuthConfig {
+function resolveAuth(
+  env: Env,
+  profile: ProfileConfig,
+  fileSource: string,
+  sources: Record<string, string>,
+  region?: Candidate<string>,
+): AuthConfig {
   if (env.GES_TOKEN) {
     sources.auth = 'env GES_TOKEN';
     return { type: 'token', token: env.GES_TOKEN };
@@ -143,7 +197,8 @@ function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sourc
       throw new ConfigError('HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together');
     }
     sources.auth = 'env HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK';
-    if (env.HUAWEICLOUD_SDK_SECURITY_TOKEN) sources['auth.securityToken'] = 'env HUAWEICLOUD_SDK_SECURITY_TOKEN';
+    if (env.HUAWEICLOUD_SDK_SECURITY_TOKEN)
+      sources['auth.securityToken'] = 'env HUAWEICLOUD_SDK_SECURITY_TOKEN';
     return {
       type: 'aksk',
       accessKey: env.HUAWEICLOUD_SDK_AK,
@@ -158,10 +213,15 @@ function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sourc
       const iam = pick(
         { value: env.HUAWEICLOUD_SDK_IAM_ENDPOINT, source: 'env HUAWEICLOUD_SDK_IAM_ENDPOINT' },
         { value: auth.iamEndpoint, source: fileSource },
-        { value: region ? regionEndpoint('iam', region.value!) : undefined, source: `region ${region?.value} (from ${region?.source})` },
+        {
+          value: region ? regionEndpoint('iam', region.value!) : undefined,
+          source: `region ${region?.value} (from ${region?.source})`,
+        },
       );
       if (!iam) {
-        throw new ConfigError(`auth type password needs an IAM endpoint: set auth.iamEndpoint (${fileSource}), a region, or HUAWEICLOUD_SDK_IAM_ENDPOINT`);
+        throw new ConfigError(
+          `auth type password needs an IAM endpoint: set auth.iamEndpoint (${fileSource}), a region, or HUAWEICLOUD_SDK_IAM_ENDPOINT`,
+        );
       }
       auth.iamEndpoint = checkEndpoint(iam.value!, iam.source);
       sources['auth.iamEndpoint'] = iam.source;
@@ -177,7 +237,9 @@ function resolveAuth(env: Env, profile: ProfileConfig, fileSource: string, sourc
 /** The profile's language, en-us unless it says zh-cn. */
 function checkLanguage(value: string | undefined, source: string): 'en-us' | 'zh-cn' {
   if (value === undefined || value === 'en-us' || value === 'zh-cn') return value ?? 'en-us';
-  throw new ConfigError(`language (${source}) must be en-us or zh-cn, not ${JSON.stringify(value)}`);
+  throw new ConfigError(
+    `language (${source}) must be en-us or zh-cn, not ${JSON.stringify(value)}`,
+  );
 }
 
 /** A proxy variable (lower case first, as curl reads them), checked to be an http(s) URL. */
@@ -202,7 +264,11 @@ function proxyVariable(env: Env, lower: 'http_proxy' | 'https_proxy'): string {
 }
 
 /** Credentials that travel in headers: only printable characters, no spaces around them. */
-const HEADER_CREDENTIALS = { token: 'GES_TOKEN', accessKey: 'HUAWEICLOUD_SDK_AK', securityToken: 'HUAWEICLOUD_SDK_SECURITY_TOKEN' } as const;
+const HEADER_CREDENTIALS = {
+  token: 'GES_TOKEN',
+  accessKey: 'HUAWEICLOUD_SDK_AK',
+  securityToken: 'HUAWEICLOUD_SDK_SECURITY_TOKEN',
+} as const;
 
 /**
  * A credential that cannot go in an HTTP header (a CR left by `curl | awk`, a line break, a
@@ -216,13 +282,22 @@ function checkHeaderCredentials(auth: AuthConfig, source: string): void {
     if (!bad && value !== '') continue;
     const where = source.startsWith('env') ? `env ${envName}` : `auth.${key} (${source})`;
     const what =
-      value === '' ? 'is empty' : `holds ${bad![0] === '\r' ? 'a carriage return' : bad![0] === '\n' ? 'a line break' : /\s/.test(bad![0]) ? 'white space' : `the character U+${bad![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`}${bad!.index === value.length - 1 ? ' at its end' : ''}, which cannot go in an HTTP header`;
-    throw new ConfigError(`the credential in ${where} ${what}; nothing was sent`, "strip it where the value is made, e.g. | tr -d '\\r\\n'");
+      value === ''
+        ? 'is empty'
+        : `holds ${bad![0] === '\r' ? 'a carriage return' : bad![0] === '\n' ? 'a line break' : /\s/.test(bad![0]) ? 'white space' : `the character U+${bad![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`}${bad!.index === value.length - 1 ? ' at its end' : ''}, which cannot go in an HTTP header`;
+    throw new ConfigError(
+      `the credential in ${where} ${what}; nothing was sent`,
+      "strip it where the value is made, e.g. | tr -d '\\r\\n'",
+    );
   }
 }
 
 /** Merges flags, environment, the selected profile and defaults into validated settings. */
-export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): Settings {
+export function resolveSettings(
+  flags: SettingsFlags,
+  env: Env,
+  loaded: LoadedConfig | null,
+): Settings {
   const { name, source: profileSource, profile } = selectProfile(flags, env, loaded);
   const fileSource = loaded ? `file ${loaded.filepath} (profile ${name})` : 'file';
   const sources: Record<string, string> = {};
@@ -273,20 +348,43 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
       throw error;
     }
   };
-  const check = <T>(source: string, fn: () => T): T => (source.startsWith('flag') ? fn() : asConfigError(fn));
+  const check = <T>(source: string, fn: () => T): T =>
+    source.startsWith('flag') ? fn() : asConfigError(fn);
 
   const settings: Settings = {
     profileName: name,
     configFile: loaded?.filepath ?? null,
-    endpoint: endpoint ? check(endpoint.source, () => checkEndpoint(endpoint.value!, endpoint.source)) : null,
-    discovery: discovery && { ...discovery, managementEndpoint: check(sources.managementEndpoint!, () => checkEndpoint(discovery.managementEndpoint, sources.managementEndpoint!)) },
+    endpoint: endpoint
+      ? check(endpoint.source, () => checkEndpoint(endpoint.value!, endpoint.source))
+      : null,
+    discovery: discovery && {
+      ...discovery,
+      managementEndpoint: check(sources.managementEndpoint!, () =>
+        checkEndpoint(discovery.managementEndpoint, sources.managementEndpoint!),
+      ),
+    },
     projectId: check(projectId.source, () => checkProjectId(projectId.value!, projectId.source)),
     timeoutMs:
-      check(timeout.source, () => parseNumberOption(`timeout (from ${timeout.source})`, timeout.value!, { min: 0.001, max: 3600, integer: false })) *
-      1000,
-    retries: check(retries.source, () => parseNumberOption(`retries (from ${retries.source})`, retries.value!, { min: 0, max: 10, integer: true })),
+      check(timeout.source, () =>
+        parseNumberOption(`timeout (from ${timeout.source})`, timeout.value!, {
+          min: 0.001,
+          max: 3600,
+          integer: false,
+        }),
+      ) * 1000,
+    retries: check(retries.source, () =>
+      parseNumberOption(`retries (from ${retries.source})`, retries.value!, {
+        min: 0,
+        max: 10,
+        integer: true,
+      }),
+    ),
     auth: resolveAuth(env, profile, fileSource, sources, region),
-    caFile: flags.caCert ?? (profile.caFile && loaded ? path.resolve(path.dirname(loaded.filepath), profile.caFile) : undefined),
+    caFile:
+      flags.caCert ??
+      (profile.caFile && loaded
+        ? path.resolve(path.dirname(loaded.filepath), profile.caFile)
+        : undefined),
     insecure: flags.insecure || (profile.insecure ?? false),
     proxy: {
       http: proxyVariable(env, 'http_proxy'),
@@ -301,7 +399,11 @@ export function resolveSettings(flags: SettingsFlags, env: Env, loaded: LoadedCo
   Object.assign(sources, {
     profile: profileSource,
     caFile: flags.caCert ? 'flag --ca-cert' : settings.caFile ? fileSource : 'default',
-    insecure: flags.insecure ? 'flag --insecure' : profile.insecure !== undefined ? fileSource : 'default',
+    insecure: flags.insecure
+      ? 'flag --insecure'
+      : profile.insecure !== undefined
+        ? fileSource
+        : 'default',
     language: profile.language !== undefined ? fileSource : 'default',
     endpoint: endpoint?.source ?? 'management plane (by graph name)',
     projectId: projectId.source,

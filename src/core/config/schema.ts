@@ -87,14 +87,18 @@ function typeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return value instanceof Date ? 'a date' : 'a mapping';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return `${typeof value} ${String(value)}`;
   return typeof value;
 }
 
 /** A key as it reads in a key path: plain when it is a plain word, else quoted. */
 export function keyName(key: string): string {
-  return /^[A-Za-z0-9_-]{1,64}$/.test(key) ? key : JSON.stringify(key.length > 64 ? `${key.slice(0, 63)}…` : key);
+  return /^[A-Za-z0-9_-]{1,64}$/.test(key)
+    ? key
+    : JSON.stringify(key.length > 64 ? `${key.slice(0, 63)}…` : key);
 }
 
 function matches(value: unknown, type: KeyType): boolean {
@@ -113,7 +117,13 @@ function matches(value: unknown, type: KeyType): boolean {
 }
 
 function describe(type: KeyType): string {
-  return type === 'object' ? 'a mapping' : type === 'integer' ? 'a whole number' : type === 'strings' ? 'a list of strings' : `a ${type}`;
+  return type === 'object'
+    ? 'a mapping'
+    : type === 'integer'
+      ? 'a whole number'
+      : type === 'strings'
+        ? 'a list of strings'
+        : `a ${type}`;
 }
 
 function editDistance(a: string, b: string): number {
@@ -123,7 +133,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j]! + 1,
+        row[j - 1]! + 1,
+        prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
       prev = cur;
     }
   }
@@ -156,42 +170,57 @@ function checkKeys(
     const type = keys[key];
     if (!type) {
       const guess = closest(key, Object.keys(keys));
-      warnings.push(`unknown key ${keyPath} in ${file}${guess ? ` (did you mean ${guess}?)` : ''}; it is ignored`);
+      warnings.push(
+        `unknown key ${keyPath} in ${file}${guess ? ` (did you mean ${guess}?)` : ''}; it is ignored`,
+      );
       continue;
     }
     if (!matches(value, type)) {
       // A secret's value is never shown, whatever its type.
-      const shown = (SECRET_KEYS as readonly string[]).includes(key) ? typeOf(value).replace(/ .*$/, '') : typeOf(value);
+      const shown = (SECRET_KEYS as readonly string[]).includes(key)
+        ? typeOf(value).replace(/ .*$/, '')
+        : typeOf(value);
       throw new ConfigError(`${keyPath} in ${file} must be ${describe(type)}, not ${shown}`);
     }
   }
 }
 
 /** Validates a parsed config file. Throws ConfigError naming the key path and file; returns warnings. */
-export function validateConfig(raw: unknown, file: string): { config: FileConfig; warnings: string[] } {
+export function validateConfig(
+  raw: unknown,
+  file: string,
+): { config: FileConfig; warnings: string[] } {
   const warnings: string[] = [];
   if (raw === undefined || raw === null) return { config: { profiles: {} }, warnings };
-  if (!matches(raw, 'object')) throw new ConfigError(`${file} must hold a mapping with a "profiles" key, not ${typeOf(raw)}`);
+  if (!matches(raw, 'object'))
+    throw new ConfigError(`${file} must hold a mapping with a "profiles" key, not ${typeOf(raw)}`);
   const top = raw as Record<string, unknown>;
   checkKeys(top, TOP_KEYS, '', file, warnings);
   const profiles = (top.profiles ?? {}) as Record<string, unknown>;
   for (const [name, profile] of Object.entries(profiles)) {
     const path = `profiles.${keyName(name)}`;
-    if (!matches(profile, 'object')) throw new ConfigError(`${path} in ${file} must be a mapping, not ${typeOf(profile)}`);
+    if (!matches(profile, 'object'))
+      throw new ConfigError(`${path} in ${file} must be a mapping, not ${typeOf(profile)}`);
     const p = profile as Record<string, unknown>;
     checkKeys(p, PROFILE_KEYS, path, file, warnings);
     if (p.auth === undefined) continue;
     const auth = p.auth as Record<string, unknown>;
     checkKeys(auth, AUTH_KEYS, `${path}.auth`, file, warnings);
     if (auth.type === undefined) {
-      throw new ConfigError(`${path}.auth.type is missing in ${file}: use one of ${AUTH_TYPES.join(', ')}`);
+      throw new ConfigError(
+        `${path}.auth.type is missing in ${file}: use one of ${AUTH_TYPES.join(', ')}`,
+      );
     }
     if (!AUTH_TYPES.includes(auth.type as AuthType)) {
-      throw new ConfigError(`${path}.auth.type in ${file} must be one of ${AUTH_TYPES.join(', ')}, not ${JSON.stringify(auth.type)}`);
+      throw new ConfigError(
+        `${path}.auth.type in ${file} must be one of ${AUTH_TYPES.join(', ')}, not ${JSON.stringify(auth.type)}`,
+      );
     }
     for (const key of AUTH_REQUIRED[auth.type as AuthType]) {
       if (auth[key] === undefined) {
-        throw new ConfigError(`${path}.auth.${key} is missing in ${file} (needed by auth type ${auth.type})`);
+        throw new ConfigError(
+          `${path}.auth.${key} is missing in ${file} (needed by auth type ${auth.type})`,
+        );
       }
     }
   }
@@ -211,15 +240,24 @@ export function profileNamed(config: FileConfig, name: string): ProfileConfig | 
 
 /** True when a secret is written literally rather than as a ${VAR} reference. */
 export function isLiteralSecret(value: unknown): boolean {
-  return typeof value === 'string' && value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '').trim() !== '';
+  return (
+    typeof value === 'string' && value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '').trim() !== ''
+  );
 }
 
 /** Replaces ${NAME} with the environment's value; an unset NAME is a ConfigError. */
-export function interpolate(value: string, env: Record<string, string | undefined>, keyPath: string, file: string): string {
+export function interpolate(
+  value: string,
+  env: Record<string, string | undefined>,
+  keyPath: string,
+  file: string,
+): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const v = env[name];
     if (v === undefined) {
-      throw new ConfigError(`${keyPath} in ${file} refers to \${${name}}, but the environment variable ${name} is not set`);
+      throw new ConfigError(
+        `${keyPath} in ${file} refers to \${${name}}, but the environment variable ${name} is not set`,
+      );
     }
     return v;
   });
@@ -239,12 +277,23 @@ export function interpolateProfile(
   path: string,
   file: string,
 ): ProfileConfig {
-  const fill = (obj: Record<string, unknown>, keys: string[], at: string): Record<string, unknown> => {
+  const fill = (
+    obj: Record<string, unknown>,
+    keys: string[],
+    at: string,
+  ): Record<string, unknown> => {
     const out = { ...obj };
-    for (const k of keys) if (typeof obj[k] === 'string') out[k] = interpolate(obj[k] as string, env, `${at}.${k}`, file);
+    for (const k of keys)
+      if (typeof obj[k] === 'string')
+        out[k] = interpolate(obj[k] as string, env, `${at}.${k}`, file);
     return out;
   };
   const filled = fill(profile as Record<string, unknown>, INTERPOLATED_KEYS, path) as ProfileConfig;
-  if (profile.auth) filled.auth = fill(profile.auth as unknown as Record<string, unknown>, INTERPOLATED_AUTH_KEYS, `${path}.auth`) as unknown as AuthConfig;
+  if (profile.auth)
+    filled.auth = fill(
+      profile.auth as unknown as Record<string, unknown>,
+      INTERPOLATED_AUTH_KEYS,
+      `${path}.auth`,
+    ) as unknown as AuthConfig;
   return filled;
 }

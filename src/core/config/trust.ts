@@ -34,26 +34,37 @@ export function readTrustList(globalDir: string): TrustList {
   const read = readGuarded(file, TRUST_FILE_LIMIT);
   if ('missing' in read) return {};
   if ('unsafe' in read) throw new ConfigError(`refusing the trust list: ${read.unsafe}`);
-  if ('tooLarge' in read) throw new ConfigError(`the trust list ${file} is larger than 1 MiB; remove it and trust your config files again`);
+  if ('tooLarge' in read)
+    throw new ConfigError(
+      `the trust list ${file} is larger than 1 MiB; remove it and trust your config files again`,
+    );
   try {
     const parsed = JSON.parse(read.bytes.toString('utf8')) as { files?: unknown };
     const files = parsed?.files;
-    if (typeof files !== 'object' || files === null || Array.isArray(files)) throw new Error('no "files" mapping');
+    if (typeof files !== 'object' || files === null || Array.isArray(files))
+      throw new Error('no "files" mapping');
     const list: TrustList = Object.create(null) as TrustList;
     for (const [name, record] of Object.entries(files as Record<string, unknown>)) {
       const r = record as Partial<TrustRecord> | null;
-      if (typeof r?.sha256 === 'string') list[name] = { sha256: r.sha256, trustedAt: String(r.trustedAt ?? '') };
+      if (typeof r?.sha256 === 'string')
+        list[name] = { sha256: r.sha256, trustedAt: String(r.trustedAt ?? '') };
     }
     return list;
   } catch (error) {
-    throw new ConfigError(`the trust list ${file} cannot be read (${(error as Error).message}); remove it and trust your config files again`);
+    throw new ConfigError(
+      `the trust list ${file} cannot be read (${(error as Error).message}); remove it and trust your config files again`,
+    );
   }
 }
 
 async function writeTrustList(globalDir: string, list: TrustList): Promise<void> {
   await mkdir(globalDir, { recursive: true, mode: 0o700 });
   const sorted = Object.fromEntries(Object.entries(list).sort(([a], [b]) => (a < b ? -1 : 1)));
-  await writeFileAtomic(trustFile(globalDir), `${JSON.stringify({ version: 1, files: sorted }, null, 2)}\n`, 0o600);
+  await writeFileAtomic(
+    trustFile(globalDir),
+    `${JSON.stringify({ version: 1, files: sorted }, null, 2)}\n`,
+    0o600,
+  );
 }
 
 /** True when `realFile` is recorded with exactly this content. */
@@ -68,7 +79,12 @@ export function isTrusted(globalDir: string, realFile: string, hash: string): bo
 }
 
 /** Records a file (by real path) with its content's hash. */
-export async function recordTrust(globalDir: string, realFile: string, hash: string, now = new Date()): Promise<void> {
+export async function recordTrust(
+  globalDir: string,
+  realFile: string,
+  hash: string,
+  now = new Date(),
+): Promise<void> {
   const list = readTrustList(globalDir);
   list[realFile] = { sha256: hash, trustedAt: now.toISOString() };
   await writeTrustList(globalDir, list);

@@ -1,8 +1,8 @@
 import { ResponseError } from '../errors.js';
+import { httpErrorFor, parseJsonBody, summariseBody, TooDeepError } from '../http/body.js';
 import type { HttpClient, HttpRequest, HttpResult } from '../http/client.js';
-import { TooDeepError, httpErrorFor, parseJsonBody, summariseBody } from '../http/body.js';
 import { graphPath, jobPath } from './constants.js';
-import { isSkipped, readJobEntry, type JobSummary, type SkippedEntry } from './jobs.js';
+import { isSkipped, type JobSummary, readJobEntry, type SkippedEntry } from './jobs.js';
 
 export interface Page {
   offset?: number;
@@ -53,11 +53,21 @@ export class GesApi {
   }
 
   statusRequest(graph: string, jobId: string, page: Page = {}): HttpRequest {
-    return { method: 'GET', path: `${jobPath(this.projectId, graph, jobId)}/status`, query: { offset: page.offset, limit: page.limit }, headers: this.headers };
+    return {
+      method: 'GET',
+      path: `${jobPath(this.projectId, graph, jobId)}/status`,
+      query: { offset: page.offset, limit: page.limit },
+      headers: this.headers,
+    };
   }
 
   listRequest(graph: string, page: Page = {}): HttpRequest {
-    return { method: 'GET', path: `${graphPath(this.projectId, graph)}/jobs/status`, query: { offset: page.offset, limit: page.limit }, headers: this.headers };
+    return {
+      method: 'GET',
+      path: `${graphPath(this.projectId, graph)}/jobs/status`,
+      query: { offset: page.offset, limit: page.limit },
+      headers: this.headers,
+    };
   }
 
   /** Sends a request; a non-2xx answer throws HttpError, a 2xx body that is not JSON throws ResponseError. */
@@ -74,7 +84,12 @@ export class GesApi {
     try {
       return { body: parseJsonBody(result.text), result };
     } catch (error) {
-      if (error instanceof TooDeepError) throw new ResponseError(`HTTP ${result.status} with JSON ${error.message}; ges does not read it`, result.status, result.attempts);
+      if (error instanceof TooDeepError)
+        throw new ResponseError(
+          `HTTP ${result.status} with JSON ${error.message}; ges does not read it`,
+          result.status,
+          result.attempts,
+        );
       throw new ResponseError(
         `HTTP ${result.status} with ${summariseBody(result.text, result.headers['content-type'])}, not JSON; is the endpoint a GES service-plane address?`,
         result.status,
@@ -91,8 +106,18 @@ export class GesApi {
   async jobStatus(graph: string, jobId: string, page: Page = {}): Promise<JobStatus> {
     const { body, result } = await this.call(this.statusRequest(graph, jobId, page));
     const b = body as Record<string, unknown> | undefined;
-    if (!b || typeof b !== 'object' || typeof b.status !== 'string' || b.status === '' || b.status.length > 64) {
-      throw new ResponseError(`HTTP ${result.status} without a usable job status in the answer`, result.status, result.attempts);
+    if (
+      !b ||
+      typeof b !== 'object' ||
+      typeof b.status !== 'string' ||
+      b.status === '' ||
+      b.status.length > 64
+    ) {
+      throw new ResponseError(
+        `HTTP ${result.status} without a usable job status in the answer`,
+        result.status,
+        result.attempts,
+      );
     }
     return { status: b.status, body: b, attempts: result.attempts };
   }
@@ -117,12 +142,18 @@ export class GesApi {
           last!.attempts,
         );
       }
-      const { body, result } = await this.call(this.listRequest(graph, { offset, limit: pageSize }));
+      const { body, result } = await this.call(
+        this.listRequest(graph, { offset, limit: pageSize }),
+      );
       last = result;
       bytes += result.text.length;
       const b = body as { jobs?: unknown; totalCount?: unknown } | undefined;
       if (!b || typeof b !== 'object' || !Array.isArray(b.jobs)) {
-        throw new ResponseError(`HTTP ${result.status} without a job list in the answer`, result.status, result.attempts);
+        throw new ResponseError(
+          `HTTP ${result.status} without a job list in the answer`,
+          result.status,
+          result.attempts,
+        );
       }
       let fresh = 0;
       for (const raw of b.jobs as unknown[]) {

@@ -1,6 +1,6 @@
 import { GesError, HttpError, InterruptedError } from '../errors.js';
-import type { GesApi } from './api.js';
 import { runPool } from '../pool.js';
+import type { GesApi } from './api.js';
 import { GES_ERRORS } from './constants.js';
 import { hasEnded } from './jobs.js';
 import { POLL_PAGE } from './wait.js';
@@ -11,7 +11,14 @@ import { POLL_PAGE } from './wait.js';
  * stopped: nothing sent), `dry-run`, and after an interruption `unknown` (a request had been
  * sent, so its effect is not known) or `not-sent`.
  */
-export type CancelOutcome = 'cancelled' | 'already-finished' | 'failed' | 'skipped' | 'dry-run' | 'unknown' | 'not-sent';
+export type CancelOutcome =
+  | 'cancelled'
+  | 'already-finished'
+  | 'failed'
+  | 'skipped'
+  | 'dry-run'
+  | 'unknown'
+  | 'not-sent';
 
 export interface CancelResult {
   graph: string;
@@ -38,14 +45,29 @@ export function failedResult(graph: string, jobId: string, error: unknown): Canc
     const interrupted =
       error.attempts === 0
         ? error.retold('interrupted before the request was sent; the job was not cancelled')
-        : error.retold('interrupted after the request was sent; the job may or may not have been cancelled');
-    return { graph, jobId, outcome: interrupted.attempts === 0 ? 'not-sent' : 'unknown', ...interrupted.fields(), error: interrupted };
+        : error.retold(
+            'interrupted after the request was sent; the job may or may not have been cancelled',
+          );
+    return {
+      graph,
+      jobId,
+      outcome: interrupted.attempts === 0 ? 'not-sent' : 'unknown',
+      ...interrupted.fields(),
+      error: interrupted,
+    };
   }
   const uncertain =
     error instanceof HttpError && error.errorCode === GES_ERRORS.cancelFailed && error.attempts > 1
       ? 'an earlier attempt got no answer or a retryable error, so that attempt may have cancelled the job; this answer cannot tell'
       : undefined;
-  return { graph, jobId, outcome: 'failed', ...error.fields(), ...(uncertain ? { note: uncertain } : {}), error };
+  return {
+    graph,
+    jobId,
+    outcome: 'failed',
+    ...error.fields(),
+    ...(uncertain ? { note: uncertain } : {}),
+    error,
+  };
 }
 
 export interface CancelJobsOptions {
@@ -73,26 +95,54 @@ async function alreadyFinished(api: GesApi, failed: CancelResult): Promise<Cance
   } catch (error) {
     if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound) return done(null);
     if (error instanceof InterruptedError) {
-      const interrupted = error.retold('interrupted while reading the status of a job GES refused to cancel (GES.8303)', failed.attempts);
+      const interrupted = error.retold(
+        'interrupted while reading the status of a job GES refused to cancel (GES.8303)',
+        failed.attempts,
+      );
       return { ...failed, errorMessage: interrupted.message, error: interrupted };
     }
     return done(null);
   }
 }
 
-async function cancelOne(api: GesApi, graph: string, jobId: string, options: CancelJobsOptions): Promise<CancelResult> {
-  if (options.signal?.aborted) return failedResult(graph, jobId, new InterruptedError('interrupted', 0, false, String(options.signal.reason)));
+async function cancelOne(
+  api: GesApi,
+  graph: string,
+  jobId: string,
+  options: CancelJobsOptions,
+): Promise<CancelResult> {
+  if (options.signal?.aborted)
+    return failedResult(
+      graph,
+      jobId,
+      new InterruptedError('interrupted', 0, false, String(options.signal.reason)),
+    );
   try {
     const { result } = await api.cancelJob(graph, jobId);
-    return { graph, jobId, outcome: 'cancelled', httpStatus: result.status, errorCode: null, errorMessage: null, attempts: result.attempts };
+    return {
+      graph,
+      jobId,
+      outcome: 'cancelled',
+      httpStatus: result.status,
+      errorCode: null,
+      errorMessage: null,
+      attempts: result.attempts,
+    };
   } catch (error) {
     const failed = failedResult(graph, jobId, error);
-    return options.ignoreFinished && failed.errorCode === GES_ERRORS.cancelFailed ? alreadyFinished(api, failed) : failed;
+    return options.ignoreFinished && failed.errorCode === GES_ERRORS.cancelFailed
+      ? alreadyFinished(api, failed)
+      : failed;
   }
 }
 
 /** Cancels each job (at most `concurrency` at once); one result per job, in input order. Never throws for a job. */
-export function cancelJobs(api: GesApi, graph: string, jobIds: readonly string[], options: CancelJobsOptions): Promise<CancelResult[]> {
+export function cancelJobs(
+  api: GesApi,
+  graph: string,
+  jobIds: readonly string[],
+  options: CancelJobsOptions,
+): Promise<CancelResult[]> {
   return runPool(jobIds, options.concurrency, async (jobId) => {
     const result = await cancelOne(api, graph, jobId, options);
     options.onResult?.(result);

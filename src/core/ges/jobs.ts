@@ -35,7 +35,12 @@ export const RUNNING_STATUSES = ['waiting', 'pending', 'running'] as const;
 /** Ended well. */
 export const SUCCESS_STATUSES = ['success', 'complete'] as const;
 /** Every word the docs use, for --status filters (others are rejected as typos). */
-export const KNOWN_STATUSES = [...RUNNING_STATUSES, ...SUCCESS_STATUSES, 'failed', 'partiallyFailed'] as const;
+export const KNOWN_STATUSES = [
+  ...RUNNING_STATUSES,
+  ...SUCCESS_STATUSES,
+  'failed',
+  'partiallyFailed',
+] as const;
 
 export function hasEnded(status: string): boolean {
   return !(RUNNING_STATUSES as readonly string[]).includes(status);
@@ -45,7 +50,8 @@ const STATUS_LIMIT = 64;
 const RAW_REQUEST_LIMIT = 64 * 1024;
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const record = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+const record = (v: unknown): Record<string, unknown> | null =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
 function sampleOf(value: unknown): string {
   if (typeof value === 'string') return value.slice(0, 200);
@@ -57,7 +63,10 @@ function sampleOf(value: unknown): string {
 }
 
 /** The algorithm named by a request body, or by a `rawRequest` JSON string. */
-function algorithmOf(request: Record<string, unknown> | null, rawRequest: string | null): string | null {
+function algorithmOf(
+  request: Record<string, unknown> | null,
+  rawRequest: string | null,
+): string | null {
   const fromBody = str(record(request?.body)?.algorithmName);
   if (fromBody) return fromBody;
   const raw = rawRequest ?? str(request?.rawRequest);
@@ -75,10 +84,14 @@ export function readJobEntry(raw: unknown): JobSummary | SkippedEntry {
   if (!job) return { why: 'not an object', sample: sampleOf(raw) };
   const id = job.jobId ?? job.job_id;
   if (typeof id !== 'string' || !JOB_ID.test(id)) {
-    return { why: id === undefined ? 'no job ID' : 'a job ID that breaks the job-ID rule', sample: sampleOf(id ?? raw) };
+    return {
+      why: id === undefined ? 'no job ID' : 'a job ID that breaks the job-ID rule',
+      sample: sampleOf(id ?? raw),
+    };
   }
   const status = job.status;
-  if (typeof status !== 'string' || status === '' || status.length > STATUS_LIMIT) return { why: 'no usable status', sample: id };
+  if (typeof status !== 'string' || status === '' || status.length > STATUS_LIMIT)
+    return { why: 'no usable status', sample: id };
   const request = record(job.request);
   const progress = job.progress;
   return {

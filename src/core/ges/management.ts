@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { PrivateCache } from '../cache.js';
+import type { PrivateCache } from '../cache.js';
 import { closest } from '../config/schema.js';
 import { GraphUnavailableError, ResponseError, UsageError } from '../errors.js';
 import { httpErrorFor, parseJsonBody } from '../http/body.js';
@@ -59,14 +59,22 @@ const MAX_PAGES = 100;
 function checkAddress(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null;
   const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/.exec(value);
-  if (v6) return isIP(v6[1]!) === 6 && (v6[2] === undefined || Number(v6[2]) <= 65535) ? value : null;
+  if (v6)
+    return isIP(v6[1]!) === 6 && (v6[2] === undefined || Number(v6[2]) <= 65535) ? value : null;
   if (isIP(value) === 6) return `[${value}]`;
   const m = /^([A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?$/.exec(value);
-  if (!m || m[1]!.startsWith('.') || m[1]!.startsWith('-') || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))) return null;
+  if (
+    !m ||
+    m[1]!.startsWith('.') ||
+    m[1]!.startsWith('-') ||
+    (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))
+  )
+    return null;
   return value;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
 
 /** One graph of the list, v2 (snake_case) or v1 (camelCase) fields; null when its name or state is unusable. */
 export function readGraphEntry(raw: unknown): ManagedGraph | null {
@@ -74,7 +82,8 @@ export function readGraphEntry(raw: unknown): ManagedGraph | null {
   const g = raw as Record<string, unknown>;
   const name = g.name;
   const status = str(g.status);
-  if (typeof name !== 'string' || !GRAPH_NAME.test(name) || !status || !/^\d{1,4}$/.test(status)) return null;
+  if (typeof name !== 'string' || !GRAPH_NAME.test(name) || !status || !/^\d{1,4}$/.test(status))
+    return null;
   return {
     id: str(g.id),
     name,
@@ -94,7 +103,11 @@ export class ManagementApi {
   ) {}
 
   listRequest(offset = 0): HttpRequest {
-    return { method: 'GET', path: `/v2/${encodeURIComponent(this.projectId)}/graphs`, query: { offset, limit: GRAPHS_PAGE } };
+    return {
+      method: 'GET',
+      path: `/v2/${encodeURIComponent(this.projectId)}/graphs`,
+      query: { offset, limit: GRAPHS_PAGE },
+    };
   }
 
   /** Every graph of the project: pages while graph_count says there are more, each graph once. */
@@ -111,7 +124,11 @@ export class ManagementApi {
         body = undefined;
       }
       if (!body || typeof body !== 'object' || !Array.isArray(body.graphs)) {
-        throw new ResponseError(`the management plane answered ${result.status} without a graph list`, result.status, result.attempts);
+        throw new ResponseError(
+          `the management plane answered ${result.status} without a graph list`,
+          result.status,
+          result.attempts,
+        );
       }
       let fresh = 0;
       for (const raw of body.graphs) {
@@ -123,19 +140,31 @@ export class ManagementApi {
       }
       offset += body.graphs.length;
       const count = Number(body.graph_count ?? body.graphCount);
-      if (fresh === 0 || body.graphs.length === 0 || (Number.isFinite(count) ? offset >= count : body.graphs.length < GRAPHS_PAGE)) break;
+      if (
+        fresh === 0 ||
+        body.graphs.length === 0 ||
+        (Number.isFinite(count) ? offset >= count : body.graphs.length < GRAPHS_PAGE)
+      )
+        break;
     }
     return [...graphs.values()];
   }
 }
 
 /** The graph of that name: exact, else the one whose name matches ignoring case; UsageError naming near names. */
-export function pickGraph(graphs: readonly ManagedGraph[], name: string, where: string): ManagedGraph {
+export function pickGraph(
+  graphs: readonly ManagedGraph[],
+  name: string,
+  where: string,
+): ManagedGraph {
   const exact = graphs.find((g) => g.name === name);
   if (exact) return exact;
   const folded = graphs.filter((g) => g.name.toLowerCase() === name.toLowerCase());
   if (folded.length === 1) return folded[0]!;
-  const near = closest(name, graphs.map((g) => g.name));
+  const near = closest(
+    name,
+    graphs.map((g) => g.name),
+  );
   const names = graphs.map((g) => g.name);
   throw new UsageError(
     `no graph ${JSON.stringify(name)} in ${where}${near ? `; did you mean ${near}?` : names.length ? `; its graphs: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}` : ' (it has no graphs)'}`,
@@ -156,18 +185,29 @@ function serviceAddress(graph: ManagedGraph, network: 'private' | 'public'): str
  * The service-plane address of a graph (see serviceAddress). Throws for a graph not serving requests
  * (201-211 only warn: they may still answer) and for a missing address.
  */
-export function addressOf(graph: ManagedGraph, network: 'private' | 'public', warn: (message: string) => void): string {
+export function addressOf(
+  graph: ManagedGraph,
+  network: 'private' | 'public',
+  warn: (message: string) => void,
+): string {
   if (graph.status !== '200') {
     const words = stateWords(graph.status);
     const code = Number(graph.status);
-    if (code >= 201 && code <= 211) warn(`graph ${graph.name} is ${words} (state ${graph.status}); it may still answer`);
-    else throw new GraphUnavailableError(`graph ${graph.name} is ${words} (state ${graph.status}), so it serves no requests now`, graph.status);
+    if (code >= 201 && code <= 211)
+      warn(`graph ${graph.name} is ${words} (state ${graph.status}); it may still answer`);
+    else
+      throw new GraphUnavailableError(
+        `graph ${graph.name} is ${words} (state ${graph.status}), so it serves no requests now`,
+        graph.status,
+      );
   }
   const address = serviceAddress(graph, network);
   if (!address) {
     throw new UsageError(
       `graph ${graph.name} has no ${network} address`,
-      network === 'public' ? 'bind an EIP to it in the GES console, or use network: private from inside its VPC' : 'use network: public to reach it through its EIP',
+      network === 'public'
+        ? 'bind an EIP to it in the GES console, or use network: private from inside its VPC'
+        : 'use network: public to reach it through its EIP',
     );
   }
   return address;
@@ -213,32 +253,64 @@ function cacheKey(options: DiscoveryOptions, graph: string): string[] {
 }
 
 /** Writes every graph's address to the cache (after a full list: ges graph list, or a lookup). */
-export async function cacheAddresses(graphs: readonly ManagedGraph[], options: DiscoveryOptions): Promise<void> {
+export async function cacheAddresses(
+  graphs: readonly ManagedGraph[],
+  options: DiscoveryOptions,
+): Promise<void> {
   const now = (options.now ?? Date.now)();
   for (const g of graphs) {
     const endpoint = g.status === '200' ? serviceAddress(g, options.network) : null;
-    if (endpoint) await options.cache.write('address', cacheKey(options, g.name), { endpoint, fetchedAt: now });
+    if (endpoint)
+      await options.cache.write('address', cacheKey(options, g.name), { endpoint, fetchedAt: now });
   }
-  await options.cache.write('graphs', [options.managementEndpoint, options.projectId], { names: graphs.map((g) => g.name), fetchedAt: now });
+  await options.cache.write('graphs', [options.managementEndpoint, options.projectId], {
+    names: graphs.map((g) => g.name),
+    fetchedAt: now,
+  });
 }
 
 /** The graph names last listed for this project (shell completion), [] when none are cached. */
-export async function cachedGraphNames(cache: PrivateCache, managementEndpoint: string, projectId: string): Promise<string[]> {
-  const entry = (await cache.read('graphs', [managementEndpoint, projectId])) as { names?: unknown } | null;
-  return Array.isArray(entry?.names) ? entry.names.filter((n): n is string => typeof n === 'string' && GRAPH_NAME.test(n)) : [];
+export async function cachedGraphNames(
+  cache: PrivateCache,
+  managementEndpoint: string,
+  projectId: string,
+): Promise<string[]> {
+  const entry = (await cache.read('graphs', [managementEndpoint, projectId])) as {
+    names?: unknown;
+  } | null;
+  return Array.isArray(entry?.names)
+    ? entry.names.filter((n): n is string => typeof n === 'string' && GRAPH_NAME.test(n))
+    : [];
 }
 
 /**
  * The service-plane address of `graph`: from the cache when fresh (unless `fresh`), else from
  * the management plane's list, which is then cached.
  */
-export async function resolveGraphAddress(api: ManagementApi, graph: string, options: DiscoveryOptions & { fresh?: boolean }): Promise<Resolved> {
+export async function resolveGraphAddress(
+  api: ManagementApi,
+  graph: string,
+  options: DiscoveryOptions & { fresh?: boolean },
+): Promise<Resolved> {
   const now = (options.now ?? Date.now)();
   if (!options.fresh) {
-    const entry = (await options.cache.read('address', cacheKey(options, graph))) as Partial<CachedAddress> | null;
-    if (isServicePlaneAddress(entry?.endpoint) && typeof entry.fetchedAt === 'number' && now - entry.fetchedAt < ADDRESS_TTL_MS && now >= entry.fetchedAt) {
+    const entry = (await options.cache.read(
+      'address',
+      cacheKey(options, graph),
+    )) as Partial<CachedAddress> | null;
+    if (
+      isServicePlaneAddress(entry?.endpoint) &&
+      typeof entry.fetchedAt === 'number' &&
+      now - entry.fetchedAt < ADDRESS_TTL_MS &&
+      now >= entry.fetchedAt
+    ) {
       const minutes = Math.round((now - entry.fetchedAt) / 60_000);
-      return { endpoint: entry.endpoint, name: graph, source: `management plane, cached ${minutes ? `${minutes} min ago` : 'just now'}`, fromCache: true };
+      return {
+        endpoint: entry.endpoint,
+        name: graph,
+        source: `management plane, cached ${minutes ? `${minutes} min ago` : 'just now'}`,
+        fromCache: true,
+      };
     }
   }
   const graphs = await api.listGraphs();

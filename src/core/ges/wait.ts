@@ -3,7 +3,7 @@ import { runPool } from '../pool.js';
 import { sleep } from '../sleep.js';
 import type { GesApi } from './api.js';
 import { GES_ERRORS } from './constants.js';
-import { SUCCESS_STATUSES, hasEnded } from './jobs.js';
+import { hasEnded, SUCCESS_STATUSES } from './jobs.js';
 
 /** Polling: start at 0.5 s, grow by half each time, at most 5 s between polls. */
 export const POLL_START_MS = 500;
@@ -34,7 +34,12 @@ export interface PollOptions {
  * Polls a job's status until it is gone or has ended, or the deadline passes.
  * Errors other than GES.8301 (an HTTP error, no answer, an interruption) are thrown.
  */
-export async function waitForJob(api: GesApi, graph: string, jobId: string, options: PollOptions): Promise<WaitEnd> {
+export async function waitForJob(
+  api: GesApi,
+  graph: string,
+  jobId: string,
+  options: PollOptions,
+): Promise<WaitEnd> {
   const now = options.now ?? Date.now;
   let last: string | null = null;
   for (let poll = 0; ; poll++) {
@@ -42,7 +47,8 @@ export async function waitForJob(api: GesApi, graph: string, jobId: string, opti
       last = (await api.jobStatus(graph, jobId, POLL_PAGE)).status;
       if (hasEnded(last)) return { state: 'terminal', status: last, polls: poll + 1 };
     } catch (error) {
-      if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound) return { state: 'gone', error, polls: poll + 1 };
+      if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound)
+        return { state: 'gone', error, polls: poll + 1 };
       throw error;
     }
     const left = options.deadline - now();
@@ -69,7 +75,12 @@ export interface WaitJobsOptions extends PollOptions {
 }
 
 /** Waits for each job (at most `concurrency` polled at once); one result per job, in input order. */
-export function waitJobs(api: GesApi, graph: string, jobIds: readonly string[], options: WaitJobsOptions): Promise<WaitResult[]> {
+export function waitJobs(
+  api: GesApi,
+  graph: string,
+  jobIds: readonly string[],
+  options: WaitJobsOptions,
+): Promise<WaitResult[]> {
   return runPool(jobIds, options.concurrency, async (jobId): Promise<WaitResult> => {
     let result: WaitResult;
     try {
@@ -86,7 +97,11 @@ export function waitJobs(api: GesApi, graph: string, jobIds: readonly string[], 
 
 function errorFor(end: WaitEnd, jobId: string, options: WaitJobsOptions): GesError | undefined {
   if (end.state === 'gone') return options.goneIsSuccess ? undefined : end.error;
-  if (end.state === 'timeout') return new WaitTimeoutError(`the job was still ${end.status ?? 'running'} when the wait ran out`);
-  if ((SUCCESS_STATUSES as readonly string[]).includes(end.status) || options.goneIsSuccess) return undefined;
+  if (end.state === 'timeout')
+    return new WaitTimeoutError(
+      `the job was still ${end.status ?? 'running'} when the wait ran out`,
+    );
+  if ((SUCCESS_STATUSES as readonly string[]).includes(end.status) || options.goneIsSuccess)
+    return undefined;
   return new JobFailedError(`job ${jobId} ended: ${end.status}`, end.status);
 }

@@ -10,7 +10,14 @@ export function isLoopbackOrPrivate(hostname: string): boolean {
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (isIP(host) === 4) {
     const [a, b] = host.split('.').map(Number) as [number, number];
-    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 127 ||
+      a === 10 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   if (isIP(host) === 6) {
     if (host === '::1') return true;
@@ -37,14 +44,29 @@ export function maskUrlCredentials(url: string): string {
 }
 
 /** What a run's network settings risk, one sentence each (printed on every run they apply to). */
-export function networkWarnings(settings: { insecure: boolean; insecureSource?: string; endpoints: (string | null | undefined)[]; authType: string }): string[] {
+export function networkWarnings(settings: {
+  insecure: boolean;
+  insecureSource?: string;
+  endpoints: (string | null | undefined)[];
+  authType: string;
+}): string[] {
   const warnings: string[] = [];
   if (settings.insecure) {
-    warnings.push(`TLS certificate verification is off (${settings.insecureSource}): anyone on the path can impersonate the engine`);
+    warnings.push(
+      `TLS certificate verification is off (${settings.insecureSource}): anyone on the path can impersonate the engine`,
+    );
   }
-  for (const url of settings.endpoints.filter((u): u is string => Boolean(u)).map((u) => new URL(u))) {
-    if (url.protocol === 'http:' && settings.authType !== 'none' && !isLoopbackOrPrivate(url.hostname)) {
-      warnings.push(`credentials go over plain http to ${url.hostname}, which is neither a loopback nor a private address; use https`);
+  for (const url of settings.endpoints
+    .filter((u): u is string => Boolean(u))
+    .map((u) => new URL(u))) {
+    if (
+      url.protocol === 'http:' &&
+      settings.authType !== 'none' &&
+      !isLoopbackOrPrivate(url.hostname)
+    ) {
+      warnings.push(
+        `credentials go over plain http to ${url.hostname}, which is neither a loopback nor a private address; use https`,
+      );
     }
   }
   return warnings;

@@ -18,7 +18,8 @@ function oneLine(text: string, limit = ONE_LINE_LIMIT): string {
 export function summariseBody(text: string, contentType: string | undefined): string {
   if (text.trim() === '') return 'an empty body';
   if (/html/i.test(contentType ?? '') || /^\s*<(!doctype|html|head|body)/i.test(text)) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
+    const title =
+      /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
     return title ? `an HTML page titled "${oneLine(title, 80)}"` : 'an HTML page';
   }
   return `a ${contentType ? `${contentType.split(';')[0]} ` : ''}body starting "${oneLine(text, 80)}"`;
@@ -52,7 +53,8 @@ function nestingExceeds(text: string, limit: number): boolean {
  */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
-  if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new TooDeepError(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (nestingExceeds(text, MAX_JSON_DEPTH))
+    throw new TooDeepError(`nested deeper than ${MAX_JSON_DEPTH} levels`);
   return JSON.parse(text);
 }
 
@@ -61,12 +63,19 @@ export function errorFields(body: unknown): ErrorFields {
   if (typeof body !== 'object' || body === null) return { errorCode: null, errorMessage: null };
   // IAM wraps its errors: {"error": {"code": 401, "message": "...", "title": "Unauthorized"}}.
   const nested = (body as { error?: unknown }).error;
-  const b = (typeof nested === 'object' && nested !== null ? nested : body) as Record<string, unknown>;
+  const b = (typeof nested === 'object' && nested !== null ? nested : body) as Record<
+    string,
+    unknown
+  >;
   const str = (...keys: string[]): string | null => {
-    for (const k of keys) if (typeof b[k] === 'string' && b[k] !== '') return oneLine(b[k] as string, 500);
+    for (const k of keys)
+      if (typeof b[k] === 'string' && b[k] !== '') return oneLine(b[k] as string, 500);
     return null;
   };
-  return { errorCode: str('errorCode', 'error_code', 'code'), errorMessage: str('errorMessage', 'error_msg', 'message') };
+  return {
+    errorCode: str('errorCode', 'error_code', 'code'),
+    errorMessage: str('errorMessage', 'error_msg', 'message'),
+  };
 }
 
 /** Builds the HttpError for a non-2xx answer, with GES's errorCode/errorMessage when present. */
@@ -84,7 +93,8 @@ export function httpErrorFor(result: HttpResult): HttpError {
   if (errorMessage) message += `: ${errorMessage}`;
   else if (result.status >= 300 && result.status < 400) {
     message += `: redirected to ${result.headers.location ?? 'an unnamed location'} (redirects are not followed; check the endpoint)`;
-  } else if (!errorCode) message += `: the server answered with ${summariseBody(result.text, contentType)}`;
+  } else if (!errorCode)
+    message += `: the server answered with ${summariseBody(result.text, contentType)}`;
   const error = new HttpError(message, result.status, errorCode, errorMessage, result.attempts);
   if (result.hint) error.hint = result.hint;
   return error;

@@ -1,17 +1,18 @@
 import type { Dispatcher } from 'undici';
-import { answered, loadAgent, loadEnvHttpProxyAgent } from './undici.js';
-import { exchange } from './exchange.js';
 import { maskUrlCredentials } from './address.js';
-import { maskBodySecrets, maskHeaders } from './mask.js';
 import { errorFields } from './body.js';
+import { exchange } from './exchange.js';
+import { maskBodySecrets, maskHeaders } from './mask.js';
 import type { HttpResult } from './result.js';
+import { answered, loadAgent, loadEnvHttpProxyAgent } from './undici.js';
 
 export type { HttpResult } from './result.js';
-import { GES_ERRORS } from '../ges/constants.js';
-import { TLS_PROBLEMS, isTlsFailure } from './tls-errors.js';
+
 import { InterruptedError, NetworkError } from '../errors.js';
+import { GES_ERRORS } from '../ges/constants.js';
 import { sleep } from '../sleep.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
+import { isTlsFailure, TLS_PROBLEMS } from './tls-errors.js';
 
 const GES_INVALID_TOKEN = GES_ERRORS.invalidToken;
 
@@ -57,7 +58,7 @@ export interface HttpClientOptions {
   /** The most connections the pool opens: the requests a run keeps in flight (default 8). */
   connections?: number;
   /** Run once before undici first loads (a process-level choice of bin/ges.cjs). */
-  beforeLoad?: () => (() => void) | void;
+  beforeLoad?: () => (() => void) | undefined;
   /**
    * The endpoint came from a cache: when it refuses connections or never answers, ask for it
    * again (once a run); the request is tried again only when the answer is a new address.
@@ -66,7 +67,14 @@ export interface HttpClientOptions {
 }
 
 /** Failures that say nothing answers at the address (it may have moved), as opposed to a bad answer. */
-const NOTHING_THERE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOTHING_THERE = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -76,7 +84,6 @@ export interface HttpRequest {
   /** Extra headers of this call (X-Language on the service plane). */
   headers?: Record<string, string>;
 }
-
 
 export interface PreparedRequest {
   method: string;
@@ -89,7 +96,8 @@ const SUCCESS_BODY_LIMIT = 64 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const TRACE_BODY_LIMIT = 2000;
 /** How much of an answer's body is read: a success is data, an error page only needs its start. */
-const bodyLimit = (status: number): number => (status >= 200 && status < 300 ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
+const bodyLimit = (status: number): number =>
+  status >= 200 && status < 300 ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT;
 
 function errorCode(error: unknown): string | undefined {
   const e = error as { code?: string; cause?: { code?: string } };
@@ -97,11 +105,19 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /** One line for a failure that produced no HTTP answer. */
-export function describeNetworkFailure(code: string | undefined, error: unknown, url: URL, timeoutMs: number, proxy?: string): string {
+export function describeNetworkFailure(
+  code: string | undefined,
+  error: unknown,
+  url: URL,
+  timeoutMs: number,
+  proxy?: string,
+): string {
   const host = url.host;
   switch (code) {
     case 'ECONNREFUSED':
-      return proxy ? `connection refused by the proxy ${maskUrlCredentials(proxy)} (on the way to ${host})` : `connection refused by ${host}`;
+      return proxy
+        ? `connection refused by the proxy ${maskUrlCredentials(proxy)} (on the way to ${host})`
+        : `connection refused by ${host}`;
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
     case 'EPIPE':
@@ -121,7 +137,8 @@ export function describeNetworkFailure(code: string | undefined, error: unknown,
   }
   const message = (error as Error)?.message ?? String(error);
   const tlsProblem = code ? TLS_PROBLEMS[code] : undefined;
-  if (tlsProblem) return `TLS: cannot verify ${host}: ${tlsProblem.replace('{host}', url.hostname)} (${code})`;
+  if (tlsProblem)
+    return `TLS: cannot verify ${host}: ${tlsProblem.replace('{host}', url.hostname)} (${code})`;
   if (isTlsFailure(code)) return `TLS failure talking to ${host}: ${message} (${code})`;
   return `request to ${host} failed: ${message}${code ? ` (${code})` : ''}`;
 }
@@ -154,7 +171,11 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.base = baseUrl(options.endpoint);
     // An interruption fails every request in flight at once (send() then reports it as such).
-    options.signal?.addEventListener('abort', () => void this.dispatcher?.destroy().catch(() => {}), { once: true });
+    options.signal?.addEventListener(
+      'abort',
+      () => void this.dispatcher?.destroy().catch(() => {}),
+      { once: true },
+    );
   }
 
   /**
@@ -166,7 +187,8 @@ export class HttpClient {
     let query = '';
     if (request.query) {
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(request.query)) if (v !== undefined) params.set(k, String(v));
+      for (const [k, v] of Object.entries(request.query))
+        if (v !== undefined) params.set(k, String(v));
       if (params.size > 0) query = `?${params}`;
     }
     return `${this.base.href}${request.path.replace(/^\//, '')}${query}`;
@@ -198,8 +220,10 @@ export class HttpClient {
   /** Adds the credentials to a draft; a promise only when the authenticator must wait (a login, a signature). */
   private addCredentials(draft: OutgoingRequest, preview = false): void | Promise<void> {
     const { authenticator } = this.options;
-    const credentials = preview && authenticator.preview ? authenticator.preview() : authenticator.headers(draft);
-    if (credentials instanceof Promise) return credentials.then((headers) => void Object.assign(draft.headers, headers));
+    const credentials =
+      preview && authenticator.preview ? authenticator.preview() : authenticator.headers(draft);
+    if (credentials instanceof Promise)
+      return credentials.then((headers) => void Object.assign(draft.headers, headers));
     Object.assign(draft.headers, credentials);
   }
 
@@ -224,8 +248,13 @@ export class HttpClient {
     const Agent = await loadAgent(this.options.beforeLoad);
     const { timeoutMs, tls: tlsOptions, proxy } = this.options;
     // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.
-    const ca = tlsOptions?.ca ? [...(await import('node:tls')).rootCertificates, tlsOptions.ca] : undefined;
-    const targetTls = { ...(ca ? { ca } : {}), ...(tlsOptions?.insecure ? { rejectUnauthorized: false } : {}) };
+    const ca = tlsOptions?.ca
+      ? [...(await import('node:tls')).rootCertificates, tlsOptions.ca]
+      : undefined;
+    const targetTls = {
+      ...(ca ? { ca } : {}),
+      ...(tlsOptions?.insecure ? { rejectUnauthorized: false } : {}),
+    };
     const common = {
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -238,7 +267,9 @@ export class HttpClient {
     };
     const connect = { timeout: timeoutMs, ...targetTls };
     if (proxy && (proxy.http || proxy.https)) {
-      this.options.trace?.(`proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, https ${maskUrlCredentials(proxy.https) || 'none'}, no proxy for ${proxy.noProxy || 'none'}`);
+      this.options.trace?.(
+        `proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, https ${maskUrlCredentials(proxy.https) || 'none'}, no proxy for ${proxy.noProxy || 'none'}`,
+      );
       const EnvHttpProxyAgent = await loadEnvHttpProxyAgent();
       const dispatcher = new EnvHttpProxyAgent({
         ...common,
@@ -265,7 +296,8 @@ export class HttpClient {
     let moved = false;
     let retried = 0;
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw new InterruptedError('interrupted', attempt - 1, false, String(signal.reason));
+      if (signal?.aborted)
+        throw new InterruptedError('interrupted', attempt - 1, false, String(signal.reason));
       const prepared = this.draft(request);
       const adding = this.addCredentials(prepared);
       if (adding) await adding;
@@ -286,7 +318,13 @@ export class HttpClient {
         result = {
           ...(await exchange(
             dispatcher,
-            { origin, path: href.slice(origin.length), method: prepared.method as Dispatcher.HttpMethod, headers: prepared.headers, body: prepared.body },
+            {
+              origin,
+              path: href.slice(origin.length),
+              method: prepared.method as Dispatcher.HttpMethod,
+              headers: prepared.headers,
+              body: prepared.body,
+            },
             bodyLimit,
           )),
           attempts: attempt,
@@ -296,12 +334,18 @@ export class HttpClient {
           const { status, headers, text } = result;
           trace(`< ${status} (${Date.now() - started} ms)`);
           for (const [k, v] of Object.entries(maskHeaders(headers))) trace(`< ${k}: ${v}`);
-          if (text) trace(`< ${maskBodySecrets(text.slice(0, TRACE_BODY_LIMIT))}${text.length > TRACE_BODY_LIMIT ? '…' : ''}`);
+          if (text)
+            trace(
+              `< ${maskBodySecrets(text.slice(0, TRACE_BODY_LIMIT))}${text.length > TRACE_BODY_LIMIT ? '…' : ''}`,
+            );
         }
       } catch (error) {
-        if (signal?.aborted) throw new InterruptedError('interrupted', attempt, true, String(signal.reason));
+        if (signal?.aborted)
+          throw new InterruptedError('interrupted', attempt, true, String(signal.reason));
         failure = { code: errorCode(error), error };
-        trace?.(`< no answer: ${describeNetworkFailure(failure.code, error, prepared.url, timeoutMs, this.refusingProxy(error, prepared.url))}`);
+        trace?.(
+          `< no answer: ${describeNetworkFailure(failure.code, error, prepared.url, timeoutMs, this.refusingProxy(error, prepared.url))}`,
+        );
       }
 
       const { authenticator } = this.options;
@@ -321,12 +365,24 @@ export class HttpClient {
         if (!moved && this.options.rediscover && NOTHING_THERE.has(failure!.code ?? '')) {
           moved = true;
           if (await this.rediscover(href, request)) {
-            trace?.(`the cached address did not answer; the management plane now gives ${this.base.origin}: trying there`);
+            trace?.(
+              `the cached address did not answer; the management plane now gives ${this.base.origin}: trying there`,
+            );
             retried = 0;
             continue;
           }
         }
-        throw new NetworkError(describeNetworkFailure(failure!.code, failure!.error, prepared.url, timeoutMs, this.refusingProxy(failure!.error, prepared.url)), failure!.code, attempt);
+        throw new NetworkError(
+          describeNetworkFailure(
+            failure!.code,
+            failure!.error,
+            prepared.url,
+            timeoutMs,
+            this.refusingProxy(failure!.error, prepared.url),
+          ),
+          failure!.code,
+          attempt,
+        );
       }
       const asked = result ? retryAfterMs(result.headers['retry-after']) : null;
       const delay = asked ?? backoffDelayMs(retried, this.options.random);

@@ -16,7 +16,11 @@ export interface Exchanged {
  * here the body's chunks are only collected, up to `limitFor(status)` bytes. Past it, the
  * request is aborted (its connection closed) and the first `limit` bytes are kept.
  */
-export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, limitFor: (status: number) => number): Promise<Exchanged> {
+export function exchange(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  limitFor: (status: number) => number,
+): Promise<Exchanged> {
   return new Promise((resolve, reject) => {
     let status = 0;
     let headers: Record<string, string> = {};
@@ -28,7 +32,12 @@ export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOpt
       settled = true;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       chunks = [];
-      resolve({ status, headers, text: (truncated ? body.subarray(0, limit) : body).toString('utf8'), truncated });
+      resolve({
+        status,
+        headers,
+        text: (truncated ? body.subarray(0, limit) : body).toString('utf8'),
+        truncated,
+      });
     };
     dispatcher.dispatch(options, {
       onRequestStart() {},

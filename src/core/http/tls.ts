@@ -10,7 +10,7 @@ const PEM_LIMIT = 4 * 1024 * 1024;
  * Read as configs are, whoever owns it: a regular file of at most 4 MiB (a FIFO would block).
  */
 export function readPemFile(file: string): { pem: string } | { why: string } {
-  let read;
+  let read: ReturnType<typeof readGuarded>;
   try {
     read = readGuarded(file, PEM_LIMIT, file, true);
   } catch (error) {
@@ -18,7 +18,8 @@ export function readPemFile(file: string): { pem: string } | { why: string } {
   }
   if ('missing' in read) return { why: 'no such file' };
   if ('unsafe' in read) return { why: read.unsafe };
-  if ('tooLarge' in read) return { why: `larger than ${PEM_LIMIT / 1024 / 1024} MiB, which no PEM file is` };
+  if ('tooLarge' in read)
+    return { why: `larger than ${PEM_LIMIT / 1024 / 1024} MiB, which no PEM file is` };
   return { pem: read.bytes.toString('utf8') };
 }
 

@@ -16,13 +16,13 @@ async function defaultOf<T>(module: Promise<unknown>): Promise<T> {
 }
 
 /** What beforeLoad asked to run once the first answer is in (its parser then compiled). */
-let afterFirstAnswer: (() => void) | void;
+let afterFirstAnswer: (() => void) | undefined;
 
 /**
  * Loads the agent once; `beforeLoad` runs just before the first load (and its WebAssembly
  * compile), and may return a function to run once the first answer has been read.
  */
-export function loadAgent(beforeLoad?: () => (() => void) | void): Promise<AgentClass> {
+export function loadAgent(beforeLoad?: () => (() => void) | undefined): Promise<AgentClass> {
   agent ??= (async () => {
     afterFirstAnswer = beforeLoad?.();
     return defaultOf<AgentClass>(import('undici/lib/dispatcher/agent.js'));
