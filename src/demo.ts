@@ -45,9 +45,14 @@ async function main(): Promise<number> {
   const config = path.join(dir, 'ges.yaml');
   writeFileSync(
     config,
-    `profiles:\n  demo:\n    endpoint: ${emulator.url}\n    projectId: ${emulator.projectId}\n    auth:\n      type: token\n      token: \${DEMO_GES_TOKEN}\n` +
-      // No endpoint: graphs are found by name through the (emulated) management plane, as with a region.
-      `  byname:\n    managementEndpoint: ${emulator.url}\n    projectId: ${emulator.projectId}\n    auth:\n      type: token\n      token: \${DEMO_GES_TOKEN}\n`,
+    `profiles:\n  demo:\n    endpoint: ${emulator.url}\n` +
+      `    projectId: ${emulator.projectId}\n` +
+      `    auth:\n      type: token\n      token: \${DEMO_GES_TOKEN}\n` +
+      // No endpoint: graphs are found by name through the (emulated) management plane, as with a
+      // region.
+      `  byname:\n    managementEndpoint: ${emulator.url}\n` +
+      `    projectId: ${emulator.projectId}\n` +
+      `    auth:\n      type: token\n      token: \${DEMO_GES_TOKEN}\n`,
     { mode: 0o600 },
   );
   const env: NodeJS.ProcessEnv = {
@@ -92,7 +97,8 @@ async function main(): Promise<number> {
   const byName = await post('/edges/action?action_id=query', { labels: ['rate'] });
 
   console.log(
-    `GES emulator on ${emulator.url} (project ${emulator.projectId}, graph movies); config ${config}\n`,
+    `GES emulator on ${emulator.url} (project ${emulator.projectId}, graph movies); ` +
+      `config ${config}\n`,
   );
   const steps: Step[] = [
     {

@@ -58,7 +58,10 @@ function bash(program: Command): string {
       ...(path.length ? globals : []),
       '--help',
     ];
-    return `    "${path.join(' ')}") words="${[...new Set(words)].join(' ')}"${takesGraph(command) ? ' graphs=1' : ''} ;;`;
+    return (
+      `    "${path.join(' ')}") words="${[...new Set(words)].join(' ')}"` +
+      `${takesGraph(command) ? ' graphs=1' : ''} ;;`
+    );
   });
   const paths = walk(program)
     .filter((n) => n.path.length)
@@ -70,7 +73,8 @@ function bash(program: Command): string {
   // "at" (the command path typed so far) is not called "path": in zsh that name is $PATH.
   // Names from config files are data: they are read line by line and compared as text, never
   // handed to compgen's word list or evaluated (either would run a $(...) inside a name).
-  return `# ges completion for bash: source it, or save it as /etc/bash_completion.d/ges
+  return (
+    `# ges completion for bash: source it, or save it as /etc/bash_completion.d/ges
 _ges_offer() {
   local w
   while IFS= read -r w; do
@@ -87,7 +91,8 @@ _ges_complete() {
     case "\${at:+$at }$w" in ${paths}) at="\${at:+$at }$w" ;; esac
   done
   case "$prev" in
-    ${[...PROFILE_OPTIONS].join('|')}) _ges_offer < <(ges __complete profiles 2>/dev/null); return ;;
+    ${[...PROFILE_OPTIONS].join('|')}) ` +
+    `_ges_offer < <(ges __complete profiles 2>/dev/null); return ;;
     ${[...FILE_OPTIONS].join('|')}) _ges_offer < <(compgen -f -- "$cur"); return ;;
     ${valued.join('|')}) return ;;
   esac
@@ -98,7 +103,8 @@ ${cases.join('\n')}
   if [[ -n "$graphs" ]]; then _ges_offer < <(ges __complete graphs "$profile" 2>/dev/null); fi
 }
 complete -F _ges_complete ges
-`;
+`
+  );
 }
 
 function zsh(program: Command): string {
@@ -119,7 +125,8 @@ function fish(program: Command): string {
   const lines = [
     '# ges completion for fish: save it as ~/.config/fish/completions/ges.fish',
     'complete -c ges -f',
-    '# The command path typed so far ("job list", "config list", ...): options are offered for exactly that command.',
+    '# The command path typed so far ("job list", "config list", ...): ' +
+      'options are offered for exactly that command.',
     'function __ges_path',
     '    set -l path',
     '    for w in (commandline -opc)[2..-1]',
@@ -139,7 +146,8 @@ function fish(program: Command): string {
     const condition = `__ges_at ${fishQuote(path.join(' '))}`;
     for (const sub of visible(command)) {
       lines.push(
-        `complete -c ges -n ${fishQuote(condition)} -a ${sub.name()} -d ${fishQuote(sub.description())}`,
+        `complete -c ges -n ${fishQuote(condition)} -a ${sub.name()} ` +
+          `-d ${fishQuote(sub.description())}`,
       );
     }
     for (const o of command.options.filter((x) => !x.hidden)) {
@@ -154,7 +162,8 @@ function fish(program: Command): string {
             ? ' -x'
             : '';
       lines.push(
-        `complete -c ges${path.length ? ` -n ${fishQuote(condition)}` : ''} ${names}${value} -d ${fishQuote(o.description)}`,
+        `complete -c ges${path.length ? ` -n ${fishQuote(condition)}` : ''} ${names}${value} ` +
+          `-d ${fishQuote(o.description)}`,
       );
     }
     if (takesGraph(command))

@@ -35,7 +35,10 @@ export interface GlobalOptions {
   maxTime?: string;
 }
 
-/** What stopped a run, from its abort reason: "interrupted (Ctrl-C)", "terminated (SIGTERM)", ... */
+/**
+ * What stopped a run, from its abort reason: "interrupted (Ctrl-C)",
+ * "terminated (SIGTERM)", ...
+ */
 export function describeStop(signal: AbortSignal): string {
   switch (String(signal.reason)) {
     case 'SIGTERM':
@@ -154,7 +157,10 @@ export async function connect(
   const close = async (): Promise<void> => {
     await Promise.all(clients.map((c) => c.close()));
   };
-  /** What the settings risk (TLS off, credentials over plain http), for the addresses this run talks to. */
+  /**
+   * What the settings risk (TLS off, credentials over plain http), for the addresses this run
+   * talks to.
+   */
   const warnAbout = (endpoints: (string | null | undefined)[]): void => {
     const iam = settings.auth.type === 'password' ? settings.auth.iamEndpoint : undefined;
     for (const warning of networkWarnings({
@@ -176,7 +182,9 @@ export async function connect(
       managementEndpoint: discovery.managementEndpoint,
       projectId: settings.projectId,
       network: discovery.network,
-      where: `project ${settings.projectId}${discovery.region ? ` in region ${discovery.region}` : ''} (${discovery.managementEndpoint})`,
+      where:
+        `project ${settings.projectId}${discovery.region ? ` in region ${discovery.region}` : ''}` +
+        ` (${discovery.managementEndpoint})`,
       cache,
       warn,
     };

@@ -47,7 +47,10 @@ export function exitCodeFor(
   return BY_KIND[error.kind];
 }
 
-/** Several jobs: an interruption (by a signal) wins, then the first of 5, 1, 4, 3 that any job earned, else 0. */
+/**
+ * Several jobs: an interruption (by a signal) wins, then the first of 5, 1, 4, 3 that any job
+ * earned, else 0.
+ */
 export function combineExitCodes(codes: readonly number[]): number {
   for (const code of [
     EXIT.interrupted,

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 
 /**
  * Every command's help as commander prints it, keyed by command path ("" for ges itself).
- * The build stores it in dist/help.json so that bin/ges.cjs answers `--help` without loading the CLI.
+ * The build stores it in dist/help.json so that bin/ges.cjs answers `--help` without loading the
+ * CLI.
  */
 export function helpTexts(program: Command): Record<string, string> {
   let captured = '';

@@ -6,7 +6,10 @@ import type { CommandContext } from './context.js';
 import type { Output, Streams } from './output.js';
 import { readIdLines } from './stdin.js';
 
-/** What the job commands share: job IDs from arguments and stdin, status filters, reading the job list. */
+/**
+ * What the job commands share: job IDs from arguments and stdin, status filters, reading the
+ * job list.
+ */
 
 /**
  * The IDs from the arguments, with "-" replaced by the lines of stdin; validated, duplicates
@@ -75,7 +78,10 @@ function warnSkipped(output: Output, list: JobList, graph: string): void {
   if (list.skippedCount === 0) return;
   const first = list.skipped[0]!;
   output.warn(
-    `left out ${list.skippedCount} entr${list.skippedCount === 1 ? 'y' : 'ies'} of graph ${graph}'s job list that ges cannot use (first: ${first.why}, ${JSON.stringify(first.sample.slice(0, 60))}); nothing is sent for them`,
+    `left out ${list.skippedCount} entr${list.skippedCount === 1 ? 'y' : 'ies'} ` +
+      `of graph ${graph}'s job list that ges cannot use ` +
+      `(first: ${first.why}, ${JSON.stringify(first.sample.slice(0, 60))}); ` +
+      'nothing is sent for them',
   );
 }
 

@@ -144,7 +144,8 @@ function reportFailure(
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
       return EXIT.ok;
     if (error.code === 'commander.help') {
-      // `ges help [command]` asked for help (exit 0); a bare group (`ges job`) printed it as an error.
+      // `ges help [command]` asked for help (exit 0); a bare group (`ges job`) printed it as an
+      // error.
       if (error.exitCode === 0) return EXIT.ok;
       const message = `no command given: ${commandPath(program, argv)} needs a command`;
       return output.flags.json ? reportError(output, new UsageError(message)) : EXIT.usage;

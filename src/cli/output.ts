@@ -28,7 +28,10 @@ export function useColor(isTTY: boolean | undefined, env: Env, flagColor: boolea
   return Boolean(isTTY);
 }
 
-/** The few styles ges uses; plain functions when colour is off, so chalk loads only for a terminal. */
+/**
+ * The few styles ges uses; plain functions when colour is off, so chalk loads only for a
+ * terminal.
+ */
 export interface Paint {
   red(text: string): string;
   green(text: string): string;
@@ -47,7 +50,10 @@ const same = (text: string): string => text;
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** Strings from a server or a file as a terminal may show them: unsafe characters escaped visibly, at most `max` characters. */
+/**
+ * Strings from a server or a file as a terminal may show them: unsafe characters escaped
+ * visibly, at most `max` characters.
+ */
 export function escapeText(text: string, max = 4000): string {
   const escaped = text.replace(UNSAFE, (c) => {
     const code = c.charCodeAt(0);
@@ -61,7 +67,10 @@ export function escapeText(text: string, max = 4000): string {
   return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
 }
 
-/** A table or TSV cell: escaped (a tab inside a value would split the columns) and at most 120 characters. */
+/**
+ * A table or TSV cell: escaped (a tab inside a value would split the columns) and at most 120
+ * characters.
+ */
 const CELL_LIMIT = 120;
 export const PLAIN: Paint = {
   red: same,
@@ -141,7 +150,10 @@ export class Output {
     this.toStdout(lines.join(''));
   }
 
-  /** One tab-separated line for scripts: each field escaped, so a field never holds a tab or a line break. */
+  /**
+   * One tab-separated line for scripts: each field escaped, so a field never holds a tab or a
+   * line break.
+   */
   row(fields: string[]): void {
     if (this.flags.json || this.flags.quiet) return;
     this.toStdout(`${fields.map((f) => escapeText(f, CELL_LIMIT)).join('\t')}\n`);

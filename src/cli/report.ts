@@ -15,7 +15,10 @@ export function errorJson(error: GesError): Record<string, unknown> {
   return doc;
 }
 
-/** Shows a command-level failure (human or JSON) and returns its exit code. Only main() calls it. */
+/**
+ * Shows a command-level failure (human or JSON) and returns its exit code. Only main() calls
+ * it.
+ */
 export function reportError(
   output: Output,
   error: GesError,
@@ -40,7 +43,10 @@ export function envelope(
   return { ok: exitCode === 0, exitCode, ...fields };
 }
 
-/** --dry-run of a command that sends one request: show it (credentials masked) as text or JSON; exit 0. */
+/**
+ * --dry-run of a command that sends one request: show it (credentials masked) as text or JSON;
+ * exit 0.
+ */
 export async function showDryRun(
   output: Output,
   http: HttpClient,
@@ -58,7 +64,10 @@ export async function showDryRun(
   return 0;
 }
 
-/** How the graph's address was (or would be) found by name: the management-plane request, and what it gave. */
+/**
+ * How the graph's address was (or would be) found by name: the management-plane request, and
+ * what it gave.
+ */
 export function showLookup(output: Output, lookup: Lookup): void {
   if (lookup.request)
     output.result(

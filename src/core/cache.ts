@@ -23,7 +23,9 @@ export class PrivateCache {
     private readonly warn: (message: string) => void = () => {},
   ) {}
 
-  /** The file of a key: `kind` and a hash of its parts (the parts may be endpoints and user names). */
+  /**
+   * The file of a key: `kind` and a hash of its parts (the parts may be endpoints and user names).
+   */
   async fileFor(kind: string, keyParts: readonly string[]): Promise<string> {
     const { createHash } = await import('node:crypto'); // not at start: crypto costs ~3 ms to load
     const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex').slice(0, 32);
@@ -62,7 +64,10 @@ export class PrivateCache {
     return true;
   }
 
-  /** The entry, or null when there is none or it cannot be read (or is not a safe file of at most 1 MiB). */
+  /**
+   * The entry, or null when there is none or it cannot be read (or is not a safe file of at most 1
+   * MiB).
+   */
   async read(kind: string, keyParts: readonly string[]): Promise<unknown> {
     if (!(await this.usable())) return null;
     try {
@@ -73,7 +78,9 @@ export class PrivateCache {
     }
   }
 
-  /** Writes atomically (a fresh private temporary file renamed into place); a failure is a warning. */
+  /**
+   * Writes atomically (a fresh private temporary file renamed into place); a failure is a warning.
+   */
   async write(kind: string, keyParts: readonly string[], entry: unknown): Promise<void> {
     if (this.unusable) return;
     const { chmod, mkdir } = await fsp();

@@ -30,7 +30,9 @@ export abstract class GesError extends Error {
   /** The graph and job it concerns, for hints that name the next command. */
   about?: { graph?: string; jobId?: string };
 
-  /** The exchange fields of a job result or a JSON error; each class with an HTTP side overrides it. */
+  /**
+   * The exchange fields of a job result or a JSON error; each class with an HTTP side overrides it.
+   */
   fields(): ExchangeFields {
     return { httpStatus: null, errorCode: null, errorMessage: this.message, attempts: 0 };
   }
@@ -122,7 +124,8 @@ export class InterruptedError extends GesError {
   /**
    * `attempts`: how many times the request had been sent (0: never, so it had no effect).
    * `inFlight`: the last attempt was under way, so its effect is unknown.
-   * `reason`: the abort reason ("SIGINT", "SIGTERM", "SIGHUP", "max-time"), which sets the exit code.
+   * `reason`: the abort reason ("SIGINT", "SIGTERM", "SIGHUP", "max-time"), which sets the exit
+   * code.
    */
   constructor(
     message = 'interrupted',

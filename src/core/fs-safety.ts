@@ -41,12 +41,18 @@ export function unsafeReason(
     return `${file} is not a folder; remove it: rm ${shellQuote(file)}`;
   if (uid === undefined) return null;
   if (st.uid !== uid && st.uid !== 0) {
-    return `${file} belongs to another user (uid ${st.uid}), who could point your credentials anywhere; if it is yours, run: chown ${uid} ${shellQuote(file)}`;
+    return (
+      `${file} belongs to another user (uid ${st.uid}), who could point your credentials ` +
+      `anywhere; if it is yours, run: chown ${uid} ${shellQuote(file)}`
+    );
   }
   const mode = st.mode & 0o777;
   if (mode & 0o022) {
     const who = mode & 0o002 ? 'anyone' : 'its group';
-    return `${file} can be changed by ${who} (mode ${mode.toString(8).padStart(4, '0')}); run: chmod go-w ${shellQuote(file)}`;
+    return (
+      `${file} can be changed by ${who} (mode ${mode.toString(8).padStart(4, '0')}); ` +
+      `run: chmod go-w ${shellQuote(file)}`
+    );
   }
   return null;
 }

@@ -6,7 +6,8 @@ import { GRAPH_NAME, JOB_ID, PROJECT_ID } from './ges/constants.js';
 export function checkGraph(graph: string): string {
   if (!GRAPH_NAME.test(graph)) {
     throw new UsageError(
-      `invalid graph name ${JSON.stringify(graph)}: a graph name starts with a letter and has only letters, digits, "_" and "-", at most 64 characters`,
+      `invalid graph name ${JSON.stringify(graph)}: a graph name starts with a letter ` +
+        `and has only letters, digits, "_" and "-", at most 64 characters`,
     );
   }
   return graph;
@@ -15,7 +16,8 @@ export function checkGraph(graph: string): string {
 export function checkJobId(jobId: string): string {
   if (!JOB_ID.test(jobId)) {
     throw new UsageError(
-      `invalid job ID ${JSON.stringify(jobId)}: a job ID has only letters, digits, "_" and "-", 1 to 128 characters`,
+      `invalid job ID ${JSON.stringify(jobId)}: ` +
+        `a job ID has only letters, digits, "_" and "-", 1 to 128 characters`,
     );
   }
   return jobId;
@@ -24,7 +26,8 @@ export function checkJobId(jobId: string): string {
 export function checkProjectId(projectId: string, source: string): string {
   if (!PROJECT_ID.test(projectId)) {
     throw new UsageError(
-      `invalid project ID ${JSON.stringify(projectId)} (from ${source}): a project ID has only letters and digits, 1 to 64 characters`,
+      `invalid project ID ${JSON.stringify(projectId)} (from ${source}): ` +
+        `a project ID has only letters and digits, 1 to 64 characters`,
     );
   }
   return projectId;
@@ -56,7 +59,8 @@ export function checkEndpoint(endpoint: string, source: string): string {
   const shown = describeUrlText(endpoint);
   if (!url) {
     throw new UsageError(
-      `invalid endpoint ${shown} (from ${source}): not a URL; expected something like http://192.168.0.20 or https://ges.example.com`,
+      `invalid endpoint ${shown} (from ${source}): not a URL; ` +
+        `expected something like http://192.168.0.20 or https://ges.example.com`,
     );
   }
   const problem =
@@ -81,7 +85,8 @@ export function parseNumberOption(
   const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
     throw new UsageError(
-      `invalid value ${JSON.stringify(String(value))} for ${name}: expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`,
+      `invalid value ${JSON.stringify(String(value))} for ${name}: ` +
+        `expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`,
     );
   }
   return n;

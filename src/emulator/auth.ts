@@ -61,7 +61,10 @@ function verifySignature(
     : unauthorized('verify aksk signature fail');
 }
 
-/** A refused token: 401 from the API gateway, or (with tokenRefusal GES.8007) 400 GES.8007 from the engine. */
+/**
+ * A refused token: 401 from the API gateway, or (with tokenRefusal GES.8007) 400 GES.8007 from the
+ * engine.
+ */
 function refusedToken(ctx: EmulatorContext, why: string): Reply {
   return ctx.options.tokenRefusal === 'GES.8007'
     ? gesError(400, GES_ERRORS.invalidToken, `invalid token: ${why}`)

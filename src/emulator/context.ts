@@ -27,9 +27,14 @@ export interface EmulatorOptions {
   cancelDelayMs?: number;
   /** The answer shapes and status words of one GES edition (see ges-api.md); default memory. */
   edition?: Edition;
-  /** What a cancelled job becomes: gone (default), failed, or listed as running a while (linger). */
+  /**
+   * What a cancelled job becomes: gone (default), failed, or listed as running a while (linger).
+   */
   afterCancel?: AfterCancel;
-  /** How a refused token is answered: 401 as the API gateway does (default), or 400 GES.8007 as the engine does. */
+  /**
+   * How a refused token is answered: 401 as the API gateway does (default), or 400 GES.8007 as the
+   * engine does.
+   */
   tokenRefusal?: TokenRefusal;
   now?: () => number;
   /** Verify SDK-HMAC-SHA256 signed requests made with this key pair. */
@@ -63,7 +68,10 @@ export interface Fault {
   dropAnswer?: boolean;
   /** With status: a body of this many bytes (JSON-shaped padding) instead of `body`. */
   bodySize?: number;
-  /** With status: a JSON body `before` + `text` repeated `times` + `after` (a 20 MB job ID, say), at most 256 MiB. */
+  /**
+   * With status: a JSON body `before` + `text` repeated `times` + `after` (a 20 MB job ID, say), at
+   * most 256 MiB.
+   */
   bodyRepeat?: { before?: string; text: string; times: number; after?: string };
 }
 
@@ -75,7 +83,9 @@ export interface LoggedRequest {
   body: string;
 }
 
-/** The emulator's parts (dispatch, GES routes, control routes, auth, faults) share this one object. */
+/**
+ * The emulator's parts (dispatch, GES routes, control routes, auth, faults) share this one object.
+ */
 export interface EmulatorContext {
   options: EmulatorOptions;
   projectId: string;
@@ -86,7 +96,10 @@ export interface EmulatorContext {
   /** Tokens issued by the emulated IAM, with their expiry on the emulator's clock. */
   issued: Map<string, number>;
   log: LoggedRequest[];
-  /** GES requests being answered now, the most at once, and the connections opened, since the last reset. */
+  /**
+   * GES requests being answered now, the most at once, and the connections opened, since the last
+   * reset.
+   */
   stats: { inFlight: number; maxInFlight: number; connections: number };
   faults: (Fault & { count: number })[];
   /** How the management plane describes each graph; its address defaults to the emulator's own. */

@@ -3,7 +3,10 @@ import { type EmulatorContext, type Fault, parseJson, Reply } from './context.js
 import { jobView } from './ges-routes.js';
 import { isCancellableAlgorithm, JOB_KINDS, type JobStatusName } from './state.js';
 
-/** The control API under /emulator/: jobs in a given state, faults, the clock, the request log, stats. */
+/**
+ * The control API under /emulator/: jobs in a given state, faults, the clock, the request log,
+ * stats.
+ */
 
 export function serveControl(ctx: EmulatorContext, method: string, url: URL, body: string): Reply {
   const route = `${method} ${url.pathname.replace(/\/$/, '')}`;
@@ -38,7 +41,8 @@ export function serveControl(ctx: EmulatorContext, method: string, url: URL, bod
     return new Reply(201, { faults: ctx.faults.length });
   }
   if (route === 'POST /emulator/graphs') {
-    // How the management plane lists a graph: its state, addresses, https. A new name is also served.
+    // How the management plane lists a graph: its state, addresses, https. A new name is also
+    // served.
     const name = String(parsed.name ?? '');
     if (!GRAPH_NAME.test(name))
       return new Reply(400, { errorMessage: 'name must be a graph name' });
@@ -93,7 +97,8 @@ export function serveControl(ctx: EmulatorContext, method: string, url: URL, bod
         pendingMs: typeof parsed.pendingMs === 'number' ? parsed.pendingMs : undefined,
         runningMs: typeof parsed.runningMs === 'number' ? parsed.runningMs : undefined,
         finalStatus: parsed.finalStatus === 'failed' ? 'failed' : undefined,
-        // canStop: false makes a job GES refuses to cancel (the list says so in the memory edition).
+        // canStop: false makes a job GES refuses to cancel (the list says so in the memory
+        // edition).
         ...(parsed.canStop === false ? { cancellable: false } : {}),
       },
     );

@@ -1,4 +1,7 @@
-/** The emulator's defaults: one place for the library and the `ges emulator` flags (kept free of imports: the CLI loads it at start). */
+/**
+ * The emulator's defaults: one place for the library and the `ges emulator` flags (kept free of
+ * imports: the CLI loads it at start).
+ */
 export const EMULATOR_DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,

@@ -48,12 +48,17 @@ function sendPadding(res: ServerResponse, status: number, size: number): void {
   pump();
 }
 
-/** Answers with the fault's own status and body, when it has one; false when the request goes on to be served. */
+/**
+ * Answers with the fault's own status and body, when it has one; false when the request goes on to
+ * be served.
+ */
 export function answerWithFault(res: ServerResponse, fault: Fault | undefined): boolean {
   if (!fault?.status) return false;
   if (fault.bodyRepeat) {
     const { before = '', text, times, after = '' } = fault.bodyRepeat;
-    const body = `${before}${text.repeat(Math.max(0, Math.min(times, Math.floor((256 * 1024 * 1024) / Math.max(1, text.length)))))}${after}`;
+    const body = `${before}${text.repeat(
+      Math.max(0, Math.min(times, Math.floor((256 * 1024 * 1024) / Math.max(1, text.length)))),
+    )}${after}`;
     send(res, fault.status, body, { 'Content-Type': 'application/json', ...fault.headers });
   } else if (fault.bodySize)
     sendPadding(res, fault.status, Math.min(fault.bodySize, 256 * 1024 * 1024));

@@ -16,7 +16,10 @@ import { type EmulatedJob, isCancellableAlgorithm, JOB_KINDS, RESULT_SIZE } from
 /** /ges/v1.0/{project}/graphs/{graph}{rest} */
 const GES_PATH = new RegExp(`^${API_PREFIX.replace(/\./g, '\\.')}/([^/]+)/graphs/([^/]+)(/.*)?$`);
 
-/** A status as the edition words it: the memory-2021 and database editions say `complete` for success. */
+/**
+ * A status as the edition words it: the memory-2021 and database editions say `complete` for
+ * success.
+ */
 function wordFor(ctx: EmulatorContext, job: EmulatedJob): string {
   const status = ctx.state.statusOf(job);
   return status === 'success' &&
@@ -62,7 +65,9 @@ export function jobView(ctx: EmulatorContext, job: EmulatedJob): Record<string, 
   }
 }
 
-/** The job list: the memory editions send no totalCount, and memory-2021 ignores offset and limit. */
+/**
+ * The job list: the memory editions send no totalCount, and memory-2021 ignores offset and limit.
+ */
 function listBody(ctx: EmulatorContext, graph: string, url: URL): Record<string, unknown> {
   const jobs = ctx.state.jobsOf(graph);
   const edition = ctx.options.edition ?? 'memory';

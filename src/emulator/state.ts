@@ -9,7 +9,9 @@ export type JobStatusName = 'waiting' | 'pending' | 'running' | FinalStatus;
 /** What a cancelled job becomes (undocumented by GES: all three are seen, see ges-api.md). */
 export type AfterCancel = 'gone' | 'failed' | 'linger';
 export const AFTER_CANCEL: readonly AfterCancel[] = ['gone', 'failed', 'linger'];
-/** How long a lingering cancelled job stays listed as running when no --cancel-delay-ms is given. */
+/**
+ * How long a lingering cancelled job stays listed as running when no --cancel-delay-ms is given.
+ */
 export const LINGER_MS = 1500;
 
 export interface JobRequest {
@@ -131,14 +133,18 @@ export class EmulatorState {
   }
 
   statusOf(job: EmulatedJob): JobStatusName {
-    if (job.stopsAt !== undefined) return this.now() < job.stopsAt ? 'running' : 'failed'; // stopping after a cancel; then failed (or gone)
+    // stopping after a cancel; then failed (or gone)
+    if (job.stopsAt !== undefined) return this.now() < job.stopsAt ? 'running' : 'failed';
     const age = this.now() - job.createdAt;
     if (age < job.pendingMs) return job.waiting ? 'waiting' : 'pending';
     if (age < job.pendingMs + job.runningMs) return 'running';
     return job.finalStatus;
   }
 
-  /** A job, unless a cancel has stopped it by now (then it is gone, unless cancelled jobs end as failed). */
+  /**
+   * A job, unless a cancel has stopped it by now (then it is gone, unless cancelled jobs end as
+   * failed).
+   */
   findJob(graph: string, jobId: string): EmulatedJob | undefined {
     const job = this.graphs.get(graph)?.get(jobId);
     if (

@@ -132,23 +132,26 @@ describe('auth type password (IAM login)', () => {
     );
   });
 
-  it('HUAWEICLOUD_SDK_IAM_ENDPOINT supplies the IAM endpoint; --dry-run logs in nowhere', async () => {
-    const emu = await start({ iam: IAM });
-    const home = tempHome();
-    writeTrusted(home, '.gesrc.yaml', passwordProfile(emu, null));
-    const env = { GES_PASSWORD: PASSWORD, HUAWEICLOUD_SDK_IAM_ENDPOINT: emu.url };
-    const dry = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run'], { cwd: home, env });
-    expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('X-Auth-Token: ***');
-    expect(await requestLog(emu)).toEqual([]);
-    expect((await runMain(['job', 'list', 'movies'], { cwd: home, env })).code).toBe(0);
-    const missing = await runMain(['job', 'list', 'movies'], {
-      cwd: home,
-      env: { GES_PASSWORD: PASSWORD },
-    });
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('needs an IAM endpoint');
-  });
+  it(
+    'HUAWEICLOUD_SDK_IAM_ENDPOINT supplies the IAM endpoint; ' + '--dry-run logs in nowhere',
+    async () => {
+      const emu = await start({ iam: IAM });
+      const home = tempHome();
+      writeTrusted(home, '.gesrc.yaml', passwordProfile(emu, null));
+      const env = { GES_PASSWORD: PASSWORD, HUAWEICLOUD_SDK_IAM_ENDPOINT: emu.url };
+      const dry = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run'], { cwd: home, env });
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain('X-Auth-Token: ***');
+      expect(await requestLog(emu)).toEqual([]);
+      expect((await runMain(['job', 'list', 'movies'], { cwd: home, env })).code).toBe(0);
+      const missing = await runMain(['job', 'list', 'movies'], {
+        cwd: home,
+        env: { GES_PASSWORD: PASSWORD },
+      });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('needs an IAM endpoint');
+    },
+  );
 });
 
 describe('auth type aksk (request signing)', () => {
@@ -188,7 +191,9 @@ describe('auth type aksk (request signing)', () => {
     writeTrusted(
       home,
       '.gesrc.yaml',
-      `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth:\n      type: aksk\n      accessKey: ${AK}\n      secretKey: \${SK}\n      securityToken: \${ST}\n`,
+      `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n` +
+        `    auth:\n      type: aksk\n      accessKey: ${AK}\n` +
+        `      secretKey: \${SK}\n      securityToken: \${ST}\n`,
     );
     expect(
       (

@@ -82,23 +82,30 @@ describe('bin/ges.cjs', () => {
     expect(readdirSync(path.join(open, '.cache/ges'))).toEqual([]);
   });
 
-  it('runs from its code cache as from the source: an ES module config and a graph found by name, twice, nothing on stderr', async () => {
-    const home = tempHome();
-    writeFile(
-      home,
-      '.config/ges/config.mjs',
-      `export default { profiles: { default: { managementEndpoint: ${JSON.stringify(emu.url)}, projectId: ${JSON.stringify(emu.projectId)}, auth: { type: 'token', token: process.env.T } } } };\n`,
-    );
-    const done = await createJob(emu, { status: 'success' });
-    for (const run of ['compiles and saves the cache', 'runs from the cache']) {
-      const status = await runGes(['job', 'status', 'movies', done], { home, env: { T: TOKEN } });
-      expect({ run, ...status }).toMatchObject({ run, code: 0, stderr: '' });
-      expect(status.stdout.split('\n')[0]).toBe(`Job ${done} on graph movies: success`);
-    }
-    const cached = readdirSync(path.join(home, '.cache/ges'));
-    expect(cached.filter((f) => /^code-v\d.*\.bin$/.test(f))).toHaveLength(1);
-    expect(cached.filter((f) => f.startsWith('address-'))).toHaveLength(1);
-  });
+  it(
+    'runs from its code cache as from the source: ' +
+      'an ES module config and a graph found by name, twice, nothing on stderr',
+    async () => {
+      const home = tempHome();
+      writeFile(
+        home,
+        '.config/ges/config.mjs',
+        `export default { profiles: { default: { ` +
+          `managementEndpoint: ${JSON.stringify(emu.url)}, ` +
+          `projectId: ${JSON.stringify(emu.projectId)}, ` +
+          `auth: { type: 'token', token: process.env.T } } } };\n`,
+      );
+      const done = await createJob(emu, { status: 'success' });
+      for (const run of ['compiles and saves the cache', 'runs from the cache']) {
+        const status = await runGes(['job', 'status', 'movies', done], { home, env: { T: TOKEN } });
+        expect({ run, ...status }).toMatchObject({ run, code: 0, stderr: '' });
+        expect(status.stdout.split('\n')[0]).toBe(`Job ${done} on graph movies: success`);
+      }
+      const cached = readdirSync(path.join(home, '.cache/ges'));
+      expect(cached.filter((f) => /^code-v\d.*\.bin$/.test(f))).toHaveLength(1);
+      expect(cached.filter((f) => f.startsWith('address-'))).toHaveLength(1);
+    },
+  );
 
   it('config path, completion, and a usage error', async () => {
     const home = tempHome();

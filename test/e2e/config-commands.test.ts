@@ -128,34 +128,38 @@ describe('ges config show', () => {
 });
 
 describe('ges config init', () => {
-  it('without a terminal: takes flags, writes .gesrc.yaml 0600 with a secret reference, and the profile works', async () => {
-    const home = tempHome();
-    const r = await runMain(
-      [
-        'config',
-        'init',
-        '-p',
-        'default',
-        '--endpoint',
-        'http://192.168.0.20',
-        '--project-id',
-        'abc123',
-        '--auth',
-        'token',
-      ],
-      { cwd: home },
-    );
-    expect(r.code).toBe(0);
-    const file = path.join(home, '.gesrc.yaml');
-    expect(r.stdout).toBe(`Wrote profile default to ${file}\n`);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, 'utf8')).toContain('token: ${GES_TOKEN}');
-    const show = await runMain(['config', 'show', '--json'], {
-      cwd: home,
-      env: { GES_TOKEN: TOKEN },
-    });
-    expect(parseJson(show.stdout).settings.endpoint.value).toBe('http://192.168.0.20');
-  });
+  it(
+    'without a terminal: takes flags, writes .gesrc.yaml 0600 ' +
+      'with a secret reference, and the profile works',
+    async () => {
+      const home = tempHome();
+      const r = await runMain(
+        [
+          'config',
+          'init',
+          '-p',
+          'default',
+          '--endpoint',
+          'http://192.168.0.20',
+          '--project-id',
+          'abc123',
+          '--auth',
+          'token',
+        ],
+        { cwd: home },
+      );
+      expect(r.code).toBe(0);
+      const file = path.join(home, '.gesrc.yaml');
+      expect(r.stdout).toBe(`Wrote profile default to ${file}\n`);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readFileSync(file, 'utf8')).toContain('token: ${GES_TOKEN}');
+      const show = await runMain(['config', 'show', '--json'], {
+        cwd: home,
+        env: { GES_TOKEN: TOKEN },
+      });
+      expect(parseJson(show.stdout).settings.endpoint.value).toBe('http://192.168.0.20');
+    },
+  );
 
   it('names every missing flag (exit 2) and writes nothing', async () => {
     const home = tempHome();
@@ -182,81 +186,85 @@ describe('ges config init', () => {
     expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe('none');
   });
 
-  it('adds a profile to an existing file keeping its comments and profiles; never overwrites without --force', async () => {
-    const home = tempHome();
-    const file = writeTrusted(home, '.gesrc.yaml', CONFIG, 0o640);
-    const args = [
-      'config',
-      'init',
-      '-p',
-      'iam',
-      '--endpoint',
-      'https://100.93.1.9',
-      '--project-id',
-      'p9',
-      '--auth',
-      'password',
-      '--iam-endpoint',
-      'https://iam.cn-north-4.myhuaweicloud.com',
-      '--domain',
-      'acct',
-      '--user',
-      'bot',
-    ];
-    expect((await runMain(args, { cwd: home })).code).toBe(0);
-    const text = readFileSync(file, 'utf8');
-    expect(text.startsWith(CONFIG.trimEnd())).toBe(true);
-    expect(text).toContain("# my team's GES settings");
-    expect(text).toContain('password: ${GES_PASSWORD}');
-    expect(statSync(file).mode & 0o777).toBe(0o640);
-    const list = parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout);
-    expect(list.profiles.map((p: any) => p.name)).toEqual(['dev', 'prod', 'iam']);
+  it(
+    'adds a profile to an existing file keeping its comments and profiles; ' +
+      'never overwrites without --force',
+    async () => {
+      const home = tempHome();
+      const file = writeTrusted(home, '.gesrc.yaml', CONFIG, 0o640);
+      const args = [
+        'config',
+        'init',
+        '-p',
+        'iam',
+        '--endpoint',
+        'https://100.93.1.9',
+        '--project-id',
+        'p9',
+        '--auth',
+        'password',
+        '--iam-endpoint',
+        'https://iam.cn-north-4.myhuaweicloud.com',
+        '--domain',
+        'acct',
+        '--user',
+        'bot',
+      ];
+      expect((await runMain(args, { cwd: home })).code).toBe(0);
+      const text = readFileSync(file, 'utf8');
+      expect(text.startsWith(CONFIG.trimEnd())).toBe(true);
+      expect(text).toContain("# my team's GES settings");
+      expect(text).toContain('password: ${GES_PASSWORD}');
+      expect(statSync(file).mode & 0o777).toBe(0o640);
+      const list = parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout);
+      expect(list.profiles.map((p: any) => p.name)).toEqual(['dev', 'prod', 'iam']);
 
-    const again = await runMain(
-      [
-        'config',
-        'init',
-        '-p',
-        'dev',
-        '--endpoint',
-        'http://10.9.9.9',
-        '--project-id',
-        'p1',
-        '--auth',
-        'none',
-      ],
-      { cwd: home },
-    );
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain('profile "dev" already exists');
-    expect(again.stderr).toContain('--force');
-    const forced = await runMain(
-      [
-        'config',
-        'init',
-        '-p',
-        'dev',
-        '--endpoint',
-        'http://10.9.9.9',
-        '--project-id',
-        'p1',
-        '--auth',
-        'none',
-        '--force',
-      ],
-      { cwd: home },
-    );
-    expect(forced.code).toBe(0);
-    const after = parseJson(
-      (await runMain(['config', 'list', '--json'], { cwd: home })).stdout,
-    ).profiles;
-    expect(after).toEqual([
-      { name: 'dev', default: true, endpoint: 'http://10.9.9.9', authType: 'none' },
-      { name: 'prod', default: false, endpoint: 'https://100.93.1.2', authType: 'aksk' },
-      { name: 'iam', default: false, endpoint: 'https://100.93.1.9', authType: 'password' },
-    ]);
-    expect(readFileSync(file, 'utf8')).toContain('# the test graph');
-  });
+      const again = await runMain(
+        [
+          'config',
+          'init',
+          '-p',
+          'dev',
+          '--endpoint',
+          'http://10.9.9.9',
+          '--project-id',
+          'p1',
+          '--auth',
+          'none',
+        ],
+        { cwd: home },
+      );
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain('profile "dev" already exists');
+      expect(again.stderr).toContain('--force');
+      const forced = await runMain(
+        [
+          'config',
+          'init',
+          '-p',
+          'dev',
+          '--endpoint',
+          'http://10.9.9.9',
+          '--project-id',
+          'p1',
+          '--auth',
+          'none',
+          '--force',
+        ],
+        { cwd: home },
+      );
+      expect(forced.code).toBe(0);
+      const after = parseJson(
+        (await runMain(['config', 'list', '--json'], { cwd: home })).stdout,
+      ).profiles;
+      expect(after).toEqual([
+        { name: 'dev', default: true, endpoint: 'http://10.9.9.9', authType: 'none' },
+        { name: 'prod', default: false, endpoint: 'https://100.93.1.2', authType: 'aksk' },
+        { name: 'iam', default: false, endpoint: 'https://100.93.1.9', authType: 'password' },
+      ]);
+      expect(readFileSync(file, 'utf8')).toContain('# the test graph');
+    },
+  );
 
   it('--global writes the user config', async () => {
     const home = tempHome();
@@ -343,7 +351,8 @@ describe('ges completion', () => {
         'bash',
         [
           '-c',
-          `source ges.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ges_complete; echo "\${COMPREPLY[*]}"`,
+          `source ges.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
+            `COMP_CWORD=${words.length - 1}; _ges_complete; echo "\${COMPREPLY[*]}"`,
         ],
         {
           cwd: home,
@@ -361,34 +370,40 @@ describe('ges completion', () => {
 });
 
 describe('help that teaches', () => {
-  it('every command has examples and exit codes in its help; a mistyped option gets a suggestion', async () => {
-    for (const cmd of [
-      [],
-      ['job', 'cancel'],
-      ['job', 'status'],
-      ['job', 'list'],
-      ['job', 'wait'],
-      ['config', 'init'],
-      ['config', 'show'],
-      ['emulator'],
-      ['completion'],
-    ]) {
-      const r = await runMain([...cmd, '--help']);
-      expect(r.code, cmd.join(' ')).toBe(0);
-      expect(r.stdout, cmd.join(' ')).toContain('Examples:');
-      expect(r.stdout, cmd.join(' ')).toContain('Exit codes:');
-    }
-    const typo = await runMain(['job', 'cancel', 'movies', 'a1', '--ignore-finshed']);
-    expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('Did you mean --ignore-finished?');
-  });
+  it(
+    'every command has examples and exit codes in its help; ' +
+      'a mistyped option gets a suggestion',
+    async () => {
+      for (const cmd of [
+        [],
+        ['job', 'cancel'],
+        ['job', 'status'],
+        ['job', 'list'],
+        ['job', 'wait'],
+        ['config', 'init'],
+        ['config', 'show'],
+        ['emulator'],
+        ['completion'],
+      ]) {
+        const r = await runMain([...cmd, '--help']);
+        expect(r.code, cmd.join(' ')).toBe(0);
+        expect(r.stdout, cmd.join(' ')).toContain('Examples:');
+        expect(r.stdout, cmd.join(' ')).toContain('Exit codes:');
+      }
+      const typo = await runMain(['job', 'cancel', 'movies', 'a1', '--ignore-finshed']);
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain('Did you mean --ignore-finished?');
+    },
+  );
 
   it('password secrets never show in config output', async () => {
     const home = tempHome();
     writeTrusted(
       home,
       '.gesrc.yaml',
-      `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n    auth: {type: password, iamEndpoint: "https://iam", domain: d, user: u, password: "\${PW}"}\n`,
+      `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n` +
+        `    auth: {type: password, iamEndpoint: "https://iam", ` +
+        `domain: d, user: u, password: "\${PW}"}\n`,
     );
     const r = await runMain(['config', 'show'], { cwd: home, env: { PW: PASSWORD } });
     expect(r.code).toBe(0);

@@ -182,7 +182,8 @@ profiles:
     writeTrusted(
       home,
       '.gesrc.yaml',
-      `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: wrong\n    retries: 0\n    auth: {type: token, token: "\${MY_TOKEN}"}\n`,
+      `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: wrong\n` +
+        `    retries: 0\n    auth: {type: token, token: "\${MY_TOKEN}"}\n`,
     );
     const env = { MY_TOKEN: TOKEN };
     const fromEnv = await runMain(['job', 'list', 'movies'], {
@@ -209,7 +210,8 @@ profiles:
     writeTrusted(
       home,
       '.gesrc.yaml',
-      `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: not-the-token}\n`,
+      `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n` +
+        `    auth: {type: token, token: not-the-token}\n`,
     );
     const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { GES_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
@@ -221,7 +223,8 @@ profiles:
       writeTrusted(
         home,
         '.gesrc.yaml',
-        `profiles:\n  default:\n    endpoint: ${open.url}\n    projectId: demo\n    auth: {type: none}\n`,
+        `profiles:\n  default:\n    endpoint: ${open.url}\n` +
+          `    projectId: demo\n    auth: {type: none}\n`,
       );
       const r = await runMain(['job', 'list', 'movies'], { cwd: home });
       expect(r.code).toBe(0);
@@ -250,7 +253,8 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
   it('an unset ${VAR} names the variable and the file', async () => {
     const file = writeTrusted(home, '.gesrc.yaml', profileYaml());
     await expectConfigError(
-      `profiles.default.auth.token in ${file} refers to \${MY_TOKEN}, but the environment variable MY_TOKEN is not set`,
+      `profiles.default.auth.token in ${file} refers to \${MY_TOKEN}, ` +
+        `but the environment variable MY_TOKEN is not set`,
     );
   });
 
@@ -304,7 +308,8 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
       error: {
         kind: 'config',
         message:
-          'no endpoint: no config file was found, and neither --endpoint, --region, GES_ENDPOINT nor GES_REGION is set',
+          'no endpoint: no config file was found, ' +
+          'and neither --endpoint, --region, GES_ENDPOINT nor GES_REGION is set',
       },
     });
   });
@@ -372,18 +377,21 @@ describe('config warnings', () => {
     );
   });
 
-  it('a literal secret in a file others can read earns a chmod 600 warning, without the secret', async () => {
-    const text = profileYaml().replace('${MY_TOKEN}', TOKEN);
-    writeTrusted(home, '.gesrc.yaml', text, 0o644);
-    const r = await runMain(['job', 'list', 'movies'], { cwd: home });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain('holds a literal secret (profiles.default.auth.token)');
-    expect(r.stderr).toContain('chmod 600');
-    writeTrusted(home, '.gesrc.yaml', text, 0o600);
-    expect((await runMain(['job', 'list', 'movies'], { cwd: home })).stderr).not.toContain(
-      'warning',
-    );
-  });
+  it(
+    'a literal secret in a file others can read ' + 'earns a chmod 600 warning, without the secret',
+    async () => {
+      const text = profileYaml().replace('${MY_TOKEN}', TOKEN);
+      writeTrusted(home, '.gesrc.yaml', text, 0o644);
+      const r = await runMain(['job', 'list', 'movies'], { cwd: home });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('holds a literal secret (profiles.default.auth.token)');
+      expect(r.stderr).toContain('chmod 600');
+      writeTrusted(home, '.gesrc.yaml', text, 0o600);
+      expect((await runMain(['job', 'list', 'movies'], { cwd: home })).stderr).not.toContain(
+        'warning',
+      );
+    },
+  );
 });
 
 describe('usage errors', () => {

@@ -113,21 +113,25 @@ describe.each(['gone', 'failed', 'linger'] as const)(
     });
     afterAll(() => emu.close());
 
-    it('--wait counts it stopped (gone, or any ended word), polling on while it is still listed as running', async () => {
-      const id = await createJob(emu);
-      const r = await runMain(
-        ['job', 'cancel', 'movies', id, '--wait', '--wait-timeout', '10', '--json'],
-        { env: envFor(emu) },
-      );
-      expect(r.code, r.stdout).toBe(0);
-      expect(parseJson(r.stdout).results[0]).toMatchObject({
-        outcome: 'cancelled',
-        stopped: true,
-        jobStatus: afterCancel === 'failed' ? 'failed' : null,
-      });
-      const polls = (await requestLog(emu)).filter((q) => q.path.includes(`/jobs/${id}/status`));
-      expect(polls.length).toBeGreaterThanOrEqual(2);
-    });
+    it(
+      '--wait counts it stopped (gone, or any ended word), ' +
+        'polling on while it is still listed as running',
+      async () => {
+        const id = await createJob(emu);
+        const r = await runMain(
+          ['job', 'cancel', 'movies', id, '--wait', '--wait-timeout', '10', '--json'],
+          { env: envFor(emu) },
+        );
+        expect(r.code, r.stdout).toBe(0);
+        expect(parseJson(r.stdout).results[0]).toMatchObject({
+          outcome: 'cancelled',
+          stopped: true,
+          jobStatus: afterCancel === 'failed' ? 'failed' : null,
+        });
+        const polls = (await requestLog(emu)).filter((q) => q.path.includes(`/jobs/${id}/status`));
+        expect(polls.length).toBeGreaterThanOrEqual(2);
+      },
+    );
 
     it('job wait on a cancelled job: 4, as it did not succeed', async () => {
       const id = await createJob(emu);
@@ -159,34 +163,40 @@ describe('a refused token: 401, or 400 GES.8007', () => {
     }
   });
 
-  it('with password auth, a cached token refused with GES.8007 is dropped, and one new login carries on', async () => {
-    const emu = await emulator({
-      tokenRefusal: 'GES.8007',
-      iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD },
-    });
-    try {
-      const home = tempHome();
-      await new TokenCache(new PrivateCache(path.join(home, '.cache/ges'))).write(
-        [emu.url, 'acme', 'ci-bot', 'demo'],
-        { token: 'MIIEmulated-stale', expiresAt: Date.now() + 3_600_000 },
-      );
-      const cfg = writeFile(
-        home,
-        'p.yaml',
-        `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${emu.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
-      );
-      const r = await runMain(['job', 'list', 'movies', '--config', cfg], {
-        home,
-        env: { GES_PASSWORD: PASSWORD },
+  it(
+    'with password auth, a cached token refused with GES.8007 is dropped, ' +
+      'and one new login carries on',
+    async () => {
+      const emu = await emulator({
+        tokenRefusal: 'GES.8007',
+        iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD },
       });
-      expect(r.code, r.stderr).toBe(0);
-      expect(
-        (await requestLog(emu)).filter((q) => q.path.startsWith('/v3/auth/tokens')),
-      ).toHaveLength(1);
-    } finally {
-      await emu.close();
-    }
-  });
+      try {
+        const home = tempHome();
+        await new TokenCache(new PrivateCache(path.join(home, '.cache/ges'))).write(
+          [emu.url, 'acme', 'ci-bot', 'demo'],
+          { token: 'MIIEmulated-stale', expiresAt: Date.now() + 3_600_000 },
+        );
+        const cfg = writeFile(
+          home,
+          'p.yaml',
+          `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n` +
+            `    auth: {type: password, iamEndpoint: "${emu.url}", ` +
+            `domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
+        );
+        const r = await runMain(['job', 'list', 'movies', '--config', cfg], {
+          home,
+          env: { GES_PASSWORD: PASSWORD },
+        });
+        expect(r.code, r.stderr).toBe(0);
+        expect(
+          (await requestLog(emu)).filter((q) => q.path.startsWith('/v3/auth/tokens')),
+        ).toHaveLength(1);
+      } finally {
+        await emu.close();
+      }
+    },
+  );
 });
 
 describe('service-plane requests', () => {
@@ -199,7 +209,8 @@ describe('service-plane requests', () => {
       const cfg = writeFile(
         home,
         'p.yaml',
-        `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    language: zh-cn\n    auth: {type: token, token: "\${T}"}\n`,
+        `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n` +
+          `    language: zh-cn\n    auth: {type: token, token: "\${T}"}\n`,
       );
       await control(emu, 'DELETE', 'requests');
       expect(

@@ -50,7 +50,8 @@ function profile(auth: string, extra = ''): string {
   return writeFile(
     home,
     '.config/ges/config.yaml',
-    `profiles:\n  default:\n    managementEndpoint: ${mgmt.url}\n    projectId: demo\n${extra}    auth: ${auth}\n`,
+    `profiles:\n  default:\n    managementEndpoint: ${mgmt.url}\n    projectId: demo\n` +
+      `${extra}    auth: ${auth}\n`,
   );
 }
 
@@ -84,49 +85,60 @@ describe('a region profile reaches a graph by its name, with each auth type', ()
 });
 
 describe('what the management plane says', () => {
-  it('an unknown name: exit 2 naming the graph, the project and near names; a name in other case is found', async () => {
-    profile('{type: token, token: "${T}"}');
-    const r = await runMain(['job', 'list', 'movise'], { cwd: home, env: { T: TOKEN } });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      `no graph "movise" in project demo (${mgmt.url}); did you mean movies?`,
-    );
-    const folded = await runMain(['job', 'list', 'MOVIES', '--json'], {
-      cwd: home,
-      env: { T: TOKEN },
-    });
-    expect(folded.code).toBe(0);
-    expect(parseJson(folded.stdout).graph).toBe('movies');
-  });
-
-  it('a stopped graph is exit 1 naming its state; an importing one warns and proceeds', async () => {
-    const emu = await emulator({ graphs: ['movies'] });
-    try {
-      writeFile(
-        home,
-        '.config/ges/config.yaml',
-        `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${T}"}\n`,
+  it(
+    'an unknown name: exit 2 naming the graph, the project and near names; ' +
+      'a name in other case is found',
+    async () => {
+      profile('{type: token, token: "${T}"}');
+      const r = await runMain(['job', 'list', 'movise'], { cwd: home, env: { T: TOKEN } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `no graph "movise" in project demo (${mgmt.url}); did you mean movies?`,
       );
-      await control(emu, 'POST', 'graphs', { name: 'movies', status: '900' });
-      const stopped = await runMain(['job', 'list', 'movies', '--json'], {
+      const folded = await runMain(['job', 'list', 'MOVIES', '--json'], {
         cwd: home,
         env: { T: TOKEN },
       });
-      expect(stopped.code).toBe(1);
-      expect(parseJson(stopped.stdout).error).toMatchObject({
-        kind: 'unavailable',
-        message: 'graph movies is stopped (state 900), so it serves no requests now',
-      });
-      await control(emu, 'POST', 'graphs', { name: 'movies', status: '202' });
-      const importing = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
-      expect(importing.code).toBe(0);
-      expect(importing.stderr).toContain(
-        'warning: graph movies is importing (state 202); it may still answer',
-      );
-    } finally {
-      await emu.close();
-    }
-  });
+      expect(folded.code).toBe(0);
+      expect(parseJson(folded.stdout).graph).toBe('movies');
+    },
+  );
+
+  it(
+    'a stopped graph is exit 1 naming its state; ' + 'an importing one warns and proceeds',
+    async () => {
+      const emu = await emulator({ graphs: ['movies'] });
+      try {
+        writeFile(
+          home,
+          '.config/ges/config.yaml',
+          `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n` +
+            `    auth: {type: token, token: "\${T}"}\n`,
+        );
+        await control(emu, 'POST', 'graphs', { name: 'movies', status: '900' });
+        const stopped = await runMain(['job', 'list', 'movies', '--json'], {
+          cwd: home,
+          env: { T: TOKEN },
+        });
+        expect(stopped.code).toBe(1);
+        expect(parseJson(stopped.stdout).error).toMatchObject({
+          kind: 'unavailable',
+          message: 'graph movies is stopped (state 900), so it serves no requests now',
+        });
+        await control(emu, 'POST', 'graphs', { name: 'movies', status: '202' });
+        const importing = await runMain(['job', 'list', 'movies'], {
+          cwd: home,
+          env: { T: TOKEN },
+        });
+        expect(importing.code).toBe(0);
+        expect(importing.stderr).toContain(
+          'warning: graph movies is importing (state 202); it may still answer',
+        );
+      } finally {
+        await emu.close();
+      }
+    },
+  );
 
   it('network: public with no public address: exit 2; with one, that address is used', async () => {
     const emu = await emulator({ graphs: ['movies'] });
@@ -134,7 +146,8 @@ describe('what the management plane says', () => {
       writeFile(
         home,
         '.config/ges/config.yaml',
-        `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n    network: public\n    auth: {type: token, token: "\${T}"}\n`,
+        `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n` +
+          `    network: public\n    auth: {type: token, token: "\${T}"}\n`,
       );
       const none = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
       expect(none.code).toBe(2);
@@ -164,7 +177,8 @@ describe('what the management plane says', () => {
       writeFile(
         home,
         '.config/ges/config.yaml',
-        `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${T}"}\n`,
+        `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n` +
+          `    auth: {type: token, token: "\${T}"}\n`,
       );
       await control(emu, 'POST', 'faults', {
         path: '/v2/demo/graphs',
@@ -201,7 +215,8 @@ async function movingGraph(
   writeFile(
     home,
     '.config/ges/config.yaml',
-    `profiles:\n  default:\n    managementEndpoint: ${m.url}\n    projectId: demo\n    retries: 0\n${profileExtra}    auth: {type: token, token: "\${T}"}\n`,
+    `profiles:\n  default:\n    managementEndpoint: ${m.url}\n    projectId: demo\n` +
+      `    retries: 0\n${profileExtra}    auth: {type: token, token: "\${T}"}\n`,
   );
   await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s1.url).host });
   expect((await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } })).code).toBe(0);
@@ -209,39 +224,43 @@ async function movingGraph(
 }
 
 describe('the address cache', () => {
-  it('a cached address that refuses is looked up again once, and the request goes to the new one', async () => {
-    const { m, s1, s2 } = await movingGraph();
-    try {
-      await s1.close();
-      await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s2.url).host });
-      const id = await createJob(s2);
-      const moved = await runMain(['job', 'cancel', 'movies', id, '--json'], {
-        cwd: home,
-        env: { T: TOKEN },
-      });
-      expect(moved.code, moved.stdout).toBe(0);
-      expect((await requestLog(m)).filter((q) => q.path.startsWith('/v2/'))).toHaveLength(2);
-      const shown = await runMain(['config', 'show', '--graph', 'movies', '--json'], {
-        cwd: home,
-        env: { T: TOKEN },
-      });
-      expect(parseJson(shown.stdout).settings.endpoint).toEqual({
-        value: s2.url,
-        source: 'management plane, cached just now',
-      });
+  it(
+    'a cached address that refuses is looked up again once, ' +
+      'and the request goes to the new one',
+    async () => {
+      const { m, s1, s2 } = await movingGraph();
+      try {
+        await s1.close();
+        await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s2.url).host });
+        const id = await createJob(s2);
+        const moved = await runMain(['job', 'cancel', 'movies', id, '--json'], {
+          cwd: home,
+          env: { T: TOKEN },
+        });
+        expect(moved.code, moved.stdout).toBe(0);
+        expect((await requestLog(m)).filter((q) => q.path.startsWith('/v2/'))).toHaveLength(2);
+        const shown = await runMain(['config', 'show', '--graph', 'movies', '--json'], {
+          cwd: home,
+          env: { T: TOKEN },
+        });
+        expect(parseJson(shown.stdout).settings.endpoint).toEqual({
+          value: s2.url,
+          source: 'management plane, cached just now',
+        });
 
-      // Not moved: the same dead address again is no reason to retry.
-      const dead = await closedPort();
-      await control(m, 'POST', 'graphs', { name: 'movies', privateIp: `127.0.0.1:${dead}` });
-      await runMain(['graph', 'list'], { cwd: home, env: { T: TOKEN } });
-      const refused = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain(`connection refused by 127.0.0.1:${dead}`);
-    } finally {
-      await m.close();
-      await s2.close();
-    }
-  });
+        // Not moved: the same dead address again is no reason to retry.
+        const dead = await closedPort();
+        await control(m, 'POST', 'graphs', { name: 'movies', privateIp: `127.0.0.1:${dead}` });
+        await runMain(['graph', 'list'], { cwd: home, env: { T: TOKEN } });
+        const refused = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain(`connection refused by 127.0.0.1:${dead}`);
+      } finally {
+        await m.close();
+        await s2.close();
+      }
+    },
+  );
 });
 
 describe('a cache entry that is not an address', () => {
@@ -274,36 +293,40 @@ describe('a cached address that never answers', () => {
 });
 
 describe('ges graph list', () => {
-  it('every graph with its state, edition, version, addresses; refreshes the cache that completion reads', async () => {
-    profile('{type: token, token: "${T}"}');
-    const json = await runMain(['graph', 'list', '--json'], { cwd: home, env: { T: TOKEN } });
-    expect(json.code).toBe(0);
-    expect(
-      parseJson(json.stdout).graphs.map((g: any) => [
-        g.name,
-        g.stateWords,
-        g.edition,
-        g.privateAddress,
-      ]),
-    ).toEqual([
-      ['movies', 'running', 'InMemory', new URL(mgmt.url).host],
-      ['friends', 'running', 'InMemory', new URL(mgmt.url).host],
-    ]);
-    const tsv = await runMain(['graph', 'list'], { cwd: home, env: { T: TOKEN } });
-    expect(tsv.stdout.split('\n')[0]).toBe(
-      `movies\trunning\tInMemory\t2.4.12\t${new URL(mgmt.url).host}\t\thttp`,
-    );
-    const table = await runMain(['graph', 'list', '--no-color'], {
-      cwd: home,
-      env: { T: TOKEN },
-      tty: true,
-    });
-    expect(table.stdout.split('\n')[0]).toMatch(
-      /^NAME +STATE +EDITION +VERSION +ADDRESS \(PRIVATE \/ PUBLIC\) +HTTPS$/,
-    );
-    const names = await runMain(['__complete', 'graphs'], { cwd: home, env: { T: TOKEN } });
-    expect(names.stdout).toBe('movies\nfriends\n');
-  });
+  it(
+    'every graph with its state, edition, version, addresses; ' +
+      'refreshes the cache that completion reads',
+    async () => {
+      profile('{type: token, token: "${T}"}');
+      const json = await runMain(['graph', 'list', '--json'], { cwd: home, env: { T: TOKEN } });
+      expect(json.code).toBe(0);
+      expect(
+        parseJson(json.stdout).graphs.map((g: any) => [
+          g.name,
+          g.stateWords,
+          g.edition,
+          g.privateAddress,
+        ]),
+      ).toEqual([
+        ['movies', 'running', 'InMemory', new URL(mgmt.url).host],
+        ['friends', 'running', 'InMemory', new URL(mgmt.url).host],
+      ]);
+      const tsv = await runMain(['graph', 'list'], { cwd: home, env: { T: TOKEN } });
+      expect(tsv.stdout.split('\n')[0]).toBe(
+        `movies\trunning\tInMemory\t2.4.12\t${new URL(mgmt.url).host}\t\thttp`,
+      );
+      const table = await runMain(['graph', 'list', '--no-color'], {
+        cwd: home,
+        env: { T: TOKEN },
+        tty: true,
+      });
+      expect(table.stdout.split('\n')[0]).toMatch(
+        /^NAME +STATE +EDITION +VERSION +ADDRESS \(PRIVATE \/ PUBLIC\) +HTTPS$/,
+      );
+      const names = await runMain(['__complete', 'graphs'], { cwd: home, env: { T: TOKEN } });
+      expect(names.stdout).toBe('movies\nfriends\n');
+    },
+  );
 
   it('with an endpoint and no region: exit 2 saying it needs the management plane', async () => {
     const r = await runMain(['graph', 'list'], {
@@ -316,63 +339,72 @@ describe('ges graph list', () => {
 });
 
 describe('regions', () => {
-  it("a region names the management plane and IAM; eu-west-101 is .eu; Huawei's SDK variable overrides", async () => {
-    writeFile(
-      home,
-      '.config/ges/config.yaml',
-      'profiles:\n  default:\n    region: cn-north-4\n    projectId: p1\n    auth: {type: password, domain: acme, user: ci-bot, password: "${PW}"}\n',
-    );
-    const show = parseJson(
-      (await runMain(['config', 'show', '--json'], { cwd: home, env: { PW: 'x' } })).stdout,
-    ).settings;
-    expect(show.managementEndpoint.value).toBe('https://ges.cn-north-4.myhuaweicloud.com');
-    expect(show['auth.iamEndpoint'].value).toBe('https://iam.cn-north-4.myhuaweicloud.com');
-    const eu = parseJson(
-      (
-        await runMain(['config', 'show', '--json', '--region', 'eu-west-101'], {
-          cwd: home,
-          env: { PW: 'x' },
-        })
-      ).stdout,
-    ).settings;
-    expect(eu.managementEndpoint.value).toBe('https://ges.eu-west-101.myhuaweicloud.eu');
-    const sdk = parseJson(
-      (
-        await runMain(['config', 'show', '--json'], {
-          cwd: home,
-          env: { PW: 'x', HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4: 'https://ges.internal.example' },
-        })
-      ).stdout,
-    ).settings;
-    expect(sdk.managementEndpoint).toEqual({
-      value: 'https://ges.internal.example',
-      source: 'env HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4',
-    });
-    const bad = await runMain(['config', 'show', '--region', 'evil.com/x'], {
-      cwd: home,
-      env: { PW: 'x' },
-    });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('invalid region');
-  });
+  it(
+    'a region names the management plane and IAM; ' +
+      "eu-west-101 is .eu; Huawei's SDK variable overrides",
+    async () => {
+      writeFile(
+        home,
+        '.config/ges/config.yaml',
+        'profiles:\n  default:\n    region: cn-north-4\n    projectId: p1\n' +
+          '    auth: {type: password, domain: acme, user: ci-bot, password: "${PW}"}\n',
+      );
+      const show = parseJson(
+        (await runMain(['config', 'show', '--json'], { cwd: home, env: { PW: 'x' } })).stdout,
+      ).settings;
+      expect(show.managementEndpoint.value).toBe('https://ges.cn-north-4.myhuaweicloud.com');
+      expect(show['auth.iamEndpoint'].value).toBe('https://iam.cn-north-4.myhuaweicloud.com');
+      const eu = parseJson(
+        (
+          await runMain(['config', 'show', '--json', '--region', 'eu-west-101'], {
+            cwd: home,
+            env: { PW: 'x' },
+          })
+        ).stdout,
+      ).settings;
+      expect(eu.managementEndpoint.value).toBe('https://ges.eu-west-101.myhuaweicloud.eu');
+      const sdk = parseJson(
+        (
+          await runMain(['config', 'show', '--json'], {
+            cwd: home,
+            env: { PW: 'x', HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4: 'https://ges.internal.example' },
+          })
+        ).stdout,
+      ).settings;
+      expect(sdk.managementEndpoint).toEqual({
+        value: 'https://ges.internal.example',
+        source: 'env HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4',
+      });
+      const bad = await runMain(['config', 'show', '--region', 'evil.com/x'], {
+        cwd: home,
+        env: { PW: 'x' },
+      });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('invalid region');
+    },
+  );
 
-  it('--dry-run with password auth shows the lookup it would make and logs in nowhere', async () => {
-    profile(
-      `{type: password, iamEndpoint: "${mgmt.url}", domain: acme, user: ci-bot, password: "\${PW}"}`,
-    );
-    const r = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run'], {
-      cwd: home,
-      env: { PW: PASSWORD },
-    });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(
-      `looked up: GET ${mgmt.url}/v2/demo/graphs?offset=0&limit=100 (graph movies)`,
-    );
-    expect(r.stdout).toContain(
-      'not looked up: that needs an IAM login, which --dry-run never does',
-    );
-    expect(await requestLog(mgmt)).toEqual([]);
-  });
+  it(
+    '--dry-run with password auth shows the lookup ' + 'it would make and logs in nowhere',
+    async () => {
+      profile(
+        `{type: password, iamEndpoint: "${mgmt.url}", ` +
+          `domain: acme, user: ci-bot, password: "\${PW}"}`,
+      );
+      const r = await runMain(['job', 'cancel', 'movies', 'a1', '--dry-run'], {
+        cwd: home,
+        env: { PW: PASSWORD },
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(
+        `looked up: GET ${mgmt.url}/v2/demo/graphs?offset=0&limit=100 (graph movies)`,
+      );
+      expect(r.stdout).toContain(
+        'not looked up: that needs an IAM login, which --dry-run never does',
+      );
+      expect(await requestLog(mgmt)).toEqual([]);
+    },
+  );
 
   it('config init writes a region profile', async () => {
     const r = await runMain(
@@ -447,7 +479,9 @@ describe('real ports on other loopback addresses', () => {
         writeFile(
           home,
           '.config/ges/config.yaml',
-          `profiles:\n  default:\n    managementEndpoint: ${mgmt.url}\n    projectId: demo\n    caFile: ${path.join(dir, 'cert.pem')}\n    auth: {type: token, token: "\${T}"}\n`,
+          `profiles:\n  default:\n    managementEndpoint: ${mgmt.url}\n    projectId: demo\n` +
+            `    caFile: ${path.join(dir, 'cert.pem')}\n` +
+            `    auth: {type: token, token: "\${T}"}\n`,
         );
         const a = await createJob(plain);
         const r = await runMain(['job', 'cancel', 'movies', a, '-v'], {
@@ -458,7 +492,8 @@ describe('real ports on other loopback addresses', () => {
         expect(r.stderr).toContain(
           `> DELETE http://127.0.0.2/ges/v1.0/demo/graphs/movies/jobs/${a}`,
         );
-        // Its control API speaks https with this self-signed certificate: create the job in-process.
+        // Its control API speaks https with this self-signed certificate: create the job
+        // in-process.
         const b = secure.state.createJob(
           'secure',
           { command: 'execute-algorithm', jobType: 1, cancellable: true },

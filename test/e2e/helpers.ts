@@ -73,14 +73,20 @@ export function trust(home: string, file: string): void {
   chmodSync(list, 0o600);
 }
 
-/** A config file in a folder under `home`, trusted by its user (for tests that are not about trust). */
+/**
+ * A config file in a folder under `home`, trusted by its user (for tests that are not about
+ * trust).
+ */
 export function writeTrusted(home: string, name: string, text: string, mode = 0o600): string {
   const file = writeFile(home, name, text, mode);
   trust(home, file);
   return file;
 }
 
-/** The environment of a test run: a clean one with its own home, plus `extra` (undefined removes). */
+/**
+ * The environment of a test run: a clean one with its own home, plus `extra` (undefined
+ * removes).
+ */
 function testEnv(
   home: string,
   extra: Record<string, string | undefined> = {},

@@ -74,19 +74,22 @@ describe('server-supplied job IDs', () => {
     expect(r.stderr).toContain("left out 3 entries of graph movies's job list that ges cannot use");
   });
 
-  it('an ID with a line break is never listed, so a pipeline cannot cancel a job nobody listed', async () => {
-    const good = await createJob(emu);
-    await listAnswers({
-      jobs: [
-        { jobId: `x\n${good}`, status: 'running' },
-        { jobId: 'y1', status: 'running' },
-      ],
-      totalCount: 2,
-    });
-    const r = await runMain(['job', 'list', 'movies', '--status', 'running'], { env: env() });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('y1\trunning\t\n');
-  });
+  it(
+    'an ID with a line break is never listed, ' + 'so a pipeline cannot cancel a job nobody listed',
+    async () => {
+      const good = await createJob(emu);
+      await listAnswers({
+        jobs: [
+          { jobId: `x\n${good}`, status: 'running' },
+          { jobId: 'y1', status: 'running' },
+        ],
+        totalCount: 2,
+      });
+      const r = await runMain(['job', 'list', 'movies', '--status', 'running'], { env: env() });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('y1\trunning\t\n');
+    },
+  );
 
   it('an answer with nothing usable is "not understood": exit 1, one JSON document', async () => {
     for (const body of [
@@ -126,23 +129,26 @@ describe('server-supplied job IDs', () => {
     expect(await deletes()).toEqual([]);
   });
 
-  it('JSON nested 200,000 deep: exit 1 with one JSON document, for a list and a status', async () => {
-    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
-    await listAnswers(deep);
-    const list = await runMain(['job', 'list', 'movies', '--json'], { env: env() });
-    expect(list.code).toBe(1);
-    expect(parseJson(list.stdout).error.message).toContain('nested deeper than 256 levels');
-    await control(emu, 'POST', 'faults', {
-      method: 'GET',
-      path: '/jobs/a1/status',
-      status: 200,
-      body: `{"status":"running","data":${deep}}`,
-      headers: { 'Content-Type': 'application/json' },
-    });
-    const status = await runMain(['job', 'status', 'movies', 'a1', '--json'], { env: env() });
-    expect(status.code).toBe(1);
-    expect(parseJson(status.stdout)).toMatchObject({ ok: false, exitCode: 1 });
-  });
+  it(
+    'JSON nested 200,000 deep: ' + 'exit 1 with one JSON document, for a list and a status',
+    async () => {
+      const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+      await listAnswers(deep);
+      const list = await runMain(['job', 'list', 'movies', '--json'], { env: env() });
+      expect(list.code).toBe(1);
+      expect(parseJson(list.stdout).error.message).toContain('nested deeper than 256 levels');
+      await control(emu, 'POST', 'faults', {
+        method: 'GET',
+        path: '/jobs/a1/status',
+        status: 200,
+        body: `{"status":"running","data":${deep}}`,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      const status = await runMain(['job', 'status', 'movies', 'a1', '--json'], { env: env() });
+      expect(status.code).toBe(1);
+      expect(parseJson(status.stdout)).toMatchObject({ ok: false, exitCode: 1 });
+    },
+  );
 });
 
 describe('paging that never ends', () => {
@@ -241,7 +247,9 @@ describe('credentials GES refuses', () => {
       const cfg = writeFile(
         home,
         'p.yaml',
-        `profiles:\n  default:\n    endpoint: ${iam.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${iam.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
+        `profiles:\n  default:\n    endpoint: ${iam.url}\n    projectId: demo\n` +
+          `    auth: {type: password, iamEndpoint: "${iam.url}", ` +
+          `domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
       );
       await control(iam, 'POST', 'faults', {
         path: '/ges/',
@@ -265,16 +273,20 @@ describe('credentials GES refuses', () => {
 });
 
 describe('true reports', () => {
-  it('--ignore-finished on five finished jobs: one line each, "0 cancelled, 5 had already ended"', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await createJob(emu, { status: 'success' }));
-    const r = await runMain(['job', 'cancel', 'movies', ...ids, '--ignore-finished'], {
-      env: env(),
-    });
-    expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n')).toHaveLength(5);
-    expect(r.stderr).toBe('0 cancelled, 5 had already ended\n');
-  });
+  it(
+    '--ignore-finished on five finished jobs: ' +
+      'one line each, "0 cancelled, 5 had already ended"',
+    async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await createJob(emu, { status: 'success' }));
+      const r = await runMain(['job', 'cancel', 'movies', ...ids, '--ignore-finished'], {
+        env: env(),
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim().split('\n')).toHaveLength(5);
+      expect(r.stderr).toBe('0 cancelled, 5 had already ended\n');
+    },
+  );
 
   it('a hint shared by many failed jobs is printed once, with its count', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => `gone${i}`);
@@ -282,7 +294,8 @@ describe('true reports', () => {
     expect(r.code).toBe(4);
     expect(r.stderr.match(/hint:/g)).toHaveLength(1);
     expect(r.stderr).toContain(
-      'hint: (30 jobs) the job has already finished or failed, or the ID is wrong; check it with: ges job status movies <jobId>',
+      'hint: (30 jobs) the job has already finished or failed, or the ID is wrong; ' +
+        'check it with: ges job status movies <jobId>',
     );
     expect(r.stderr).toContain('0 cancelled, 30 failed');
   });

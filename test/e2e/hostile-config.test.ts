@@ -71,7 +71,8 @@ beforeEach(async () => {
   writeFile(
     home,
     '.config/ges/config.yaml',
-    `profiles:\n  default:\n    endpoint: ${good.url}\n    projectId: demo\n    auth: {type: token, token: "\${GES_TOKEN}"}\n`,
+    `profiles:\n  default:\n    endpoint: ${good.url}\n    projectId: demo\n` +
+      `    auth: {type: token, token: "\${GES_TOKEN}"}\n`,
   );
   await control(evil, 'DELETE', 'requests');
 });
@@ -97,7 +98,8 @@ describe('a config that came with a folder is not used until trusted', () => {
     const js = writeFile(
       repo,
       '.gesrc.js',
-      `require('fs').writeFileSync(${JSON.stringify(marker())}, 'x'); module.exports = { profiles: {} };\n`,
+      `require('fs').writeFileSync(${JSON.stringify(marker())}, 'x'); ` +
+        `module.exports = { profiles: {} };\n`,
     );
     await expectRefusedUntrusted(js);
     const complete = await runMain(['__complete', 'profiles'], { cwd: repo, home });
@@ -108,7 +110,9 @@ describe('a config that came with a folder is not used until trusted', () => {
     const mjs = writeFile(
       other,
       'ges.config.mjs',
-      `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker())}, 'x'); export default { profiles: {} };\n`,
+      `import { writeFileSync } from 'node:fs'; ` +
+        `writeFileSync(${JSON.stringify(marker())}, 'x'); ` +
+        `export default { profiles: {} };\n`,
     );
     const r = await runMain(['job', 'list', 'movies'], {
       cwd: other,
@@ -125,7 +129,8 @@ describe('a config that came with a folder is not used until trusted', () => {
     const mjs = writeFile(
       repo,
       'ges.config.mjs',
-      `export default { profiles: { default: { endpoint: ${JSON.stringify(good.url)}, projectId: 'demo', auth: { type: 'token', token: '\${GES_TOKEN}' } } } };\n`,
+      `export default { profiles: { default: { endpoint: ${JSON.stringify(good.url)}, ` +
+        `projectId: 'demo', auth: { type: 'token', token: '\${GES_TOKEN}' } } } };\n`,
     );
     const trusted = await runMain(['config', 'trust'], { cwd: repo, home });
     expect(trusted.code).toBe(0);
@@ -150,31 +155,35 @@ describe('a config that came with a folder is not used until trusted', () => {
     expect(untrust.stdout).toContain(`No longer trusted: ${mjs}`);
   });
 
-  it("a .gesrc.yaml with its own endpoint never receives the user's GES_TOKEN or any variable", async () => {
-    const file = writeFile(
-      repo,
-      '.gesrc.yaml',
-      `profiles:\n  default:\n    endpoint: "${evil.url}/\${AWS_SECRET_ACCESS_KEY}"\n    projectId: demo\n    auth: {type: none}\n`,
-    );
-    await expectRefusedUntrusted(file, ['job', 'list', 'movies'], {
-      AWS_SECRET_ACCESS_KEY: 'aws-SECRET-key',
-    });
-    const path_ = await runMain(['config', 'path'], { cwd: repo, home });
-    expect(path_.stdout.split('\n')[0]).toBe(
-      `${file}  (not trusted; to use it run: ges config trust '${file}')`,
-    );
-    const json = parseJson(
-      (await runMain(['config', 'path', '--json'], { cwd: repo, home })).stdout,
-    );
-    expect(json).toMatchObject({ file, trusted: false, trust: null });
-    const list = await runMain(['config', 'list', '--json'], { cwd: repo, home });
-    expect(list.code).toBe(2);
-    expect(parseJson(list.stdout)).toMatchObject({
-      ok: false,
-      exitCode: 2,
-      error: { kind: 'config' },
-    });
-  });
+  it(
+    'a .gesrc.yaml with its own endpoint never receives ' + "the user's GES_TOKEN or any variable",
+    async () => {
+      const file = writeFile(
+        repo,
+        '.gesrc.yaml',
+        `profiles:\n  default:\n    endpoint: "${evil.url}/\${AWS_SECRET_ACCESS_KEY}"\n` +
+          `    projectId: demo\n    auth: {type: none}\n`,
+      );
+      await expectRefusedUntrusted(file, ['job', 'list', 'movies'], {
+        AWS_SECRET_ACCESS_KEY: 'aws-SECRET-key',
+      });
+      const path_ = await runMain(['config', 'path'], { cwd: repo, home });
+      expect(path_.stdout.split('\n')[0]).toBe(
+        `${file}  (not trusted; to use it run: ges config trust '${file}')`,
+      );
+      const json = parseJson(
+        (await runMain(['config', 'path', '--json'], { cwd: repo, home })).stdout,
+      );
+      expect(json).toMatchObject({ file, trusted: false, trust: null });
+      const list = await runMain(['config', 'list', '--json'], { cwd: repo, home });
+      expect(list.code).toBe(2);
+      expect(parseJson(list.stdout)).toMatchObject({
+        ok: false,
+        exitCode: 2,
+        error: { kind: 'config' },
+      });
+    },
+  );
 
   it('a local password profile gets neither GES_PASSWORD nor the cached IAM token', async () => {
     // A token the user's real login cached for the same IAM endpoint, domain, user and project.
@@ -186,7 +195,9 @@ describe('a config that came with a folder is not used until trusted', () => {
     const file = writeFile(
       repo,
       '.gesrc.yaml',
-      `profiles:\n  default:\n    endpoint: ${evil.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${evil.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
+      `profiles:\n  default:\n    endpoint: ${evil.url}\n    projectId: demo\n` +
+        `    auth: {type: password, iamEndpoint: "${evil.url}", ` +
+        `domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
     );
     await expectRefusedUntrusted(file, ['job', 'list', 'movies'], {
       GES_PASSWORD: PASSWORD,
@@ -224,7 +235,8 @@ describe('a config that came with a folder is not used until trusted', () => {
     const planted = writeFile(
       other,
       '.gesrc.yaml',
-      `profiles:\n  default:\n    endpoint: ${evil.url}\n    projectId: demo\n    auth: {type: none}\n`,
+      `profiles:\n  default:\n    endpoint: ${evil.url}\n` +
+        `    projectId: demo\n    auth: {type: none}\n`,
     );
     const refused = await runMain(init, { cwd: other, home });
     expect(refused.code).toBe(2);
@@ -233,22 +245,26 @@ describe('a config that came with a folder is not used until trusted', () => {
 });
 
 describe('files anyone else could change are refused, trusted or not', () => {
-  it('a config writable by group or others: exit 2 naming the chmod, even with --config', async () => {
-    const file = writeFile(
-      repo,
-      'shared.yaml',
-      `profiles:\n  default:\n    endpoint: ${evil.url}\n    projectId: demo\n    auth: {type: none}\n`,
-      0o666,
-    );
-    const r = await runMain(['job', 'list', 'movies', '--config', file], { cwd: repo, home });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`can be changed by anyone (mode 0666); run: chmod go-w '${file}'`);
-    chmodSync(file, 0o620);
-    expect(
-      (await runMain(['job', 'list', 'movies', '--config', file], { cwd: repo, home })).stderr,
-    ).toContain('can be changed by its group');
-    expect(await requestLog(evil)).toEqual([]);
-  });
+  it(
+    'a config writable by group or others: ' + 'exit 2 naming the chmod, even with --config',
+    async () => {
+      const file = writeFile(
+        repo,
+        'shared.yaml',
+        `profiles:\n  default:\n    endpoint: ${evil.url}\n` +
+          `    projectId: demo\n    auth: {type: none}\n`,
+        0o666,
+      );
+      const r = await runMain(['job', 'list', 'movies', '--config', file], { cwd: repo, home });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`can be changed by anyone (mode 0666); run: chmod go-w '${file}'`);
+      chmodSync(file, 0o620);
+      expect(
+        (await runMain(['job', 'list', 'movies', '--config', file], { cwd: repo, home })).stderr,
+      ).toContain('can be changed by its group');
+      expect(await requestLog(evil)).toEqual([]);
+    },
+  );
 
   it.skipIf(!isRoot)(
     "another user's config, trust list or token cache: exit 2 naming the chown",
@@ -256,7 +272,8 @@ describe('files anyone else could change are refused, trusted or not', () => {
       const file = writeFile(
         repo,
         '.gesrc.yaml',
-        `profiles:\n  default:\n    endpoint: ${evil.url}\n    projectId: demo\n    auth: {type: none}\n`,
+        `profiles:\n  default:\n    endpoint: ${evil.url}\n` +
+          `    projectId: demo\n    auth: {type: none}\n`,
       );
       trust(home, file);
       chownSync(file, 65534, 65534);
@@ -270,7 +287,8 @@ describe('files anyone else could change are refused, trusted or not', () => {
       writeTrusted(
         home2,
         'r/.gesrc.yaml',
-        `profiles:\n  default:\n    endpoint: ${good.url}\n    projectId: demo\n    auth: {type: token, token: "\${GES_TOKEN}"}\n`,
+        `profiles:\n  default:\n    endpoint: ${good.url}\n    projectId: demo\n` +
+          `    auth: {type: token, token: "\${GES_TOKEN}"}\n`,
       );
       chownSync(path.join(home2, '.config/ges/trusted.json'), 65534, 65534);
       const list = await runMain(['job', 'list', 'movies'], {
@@ -288,7 +306,10 @@ describe('files anyone else could change are refused, trusted or not', () => {
         iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD },
       });
       try {
-        const profile = `profiles:\n  default:\n    endpoint: ${iamEmu.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${iamEmu.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`;
+        const profile =
+          `profiles:\n  default:\n    endpoint: ${iamEmu.url}\n    projectId: demo\n` +
+          `    auth: {type: password, iamEndpoint: "${iamEmu.url}", ` +
+          `domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`;
         const cfg = writeFile(home2, 'p.yaml', profile);
         const login = await runMain(['job', 'list', 'movies', '--config', cfg], {
           cwd: home2,
@@ -309,7 +330,8 @@ describe('files anyone else could change are refused, trusted or not', () => {
     const r = await runMain(['job', 'list', 'movies'], { cwd: repo, home, timeoutMs: 10_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${path.join(repo, '.gesrc.yaml')} is a FIFO, not a regular file`);
-    // config init would add its profile to that file: refused the same way, not read (it would block).
+    // config init would add its profile to that file: refused the same way, not read (it would
+    // block).
     const init = await runMain(
       [
         'config',
@@ -342,9 +364,15 @@ describe('config files cannot hang ges or confuse its messages', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 10; i++)
       levels.push(
-        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} {${Array.from({ length: 10 }, (_, j) => `k${j}: *${String.fromCharCode(96 + i)}`).join(', ')}}`,
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} ` +
+          `{${Array.from({ length: 10 }, (_, j) => `k${j}: *${String.fromCharCode(96 + i)}`).join(
+            ', ',
+          )}}`,
       );
-    const text = `profiles:\n  default:\n    endpoint: ${good.url}\n    projectId: demo\n    auth: {type: token, token: "\${GES_TOKEN}"}\n    bomb:\n${levels.map((l) => `      ${l}`).join('\n')}\n`;
+    const text =
+      `profiles:\n  default:\n    endpoint: ${good.url}\n    projectId: demo\n` +
+      `    auth: {type: token, token: "\${GES_TOKEN}"}\n    bomb:\n` +
+      `${levels.map((l) => `      ${l}`).join('\n')}\n`;
     expect(text.length).toBeLessThan(2048);
     const file = writeFile(home, 'bomb.yaml', text);
     const r = await runMain(['config', 'show', '--config', file], {
@@ -374,7 +402,10 @@ describe('config files cannot hang ges or confuse its messages', () => {
     writeFile(
       home,
       '.config/ges/config.yaml',
-      `profiles:\n  ? {a: 1}\n  : {}\n  default:\n    endpoint: ${good.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${good.url}", domain: d, user: u, password: 20240917}\n`,
+      `profiles:\n  ? {a: 1}\n  : {}\n` +
+        `  default:\n    endpoint: ${good.url}\n    projectId: demo\n` +
+        `    auth: {type: password, iamEndpoint: "${good.url}", ` +
+        `domain: d, user: u, password: 20240917}\n`,
     );
     const r = await runMain(['config', 'show'], { cwd: home });
     expect(r.code).toBe(2);
@@ -429,7 +460,9 @@ describe('secrets and user info never reach a message', () => {
       const cfg = writeFile(
         home,
         'p.yaml',
-        `profiles:\n  default:\n    endpoint: ${iamEmu.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${iamEmu.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
+        `profiles:\n  default:\n    endpoint: ${iamEmu.url}\n    projectId: demo\n` +
+          `    auth: {type: password, iamEndpoint: "${iamEmu.url}", ` +
+          `domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
       );
       const r = await runMain(['job', 'list', 'movies', '--config', cfg, '-v'], {
         cwd: home,
@@ -442,17 +475,20 @@ describe('secrets and user info never reach a message', () => {
     }
   });
 
-  it('a token with a trailing carriage return is exit 2 naming GES_TOKEN; nothing is sent', async () => {
-    const r = await runMain(
-      ['job', 'list', 'movies', '--endpoint', evil.url, '--project-id', 'demo'],
-      { cwd: home, env: { GES_TOKEN: `${TOKEN}\r` } },
-    );
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      'the credential in env GES_TOKEN holds a carriage return at its end',
-    );
-    expect(await requestLog(evil)).toEqual([]);
-  });
+  it(
+    'a token with a trailing carriage return ' + 'is exit 2 naming GES_TOKEN; nothing is sent',
+    async () => {
+      const r = await runMain(
+        ['job', 'list', 'movies', '--endpoint', evil.url, '--project-id', 'demo'],
+        { cwd: home, env: { GES_TOKEN: `${TOKEN}\r` } },
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'the credential in env GES_TOKEN holds a carriage return at its end',
+      );
+      expect(await requestLog(evil)).toEqual([]);
+    },
+  );
 
   it('an unusable token cache is a warning; the command still works', async () => {
     const iamEmu = await emulator({ iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD } });
@@ -461,7 +497,9 @@ describe('secrets and user info never reach a message', () => {
       const cfg = writeFile(
         home,
         'p.yaml',
-        `profiles:\n  default:\n    endpoint: ${iamEmu.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "${iamEmu.url}", domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
+        `profiles:\n  default:\n    endpoint: ${iamEmu.url}\n    projectId: demo\n` +
+          `    auth: {type: password, iamEndpoint: "${iamEmu.url}", ` +
+          `domain: acme, user: ci-bot, password: "\${GES_PASSWORD}"}\n`,
       );
       const r = await runMain(['job', 'list', 'movies', '--config', cfg], {
         cwd: home,
@@ -484,20 +522,26 @@ describe('secrets and user info never reach a message', () => {
     }
   });
 
-  it('writing a file atomically replaces a link planted at its name instead of writing through it', async () => {
-    const victim = writeFile(home, 'victim', 'untouched');
-    const target = path.join(home, 'written.yaml');
-    symlinkSync(victim, target);
-    await writeFileAtomic(target, 'new', 0o600);
-    expect(readFileSync(victim, 'utf8')).toBe('untouched');
-    expect(readFileSync(target, 'utf8')).toBe('new');
-    expect(statSync(target).mode & 0o777).toBe(0o600);
-  });
+  it(
+    'writing a file atomically replaces a link planted at its name ' +
+      'instead of writing through it',
+    async () => {
+      const victim = writeFile(home, 'victim', 'untouched');
+      const target = path.join(home, 'written.yaml');
+      symlinkSync(victim, target);
+      await writeFileAtomic(target, 'new', 0o600);
+      expect(readFileSync(victim, 'utf8')).toBe('untouched');
+      expect(readFileSync(target, 'utf8')).toBe('new');
+      expect(statSync(target).mode & 0o777).toBe(0o600);
+    },
+  );
 });
 
 describe('shell completion never evaluates names from a config', () => {
   const hostile = () =>
-    `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: demo\n    graphs: ["movies", "$(touch ${marker()})", "\`touch ${marker()}\`"]\n  "$(touch ${marker()})": {}\n  dev: {}\n`;
+    `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: demo\n` +
+    `    graphs: ["movies", "$(touch ${marker()})", "\`touch ${marker()}\`"]\n` +
+    `  "$(touch ${marker()})": {}\n  dev: {}\n`;
 
   function shim(): string {
     const bin = path.join(home, 'bin');
@@ -513,7 +557,9 @@ describe('shell completion never evaluates names from a config', () => {
         'bash',
         [
           '-c',
-          `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ges_complete; printf '%s|' "\${COMPREPLY[@]}"`,
+          `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
+            `COMP_CWORD=${words.length - 1}; _ges_complete; ` +
+            `printf '%s|' "\${COMPREPLY[@]}"`,
         ],
         {
           cwd: home,

@@ -66,7 +66,8 @@ describe('ges job cancel', () => {
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
-      `could not cancel job ${id} on graph movies: HTTP 400 GES.8303: can not find job to cancel, id is ${id}`,
+      `could not cancel job ${id} on graph movies: ` +
+        `HTTP 400 GES.8303: can not find job to cancel, id is ${id}`,
     );
     expect(r.stderr).toContain(`ges job status movies ${id}`);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -99,13 +100,17 @@ describe('ges job cancel', () => {
     expect(parseJson(r.stdout).results.map((x: any) => x.jobId)).toEqual(ids);
   });
 
-  it('an algorithm outside the cancellable list answers Unsupported Operation (exit 4, with a hint)', async () => {
-    const id = await createJob(emu, { kind: 'algorithm', algorithmName: 'shortest_path' });
-    const r = await runMain(['job', 'cancel', 'movies', id], { env: envFor(emu) });
-    expect(r.code).toBe(4);
-    expect(r.stderr).toContain('HTTP 400: Unsupported Operation');
-    expect(r.stderr).toContain('GES cancels only');
-  });
+  it(
+    'an algorithm outside the cancellable list answers ' +
+      'Unsupported Operation (exit 4, with a hint)',
+    async () => {
+      const id = await createJob(emu, { kind: 'algorithm', algorithmName: 'shortest_path' });
+      const r = await runMain(['job', 'cancel', 'movies', id], { env: envFor(emu) });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain('HTTP 400: Unsupported Operation');
+      expect(r.stderr).toContain('GES cancels only');
+    },
+  );
 
   it('--quiet prints nothing on success; errors still reach stderr', async () => {
     const id = await createJob(emu);
@@ -151,7 +156,8 @@ describe('ges job cancel', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('HTTP 401 APIGW.0301');
     expect(r.stderr).toContain(
-      'hint: GES refused the token: IAM tokens last 24 hours and are scoped to one project; get a new one',
+      'hint: GES refused the token: ' +
+        'IAM tokens last 24 hours and are scoped to one project; get a new one',
     );
   });
 
@@ -180,23 +186,28 @@ describe('exit codes by HTTP class and network failure', () => {
     expect(parseJson(r.stdout).results[0]).toMatchObject({ httpStatus: 302, outcome: 'failed' });
   });
 
-  it('5xx: retried, then exit 5 with attempts counted and an HTML body summarised in one line', async () => {
-    const page = `<html><head><title>502 Bad Gateway</title></head><body>${'x'.repeat(5000)}</body></html>`;
-    await control(emu, 'POST', 'faults', {
-      method: 'DELETE',
-      status: 502,
-      body: page,
-      headers: { 'retry-after': '0' },
-      count: 3,
-    });
-    const r = await runMain(['job', 'cancel', 'movies', 'a1'], { env: envFor(emu) });
-    expect(r.code).toBe(5);
-    expect(r.stderr).toContain(
-      'HTTP 502: the server answered with an HTML page titled "502 Bad Gateway"',
-    );
-    expect(r.stderr).not.toContain('xxxxxxxx');
-    expect(r.stderr).toContain('after 3 attempts');
-  });
+  it(
+    '5xx: retried, then exit 5 with attempts counted ' + 'and an HTML body summarised in one line',
+    async () => {
+      const page =
+        `<html><head><title>502 Bad Gateway</title></head>` +
+        `<body>${'x'.repeat(5000)}</body></html>`;
+      await control(emu, 'POST', 'faults', {
+        method: 'DELETE',
+        status: 502,
+        body: page,
+        headers: { 'retry-after': '0' },
+        count: 3,
+      });
+      const r = await runMain(['job', 'cancel', 'movies', 'a1'], { env: envFor(emu) });
+      expect(r.code).toBe(5);
+      expect(r.stderr).toContain(
+        'HTTP 502: the server answered with an HTML page titled "502 Bad Gateway"',
+      );
+      expect(r.stderr).not.toContain('xxxxxxxx');
+      expect(r.stderr).toContain('after 3 attempts');
+    },
+  );
 
   it('a 503 followed by success is retried and succeeds (attempts 2)', async () => {
     const id = await createJob(emu);

@@ -40,7 +40,8 @@ describe.concurrent('--wait and job wait', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `job ${id} on graph movies: the cancel was accepted, but the job was still running when the wait ran out`,
+      `job ${id} on graph movies: the cancel was accepted, ` +
+        `but the job was still running when the wait ran out`,
     );
   });
 

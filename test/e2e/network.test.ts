@@ -22,7 +22,10 @@ import {
   writeTrusted,
 } from './helpers.js';
 
-/** A test CA, a server certificate it signs for 127.0.0.1, and a self-signed one; made with openssl at test time. */
+/**
+ * A test CA, a server certificate it signs for 127.0.0.1, and a self-signed one; made with
+ * openssl at test time.
+ */
 function makeCertificates(): {
   dir: string;
   ca: string;
@@ -176,21 +179,26 @@ afterAll(async () => {
 });
 
 describe('TLS', () => {
-  it('verifies by default: an unknown CA is exit 1, one line naming the problem and both options, not retried', async () => {
-    const r = await runMain(['job', 'list', 'movies', '--json'], { env: envFor(secure) });
-    expect(r.code).toBe(1);
-    const error = parseJson(r.stdout).error;
-    expect(error.message).toBe(
-      `TLS: cannot verify ${new URL(secure.url).host}: its certificate is signed by an unknown CA (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`,
-    );
-    expect(error.attempts).toBe(1);
-    const human = await runMain(['job', 'list', 'movies'], { env: envFor(secure) });
-    expect(human.stderr).toContain('--ca-cert <pem>');
-    expect(human.stderr).toContain('--insecure');
-    const self = await runMain(['job', 'list', 'movies'], { env: envFor(selfSigned) });
-    expect(self.code).toBe(1);
-    expect(self.stderr).toContain('its certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)');
-  });
+  it(
+    'verifies by default: an unknown CA is exit 1, ' +
+      'one line naming the problem and both options, not retried',
+    async () => {
+      const r = await runMain(['job', 'list', 'movies', '--json'], { env: envFor(secure) });
+      expect(r.code).toBe(1);
+      const error = parseJson(r.stdout).error;
+      expect(error.message).toBe(
+        `TLS: cannot verify ${new URL(secure.url).host}: ` +
+          `its certificate is signed by an unknown CA (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`,
+      );
+      expect(error.attempts).toBe(1);
+      const human = await runMain(['job', 'list', 'movies'], { env: envFor(secure) });
+      expect(human.stderr).toContain('--ca-cert <pem>');
+      expect(human.stderr).toContain('--insecure');
+      const self = await runMain(['job', 'list', 'movies'], { env: envFor(selfSigned) });
+      expect(self.code).toBe(1);
+      expect(self.stderr).toContain('its certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)');
+    },
+  );
 
   it('--ca-cert adds a CA; profile caFile does too, relative to the config file', async () => {
     expect(
@@ -202,7 +210,8 @@ describe('TLS', () => {
     writeFile(
       home,
       'conf/ges.yaml',
-      `profiles:\n  default:\n    endpoint: ${secure.url}\n    projectId: demo\n    caFile: ./ca.pem\n    auth: {type: token, token: "\${T}"}\n`,
+      `profiles:\n  default:\n    endpoint: ${secure.url}\n    projectId: demo\n` +
+        `    caFile: ./ca.pem\n    auth: {type: token, token: "\${T}"}\n`,
     );
     const r = await runMain(['job', 'list', 'movies', '--config', 'conf/ges.yaml'], {
       cwd: home,
@@ -219,7 +228,8 @@ describe('TLS', () => {
     writeTrusted(
       home,
       '.gesrc.yaml',
-      `profiles:\n  default:\n    endpoint: ${selfSigned.url}\n    projectId: demo\n    insecure: true\n    auth: {type: token, token: "\${T}"}\n`,
+      `profiles:\n  default:\n    endpoint: ${selfSigned.url}\n    projectId: demo\n` +
+        `    insecure: true\n    auth: {type: token, token: "\${T}"}\n`,
     );
     const p = await runMain(['job', 'list', 'movies', '--json'], { cwd: home, env: { T: TOKEN } });
     expect(p.code).toBe(0);
@@ -227,32 +237,35 @@ describe('TLS', () => {
     expect(parseJson(p.stdout).ok).toBe(true);
   });
 
-  it('an unreadable --ca-cert is a usage error, a bad caFile a config error; nothing sent', async () => {
-    const r = await runMain(['job', 'list', 'movies', '--ca-cert', '/nonexistent/ca.pem'], {
-      env: envFor(secure),
-    });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      'cannot use CA file /nonexistent/ca.pem (from flag --ca-cert): no such file',
-    );
-    const notPem = writeFile(tempHome(), 'x.pem', 'hello');
-    const n = await runMain(['job', 'list', 'movies', '--ca-cert', notPem], {
-      env: envFor(secure),
-    });
-    expect(n.code).toBe(2);
-    expect(n.stderr).toContain('no PEM certificate in it');
-    // A FIFO would block the read for ever: refused without opening it.
-    const fifo = path.join(tempHome(), 'ca.pem');
-    execFileSync('mkfifo', [fifo]);
-    const f = await runMain(['job', 'list', 'movies', '--ca-cert', fifo], {
-      env: envFor(secure),
-      timeoutMs: 10_000,
-    });
-    expect(f.code).toBe(2);
-    expect(f.stderr).toContain(
-      `cannot use CA file ${fifo} (from flag --ca-cert): ${fifo} is a FIFO, not a regular file`,
-    );
-  });
+  it(
+    'an unreadable --ca-cert is a usage error, ' + 'a bad caFile a config error; nothing sent',
+    async () => {
+      const r = await runMain(['job', 'list', 'movies', '--ca-cert', '/nonexistent/ca.pem'], {
+        env: envFor(secure),
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'cannot use CA file /nonexistent/ca.pem (from flag --ca-cert): no such file',
+      );
+      const notPem = writeFile(tempHome(), 'x.pem', 'hello');
+      const n = await runMain(['job', 'list', 'movies', '--ca-cert', notPem], {
+        env: envFor(secure),
+      });
+      expect(n.code).toBe(2);
+      expect(n.stderr).toContain('no PEM certificate in it');
+      // A FIFO would block the read for ever: refused without opening it.
+      const fifo = path.join(tempHome(), 'ca.pem');
+      execFileSync('mkfifo', [fifo]);
+      const f = await runMain(['job', 'list', 'movies', '--ca-cert', fifo], {
+        env: envFor(secure),
+        timeoutMs: 10_000,
+      });
+      expect(f.code).toBe(2);
+      expect(f.stderr).toContain(
+        `cannot use CA file ${fifo} (from flag --ca-cert): ${fifo} is a FIFO, not a regular file`,
+      );
+    },
+  );
 });
 
 describe('proxies', () => {
@@ -275,23 +288,26 @@ describe('proxies', () => {
     }
   });
 
-  it('through the built binary too (its bundle leaves out and stands in for parts of undici)', async () => {
-    const proxy = await startProxy();
-    try {
-      const viaHttp = await runGes(['job', 'list', 'movies'], {
-        env: envFor(plain, { HTTP_PROXY: proxy.url }),
-      });
-      expect(viaHttp.code).toBe(0);
-      const viaTunnel = await runGes(['job', 'list', 'movies', '--ca-cert', certs.ca], {
-        env: envFor(secure, { https_proxy: proxy.url }),
-      });
-      expect(viaTunnel.code).toBe(0);
-      expect(proxy.seen).toContain(`CONNECT ${new URL(secure.url).host}`);
-      expect(proxy.seen.length).toBeGreaterThan(1);
-    } finally {
-      await proxy.close();
-    }
-  });
+  it(
+    'through the built binary too ' + '(its bundle leaves out and stands in for parts of undici)',
+    async () => {
+      const proxy = await startProxy();
+      try {
+        const viaHttp = await runGes(['job', 'list', 'movies'], {
+          env: envFor(plain, { HTTP_PROXY: proxy.url }),
+        });
+        expect(viaHttp.code).toBe(0);
+        const viaTunnel = await runGes(['job', 'list', 'movies', '--ca-cert', certs.ca], {
+          env: envFor(secure, { https_proxy: proxy.url }),
+        });
+        expect(viaTunnel.code).toBe(0);
+        expect(proxy.seen).toContain(`CONNECT ${new URL(secure.url).host}`);
+        expect(proxy.seen.length).toBeGreaterThan(1);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
   it('HTTPS_PROXY tunnels https with the TLS options applied to the target', async () => {
     const proxy = await startProxy();
@@ -357,19 +373,23 @@ describe('retries, resets and lost answers', () => {
     expect(parseJson(r.stdout).error).toMatchObject({ kind: 'network', attempts: 2 });
   });
 
-  it('a cancel whose answer was lost, retried into GES.8303, says the earlier attempt may have cancelled it', async () => {
-    const id = await createJob(plain);
-    await control(plain, 'POST', 'faults', { method: 'DELETE', dropAnswer: true, count: 1 });
-    const r = await runMain(['job', 'cancel', 'movies', id, '--json'], { env: envFor(plain) });
-    expect(r.code).toBe(4);
-    const [result] = parseJson(r.stdout).results;
-    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'GES.8303', attempts: 2 });
-    expect(result.note).toContain('may have cancelled the job');
-    const id2 = await createJob(plain);
-    await control(plain, 'POST', 'faults', { method: 'DELETE', dropAnswer: true, count: 1 });
-    const h = await runMain(['job', 'cancel', 'movies', id2], { env: envFor(plain) });
-    expect(h.stderr).toContain('may have cancelled the job; this answer cannot tell');
-  });
+  it(
+    'a cancel whose answer was lost, retried into GES.8303, ' +
+      'says the earlier attempt may have cancelled it',
+    async () => {
+      const id = await createJob(plain);
+      await control(plain, 'POST', 'faults', { method: 'DELETE', dropAnswer: true, count: 1 });
+      const r = await runMain(['job', 'cancel', 'movies', id, '--json'], { env: envFor(plain) });
+      expect(r.code).toBe(4);
+      const [result] = parseJson(r.stdout).results;
+      expect(result).toMatchObject({ outcome: 'failed', errorCode: 'GES.8303', attempts: 2 });
+      expect(result.note).toContain('may have cancelled the job');
+      const id2 = await createJob(plain);
+      await control(plain, 'POST', 'faults', { method: 'DELETE', dropAnswer: true, count: 1 });
+      const h = await runMain(['job', 'cancel', 'movies', id2], { env: envFor(plain) });
+      expect(h.stderr).toContain('may have cancelled the job; this answer cannot tell');
+    },
+  );
 });
 
 describe('bounded bodies', () => {
@@ -402,29 +422,33 @@ describe('bounded bodies', () => {
 });
 
 describe('plain http with credentials', () => {
-  it('warns for a public address, stays quiet for private and loopback ones (dry runs: nothing is sent)', async () => {
-    const env = { GES_PROJECT_ID: 'demo', GES_TOKEN: TOKEN };
-    const pub = await runMain(
-      ['job', 'cancel', 'movies', 'a1', '--dry-run', '--endpoint', 'http://203.0.113.10'],
-      { env },
-    );
-    expect(pub.code).toBe(0);
-    expect(pub.stderr).toContain('credentials go over plain http to 203.0.113.10');
-    for (const endpoint of [
-      'http://192.168.0.20',
-      'http://10.1.2.3:80',
-      'http://172.20.0.1',
-      'http://127.0.0.1:8080',
-      'http://[fd00::1]',
-      'https://203.0.113.10',
-    ]) {
-      const r = await runMain(
-        ['job', 'cancel', 'movies', 'a1', '--dry-run', '--endpoint', endpoint],
+  it(
+    'warns for a public address, stays quiet for private and loopback ones ' +
+      '(dry runs: nothing is sent)',
+    async () => {
+      const env = { GES_PROJECT_ID: 'demo', GES_TOKEN: TOKEN };
+      const pub = await runMain(
+        ['job', 'cancel', 'movies', 'a1', '--dry-run', '--endpoint', 'http://203.0.113.10'],
         { env },
       );
-      expect(r.stderr, endpoint).toBe('');
-    }
-  });
+      expect(pub.code).toBe(0);
+      expect(pub.stderr).toContain('credentials go over plain http to 203.0.113.10');
+      for (const endpoint of [
+        'http://192.168.0.20',
+        'http://10.1.2.3:80',
+        'http://172.20.0.1',
+        'http://127.0.0.1:8080',
+        'http://[fd00::1]',
+        'https://203.0.113.10',
+      ]) {
+        const r = await runMain(
+          ['job', 'cancel', 'movies', 'a1', '--dry-run', '--endpoint', endpoint],
+          { env },
+        );
+        expect(r.stderr, endpoint).toBe('');
+      }
+    },
+  );
 });
 
 describe('Ctrl-C', () => {

@@ -27,30 +27,34 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 describe('--wait cancels everything first, then waits for all under one budget', () => {
-  it('3 jobs, --concurrency 1, --wait-timeout 1.5, each taking 0.6 s to stop: all stopped, exit 0', async () => {
-    const ids = [await createJob(emu), await createJob(emu), await createJob(emu)];
-    const r = await runMain(
-      [
-        'job',
-        'cancel',
-        'movies',
-        ...ids,
-        '--concurrency',
-        '1',
-        '--wait',
-        '--wait-timeout',
-        '1.5',
-        '--json',
-      ],
-      { env: envFor(emu) },
-    );
-    expect(r.code, r.stdout).toBe(0);
-    expect(parseJson(r.stdout).results.map((x: any) => [x.outcome, x.stopped])).toEqual([
-      ['cancelled', true],
-      ['cancelled', true],
-      ['cancelled', true],
-    ]);
-  });
+  it(
+    '3 jobs, --concurrency 1, --wait-timeout 1.5, ' +
+      'each taking 0.6 s to stop: all stopped, exit 0',
+    async () => {
+      const ids = [await createJob(emu), await createJob(emu), await createJob(emu)];
+      const r = await runMain(
+        [
+          'job',
+          'cancel',
+          'movies',
+          ...ids,
+          '--concurrency',
+          '1',
+          '--wait',
+          '--wait-timeout',
+          '1.5',
+          '--json',
+        ],
+        { env: envFor(emu) },
+      );
+      expect(r.code, r.stdout).toBe(0);
+      expect(parseJson(r.stdout).results.map((x: any) => [x.outcome, x.stopped])).toEqual([
+        ['cancelled', true],
+        ['cancelled', true],
+        ['cancelled', true],
+      ]);
+    },
+  );
 });
 
 describe('--json is one document for every exit', () => {
@@ -67,18 +71,22 @@ describe('--json is one document for every exit', () => {
     },
   );
 
-  it('ges help, ges help job and ges job help list print help and exit 0; group helps teach too', async () => {
-    for (const args of [['help'], ['help', 'job'], ['job', 'help', 'list']]) {
-      const r = await runMain(args, {});
-      expect(r.code, args.join(' ')).toBe(0);
-      expect(r.stdout, args.join(' ')).toContain('Usage: ges');
-    }
-    for (const group of ['job', 'config']) {
-      const r = await runGes([group, '--help']);
-      expect(r.stdout, group).toContain('Examples:');
-      expect(r.stdout, group).toContain('Exit codes:');
-    }
-  });
+  it(
+    'ges help, ges help job and ges job help list print help and exit 0; ' +
+      'group helps teach too',
+    async () => {
+      for (const args of [['help'], ['help', 'job'], ['job', 'help', 'list']]) {
+        const r = await runMain(args, {});
+        expect(r.code, args.join(' ')).toBe(0);
+        expect(r.stdout, args.join(' ')).toContain('Usage: ges');
+      }
+      for (const group of ['job', 'config']) {
+        const r = await runGes([group, '--help']);
+        expect(r.stdout, group).toContain('Examples:');
+        expect(r.stdout, group).toContain('Exit codes:');
+      }
+    },
+  );
 });
 
 describe('config files', () => {
@@ -100,7 +108,8 @@ describe('config files', () => {
     const conf = writeFile(
       home,
       'x.conf',
-      `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: none}\n`,
+      `profiles:\n  default:\n    endpoint: ${emu.url}\n` +
+        `    projectId: demo\n    auth: {type: none}\n`,
     );
     expect((await runMain(['config', 'show', '--config', conf], { cwd: home })).code).toBe(0);
   });
@@ -123,77 +132,88 @@ describe('config files', () => {
     expect(r.stdout).toContain('http://***@10.0.0.5/');
   });
 
-  it('config show labels each source: IAM endpoint and security token from the environment; a short access key shows its end', async () => {
-    const home = tempHome();
-    writeFile(
-      home,
-      '.config/ges/config.yaml',
-      `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: password, iamEndpoint: "https://iam.file", domain: d, user: u, password: "\${PW}"}\n`,
-    );
-    const iam = parseJson(
-      (
-        await runMain(['config', 'show', '--json'], {
-          cwd: home,
-          env: { PW: 'x', HUAWEICLOUD_SDK_IAM_ENDPOINT: 'https://iam.env' },
-        })
-      ).stdout,
-    );
-    expect(iam.settings['auth.iamEndpoint']).toEqual({
-      value: 'https://iam.env',
-      source: 'env HUAWEICLOUD_SDK_IAM_ENDPOINT',
-    });
-    expect(iam.settings['auth.domain'].source).toContain('file ');
-    const aksk = parseJson(
-      (
-        await runMain(['config', 'show', '--json'], {
-          cwd: home,
-          env: {
-            PW: 'x',
-            HUAWEICLOUD_SDK_AK: 'AKSHORT1',
-            HUAWEICLOUD_SDK_SK: SECRET_KEY,
-            HUAWEICLOUD_SDK_SECURITY_TOKEN: 'st-x',
-          },
-        })
-      ).stdout,
-    );
-    expect(aksk.settings['auth.securityToken']).toEqual({
-      value: '***',
-      source: 'env HUAWEICLOUD_SDK_SECURITY_TOKEN',
-    });
-    expect(aksk.settings['auth.accessKey'].value).toBe('****T1');
-  });
+  it(
+    'config show labels each source: ' +
+      'IAM endpoint and security token from the environment; ' +
+      'a short access key shows its end',
+    async () => {
+      const home = tempHome();
+      writeFile(
+        home,
+        '.config/ges/config.yaml',
+        `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n` +
+          `    auth: {type: password, iamEndpoint: "https://iam.file", ` +
+          `domain: d, user: u, password: "\${PW}"}\n`,
+      );
+      const iam = parseJson(
+        (
+          await runMain(['config', 'show', '--json'], {
+            cwd: home,
+            env: { PW: 'x', HUAWEICLOUD_SDK_IAM_ENDPOINT: 'https://iam.env' },
+          })
+        ).stdout,
+      );
+      expect(iam.settings['auth.iamEndpoint']).toEqual({
+        value: 'https://iam.env',
+        source: 'env HUAWEICLOUD_SDK_IAM_ENDPOINT',
+      });
+      expect(iam.settings['auth.domain'].source).toContain('file ');
+      const aksk = parseJson(
+        (
+          await runMain(['config', 'show', '--json'], {
+            cwd: home,
+            env: {
+              PW: 'x',
+              HUAWEICLOUD_SDK_AK: 'AKSHORT1',
+              HUAWEICLOUD_SDK_SK: SECRET_KEY,
+              HUAWEICLOUD_SDK_SECURITY_TOKEN: 'st-x',
+            },
+          })
+        ).stdout,
+      );
+      expect(aksk.settings['auth.securityToken']).toEqual({
+        value: '***',
+        source: 'env HUAWEICLOUD_SDK_SECURITY_TOKEN',
+      });
+      expect(aksk.settings['auth.accessKey'].value).toBe('****T1');
+    },
+  );
 
-  it('config init writes to --config, adds to a shadowing .gesrc, refuses a shadowing package.json', async () => {
-    const init = [
-      'config',
-      'init',
-      '-p',
-      'ci',
-      '--endpoint',
-      emu.url,
-      '--project-id',
-      'demo',
-      '--auth',
-      'token',
-    ];
-    const home = tempHome();
-    const named = path.join(home, 'elsewhere.yaml');
-    expect((await runMain([...init, '--config', named], { cwd: home })).code).toBe(0);
-    expect(readFileSync(named, 'utf8')).toContain('ci:');
+  it(
+    'config init writes to --config, adds to a shadowing .gesrc, ' +
+      'refuses a shadowing package.json',
+    async () => {
+      const init = [
+        'config',
+        'init',
+        '-p',
+        'ci',
+        '--endpoint',
+        emu.url,
+        '--project-id',
+        'demo',
+        '--auth',
+        'token',
+      ];
+      const home = tempHome();
+      const named = path.join(home, 'elsewhere.yaml');
+      expect((await runMain([...init, '--config', named], { cwd: home })).code).toBe(0);
+      expect(readFileSync(named, 'utf8')).toContain('ci:');
 
-    const a = path.join(home, 'a');
-    writeTrusted(home, 'a/.gesrc', 'profiles:\n  old:\n    endpoint: http://127.0.0.1:1\n');
-    expect((await runMain(init, { cwd: a, home })).code).toBe(0);
-    expect(readFileSync(path.join(a, '.gesrc'), 'utf8')).toContain('ci:');
+      const a = path.join(home, 'a');
+      writeTrusted(home, 'a/.gesrc', 'profiles:\n  old:\n    endpoint: http://127.0.0.1:1\n');
+      expect((await runMain(init, { cwd: a, home })).code).toBe(0);
+      expect(readFileSync(path.join(a, '.gesrc'), 'utf8')).toContain('ci:');
 
-    const b = path.join(home, 'b');
-    writeFile(home, 'b/package.json', JSON.stringify({ name: 'b', ges: { profiles: {} } }));
-    const refused = await runMain(init, { cwd: b, home });
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(
-      `${path.join(b, 'package.json')} is read before ${path.join(b, '.gesrc.yaml')}`,
-    );
-  });
+      const b = path.join(home, 'b');
+      writeFile(home, 'b/package.json', JSON.stringify({ name: 'b', ges: { profiles: {} } }));
+      const refused = await runMain(init, { cwd: b, home });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `${path.join(b, 'package.json')} is read before ${path.join(b, '.gesrc.yaml')}`,
+      );
+    },
+  );
 
   it('config path on a malformed file: the path, the parse error, exit 2', async () => {
     const home = tempHome();
@@ -246,23 +266,26 @@ describe('messages that blame the right thing', () => {
     }
   });
 
-  it('GES.8303 on a job still running under --ignore-finished is explained, and fails', async () => {
-    const id = await createJob(emu);
-    await control(emu, 'POST', 'faults', {
-      method: 'DELETE',
-      status: 400,
-      body: { errorCode: 'GES.8303', errorMessage: 'can not find job to cancel' },
-    });
-    const r = await runMain(['job', 'cancel', 'movies', id, '--ignore-finished', '--json'], {
-      env: envFor(emu),
-    });
-    expect(r.code).toBe(4);
-    expect(parseJson(r.stdout).results[0]).toMatchObject({
-      outcome: 'failed',
-      jobStatus: 'running',
-    });
-    expect(parseJson(r.stdout).results[0].note).toContain('though the job is still running');
-  });
+  it(
+    'GES.8303 on a job still running ' + 'under --ignore-finished is explained, and fails',
+    async () => {
+      const id = await createJob(emu);
+      await control(emu, 'POST', 'faults', {
+        method: 'DELETE',
+        status: 400,
+        body: { errorCode: 'GES.8303', errorMessage: 'can not find job to cancel' },
+      });
+      const r = await runMain(['job', 'cancel', 'movies', id, '--ignore-finished', '--json'], {
+        env: envFor(emu),
+      });
+      expect(r.code).toBe(4);
+      expect(parseJson(r.stdout).results[0]).toMatchObject({
+        outcome: 'failed',
+        jobStatus: 'running',
+      });
+      expect(parseJson(r.stdout).results[0].note).toContain('though the job is still running');
+    },
+  );
 
   it('the emulator prints its address even with --quiet', async () => {
     const stop = new AbortController();

@@ -22,7 +22,10 @@ const BLOCKS: Block[] = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) =>
   text: m[1]!,
 }));
 
-/** Not run here: npm (the quick start's own commands run in CI), a real IAM login, writing ~/.bashrc and completion folders. */
+/**
+ * Not run here: npm (the quick start's own commands run in CI), a real IAM login, writing
+ * ~/.bashrc and completion folders.
+ */
 const LEFT_OUT = [/^npm ci/m, /myhuaweicloud\.com\/v3\/auth\/tokens/, /ges completion/];
 const QUICK_START = (b: Block): boolean => b.text.startsWith('ges emulator &');
 
@@ -81,7 +84,8 @@ function usageErrors(log: string): string[] {
   } catch {
     return [];
   }
-  // `ges config init` with no flags asks on a terminal; here there is none, so it says which flags it needs.
+  // `ges config init` with no flags asks on a terminal; here there is none, so it says which
+  // flags it needs.
   return text.split('\n').filter((l) => l.startsWith('2 ') && l !== '2 config init');
 }
 
@@ -93,16 +97,19 @@ describe("the README's shell examples", () => {
     ).toBeGreaterThanOrEqual(8);
   });
 
-  it('the quick start, as written: emulator, a job, list, cancel, exit 4 on the second cancel', async () => {
-    const { home, env, log } = sandbox();
-    const block = BLOCKS.find(QUICK_START)!;
-    const r = await bash(block.text, home, env);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/✓ Cancelled job \S+ on graph movies/);
-    expect(r.stdout).toContain('exit 4');
-    expect(r.stderr).toContain('GES.8303');
-    expect(usageErrors(log)).toEqual([]);
-  });
+  it(
+    'the quick start, as written: ' + 'emulator, a job, list, cancel, exit 4 on the second cancel',
+    async () => {
+      const { home, env, log } = sandbox();
+      const block = BLOCKS.find(QUICK_START)!;
+      const r = await bash(block.text, home, env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/✓ Cancelled job \S+ on graph movies/);
+      expect(r.stdout).toContain('exit 4');
+      expect(r.stderr).toContain('GES.8303');
+      expect(usageErrors(log)).toEqual([]);
+    },
+  );
 
   for (const block of BLOCKS.filter(
     (b) => !QUICK_START(b) && !LEFT_OUT.some((re) => re.test(b.text)),
@@ -121,7 +128,8 @@ describe("the README's shell examples", () => {
         writeFile(
           home,
           '.config/ges/config.yaml',
-          `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n    auth: {type: token, token: "\${GES_TOKEN}"}\n`,
+          `profiles:\n  default:\n    endpoint: ${emu.url}\n    projectId: demo\n` +
+            `    auth: {type: token, token: "\${GES_TOKEN}"}\n`,
         );
         const r = await bash(block.text, home, {
           ...env,

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { BIN, createJob, emulator, hasScript, TOKEN, tempHome } from './helpers.js';
 
-/** Runs a shell line under a pseudo-terminal (util-linux `script`), returning what the terminal showed. */
+/**
+ * Runs a shell line under a pseudo-terminal (util-linux `script`), returning what the terminal
+ * showed.
+ */
 function underTty(
   line: string,
   env: Record<string, string>,

@@ -134,16 +134,23 @@ describe('precedence: flag > env > profile > default', () => {
     expect(() => resolve({}, {})).not.toThrow();
   });
 
-  it('errors: unknown profile, missing endpoint, bad values from a file are config errors, from a flag usage errors', () => {
-    expect(() => resolve({ profile: 'nope' }, {})).toThrow(
-      /profile "nope" \(from flag --profile\) is not defined in \/home\/u\/\.gesrc\.yaml \(profiles: dev, other, withVar\)/,
-    );
-    expect(() => resolve({ profile: 'x' }, {}, null)).toThrow(ConfigError);
-    expect(() => resolve({}, { GES_TOKEN: 't' }, null)).toThrow(/no endpoint/);
-    expect(() => resolve({}, { GES_ENDPOINT: 'ftp://x' })).toThrow(ConfigError);
-    expect(() => resolve({ endpoint: 'ftp://x' }, {})).toThrow(UsageError);
-    expect(() => resolve({ timeout: 'x' }, {})).toThrow(UsageError);
-  });
+  it(
+    'errors: unknown profile, missing endpoint, ' +
+      'bad values from a file are config errors, from a flag usage errors',
+    () => {
+      expect(() => resolve({ profile: 'nope' }, {})).toThrow(
+        new RegExp(
+          'profile "nope" \\(from flag --profile\\) is not defined in ' +
+            '/home/u/\\.gesrc\\.yaml \\(profiles: dev, other, withVar\\)',
+        ),
+      );
+      expect(() => resolve({ profile: 'x' }, {}, null)).toThrow(ConfigError);
+      expect(() => resolve({}, { GES_TOKEN: 't' }, null)).toThrow(/no endpoint/);
+      expect(() => resolve({}, { GES_ENDPOINT: 'ftp://x' })).toThrow(ConfigError);
+      expect(() => resolve({ endpoint: 'ftp://x' }, {})).toThrow(UsageError);
+      expect(() => resolve({ timeout: 'x' }, {})).toThrow(UsageError);
+    },
+  );
 });
 
 describe('validateConfig', () => {
@@ -203,7 +210,8 @@ describe('helpers', () => {
     expect(interpolate('a-${X}-${Y}', { X: '1', Y: '2' }, 'k', FILE)).toBe('a-1-2');
     expect(interpolate('$X ${ notavar }', {}, 'k', FILE)).toBe('$X ${ notavar }');
     expect(() => interpolate('${NOPE}', {}, 'profiles.a.auth.token', FILE)).toThrow(
-      `profiles.a.auth.token in ${FILE} refers to \${NOPE}, but the environment variable NOPE is not set`,
+      `profiles.a.auth.token in ${FILE} refers to \${NOPE}, ` +
+        `but the environment variable NOPE is not set`,
     );
   });
 
@@ -221,10 +229,14 @@ describe('helpers', () => {
 });
 
 describe('search places', () => {
-  it("are cosmiconfig's own, in its order, less TypeScript (which an installed ges cannot compile)", async () => {
-    const { getDefaultSearchPlaces, globalConfigSearchPlaces } = await import('cosmiconfig');
-    const { SEARCH_NAMES, GLOBAL_NAMES } = await import('../../src/core/config/load.js');
-    expect(SEARCH_NAMES).toEqual(getDefaultSearchPlaces('ges').filter((n) => !n.endsWith('.ts')));
-    expect(GLOBAL_NAMES).toEqual(globalConfigSearchPlaces.filter((n) => !n.endsWith('.ts')));
-  });
+  it(
+    "are cosmiconfig's own, in its order, " +
+      'less TypeScript (which an installed ges cannot compile)',
+    async () => {
+      const { getDefaultSearchPlaces, globalConfigSearchPlaces } = await import('cosmiconfig');
+      const { SEARCH_NAMES, GLOBAL_NAMES } = await import('../../src/core/config/load.js');
+      expect(SEARCH_NAMES).toEqual(getDefaultSearchPlaces('ges').filter((n) => !n.endsWith('.ts')));
+      expect(GLOBAL_NAMES).toEqual(globalConfigSearchPlaces.filter((n) => !n.endsWith('.ts')));
+    },
+  );
 });

@@ -152,33 +152,44 @@ describe('HttpClient: reading answers', () => {
     }
   });
 
-  it('joins a body from its chunks before decoding it, and a repeated header into one', async () => {
-    const http = client(base);
-    try {
-      const result = await http.send({ method: 'GET', path: '/pieces' });
-      expect(JSON.parse(result.text)).toEqual({ name: '图引擎', n: 1 });
-      expect(result.headers['x-twice']).toBe('a, b');
-      expect(result.truncated).toBe(false);
-    } finally {
-      await http.close();
-    }
-  });
+  it(
+    'joins a body from its chunks before decoding it, ' + 'and a repeated header into one',
+    async () => {
+      const http = client(base);
+      try {
+        const result = await http.send({ method: 'GET', path: '/pieces' });
+        expect(JSON.parse(result.text)).toEqual({ name: '图引擎', n: 1 });
+        expect(result.headers['x-twice']).toBe('a, b');
+        expect(result.truncated).toBe(false);
+      } finally {
+        await http.close();
+      }
+    },
+  );
 
-  it('reads an error page only up to 64 KiB, closes that connection, and goes on with a new one', async () => {
-    const http = client(base);
-    try {
-      const before = closed;
-      const result = await http.send({ method: 'GET', path: '/big-error' });
-      expect([result.status, result.truncated, result.text.length]).toEqual([500, true, 64 * 1024]);
-      const next = await http.send({ method: 'GET', path: '/after' });
-      expect(next.status).toBe(200);
-      for (let i = 0; i < 100 && closed === before; i++)
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(closed).toBeGreaterThan(before);
-    } finally {
-      await http.close();
-    }
-  });
+  it(
+    'reads an error page only up to 64 KiB, ' +
+      'closes that connection, and goes on with a new one',
+    async () => {
+      const http = client(base);
+      try {
+        const before = closed;
+        const result = await http.send({ method: 'GET', path: '/big-error' });
+        expect([result.status, result.truncated, result.text.length]).toEqual([
+          500,
+          true,
+          64 * 1024,
+        ]);
+        const next = await http.send({ method: 'GET', path: '/after' });
+        expect(next.status).toBe(200);
+        for (let i = 0; i < 100 && closed === before; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(closed).toBeGreaterThan(before);
+      } finally {
+        await http.close();
+      }
+    },
+  );
 
   it('an answer cut short is a network failure, not a short body', async () => {
     const http = client(base);

@@ -7,17 +7,26 @@ const P: NewProfile = { name: 'new', endpoint: 'http://10.0.0.1', projectId: 'p1
 describe('addProfile', () => {
   it('makes a new file with defaultProfile', () => {
     expect(addProfile(null, P, 'f', false)).toBe(
-      '# ges configuration (see .gesrc.example for every key)\ndefaultProfile: new\nprofiles:\n  new:\n    endpoint: http://10.0.0.1\n    projectId: p1\n    auth:\n      type: token\n      token: ${GES_TOKEN}\n',
+      '# ges configuration (see .gesrc.example for every key)\n' +
+        'defaultProfile: new\nprofiles:\n  new:\n' +
+        '    endpoint: http://10.0.0.1\n    projectId: p1\n' +
+        '    auth:\n      type: token\n      token: ${GES_TOKEN}\n',
     );
   });
 
-  it('appends under profiles, before the next top-level key, keeping comments and indentation', () => {
-    const text =
-      '# top\nprofiles:\n    a:   # four spaces\n        endpoint: x\n\n# trailing\nother: 1\n';
-    expect(addProfile(text, P, 'f', false)).toBe(
-      '# top\nprofiles:\n    a:   # four spaces\n        endpoint: x\n    new:\n        endpoint: http://10.0.0.1\n        projectId: p1\n        auth:\n            type: token\n            token: ${GES_TOKEN}\n\n# trailing\nother: 1\n',
-    );
-  });
+  it(
+    'appends under profiles, before the next top-level key, ' + 'keeping comments and indentation',
+    () => {
+      const text =
+        '# top\nprofiles:\n    a:   # four spaces\n        endpoint: x\n\n# trailing\nother: 1\n';
+      expect(addProfile(text, P, 'f', false)).toBe(
+        '# top\nprofiles:\n    a:   # four spaces\n        endpoint: x\n' +
+          '    new:\n        endpoint: http://10.0.0.1\n        projectId: p1\n' +
+          '        auth:\n            type: token\n            token: ${GES_TOKEN}\n' +
+          '\n# trailing\nother: 1\n',
+      );
+    },
+  );
 
   it('adds a profiles key when there is none', () => {
     expect(addProfile('defaultProfile: new', P, 'f', false)).toContain(
@@ -25,14 +34,19 @@ describe('addProfile', () => {
     );
   });
 
-  it('refuses an existing profile without force; replaces it with force, keeping its neighbours', () => {
-    const text =
-      'profiles:\n  new:\n    endpoint: old\n    auth: {type: none}\n  keep:\n    endpoint: y\n';
-    expect(() => addProfile(text, P, 'f', false)).toThrow(UsageError);
-    expect(addProfile(text, { ...P, auth: 'none' }, 'f', true)).toBe(
-      'profiles:\n  new:\n    endpoint: http://10.0.0.1\n    projectId: p1\n    auth:\n      type: none\n  keep:\n    endpoint: y\n',
-    );
-  });
+  it(
+    'refuses an existing profile without force; ' +
+      'replaces it with force, keeping its neighbours',
+    () => {
+      const text =
+        'profiles:\n  new:\n    endpoint: old\n    auth: {type: none}\n  keep:\n    endpoint: y\n';
+      expect(() => addProfile(text, P, 'f', false)).toThrow(UsageError);
+      expect(addProfile(text, { ...P, auth: 'none' }, 'f', true)).toBe(
+        'profiles:\n  new:\n    endpoint: http://10.0.0.1\n    projectId: p1\n' +
+          '    auth:\n      type: none\n  keep:\n    endpoint: y\n',
+      );
+    },
+  );
 
   it('refuses flow-style profiles', () => {
     expect(() => addProfile('profiles: {a: {}}\n', P, 'f', false)).toThrow(ConfigError);

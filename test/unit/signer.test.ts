@@ -18,7 +18,8 @@ const hmac = (key: string, s: string): string => createHmac('sha256', key).updat
 describe('SDK-HMAC-SHA256 signer', () => {
   it("matches Huawei's published test vector", () => {
     const url = new URL(
-      'https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0',
+      'https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?' +
+        'limit=2&marker=13551d6b-755d-4757-b956-536f674975c0',
     );
     const canonical = canonicalRequest({
       method: 'GET',
@@ -35,33 +36,40 @@ describe('SDK-HMAC-SHA256 signer', () => {
     ).toBe('7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe');
   });
 
-  it('signs a job status request with offset/limit (query string, trailing slash, port in host)', () => {
-    const headers = signRequest({
-      method: 'GET',
-      url: new URL(
-        'http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1/status?offset=0&limit=100',
-      ),
-      headers: { 'User-Agent': 'ges-cli/0.1.0', 'Content-Type': 'application/json' },
-      accessKey: 'AK1',
-      secretKey: 'SK1',
-      projectId: 'demo',
-      date: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
-    });
-    const canonical = [
-      'GET',
-      '/ges/v1.0/demo/graphs/movies/jobs/a1/status/',
-      'limit=100&offset=0',
-      'content-type:application/json\nhost:127.0.0.1:8080\nx-project-id:demo\nx-sdk-date:20260102T030405Z\n',
-      'content-type;host;x-project-id;x-sdk-date',
-      hex(''),
-    ].join('\n');
-    const expected = hmac('SK1', `SDK-HMAC-SHA256\n20260102T030405Z\n${hex(canonical)}`);
-    expect(headers).toEqual({
-      'X-Sdk-Date': '20260102T030405Z',
-      'X-Project-Id': 'demo',
-      Authorization: `SDK-HMAC-SHA256 Access=AK1, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=${expected}`,
-    });
-  });
+  it(
+    'signs a job status request with offset/limit ' +
+      '(query string, trailing slash, port in host)',
+    () => {
+      const headers = signRequest({
+        method: 'GET',
+        url: new URL(
+          'http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1/status?offset=0&limit=100',
+        ),
+        headers: { 'User-Agent': 'ges-cli/0.1.0', 'Content-Type': 'application/json' },
+        accessKey: 'AK1',
+        secretKey: 'SK1',
+        projectId: 'demo',
+        date: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+      });
+      const canonical = [
+        'GET',
+        '/ges/v1.0/demo/graphs/movies/jobs/a1/status/',
+        'limit=100&offset=0',
+        'content-type:application/json\nhost:127.0.0.1:8080\n' +
+          'x-project-id:demo\nx-sdk-date:20260102T030405Z\n',
+        'content-type;host;x-project-id;x-sdk-date',
+        hex(''),
+      ].join('\n');
+      const expected = hmac('SK1', `SDK-HMAC-SHA256\n20260102T030405Z\n${hex(canonical)}`);
+      expect(headers).toEqual({
+        'X-Sdk-Date': '20260102T030405Z',
+        'X-Project-Id': 'demo',
+        Authorization:
+          `SDK-HMAC-SHA256 Access=AK1, ` +
+          `SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=${expected}`,
+      });
+    },
+  );
 
   it('signs a request with a JSON body and a security token', () => {
     const body = JSON.stringify({ algorithmName: 'pagerank', parameters: { alpha: 0.85 } });
@@ -81,13 +89,16 @@ describe('SDK-HMAC-SHA256 signer', () => {
       'POST',
       '/ges/v1.0/p1/graphs/movies/action/',
       'action_id=execute-algorithm',
-      'content-type:application/json\nhost:ges.example.com\nx-sdk-date:20261128T235959Z\nx-security-token:temp-token\n',
+      'content-type:application/json\nhost:ges.example.com\n' +
+        'x-sdk-date:20261128T235959Z\nx-security-token:temp-token\n',
       'content-type;host;x-sdk-date;x-security-token',
       hex(body),
     ].join('\n');
     expect(headers['X-Security-Token']).toBe('temp-token');
     expect(headers.Authorization).toBe(
-      `SDK-HMAC-SHA256 Access=AK2, SignedHeaders=content-type;host;x-sdk-date;x-security-token, Signature=${hmac('SK2', `SDK-HMAC-SHA256\n20261128T235959Z\n${hex(canonical)}`)}`,
+      `SDK-HMAC-SHA256 Access=AK2, ` +
+        `SignedHeaders=content-type;host;x-sdk-date;x-security-token, ` +
+        `Signature=${hmac('SK2', `SDK-HMAC-SHA256\n20261128T235959Z\n${hex(canonical)}`)}`,
     );
   });
 

@@ -7,26 +7,30 @@ import { REUSE_MARGIN_MS, TokenCache } from '../../src/core/auth/token-cache.js'
 import { PrivateCache } from '../../src/core/cache.js';
 
 describe('TokenCache', () => {
-  it('writes 0600 files in a 0700 folder, atomically, and reuses until five minutes before expiry', async () => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ges-cache-')), 'ges');
-    const cache = new TokenCache(new PrivateCache(dir));
-    const key = ['https://iam', 'dom', 'user', 'proj'];
-    const now = 1_000_000_000_000;
-    await cache.write(key, { token: 't1', expiresAt: now + REUSE_MARGIN_MS + 1000 });
-    expect(statSync(dir).mode & 0o777).toBe(0o700);
-    const files = readdirSync(dir);
-    expect(files).toHaveLength(1); // no temporary file left behind
-    expect(statSync(path.join(dir, files[0]!)).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path.join(dir, files[0]!), 'utf8')).not.toContain('dom');
-    expect(await cache.read(key, now)).toEqual({
-      token: 't1',
-      expiresAt: now + REUSE_MARGIN_MS + 1000,
-    });
-    expect(await cache.read(key, now + 1000)).toBeNull();
-    expect(await cache.read(['other'], now)).toBeNull();
-    await cache.drop(key);
-    expect(await cache.read(key, now)).toBeNull();
-  });
+  it(
+    'writes 0600 files in a 0700 folder, atomically, ' +
+      'and reuses until five minutes before expiry',
+    async () => {
+      const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ges-cache-')), 'ges');
+      const cache = new TokenCache(new PrivateCache(dir));
+      const key = ['https://iam', 'dom', 'user', 'proj'];
+      const now = 1_000_000_000_000;
+      await cache.write(key, { token: 't1', expiresAt: now + REUSE_MARGIN_MS + 1000 });
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      const files = readdirSync(dir);
+      expect(files).toHaveLength(1); // no temporary file left behind
+      expect(statSync(path.join(dir, files[0]!)).mode & 0o777).toBe(0o600);
+      expect(readFileSync(path.join(dir, files[0]!), 'utf8')).not.toContain('dom');
+      expect(await cache.read(key, now)).toEqual({
+        token: 't1',
+        expiresAt: now + REUSE_MARGIN_MS + 1000,
+      });
+      expect(await cache.read(key, now + 1000)).toBeNull();
+      expect(await cache.read(['other'], now)).toBeNull();
+      await cache.drop(key);
+      expect(await cache.read(key, now)).toBeNull();
+    },
+  );
 });
 
 describe('passwordLoginBody', () => {

@@ -30,7 +30,8 @@ export async function runComplete(
           chosenProfile({ profile }, ctx.env, loaded)?.value ?? 'default',
         );
       names.push(...(chosen?.graphs ?? []).filter((g) => GRAPH_NAME.test(g)));
-      // And the names `ges graph list` (or a lookup by name) last saw: read from the cache, never fetched on Tab.
+      // And the names `ges graph list` (or a lookup by name) last saw: read from the cache,
+      // never fetched on Tab.
       try {
         const settings = resolveSettings({ profile }, ctx.env, loaded);
         if (settings.discovery)

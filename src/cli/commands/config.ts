@@ -49,7 +49,8 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
   const explicit = explicitConfig(ctx);
   const found = await findFileConfig(ctx);
   const places = explicit.file ? null : searchPlaces(ctx.cwd, ctx.env);
-  // A trusted data file (not JavaScript) is also parsed, so a broken one is named with its error here.
+  // A trusted data file (not JavaScript) is also parsed, so a broken one is named with its error
+  // here.
   const problem =
     found?.trust && !/\.(c|m)?js$/.test(found.filepath)
       ? await loadFileConfig(ctx).then(
@@ -77,7 +78,8 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
     for (const dir of places.dirs) output.result(`  ${dir}`);
     output.result(`  ${places.globalDir}  (${places.globalNames.join(', ')})`);
     output.result(
-      `in each folder: ${places.names.map((n) => (n === 'package.json' ? 'package.json ("ges" key)' : n)).join(', ')}`,
+      'in each folder: ' +
+        places.names.map((n) => (n === 'package.json' ? 'package.json ("ges" key)' : n)).join(', '),
     );
   } else output.result(`(named by ${explicit.source}: no search)`);
   if (!found) output.info('no config file found: create one with ges config init');
@@ -124,7 +126,10 @@ export async function runConfigList(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-/** The file `config trust`/`untrust` act on: the one named, else the one in use (named or searched). */
+/**
+ * The file `config trust`/`untrust` act on: the one named, else the one in use (named or
+ * searched).
+ */
 async function trustTarget(ctx: CommandContext, file: string | undefined): Promise<FoundConfig> {
   const found = await findFileConfig(ctx, file ?? explicitConfig(ctx).file);
   if (!found)
@@ -164,7 +169,10 @@ export async function runConfigUntrust(ctx: CommandContext, file?: string): Prom
   return 0;
 }
 
-/** An access key is an identifier, shown only by its last characters: four of a usual 20, fewer of a short one. */
+/**
+ * An access key is an identifier, shown only by its last characters: four of a usual 20, fewer
+ * of a short one.
+ */
 function maskKey(value: string): string {
   return `****${value.slice(value.length - Math.min(4, Math.floor(value.length / 4)))}`;
 }
@@ -177,7 +185,8 @@ export async function runConfigShow(
   const { output } = ctx;
   let s = await loadSettings(ctx);
   if (opts.graph !== undefined && s.discovery) {
-    // --graph: find the graph's address as a job command would (the management plane, or the cache).
+    // --graph: find the graph's address as a job command would (the management plane, or the
+    // cache).
     const conn = await connect(ctx, checkGraph(opts.graph), { settings: s });
     await conn.close();
     s = { ...conn.settings, endpoint: conn.lookup?.endpoint ?? null };
@@ -191,7 +200,10 @@ export async function runConfigShow(
         ? maskKey(value as string)
         : String(value);
   }
-  const proxy = `http ${maskUrlCredentials(s.proxy.http) || 'none'}, https ${maskUrlCredentials(s.proxy.https) || 'none'}, no proxy for ${s.proxy.noProxy || 'none'}`;
+  const proxy =
+    `http ${maskUrlCredentials(s.proxy.http) || 'none'}, ` +
+    `https ${maskUrlCredentials(s.proxy.https) || 'none'}, ` +
+    `no proxy for ${s.proxy.noProxy || 'none'}`;
   const entries: [string, string, string][] = [
     ['profile', s.profileName, s.sources.profile ?? ''],
     ['configFile', s.configFile ?? 'none', ''],
@@ -279,7 +291,8 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
       if (!given.endpoint && !given.region) {
         const answer = (
           await rl.question(
-            "Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20; empty: find graphs by name in a region): ",
+            "Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20; " +
+              'empty: find graphs by name in a region): ',
           )
         ).trim();
         if (answer) given.endpoint = answer;
@@ -315,7 +328,8 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
     if (missing.length) {
       throw new UsageError(
         `ges config init needs ${missing.join(', ')} when there is no terminal to ask on`,
-        'e.g. ges config init --profile default --endpoint http://192.168.0.20 --project-id <id> --auth token',
+        'e.g. ges config init --profile default --endpoint http://192.168.0.20 ' +
+          '--project-id <id> --auth token',
       );
     }
   }
@@ -367,7 +381,8 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
     );
     if (secretEnv)
       output.info(
-        `Secrets stay out of the file: set ${secretEnv} in the environment, then try: ges job list <graph> -p ${profile.name}`,
+        `Secrets stay out of the file: set ${secretEnv} in the environment, ` +
+          `then try: ges job list <graph> -p ${profile.name}`,
       );
   }
   return 0;

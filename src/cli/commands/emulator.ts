@@ -46,7 +46,8 @@ function parseFault(text: string): Fault {
     fault = JSON.parse(text);
   } catch {
     throw new UsageError(
-      `invalid --fault ${JSON.stringify(text)}: not JSON; e.g. --fault '{"method":"DELETE","status":503,"count":2}'`,
+      `invalid --fault ${JSON.stringify(text)}: not JSON; ` +
+        `e.g. --fault '{"method":"DELETE","status":503,"count":2}'`,
     );
   }
   if (typeof fault !== 'object' || fault === null || Array.isArray(fault))
@@ -91,7 +92,8 @@ export async function runEmulator(
   for (const g of opts.graph ?? []) {
     if (!GRAPH_NAME.test(g))
       throw new UsageError(
-        `invalid --graph ${JSON.stringify(g)}: starts with a letter; letters, digits, "_", "-"; at most 64 characters`,
+        `invalid --graph ${JSON.stringify(g)}: starts with a letter; ` +
+          'letters, digits, "_", "-"; at most 64 characters',
       );
   }
   const tokenLifetime = parseNumberOption('--token-lifetime', opts.tokenLifetime, {
@@ -157,23 +159,28 @@ export async function runEmulator(
   };
   if (output.flags.json) ctx.streams.stdout.write(`${JSON.stringify(ready)}\n`);
   else if (output.flags.quiet)
-    ctx.streams.stdout.write(`GES emulator listening on ${emulator.url}\n`); // the address is the result
+    // the address is the result
+    ctx.streams.stdout.write(`GES emulator listening on ${emulator.url}\n`);
   else {
     output.result(`GES emulator listening on ${emulator.url}`);
     output.result(
-      `  project ${emulator.projectId}, graphs ${emulator.graphs.join(', ')}, ${emulator.token === null ? 'no static token' : `token ${emulator.token}`}`,
+      `  project ${emulator.projectId}, graphs ${emulator.graphs.join(', ')}, ` +
+        `${emulator.token === null ? 'no static token' : `token ${emulator.token}`}`,
     );
     if (opts.ak)
       output.result(
-        `  AK/SK signed requests accepted for access key ${opts.ak}${opts.securityToken ? ' (with a security token)' : ''}`,
+        `  AK/SK signed requests accepted for access key ${opts.ak}` +
+          `${opts.securityToken ? ' (with a security token)' : ''}`,
       );
     if (opts.iamDomain)
       output.result(
-        `  IAM password login at ${emulator.url}/v3/auth/tokens for ${opts.iamDomain}/${opts.iamUser}`,
+        `  IAM password login at ${emulator.url}/v3/auth/tokens ` +
+          `for ${opts.iamDomain}/${opts.iamUser}`,
       );
     output.result('Point ges at it with:');
     output.result(
-      `  export GES_ENDPOINT=${emulator.url} GES_PROJECT_ID=${emulator.projectId}${emulator.token === null ? '' : ` GES_TOKEN=${emulator.token}`}`,
+      `  export GES_ENDPOINT=${emulator.url} GES_PROJECT_ID=${emulator.projectId}` +
+        `${emulator.token === null ? '' : ` GES_TOKEN=${emulator.token}`}`,
     );
     output.result('Press Ctrl-C to stop.');
   }

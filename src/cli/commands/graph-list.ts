@@ -24,7 +24,8 @@ export async function runGraphList(ctx: CommandContext): Promise<number> {
   try {
     if (!conn.management || !conn.discovery) {
       throw new UsageError(
-        'ges graph list needs the management plane: give a region (--region, GES_REGION, or region in the profile) or a management endpoint',
+        'ges graph list needs the management plane: give a region ' +
+          '(--region, GES_REGION, or region in the profile) or a management endpoint',
         'e.g. ges graph list --region cn-north-4',
       );
     }

@@ -61,7 +61,10 @@ function resultJson(
 
 const SKIPPED_MESSAGE = 'the job list marks it canStop: false, so no cancel was sent';
 
-/** --all: the graph's jobs in the chosen states; those the list marks canStop: false come back as skipped results. */
+/**
+ * --all: the graph's jobs in the chosen states; those the list marks canStop: false come back
+ * as skipped results.
+ */
 async function jobsToCancel(
   ctx: CommandContext,
   api: GesApi,
@@ -85,7 +88,10 @@ async function jobsToCancel(
   return { ids: jobs.filter((j) => j.canStop !== false).map((j) => j.jobId), skipped };
 }
 
-/** --wait: waits for every accepted cancel at once, under the one deadline, and notes how each ended. */
+/**
+ * --wait: waits for every accepted cancel at once, under the one deadline, and notes how each
+ * ended.
+ */
 async function waitForCancelled(
   ctx: CommandContext,
   api: GesApi,
@@ -128,13 +134,19 @@ async function waitForCancelled(
 
 function describeDone(r: CancelResult): string {
   if (r.outcome === 'already-finished') {
-    return `Job ${r.jobId} on graph ${r.graph} had already ${r.jobStatus ? `ended (${r.jobStatus})` : 'ended, or is unknown to GES'}`;
+    return (
+      `Job ${r.jobId} on graph ${r.graph} had already ` +
+      `${r.jobStatus ? `ended (${r.jobStatus})` : 'ended, or is unknown to GES'}`
+    );
   }
   const stopped = r.stopped ? (r.jobStatus ? `; it ended ${r.jobStatus}` : '; it has stopped') : '';
   return `Cancelled job ${r.jobId} on graph ${r.graph}${stopped}`;
 }
 
-/** "3 cancelled, 2 had already ended, 1 skipped, 1 failed": what happened, nothing counted twice. */
+/**
+ * "3 cancelled, 2 had already ended, 1 skipped, 1 failed": what happened, nothing counted
+ * twice.
+ */
 function summary(results: CancelResult[]): string {
   const count = (outcome: CancelResult['outcome'], ok?: boolean): number =>
     results.filter((r) => r.outcome === outcome && (ok === undefined || !r.error === ok)).length;
@@ -157,7 +169,10 @@ function summary(results: CancelResult[]): string {
   ].join(', ');
 }
 
-/** Human report: one line per job, each distinct hint once (with how many jobs it concerns), then the summary. */
+/**
+ * Human report: one line per job, each distinct hint once (with how many jobs it concerns),
+ * then the summary.
+ */
 function report(
   output: Output,
   results: CancelResult[],
@@ -199,7 +214,9 @@ function report(
   if (notSent.length) {
     const shown = notSent.slice(0, 10).join(', ');
     output.error(
-      `not sent, so not cancelled: ${notSent.length === 1 ? 'job' : `${notSent.length} jobs`} ${shown}${notSent.length > 10 ? ', …' : ''}${notSent.length > 1 ? ' (--json lists each)' : ''}`,
+      `not sent, so not cancelled: ${notSent.length === 1 ? 'job' : `${notSent.length} jobs`} ` +
+        `${shown}${notSent.length > 10 ? ', …' : ''}` +
+        `${notSent.length > 1 ? ' (--json lists each)' : ''}`,
     );
   }
   for (const [generic, { text, jobs }] of hints)

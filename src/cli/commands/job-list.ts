@@ -74,7 +74,8 @@ export async function runList(
       ]),
     ]);
     output.info(
-      `${jobs.length} job${jobs.length === 1 ? '' : 's'} on graph ${graph}${filter ? ` (of ${all.length})` : ''}`,
+      `${jobs.length} job${jobs.length === 1 ? '' : 's'} on graph ${graph}` +
+        `${filter ? ` (of ${all.length})` : ''}`,
     );
     return 0;
   } finally {

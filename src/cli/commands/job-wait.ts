@@ -13,7 +13,10 @@ export interface WaitCommandOptions {
   waitTimeout: string;
 }
 
-/** success | failed | timeout | unknown (GES no longer knows it) | error (could not be followed). */
+/**
+ * success | failed | timeout | unknown (GES no longer knows it) | error (could not be
+ * followed).
+ */
 function outcomeOf(r: WaitResult): string {
   if (!r.error) return 'success';
   if (r.error instanceof JobFailedError) return 'failed';
@@ -60,7 +63,8 @@ export async function runWait(
       );
     }
     const spinner = await output.spinner(
-      `Waiting for ${jobIds.length === 1 ? `job ${jobIds[0]}` : `${jobIds.length} jobs`} on graph ${graph}`,
+      `Waiting for ${jobIds.length === 1 ? `job ${jobIds[0]}` : `${jobIds.length} jobs`} ` +
+        `on graph ${graph}`,
     );
     let ended = 0;
     let results: WaitResult[];
@@ -120,7 +124,8 @@ function report(
       );
     else if (outcome === 'unknown')
       output.error(
-        `GES does not know job ${r.jobId} on graph ${graph} (GES.8301): it ended long ago, was cancelled, or the ID is wrong`,
+        `GES does not know job ${r.jobId} on graph ${graph} (GES.8301): ` +
+          'it ended long ago, was cancelled, or the ID is wrong',
         hintFor(r.error, { graph, jobId: r.jobId }),
       );
     else if (outcome === 'timeout')

@@ -31,7 +31,8 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
       "also find this graph's address (region profiles), as a job command would",
     )
     .description(
-      'the resolved settings (flags, environment and file merged) with the source of each; secrets masked',
+      'the resolved settings (flags, environment and file merged) with the source of each; ' +
+        'secrets masked',
     )
     .addHelpText(
       'after',
@@ -58,11 +59,16 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
     .option('--force', 'replace a profile of the same name')
     .addHelpText(
       'after',
-      `\nThe global -p/--profile, --endpoint and --project-id name the profile and its values. Secrets are\nwritten as \${GES_TOKEN}-style references, never asked for; files are created 0600.\n${examples(
-        'ges config init',
-        'ges config init -p default --endpoint http://192.168.0.20 --project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth token',
-        'ges config init --global -p prod --endpoint https://100.93.1.2 --project-id <id> --auth password --iam-endpoint https://iam.cn-north-4.myhuaweicloud.com --domain my-account --user ci-bot',
-      )}`,
+      '\nThe global -p/--profile, --endpoint and --project-id name the profile and its values. ' +
+        'Secrets are\nwritten as ${GES_TOKEN}-style references, never asked for; ' +
+        `files are created 0600.\n${examples(
+          'ges config init',
+          'ges config init -p default --endpoint http://192.168.0.20 ' +
+            '--project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth token',
+          'ges config init --global -p prod --endpoint https://100.93.1.2 --project-id <id> ' +
+            '--auth password --iam-endpoint https://iam.cn-north-4.myhuaweicloud.com ' +
+            '--domain my-account --user ci-bot',
+        )}`,
     )
     .action(action(async () => (await import('../commands/config.js')).runConfigInit));
 
@@ -72,11 +78,15 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
     .argument('[file]', 'the file (default: the one the search finds)')
     .addHelpText(
       'after',
-      `\nA config file found by the search outside the user config folder is used only once trusted: it\ncould send your credentials anywhere, and a .js one is code. Trust records its real path and\nSHA-256 in $XDG_CONFIG_HOME/ges/trusted.json; when the file changes it must be trusted again.\n${examples(
-        'ges config path                      # which file, and is it trusted?',
-        'ges config trust',
-        'ges config trust ./deploy/.gesrc.yaml',
-      )}`,
+      '\nA config file found by the search outside the user config folder is used only once ' +
+        'trusted: it\ncould send your credentials anywhere, and a .js one is code. ' +
+        'Trust records its real path and\n' +
+        'SHA-256 in $XDG_CONFIG_HOME/ges/trusted.json; when the file changes it must be trusted ' +
+        `again.\n${examples(
+          'ges config path                      # which file, and is it trusted?',
+          'ges config trust',
+          'ges config trust ./deploy/.gesrc.yaml',
+        )}`,
     )
     .action(action(async () => (await import('../commands/config.js')).runConfigTrust));
   config

@@ -17,7 +17,8 @@ export function addGraphCommands(program: Command, action: ActionFactory): void 
   graph
     .command('list')
     .description(
-      'every graph of the project: name, state, edition, version, addresses, https; refreshes the address cache',
+      'every graph of the project: name, state, edition, version, addresses, https; ' +
+        'refreshes the address cache',
     )
     .addHelpText(
       'after',

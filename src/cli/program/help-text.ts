@@ -1,6 +1,12 @@
-/** Help texts shared by every command: examples (as data, given per command) and the exit codes. */
+/**
+ * Help texts shared by every command: examples (as data, given per command) and the exit
+ * codes.
+ */
 
-/** Help is laid out for 80 columns everywhere, so the cached help (dist/help.json) is the same text. */
+/**
+ * Help is laid out for 80 columns everywhere, so the cached help (dist/help.json) is the same
+ * text.
+ */
 export const HELP_WIDTH = 80;
 
 const EXIT_CODES_HELP = `

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-// The job commands are the hot path: bundled with the program (one module to load, not a dozen chunks).
+// The job commands are the hot path: bundled with the program (one module to load, not a dozen
+// chunks).
 // --help and --version never load the program at all (bin/ges.cjs answers them).
 import { runCancel } from '../commands/job-cancel.js';
 import { runList } from '../commands/job-list.js';
@@ -72,10 +73,11 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
     .option('--concurrency <n>', 'jobs polled at once (1-64)', '8')
     .addHelpText(
       'after',
-      `\nExits 0 when every job ended in success or complete, 4 when one ended otherwise or is unknown,\n1 when the wait ran out.\n${examples(
-        'ges job wait movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
-        'ges job wait movies a1 a2 --wait-timeout 600 --json',
-      )}`,
+      '\nExits 0 when every job ended in success or complete, 4 when one ended otherwise or ' +
+        `is unknown,\n1 when the wait ran out.\n${examples(
+          'ges job wait movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
+          'ges job wait movies a1 a2 --wait-timeout 600 --json',
+        )}`,
     )
     .action(action(async () => runWait));
   job
@@ -84,7 +86,8 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
     .argument('<graph>', 'graph name')
     .option(
       '--status <list>',
-      'only these statuses, comma-separated (waiting,pending,running,success,complete,failed,partiallyFailed)',
+      'only these statuses, comma-separated ' +
+        '(waiting,pending,running,success,complete,failed,partiallyFailed)',
     )
     .addHelpText(
       'after',

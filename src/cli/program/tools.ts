@@ -5,7 +5,10 @@ import type { ActionFactory, CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { collect, examples } from './help-text.js';
 
-/** ges completion, ges emulator, and the hidden helpers the build and the completion scripts call. */
+/**
+ * ges completion, ges emulator, and the hidden helpers the build and the completion scripts
+ * call.
+ */
 export function addToolCommands(program: Command, action: ActionFactory): void {
   program
     .command('completion')
@@ -109,11 +112,15 @@ export function addToolCommands(program: Command, action: ActionFactory): void {
     )
     .addHelpText(
       'after',
-      `\nThe global --project-id names the project it serves (default demo); --json prints one ready line:\n  {"endpoint":"http://127.0.0.1:8080","projectId":"demo","graphs":["movies"],"token":"demo-token"}\n${examples(
-        'ges emulator',
-        'ges emulator --port 0 --json --graph movies --graph friends',
-        'GES_ENDPOINT=http://127.0.0.1:8080 GES_PROJECT_ID=demo GES_TOKEN=demo-token ges job list movies',
-      )}`,
+      '\nThe global --project-id names the project it serves (default demo); ' +
+        '--json prints one ready line:\n' +
+        '  {"endpoint":"http://127.0.0.1:8080","projectId":"demo","graphs":["movies"],' +
+        `"token":"demo-token"}\n${examples(
+          'ges emulator',
+          'ges emulator --port 0 --json --graph movies --graph friends',
+          'GES_ENDPOINT=http://127.0.0.1:8080 GES_PROJECT_ID=demo GES_TOKEN=demo-token ' +
+            'ges job list movies',
+        )}`,
     )
     .action(action(async () => (await import('../commands/emulator.js')).runEmulator));
 }

@@ -2,7 +2,10 @@ import type { AuthConfig } from '../config/schema.js';
 import type { Authenticator } from '../http/client.js';
 import type { AuthContext } from './context.js';
 
-/** Builds the authenticator for a profile's auth settings; IAM login and signing load only when used. */
+/**
+ * Builds the authenticator for a profile's auth settings; IAM login and signing load only when
+ * used.
+ */
 export async function createAuthenticator(
   auth: AuthConfig,
   context: AuthContext,
@@ -13,7 +16,8 @@ export async function createAuthenticator(
       return {
         headers: () => header,
         refusalHint: () =>
-          'GES refused the token: IAM tokens last 24 hours and are scoped to one project; get a new one (or use auth type password, which logs in by itself)',
+          'GES refused the token: IAM tokens last 24 hours and are scoped to one project; ' +
+          'get a new one (or use auth type password, which logs in by itself)',
       };
     }
     case 'password': {
@@ -35,8 +39,11 @@ export async function createAuthenticator(
       return {
         refusalHint: (result) =>
           /sdk-date|expired|clock|time/i.test(result.text)
-            ? "the signature was refused as out of date: this machine's clock must be within 15 minutes of the gateway's; check it (timedatectl, ntp)"
-            : 'the signature was refused: check the access key and secret key (HUAWEICLOUD_SDK_AK/SK or the profile), and that a security token comes with temporary keys',
+            ? "the signature was refused as out of date: this machine's clock must be within " +
+              "15 minutes of the gateway's; check it (timedatectl, ntp)"
+            : 'the signature was refused: check the access key and secret key ' +
+              '(HUAWEICLOUD_SDK_AK/SK or the profile), ' +
+              'and that a security token comes with temporary keys',
         headers: async (request) =>
           signRequest({
             ...request,

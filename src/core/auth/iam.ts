@@ -31,7 +31,8 @@ export function passwordLoginBody(login: PasswordLogin): unknown {
 }
 
 const LOGIN_HINT =
-  'check auth.domain (the account name), auth.user and the password; the user needs GES permissions in the project';
+  'check auth.domain (the account name), auth.user and the password; ' +
+  'the user needs GES permissions in the project';
 
 /** Logs in to IAM; the token comes in X-Subject-Token, its expiry in token.expires_at. */
 export async function iamLogin(
@@ -69,7 +70,8 @@ export async function iamLogin(
     }
     if (!token || Number.isNaN(expiresAt)) {
       throw new ResponseError(
-        `IAM at ${login.iamEndpoint} answered ${result.status} without a token (X-Subject-Token) or token.expires_at`,
+        `IAM at ${login.iamEndpoint} answered ${result.status} without a token ` +
+          `(X-Subject-Token) or token.expires_at`,
         result.status,
         result.attempts,
       );
@@ -83,7 +85,8 @@ export async function iamLogin(
         error.attempts,
       );
       e.hint =
-        'check auth.iamEndpoint (or HUAWEICLOUD_SDK_IAM_ENDPOINT), e.g. https://iam.cn-north-4.myhuaweicloud.com';
+        'check auth.iamEndpoint (or HUAWEICLOUD_SDK_IAM_ENDPOINT), ' +
+        'e.g. https://iam.cn-north-4.myhuaweicloud.com';
       throw e;
     }
     throw error;

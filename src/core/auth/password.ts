@@ -3,7 +3,10 @@ import type { AuthContext } from './context.js';
 import { iamLogin, type PasswordLogin } from './iam.js';
 import { TokenCache } from './token-cache.js';
 
-/** IAM password login: a cached token while it lasts, a new login when it does not or GES refuses it. */
+/**
+ * IAM password login: a cached token while it lasts, a new login when it does not or GES refuses
+ * it.
+ */
 export class PasswordAuthenticator implements Authenticator {
   private current: Promise<string> | undefined;
   private readonly cache: TokenCache;
@@ -72,7 +75,8 @@ export class PasswordAuthenticator implements Authenticator {
 
   refusalHint(_result?: unknown): string | undefined {
     return this.refusedFresh
-      ? "GES refuses even a token IAM has just issued: the IAM user lacks GES permissions in this project, or the project ID is not the graph's"
+      ? 'GES refuses even a token IAM has just issued: the IAM user lacks GES permissions ' +
+          "in this project, or the project ID is not the graph's"
       : undefined;
   }
 }

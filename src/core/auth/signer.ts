@@ -2,7 +2,8 @@ import { createHash, createHmac } from 'node:crypto';
 
 /**
  * Huawei Cloud API signing, SDK-HMAC-SHA256 (the API gateway's AK/SK scheme), as pure functions.
- *   canonical request = method \n canonical URI \n canonical query \n canonical headers \n signed headers \n hex(sha256(body))
+ *   canonical request = method \n canonical URI \n canonical query \n canonical headers \n
+ *                       signed headers \n hex(sha256(body))
  *   string to sign    = SDK-HMAC-SHA256 \n X-Sdk-Date \n hex(sha256(canonical request))
  *   signature         = hex(hmac-sha256(SK, string to sign))
  */
@@ -115,7 +116,10 @@ export interface SignInput {
   date: Date;
 }
 
-/** The headers that sign a request: X-Sdk-Date, X-Project-Id, X-Security-Token (temporary keys) and Authorization. */
+/**
+ * The headers that sign a request: X-Sdk-Date, X-Project-Id, X-Security-Token (temporary keys) and
+ * Authorization.
+ */
 export function signRequest(input: SignInput): Record<string, string> {
   const added: Record<string, string> = { 'X-Sdk-Date': sdkDate(input.date) };
   if (input.projectId) added['X-Project-Id'] = input.projectId;
@@ -131,7 +135,9 @@ export function signRequest(input: SignInput): Record<string, string> {
     body: input.body,
   });
   const sig = signature(input.secretKey, added['X-Sdk-Date']!, canonical);
-  added.Authorization = `${SIGN_ALGORITHM} Access=${input.accessKey}, SignedHeaders=${[...signedHeaders].sort().join(';')}, Signature=${sig}`;
+  added.Authorization =
+    `${SIGN_ALGORITHM} Access=${input.accessKey}, ` +
+    `SignedHeaders=${[...signedHeaders].sort().join(';')}, Signature=${sig}`;
   return added;
 }
 
@@ -141,7 +147,10 @@ export interface ParsedAuthorization {
   signature: string;
 }
 
-/** Reads an `SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...` header; null when it is not one. */
+/**
+ * Reads an `SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...` header; null when it is
+ * not one.
+ */
 export function parseAuthorization(value: string | undefined): ParsedAuthorization | null {
   if (!value?.startsWith(`${SIGN_ALGORITHM} `)) return null;
   const fields = Object.fromEntries(

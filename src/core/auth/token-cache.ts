@@ -1,6 +1,8 @@
 import type { PrivateCache } from '../cache.js';
 
-/** IAM tokens cached between runs, one per (IAM endpoint, domain, user, project): never a password. */
+/**
+ * IAM tokens cached between runs, one per (IAM endpoint, domain, user, project): never a password.
+ */
 
 export interface CachedToken {
   token: string;

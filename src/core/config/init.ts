@@ -1,7 +1,10 @@
 import { ConfigError, UsageError } from '../errors.js';
 import type { AuthType } from './schema.js';
 
-/** Writing a profile into a YAML config file by editing its text, so comments and other profiles stay. */
+/**
+ * Writing a profile into a YAML config file by editing its text, so comments and other profiles
+ * stay.
+ */
 
 export interface NewProfile {
   name: string;
@@ -17,7 +20,9 @@ export interface NewProfile {
 
 export const PROFILE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** The environment variables a new profile refers to for its secrets: never the secrets themselves. */
+/**
+ * The environment variables a new profile refers to for its secrets: never the secrets themselves.
+ */
 export const SECRET_REFERENCES: Record<AuthType, Record<string, string>> = {
   token: { token: '${GES_TOKEN}' },
   password: { password: '${GES_PASSWORD}' },
@@ -83,7 +88,8 @@ export function addProfile(
   }
   if (/^profiles:\s*[^\s#]/.test(lines[at]!)) {
     throw new ConfigError(
-      `cannot add a profile to ${file}: its "profiles" is written in flow style ({...}); edit it by hand`,
+      `cannot add a profile to ${file}: ` +
+        `its "profiles" is written in flow style ({...}); edit it by hand`,
     );
   }
   // The end of the profiles section: the next top-level key, or the end of the file.

@@ -32,7 +32,8 @@ function malformed(file: string, error: unknown, text: string): ConfigError {
   if (e.mark) {
     // js-yaml: 0-based mark, and a reason without the code frame.
     return new ConfigError(
-      `malformed config file ${file} at line ${e.mark.line + 1}, column ${e.mark.column + 1}: ${e.reason ?? 'invalid YAML'}`,
+      `malformed config file ${file} at line ${e.mark.line + 1}, column ${e.mark.column + 1}: ` +
+        `${e.reason ?? 'invalid YAML'}`,
     );
   }
   if (e.name === 'JSONError') {
@@ -44,7 +45,8 @@ function malformed(file: string, error: unknown, text: string): ConfigError {
       const offset = /at position (\d+)/.exec(message);
       const reason = message.replace(/ in JSON at position \d+.*$/s, '');
       return new ConfigError(
-        `malformed config file ${file}${offset ? lineColumn(text, Number(offset[1])) : ''}: ${reason}`,
+        `malformed config file ${file}` +
+          `${offset ? lineColumn(text, Number(offset[1])) : ''}: ${reason}`,
       );
     }
   }
@@ -71,14 +73,18 @@ function permissionWarnings(file: string, mode: number, config: FileConfig): str
   if (secrets.length === 0 || process.platform === 'win32') return [];
   if ((mode & 0o077) === 0) return [];
   return [
-    `${file} holds a literal secret (${secrets.join(', ')}) and can be read by other users (mode ${mode.toString(8)}); run: chmod 600 ${JSON.stringify(file)}`,
+    `${file} holds a literal secret (${secrets.join(', ')}) and can be read by other users ` +
+      `(mode ${mode.toString(8)}); run: chmod 600 ${JSON.stringify(file)}`,
   ];
 }
 
 /** Config files larger than this are refused: no config needs more, and a huge one is an attack. */
 export const CONFIG_SIZE_LIMIT = 1024 * 1024;
 
-/** Why a config file may be used: named on the command line, in the user config folder, or trusted by the user. */
+/**
+ * Why a config file may be used: named on the command line, in the user config folder, or trusted
+ * by the user.
+ */
 export type TrustReason = 'named' | 'user-folder' | 'recorded';
 
 export interface FoundConfig {
@@ -108,10 +114,13 @@ export function searchFiles(places: SearchPlaces): string[] {
   ];
 }
 
-/** The first of `files` that is a candidate: not empty (and a package.json only with a "ges" key). */
+/**
+ * The first of `files` that is a candidate: not empty (and a package.json only with a "ges" key).
+ */
 export function firstCandidate(files: readonly string[]): string | null {
   for (const file of files) {
-    // Synchronous on purpose: dozens of misses, each a few µs this way, each ~0.1 ms through the thread pool.
+    // Synchronous on purpose: dozens of misses, each a few µs this way, each ~0.1 ms through the
+    // thread pool.
     const st = statSync(file, { throwIfNoEntry: false });
     if (!st) continue;
     if (!st.isFile()) return file; // refused by the safety check, never read
@@ -158,7 +167,8 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
   if ('unsafe' in read) throw new ConfigError(`refusing config file: ${read.unsafe}`);
   if ('tooLarge' in read) throw new ConfigError(`config file ${filepath} is larger than 1 MiB`);
   const { bytes, mode } = read;
-  // Only a file found in a folder is checked against the trust list (and hashed: crypto loads then).
+  // Only a file found in a folder is checked against the trust list (and hashed: crypto loads
+  // then).
   const trust: TrustReason | null = options.explicitFile
     ? 'named'
     : inUserFolder(real, places.globalDir)
@@ -184,7 +194,9 @@ export function inUserFolder(realFile: string, globalDir: string): boolean {
 export function untrustedError(found: FoundConfig): ConfigError {
   const code = /\.(c|m)?js$/.test(found.filepath) ? ', or run code' : '';
   return new ConfigError(
-    `config file ${found.filepath} is not trusted: a config found in a folder could send your credentials anywhere${code}, so ges uses it only once you trust it (or when you name it with --config)`,
+    `config file ${found.filepath} is not trusted: a config found in a folder could send ` +
+      `your credentials anywhere${code}, so ges uses it only once you trust it ` +
+      `(or when you name it with --config)`,
     `if you wrote it, or have read it, run: ges config trust ${shellQuote(found.filepath)}`,
   );
 }
@@ -245,7 +257,10 @@ export interface SearchPlaces {
   globalNames: string[];
 }
 
-/** cosmiconfig's search places for the name "ges" but TypeScript (which needs a compiler an installed ges lacks). */
+/**
+ * cosmiconfig's search places for the name "ges" but TypeScript (which needs a compiler an
+ * installed ges lacks).
+ */
 export const SEARCH_NAMES = [
   'package.json',
   ...['', '.json', '.yaml', '.yml', '.js', '.cjs', '.mjs'].map((ext) => `.${MODULE_NAME}rc${ext}`),

@@ -41,9 +41,15 @@ export interface Discovery {
 export interface Settings {
   profileName: string;
   configFile: string | null;
-  /** The service-plane address when one is given (flag, env, profile); null: found by graph name (`discovery`). */
+  /**
+   * The service-plane address when one is given (flag, env, profile); null: found by graph name
+   * (`discovery`).
+   */
   endpoint: string | null;
-  /** The management plane, when a region or management endpoint is known (graph list; the endpoint when none is given). */
+  /**
+   * The management plane, when a region or management endpoint is known (graph list; the endpoint
+   * when none is given).
+   */
   discovery: Discovery | null;
   projectId: string;
   timeoutMs: number;
@@ -58,7 +64,10 @@ export interface Settings {
   cacheDir: string;
   /** X-Language of service-plane requests. */
   language: 'en-us' | 'zh-cn';
-  /** Where each value came from: "flag --endpoint", "env GES_ENDPOINT", "file <path>", "default"; `auth.<key>` where it differs from `auth`. */
+  /**
+   * Where each value came from: "flag --endpoint", "env GES_ENDPOINT", "file <path>", "default";
+   * `auth.<key>` where it differs from `auth`.
+   */
   sources: Record<string, string>;
 }
 
@@ -75,7 +84,10 @@ export function pick<T>(...candidates: Candidate<T>[]): Candidate<T> | undefined
   return candidates.find((c) => c.value !== undefined && c.value !== '');
 }
 
-/** The profile asked for: --profile, else GES_PROFILE, else defaultProfile; undefined when none is (then "default"). */
+/**
+ * The profile asked for: --profile, else GES_PROFILE, else defaultProfile; undefined when none is
+ * (then "default").
+ */
 export function chosenProfile(
   flags: SettingsFlags,
   env: Env,
@@ -106,17 +118,22 @@ function selectProfile(
   if (!chosen) return { name, source, profile: {} };
   if (!loaded) {
     throw new ConfigError(
-      `profile ${JSON.stringify(name)} (from ${chosen.source}) was asked for, but no config file was found`,
+      `profile ${JSON.stringify(name)} (from ${chosen.source}) was asked for, ` +
+        `but no config file was found`,
       'create one from .gesrc.example, or name it with --config <file>',
     );
   }
   const names = Object.keys(loaded.config.profiles);
   throw new ConfigError(
-    `profile ${JSON.stringify(name)} (from ${chosen.source}) is not defined in ${loaded.filepath} (profiles: ${names.map(keyName).join(', ') || 'none'})`,
+    `profile ${JSON.stringify(name)} (from ${chosen.source}) is not defined in ` +
+      `${loaded.filepath} (profiles: ${names.map(keyName).join(', ') || 'none'})`,
   );
 }
 
-/** Huawei Cloud region names: cn-north-4, ap-southeast-1, eu-west-101 (they build host names, so nothing else). */
+/**
+ * Huawei Cloud region names: cn-north-4, ap-southeast-1, eu-west-101 (they build host names, so
+ * nothing else).
+ */
 const REGION = /^[a-z]{2,3}(-[a-z]+)+-[0-9]{1,3}$/;
 
 /** https://{service}.{region}.myhuaweicloud.com (.eu for eu-west-101, as Huawei's SDKs have it). */
@@ -124,10 +141,15 @@ export function regionEndpoint(service: 'ges' | 'iam', region: string): string {
   return `https://${service}.${region}.myhuaweicloud.${region === 'eu-west-101' ? 'eu' : 'com'}`;
 }
 
-/** A region name, checked (it builds host names); a usage error from a flag, a config error otherwise. */
+/**
+ * A region name, checked (it builds host names); a usage error from a flag, a config error
+ * otherwise.
+ */
 export function checkRegion(value: string, source: string): string {
   if (REGION.test(value)) return value;
-  const message = `invalid region ${JSON.stringify(value.slice(0, 40))} (from ${source}): expected a region name such as cn-north-4`;
+  const message =
+    `invalid region ${JSON.stringify(value.slice(0, 40))} (from ${source}): ` +
+    `expected a region name such as cn-north-4`;
   throw source.startsWith('flag') || source.startsWith('--')
     ? new UsageError(message)
     : new ConfigError(message);
@@ -220,7 +242,8 @@ function resolveAuth(
       );
       if (!iam) {
         throw new ConfigError(
-          `auth type password needs an IAM endpoint: set auth.iamEndpoint (${fileSource}), a region, or HUAWEICLOUD_SDK_IAM_ENDPOINT`,
+          `auth type password needs an IAM endpoint: set auth.iamEndpoint (${fileSource}), ` +
+            `a region, or HUAWEICLOUD_SDK_IAM_ENDPOINT`,
         );
       }
       auth.iamEndpoint = checkEndpoint(iam.value!, iam.source);
@@ -229,8 +252,10 @@ function resolveAuth(
     return auth;
   }
   throw new ConfigError(
-    'no credentials: set GES_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or an auth section in the profile',
-    'for a graph that needs no token (a local emulator without one) set auth.type: none in the profile',
+    'no credentials: set GES_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, ' +
+      'or an auth section in the profile',
+    'for a graph that needs no token (a local emulator without one) ' +
+      'set auth.type: none in the profile',
   );
 }
 
@@ -284,7 +309,20 @@ function checkHeaderCredentials(auth: AuthConfig, source: string): void {
     const what =
       value === ''
         ? 'is empty'
-        : `holds ${bad![0] === '\r' ? 'a carriage return' : bad![0] === '\n' ? 'a line break' : /\s/.test(bad![0]) ? 'white space' : `the character U+${bad![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`}${bad!.index === value.length - 1 ? ' at its end' : ''}, which cannot go in an HTTP header`;
+        : `holds ${
+            bad![0] === '\r'
+              ? 'a carriage return'
+              : bad![0] === '\n'
+                ? 'a line break'
+                : /\s/.test(bad![0])
+                  ? 'white space'
+                  : `the character U+${bad![0]
+                      .codePointAt(0)!
+                      .toString(16)
+                      .toUpperCase()
+                      .padStart(4, '0')}`
+          }${bad!.index === value.length - 1 ? ' at its end' : ''}` +
+          `, which cannot go in an HTTP header`;
     throw new ConfigError(
       `the credential in ${where} ${what}; nothing was sent`,
       "strip it where the value is made, e.g. | tr -d '\\r\\n'",
@@ -308,14 +346,19 @@ export function resolveSettings(
     { value: profile.endpoint, source: fileSource },
   );
   const region = resolveRegion(flags, env, profile, fileSource);
-  // An explicit endpoint always wins; without one, a region (or management endpoint) finds graphs by name.
+  // An explicit endpoint always wins; without one, a region (or management endpoint) finds graphs
+  // by name.
   const discovery = resolveDiscovery(env, profile, fileSource, region, sources);
   if (!endpoint && !discovery) {
     throw new ConfigError(
       loaded
-        ? `no endpoint: profile ${JSON.stringify(name)} in ${loaded.filepath} has neither an endpoint nor a region, and neither --endpoint, --region, GES_ENDPOINT nor GES_REGION is set`
-        : 'no endpoint: no config file was found, and neither --endpoint, --region, GES_ENDPOINT nor GES_REGION is set',
-      "give the graph's service-plane address (GES console: graph details, private or public access address), or a region (e.g. --region cn-north-4) to find graphs by name",
+        ? `no endpoint: profile ${JSON.stringify(name)} in ${loaded.filepath} has neither ` +
+            `an endpoint nor a region, and neither --endpoint, --region, GES_ENDPOINT nor ` +
+            `GES_REGION is set`
+        : 'no endpoint: no config file was found, and neither --endpoint, --region, ' +
+            'GES_ENDPOINT nor GES_REGION is set',
+      "give the graph's service-plane address (GES console: graph details, private or " +
+        'public access address), or a region (e.g. --region cn-north-4) to find graphs by name',
     );
   }
   const projectId = pick(

@@ -79,7 +79,9 @@ const AUTH_REQUIRED: Record<AuthType, string[]> = {
   aksk: ['accessKey', 'secretKey'],
   none: [],
 };
-/** Keys whose values are secrets: never printed, and warned about when stored in a readable file. */
+/**
+ * Keys whose values are secrets: never printed, and warned about when stored in a readable file.
+ */
 export const SECRET_KEYS = ['token', 'password', 'secretKey', 'securityToken'] as const;
 
 /** How a wrong value reads in a message: its kind, and for a short plain value the value itself. */
@@ -171,7 +173,8 @@ function checkKeys(
     if (!type) {
       const guess = closest(key, Object.keys(keys));
       warnings.push(
-        `unknown key ${keyPath} in ${file}${guess ? ` (did you mean ${guess}?)` : ''}; it is ignored`,
+        `unknown key ${keyPath} in ${file}` +
+          `${guess ? ` (did you mean ${guess}?)` : ''}; it is ignored`,
       );
       continue;
     }
@@ -185,7 +188,10 @@ function checkKeys(
   }
 }
 
-/** Validates a parsed config file. Throws ConfigError naming the key path and file; returns warnings. */
+/**
+ * Validates a parsed config file. Throws ConfigError naming the key path and file; returns
+ * warnings.
+ */
 export function validateConfig(
   raw: unknown,
   file: string,
@@ -213,7 +219,8 @@ export function validateConfig(
     }
     if (!AUTH_TYPES.includes(auth.type as AuthType)) {
       throw new ConfigError(
-        `${path}.auth.type in ${file} must be one of ${AUTH_TYPES.join(', ')}, not ${JSON.stringify(auth.type)}`,
+        `${path}.auth.type in ${file} must be one of ${AUTH_TYPES.join(', ')}, ` +
+          `not ${JSON.stringify(auth.type)}`,
       );
     }
     for (const key of AUTH_REQUIRED[auth.type as AuthType]) {
@@ -227,7 +234,9 @@ export function validateConfig(
   const config = top as unknown as FileConfig;
   if (config.defaultProfile !== undefined && !Object.hasOwn(profiles, config.defaultProfile)) {
     throw new ConfigError(
-      `defaultProfile in ${file} names profile ${JSON.stringify(config.defaultProfile)}, which is not defined (profiles: ${Object.keys(profiles).map(keyName).join(', ') || 'none'})`,
+      `defaultProfile in ${file} names profile ${JSON.stringify(config.defaultProfile)}, ` +
+        `which is not defined ` +
+        `(profiles: ${Object.keys(profiles).map(keyName).join(', ') || 'none'})`,
     );
   }
   return { config: { ...config, profiles: profiles as Record<string, ProfileConfig> }, warnings };
@@ -256,7 +265,8 @@ export function interpolate(
     const v = env[name];
     if (v === undefined) {
       throw new ConfigError(
-        `${keyPath} in ${file} refers to \${${name}}, but the environment variable ${name} is not set`,
+        `${keyPath} in ${file} refers to \${${name}}, ` +
+          `but the environment variable ${name} is not set`,
       );
     }
     return v;

@@ -52,7 +52,8 @@ export function readTrustList(globalDir: string): TrustList {
     return list;
   } catch (error) {
     throw new ConfigError(
-      `the trust list ${file} cannot be read (${(error as Error).message}); remove it and trust your config files again`,
+      `the trust list ${file} cannot be read (${(error as Error).message}); ` +
+        `remove it and trust your config files again`,
     );
   }
 }

@@ -73,7 +73,8 @@ export async function writeProfile(
   if ('unsafe' in read) throw new UsageError(read.unsafe);
   if ('tooLarge' in read)
     throw new UsageError(
-      `${file} is larger than 1 MiB, which is not a config ges reads; write elsewhere with --config <file>`,
+      `${file} is larger than 1 MiB, which is not a config ges reads; ` +
+        `write elsewhere with --config <file>`,
     );
   const existing = 'bytes' in read ? read.bytes.toString('utf8') : null;
   const mode = 'bytes' in read ? read.mode : 0o600;
@@ -84,7 +85,8 @@ export async function writeProfile(
       !isTrusted(globalDir, found.realpath, sha256(found.bytes))
     ) {
       throw new UsageError(
-        `${file} exists and is not trusted; read it, then run: ges config trust ${shellQuote(file)}`,
+        `${file} exists and is not trusted; ` +
+          `read it, then run: ges config trust ${shellQuote(file)}`,
         'or write the profile to the user config folder with --global',
       );
     }
@@ -94,13 +96,15 @@ export async function writeProfile(
   const written = profileNamed(config, profile.name);
   if (written?.endpoint !== profile.endpoint || written?.region !== profile.region) {
     throw new UsageError(
-      `could not add profile ${profile.name} to ${file} safely; edit it by hand (see .gesrc.example)`,
+      `could not add profile ${profile.name} to ${file} safely; ` +
+        `edit it by hand (see .gesrc.example)`,
     );
   }
   if (options.dryRun) return;
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await writeFileAtomic(file, text, mode & 0o755);
-  // The user wrote it just now: trust it as written (a file in the user config folder needs no record).
+  // The user wrote it just now: trust it as written (a file in the user config folder needs no
+  // record).
   const found = (await findConfig({ explicitFile: file, cwd, env }))!;
   if (!inUserFolder(found.realpath, globalDir))
     await recordTrust(globalDir, found.realpath, sha256(found.bytes));

@@ -29,7 +29,10 @@ export const LIST_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface JobList {
   jobs: JobSummary[];
-  /** Entries left out (bad or missing ID, no status), each listed once; at most 20 kept, `skippedCount` counts all. */
+  /**
+   * Entries left out (bad or missing ID, no status), each listed once; at most 20 kept,
+   * `skippedCount` counts all.
+   */
   skipped: SkippedEntry[];
   skippedCount: number;
 }
@@ -70,13 +73,18 @@ export class GesApi {
     };
   }
 
-  /** Sends a request; a non-2xx answer throws HttpError, a 2xx body that is not JSON throws ResponseError. */
+  /**
+   * Sends a request; a non-2xx answer throws HttpError, a 2xx body that is not JSON throws
+   * ResponseError.
+   */
   async call(request: HttpRequest): Promise<Answer> {
     const result = await this.http.send(request);
     if (result.status < 200 || result.status >= 300) throw httpErrorFor(result);
     if (result.truncated) {
       throw new ResponseError(
-        `HTTP ${result.status} with an answer larger than ${result.text.length / 1024 / 1024} MiB, which ges does not read; ask for less (job status: --limit)`,
+        `HTTP ${result.status} with an answer larger than ` +
+          `${result.text.length / 1024 / 1024} MiB, which ges does not read; ` +
+          `ask for less (job status: --limit)`,
         result.status,
         result.attempts,
       );
@@ -91,7 +99,9 @@ export class GesApi {
           result.attempts,
         );
       throw new ResponseError(
-        `HTTP ${result.status} with ${summariseBody(result.text, result.headers['content-type'])}, not JSON; is the endpoint a GES service-plane address?`,
+        `HTTP ${result.status} with ` +
+          `${summariseBody(result.text, result.headers['content-type'])}, not JSON; ` +
+          `is the endpoint a GES service-plane address?`,
         result.status,
         result.attempts,
       );
@@ -137,7 +147,8 @@ export class GesApi {
     for (let page = 0; ; page++) {
       if (page === LIST_MAX_PAGES || bytes > LIST_MAX_BYTES) {
         throw new ResponseError(
-          `the job list did not end after ${page} pages (${Math.round(bytes / 1024 / 1024)} MiB); ges stops there rather than read forever`,
+          `the job list did not end after ${page} pages ` +
+            `(${Math.round(bytes / 1024 / 1024)} MiB); ges stops there rather than read forever`,
           last!.status,
           last!.attempts,
         );
@@ -172,7 +183,9 @@ export class GesApi {
     }
     if (list.jobs.length === 0 && list.skippedCount > 0) {
       throw new ResponseError(
-        `HTTP ${last!.status} with a job list ges cannot understand: ${list.skippedCount} entr${list.skippedCount === 1 ? 'y' : 'ies'}, none with a usable job ID and status (first: ${list.skipped[0]!.why})`,
+        `HTTP ${last!.status} with a job list ges cannot understand: ` +
+          `${list.skippedCount} entr${list.skippedCount === 1 ? 'y' : 'ies'}, ` +
+          `none with a usable job ID and status (first: ${list.skipped[0]!.why})`,
         last!.status,
         last!.attempts,
       );

@@ -30,7 +30,10 @@ export interface CancelResult {
   attempts: number;
   /** Extra words for the reader (an uncertain cancel). */
   note?: string;
-  /** already-finished: the job's status then (`success`, `failed`, ...), null when GES no longer knows it. With --wait: the status it ended with. */
+  /**
+   * already-finished: the job's status then (`success`, `failed`, ...), null when GES no longer
+   * knows it. With --wait: the status it ended with.
+   */
   jobStatus?: string | null;
   /** With --wait: whether the job was seen gone or ended before the deadline. */
   stopped?: boolean;
@@ -58,7 +61,8 @@ export function failedResult(graph: string, jobId: string, error: unknown): Canc
   }
   const uncertain =
     error instanceof HttpError && error.errorCode === GES_ERRORS.cancelFailed && error.attempts > 1
-      ? 'an earlier attempt got no answer or a retryable error, so that attempt may have cancelled the job; this answer cannot tell'
+      ? 'an earlier attempt got no answer or a retryable error, ' +
+        'so that attempt may have cancelled the job; this answer cannot tell'
       : undefined;
   return {
     graph,
@@ -90,7 +94,9 @@ async function alreadyFinished(api: GesApi, failed: CancelResult): Promise<Cance
     const { status } = await api.jobStatus(graph, jobId, POLL_PAGE);
     if (hasEnded(status)) return done(status);
     // Still pending or running, yet GES refused: not "finished", and worth saying why it may be.
-    const note = `GES refused the cancel (GES.8303) though the job is still ${status}: it may be ending right now, or be of a kind GES cannot cancel`;
+    const note =
+      `GES refused the cancel (GES.8303) though the job is still ${status}: ` +
+      `it may be ending right now, or be of a kind GES cannot cancel`;
     return { ...failed, jobStatus: status, note: [failed.note, note].filter(Boolean).join('; ') };
   } catch (error) {
     if (error instanceof HttpError && error.errorCode === GES_ERRORS.jobNotFound) return done(null);
@@ -136,7 +142,10 @@ async function cancelOne(
   }
 }
 
-/** Cancels each job (at most `concurrency` at once); one result per job, in input order. Never throws for a job. */
+/**
+ * Cancels each job (at most `concurrency` at once); one result per job, in input order. Never
+ * throws for a job.
+ */
 export function cancelJobs(
   api: GesApi,
   graph: string,

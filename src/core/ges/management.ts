@@ -55,7 +55,10 @@ export function stateWords(status: string): string {
 const GRAPHS_PAGE = 100;
 const MAX_PAGES = 100;
 
-/** host or host:port where host is an IP address or a DNS name: what may go between "//" and the path. */
+/**
+ * host or host:port where host is an IP address or a DNS name: what may go between "//" and the
+ * path.
+ */
 function checkAddress(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null;
   const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/.exec(value);
@@ -76,7 +79,10 @@ function checkAddress(value: unknown): string | null {
 const str = (v: unknown): string | null =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
 
-/** One graph of the list, v2 (snake_case) or v1 (camelCase) fields; null when its name or state is unusable. */
+/**
+ * One graph of the list, v2 (snake_case) or v1 (camelCase) fields; null when its name or state is
+ * unusable.
+ */
 export function readGraphEntry(raw: unknown): ManagedGraph | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const g = raw as Record<string, unknown>;
@@ -151,7 +157,10 @@ export class ManagementApi {
   }
 }
 
-/** The graph of that name: exact, else the one whose name matches ignoring case; UsageError naming near names. */
+/**
+ * The graph of that name: exact, else the one whose name matches ignoring case; UsageError naming
+ * near names.
+ */
 export function pickGraph(
   graphs: readonly ManagedGraph[],
   name: string,
@@ -167,7 +176,13 @@ export function pickGraph(
   );
   const names = graphs.map((g) => g.name);
   throw new UsageError(
-    `no graph ${JSON.stringify(name)} in ${where}${near ? `; did you mean ${near}?` : names.length ? `; its graphs: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}` : ' (it has no graphs)'}`,
+    `no graph ${JSON.stringify(name)} in ${where}${
+      near
+        ? `; did you mean ${near}?`
+        : names.length
+          ? `; its graphs: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`
+          : ' (it has no graphs)'
+    }`,
     'list them with: ges graph list',
   );
 }
@@ -182,8 +197,8 @@ function serviceAddress(graph: ManagedGraph, network: 'private' | 'public'): str
 }
 
 /**
- * The service-plane address of a graph (see serviceAddress). Throws for a graph not serving requests
- * (201-211 only warn: they may still answer) and for a missing address.
+ * The service-plane address of a graph (see serviceAddress). Throws for a graph not serving
+ * requests (201-211 only warn: they may still answer) and for a missing address.
  */
 export function addressOf(
   graph: ManagedGraph,
@@ -213,7 +228,10 @@ export function addressOf(
   return address;
 }
 
-/** An address as addressOf() makes them: http(s)://host[:port], nothing else (the cache is read back through this). */
+/**
+ * An address as addressOf() makes them: http(s)://host[:port], nothing else (the cache is read back
+ * through this).
+ */
 function isServicePlaneAddress(value: unknown): value is string {
   const m = typeof value === 'string' ? /^https?:\/\/([^/?#@]+)$/.exec(value) : null;
   return m !== null && checkAddress(m[1]) !== null;

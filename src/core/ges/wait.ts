@@ -17,7 +17,9 @@ export function pollDelayMs(poll: number): number {
 }
 
 export type WaitEnd =
-  /** The engine no longer knows the job (GES.8301, kept as `error`): a cancelled job may disappear. */
+  /**
+   * The engine no longer knows the job (GES.8301, kept as `error`): a cancelled job may disappear.
+   */
   | { state: 'gone'; error: HttpError; polls: number }
   | { state: 'terminal'; status: string; polls: number }
   /** The deadline passed; `status` is the last one seen. */
@@ -62,7 +64,10 @@ export interface WaitResult {
   jobId: string;
   /** How the wait ended; absent when it could not be followed (see `error`). */
   end?: WaitEnd;
-  /** Why this job is not a success: it failed, is unknown, was still going, or could not be read. Absent on success. */
+  /**
+   * Why this job is not a success: it failed, is unknown, was still going, or could not be read.
+   * Absent on success.
+   */
   error?: GesError;
 }
 
@@ -70,11 +75,16 @@ export interface WaitJobsOptions extends PollOptions {
   concurrency: number;
   /** After each job, in the order they end. */
   onResult?: (result: WaitResult) => void;
-  /** True: a job GES no longer knows counts as stopped (after a cancel); false: as unknown (job wait). */
+  /**
+   * True: a job GES no longer knows counts as stopped (after a cancel); false: as unknown (job
+   * wait).
+   */
   goneIsSuccess?: boolean;
 }
 
-/** Waits for each job (at most `concurrency` polled at once); one result per job, in input order. */
+/**
+ * Waits for each job (at most `concurrency` polled at once); one result per job, in input order.
+ */
 export function waitJobs(
   api: GesApi,
   graph: string,

@@ -53,7 +53,8 @@ export function networkWarnings(settings: {
   const warnings: string[] = [];
   if (settings.insecure) {
     warnings.push(
-      `TLS certificate verification is off (${settings.insecureSource}): anyone on the path can impersonate the engine`,
+      `TLS certificate verification is off (${settings.insecureSource}): ` +
+        `anyone on the path can impersonate the engine`,
     );
   }
   for (const url of settings.endpoints
@@ -65,7 +66,8 @@ export function networkWarnings(settings: {
       !isLoopbackOrPrivate(url.hostname)
     ) {
       warnings.push(
-        `credentials go over plain http to ${url.hostname}, which is neither a loopback nor a private address; use https`,
+        `credentials go over plain http to ${url.hostname}, ` +
+          `which is neither a loopback nor a private address; use https`,
       );
     }
   }

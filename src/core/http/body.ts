@@ -22,7 +22,10 @@ export function summariseBody(text: string, contentType: string | undefined): st
       /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
     return title ? `an HTML page titled "${oneLine(title, 80)}"` : 'an HTML page';
   }
-  return `a ${contentType ? `${contentType.split(';')[0]} ` : ''}body starting "${oneLine(text, 80)}"`;
+  return (
+    `a ${contentType ? `${contentType.split(';')[0]} ` : ''}` +
+    `body starting "${oneLine(text, 80)}"`
+  );
 }
 
 /** No answer ges reads nests deeper than this; a deeper one would only overflow the stack later. */
@@ -30,7 +33,10 @@ export const MAX_JSON_DEPTH = 256;
 
 export class TooDeepError extends Error {}
 
-/** The deepest nesting of [ and { in JSON text (outside strings), scanning at most until `limit` is passed. */
+/**
+ * The deepest nesting of [ and { in JSON text (outside strings), scanning at most until `limit` is
+ * passed.
+ */
 function nestingExceeds(text: string, limit: number): boolean {
   let depth = 0;
   let inString = false;
@@ -92,7 +98,9 @@ export function httpErrorFor(result: HttpResult): HttpError {
   if (errorCode) message += ` ${errorCode}`;
   if (errorMessage) message += `: ${errorMessage}`;
   else if (result.status >= 300 && result.status < 400) {
-    message += `: redirected to ${result.headers.location ?? 'an unnamed location'} (redirects are not followed; check the endpoint)`;
+    message +=
+      `: redirected to ${result.headers.location ?? 'an unnamed location'} ` +
+      `(redirects are not followed; check the endpoint)`;
   } else if (!errorCode)
     message += `: the server answered with ${summariseBody(result.text, contentType)}`;
   const error = new HttpError(message, result.status, errorCode, errorMessage, result.attempts);

@@ -25,7 +25,10 @@ export interface OutgoingRequest {
 }
 
 export interface Authenticator {
-  /** Headers that authenticate this request: at once for static credentials, later for a login or a signature. */
+  /**
+   * Headers that authenticate this request: at once for static credentials, later for a login or a
+   * signature.
+   */
   headers(request: OutgoingRequest): Record<string, string> | Promise<Record<string, string>>;
   /**
    * The server refused the credentials of a request sent with `sent` headers (401, or GES's 400
@@ -34,7 +37,9 @@ export interface Authenticator {
   onUnauthorized?(sent: Record<string, string>): Promise<boolean>;
   /** The credentials were refused for good: what to do about it, for the user. */
   refusalHint?(result: HttpResult): string | undefined;
-  /** Stand-in headers for --dry-run when getting the real ones would send something (an IAM login). */
+  /**
+   * Stand-in headers for --dry-run when getting the real ones would send something (an IAM login).
+   */
   preview?(): Record<string, string>;
 }
 
@@ -66,7 +71,9 @@ export interface HttpClientOptions {
   rediscover?: () => Promise<string | null>;
 }
 
-/** Failures that say nothing answers at the address (it may have moved), as opposed to a bad answer. */
+/**
+ * Failures that say nothing answers at the address (it may have moved), as opposed to a bad answer.
+ */
 const NOTHING_THERE = new Set([
   'ECONNREFUSED',
   'ETIMEDOUT',
@@ -217,7 +224,10 @@ export class HttpClient {
     };
   }
 
-  /** Adds the credentials to a draft; a promise only when the authenticator must wait (a login, a signature). */
+  /**
+   * Adds the credentials to a draft; a promise only when the authenticator must wait (a login, a
+   * signature).
+   */
   private addCredentials(draft: OutgoingRequest, preview = false): void | Promise<void> {
     const { authenticator } = this.options;
     const credentials =
@@ -240,7 +250,10 @@ export class HttpClient {
     return { ...prepared, headers: maskHeaders(prepared.headers) };
   }
 
-  /** The pool, made by the first request (`ready`) and kept for the run (`dispatcher`, not awaited again). */
+  /**
+   * The pool, made by the first request (`ready`) and kept for the run (`dispatcher`, not awaited
+   * again).
+   */
   private ready: Promise<Dispatcher> | undefined;
   private dispatcher: Dispatcher | undefined;
 
@@ -268,7 +281,9 @@ export class HttpClient {
     const connect = { timeout: timeoutMs, ...targetTls };
     if (proxy && (proxy.http || proxy.https)) {
       this.options.trace?.(
-        `proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, https ${maskUrlCredentials(proxy.https) || 'none'}, no proxy for ${proxy.noProxy || 'none'}`,
+        `proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, ` +
+          `https ${maskUrlCredentials(proxy.https) || 'none'}, ` +
+          `no proxy for ${proxy.noProxy || 'none'}`,
       );
       const EnvHttpProxyAgent = await loadEnvHttpProxyAgent();
       const dispatcher = new EnvHttpProxyAgent({
@@ -336,7 +351,8 @@ export class HttpClient {
           for (const [k, v] of Object.entries(maskHeaders(headers))) trace(`< ${k}: ${v}`);
           if (text)
             trace(
-              `< ${maskBodySecrets(text.slice(0, TRACE_BODY_LIMIT))}${text.length > TRACE_BODY_LIMIT ? '…' : ''}`,
+              `< ${maskBodySecrets(text.slice(0, TRACE_BODY_LIMIT))}` +
+                `${text.length > TRACE_BODY_LIMIT ? '…' : ''}`,
             );
         }
       } catch (error) {
@@ -344,7 +360,13 @@ export class HttpClient {
           throw new InterruptedError('interrupted', attempt, true, String(signal.reason));
         failure = { code: errorCode(error), error };
         trace?.(
-          `< no answer: ${describeNetworkFailure(failure.code, error, prepared.url, timeoutMs, this.refusingProxy(error, prepared.url))}`,
+          `< no answer: ${describeNetworkFailure(
+            failure.code,
+            error,
+            prepared.url,
+            timeoutMs,
+            this.refusingProxy(error, prepared.url),
+          )}`,
         );
       }
 
@@ -366,7 +388,8 @@ export class HttpClient {
           moved = true;
           if (await this.rediscover(href, request)) {
             trace?.(
-              `the cached address did not answer; the management plane now gives ${this.base.origin}: trying there`,
+              `the cached address did not answer; ` +
+                `the management plane now gives ${this.base.origin}: trying there`,
             );
             retried = 0;
             continue;
@@ -401,7 +424,9 @@ export class HttpClient {
     return this.href(request) !== failedHref;
   }
 
-  /** The proxy URL when the connection that failed was to the proxy (its port), not to the engine. */
+  /**
+   * The proxy URL when the connection that failed was to the proxy (its port), not to the engine.
+   */
   private refusingProxy(error: unknown, url: URL): string | undefined {
     const proxy = url.protocol === 'https:' ? this.options.proxy?.https : this.options.proxy?.http;
     if (!proxy) return undefined;

@@ -1,11 +1,16 @@
 import type { Dispatcher } from 'undici';
 
-/** An answer as read off the wire: the status, its headers (one string each) and the body's text. */
+/**
+ * An answer as read off the wire: the status, its headers (one string each) and the body's text.
+ */
 export interface Exchanged {
   status: number;
   headers: Record<string, string>;
   text: string;
-  /** The body was longer than the limit: `text` holds the first `limit` bytes, the rest was not read. */
+  /**
+   * The body was longer than the limit: `text` holds the first `limit` bytes, the rest was not
+   * read.
+   */
   truncated: boolean;
 }
 

@@ -1,4 +1,7 @@
-/** An HTTP answer as the client hands it over: read by the client, the body helpers and the GES calls. */
+/**
+ * An HTTP answer as the client hands it over: read by the client, the body helpers and the GES
+ * calls.
+ */
 export interface HttpResult {
   status: number;
   headers: Record<string, string>;

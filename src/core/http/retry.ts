@@ -30,7 +30,10 @@ export function isRetryableCode(code: string | undefined): boolean {
   return code !== undefined && RETRYABLE_CODES.has(code);
 }
 
-/** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^retry)). `retry` counts from 0. */
+/**
+ * Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^retry)). `retry` counts
+ * from 0.
+ */
 export function backoffDelayMs(retry: number, random: () => number = Math.random): number {
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
   return Math.floor(random() * ceiling);

@@ -37,7 +37,10 @@ export function answered(): void {
   run?.();
 }
 
-/** The proxy agent tunnels with Dispatcher#connect, which undici's index mixes in from its API: do the same. */
+/**
+ * The proxy agent tunnels with Dispatcher#connect, which undici's index mixes in from its API: do
+ * the same.
+ */
 export async function loadEnvHttpProxyAgent(): Promise<EnvHttpProxyAgentClass> {
   const [EnvHttpProxyAgent, Dispatcher, api] = await Promise.all([
     defaultOf<EnvHttpProxyAgentClass>(import('undici/lib/dispatcher/env-http-proxy-agent.js')),
