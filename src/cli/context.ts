@@ -14,26 +14,8 @@ import { networkWarnings } from '../core/http/address.js';
 import { HttpClient, type HttpClientOptions, type PreparedRequest } from '../core/http/client.js';
 import { readCaFile } from '../core/http/tls.js';
 import type { Output, Streams } from './output.js';
+import type { GlobalOptions } from './program.js';
 import { userAgent } from './version.js';
-
-/** Global options as commander hands them over. */
-export interface GlobalOptions {
-  profile?: string;
-  config?: string;
-  endpoint?: string;
-  region?: string;
-  projectId?: string;
-  json: boolean;
-  quiet: boolean;
-  verbose: boolean;
-  timeout?: string;
-  retries?: string;
-  dryRun: boolean;
-  color: boolean;
-  caCert?: string;
-  insecure?: boolean;
-  maxTime?: string;
-}
 
 /**
  * What stopped a run, from its abort reason: "interrupted (Ctrl-C)",
@@ -65,10 +47,18 @@ export interface CommandContext {
   beforeHttp?: () => (() => void) | undefined;
 }
 
-/** Loads a command's implementation (lazily: --help and other commands never pay for it). */
-export type Loader = () => Promise<(ctx: CommandContext, ...args: never[]) => Promise<number>>;
-/** Turns a loader into a commander action (main.ts supplies context, Ctrl-C and exit codes). */
-export type ActionFactory = (load: Loader) => (...args: unknown[]) => Promise<void>;
+/**
+ * A command's implementation: its arguments as commander hands them over (positional ones,
+ * then its options object, typed by its flags: program/flags.ts), resolving to the exit code.
+ */
+export type CommandRun<A extends unknown[]> = (ctx: CommandContext, ...args: A) => Promise<number>;
+/**
+ * Turns a loader of a command's implementation (lazy: --help and other commands never pay for
+ * it) into a commander action; main.ts supplies the context, Ctrl-C and exit codes.
+ */
+export type ActionFactory = <A extends unknown[]>(
+  load: () => Promise<CommandRun<A>>,
+) => (...args: unknown[]) => Promise<void>;
 
 /** How a graph's address was found by its name (for --dry-run, --verbose and config show). */
 export interface Lookup {

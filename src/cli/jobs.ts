@@ -1,7 +1,8 @@
+import { parseDurationOption } from '../core/duration.js';
 import { GesError, UsageError } from '../core/errors.js';
 import type { GesApi, JobList } from '../core/ges/api.js';
 import { type JobSummary, KNOWN_STATUSES } from '../core/ges/jobs.js';
-import { checkJobId, parseNumberOption } from '../core/validate.js';
+import { checkJobId } from '../core/validate.js';
 import type { CommandContext } from './context.js';
 import type { Output, Streams } from './output.js';
 import { readIdLines } from './stdin.js';
@@ -29,9 +30,13 @@ export async function collectJobIds(
   return [...new Set(ids)];
 }
 
-/** --wait-timeout in seconds (1 s to 24 h), as milliseconds. */
+/** --wait-timeout (1 s to 24 h; a plain number is seconds), in milliseconds. */
 export function parseWaitTimeout(value: string): number {
-  return parseNumberOption('--wait-timeout', value, { min: 1, max: 86_400, integer: false }) * 1000;
+  return parseDurationOption('--wait-timeout', value, {
+    plainUnit: 's',
+    min: 1000,
+    max: 86_400_000,
+  });
 }
 
 export function parseStatusFilter(value: string | undefined): Set<string> | undefined {

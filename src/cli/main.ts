@@ -1,17 +1,20 @@
 import { type Command, CommanderError } from 'commander';
 import type { Env } from '../core/config/resolve.js';
+import { formatDuration, parseDurationOption } from '../core/duration.js';
 import { GesError, UsageError } from '../core/errors.js';
-import { parseNumberOption } from '../core/validate.js';
 import {
   type ActionFactory,
   type CommandContext,
+  type CommandRun,
   describeStop,
-  type GlobalOptions,
 } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { createOutput, escapeText, type Output, type Streams } from './output.js';
-import { createProgram } from './program.js';
+import { createProgram, type GlobalOptions } from './program.js';
 import { envelope, reportError } from './report.js';
+
+/** --max-time: from a millisecond to a week; a plain number is seconds. */
+const MAX_TIME = { plainUnit: 's', min: 1, max: 7 * 86_400_000 } as const;
 
 /** Boolean flags that shape output, read before commander so its own errors honour them. */
 function scanOutputFlags(argv: string[]): {
@@ -89,21 +92,17 @@ export async function main(argv: string[], given: Partial<RunContext> = {}): Pro
 
   /** Wraps a command's action: builds its context, runs it lazily loaded, records the exit code. */
   const action: ActionFactory =
-    (load) =>
+    <A extends unknown[]>(load: () => Promise<CommandRun<A>>) =>
     async (...args: unknown[]): Promise<void> => {
       const command = args[args.length - 1] as Command;
-      const options = command.optsWithGlobals() as GlobalOptions;
+      const options = command.optsWithGlobals<GlobalOptions>();
       if (options.maxTime !== undefined) {
-        const seconds = parseNumberOption('--max-time', options.maxTime, {
-          min: 0.001,
-          max: 7 * 86_400,
-          integer: false,
-        });
+        const ms = parseDurationOption('--max-time', options.maxTime, MAX_TIME);
         maxTimer = setTimeout(() => {
           output.stopSpinner();
-          output.warn(`--max-time ${seconds} s passed: stopping requests in flight`);
+          output.warn(`--max-time ${formatDuration(ms)} passed: stopping requests in flight`);
           abort.abort('max-time');
-        }, seconds * 1000);
+        }, ms);
         maxTimer.unref();
       }
       const ctx: CommandContext = {
@@ -116,7 +115,8 @@ export async function main(argv: string[], given: Partial<RunContext> = {}): Pro
         beforeHttp,
       };
       const run = await load();
-      exitCode = await run(ctx, ...(args.slice(0, -1) as never[]));
+      // Commander hands over the arguments the command declared, then its options object.
+      exitCode = await run(ctx, ...(args.slice(0, -1) as A));
     };
 
   const program = createProgram(streams, action);

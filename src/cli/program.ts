@@ -2,43 +2,84 @@ import { Command } from 'commander';
 import type { ActionFactory } from './context.js';
 import type { Streams } from './output.js';
 import { addConfigCommands } from './program/config.js';
+import { addFlags, defineFlags, type OptionsOf } from './program/flags.js';
 import { addGraphCommands } from './program/graph.js';
 import { examples, HELP_WIDTH } from './program/help-text.js';
 import { addJobCommands } from './program/job.js';
 import { addToolCommands } from './program/tools.js';
 import { version } from './version.js';
 
+/** The options every command takes (commander's "global" options). */
+export const GLOBAL_FLAGS = defineFlags({
+  profile: {
+    flags: '-p, --profile <name>',
+    description: 'config profile to use (env GES_PROFILE)',
+  },
+  config: {
+    flags: '--config <file>',
+    description: 'config file to use instead of searching (env GES_CONFIG)',
+  },
+  endpoint: {
+    flags: '--endpoint <url>',
+    description: "the graph's service-plane address (env GES_ENDPOINT)",
+  },
+  region: {
+    flags: '--region <name>',
+    description: "find graphs by name through this region's management plane (env GES_REGION)",
+  },
+  projectId: {
+    flags: '--project-id <id>',
+    description: 'Huawei Cloud project ID (env GES_PROJECT_ID)',
+  },
+  json: { flags: '--json', description: 'print one JSON document on stdout', default: false },
+  quiet: { flags: '-q, --quiet', description: 'print nothing on success', default: false },
+  verbose: {
+    flags: '-v, --verbose',
+    description: 'trace requests and responses on stderr (secrets masked)',
+    default: false,
+  },
+  timeout: {
+    flags: '--timeout <duration>',
+    description: 'bound on each attempt, first byte sent to last byte read (default 30s)',
+  },
+  connectTimeout: {
+    flags: '--connect-timeout <duration>',
+    description: 'bound on reaching the server or proxy, TLS included (default 10s)',
+  },
+  retries: {
+    flags: '--retries <n>',
+    description: 'retries on connection errors, timeouts, 429, 500, 502, 503, 504 (default 2)',
+  },
+  caCert: {
+    flags: '--ca-cert <pem>',
+    description: 'also trust the CA certificates in this PEM file',
+  },
+  insecure: {
+    flags: '--insecure',
+    description: 'do not verify TLS certificates (warns on every run)',
+  },
+  dryRun: {
+    flags: '--dry-run',
+    description: 'print the requests instead of sending them',
+    default: false,
+  },
+  maxTime: {
+    flags: '--max-time <duration>',
+    description: 'a deadline for the whole run: when it passes, stop as on Ctrl-C, report, exit 1',
+  },
+  color: { flags: '--no-color', description: 'no colour, even on a terminal' },
+});
+
+export type GlobalOptions = OptionsOf<typeof GLOBAL_FLAGS>;
+
 /** The whole command tree: commands, options, help texts; actions come from `action`. */
 export function createProgram(streams: Streams, action: ActionFactory): Command {
   const program = new Command('ges')
     .description('Command-line tool for Huawei Cloud Graph Engine Service (GES) jobs')
     .version(version(), '--version', 'print the version')
-    .helpOption('-h, --help', 'show help')
+    .helpOption('-h, --help', 'show help');
+  addFlags(program, GLOBAL_FLAGS)
     .configureHelp({ helpWidth: HELP_WIDTH })
-    .option('-p, --profile <name>', 'config profile to use (env GES_PROFILE)')
-    .option('--config <file>', 'config file to use instead of searching (env GES_CONFIG)')
-    .option('--endpoint <url>', "the graph's service-plane address (env GES_ENDPOINT)")
-    .option(
-      '--region <name>',
-      "find graphs by name through this region's management plane (env GES_REGION)",
-    )
-    .option('--project-id <id>', 'Huawei Cloud project ID (env GES_PROJECT_ID)')
-    .option('--json', 'print one JSON document on stdout', false)
-    .option('-q, --quiet', 'print nothing on success', false)
-    .option('-v, --verbose', 'trace requests and responses on stderr (secrets masked)', false)
-    .option('--timeout <seconds>', 'per-attempt timeout in seconds (default 30)')
-    .option(
-      '--retries <n>',
-      'retries on connection errors, timeouts, 429, 500, 502, 503, 504 (default 2)',
-    )
-    .option('--ca-cert <pem>', 'also trust the CA certificates in this PEM file')
-    .option('--insecure', 'do not verify TLS certificates (warns on every run)')
-    .option('--dry-run', 'print the requests instead of sending them', false)
-    .option(
-      '--max-time <seconds>',
-      'a deadline for the whole run: when it passes, stop as on Ctrl-C, report, exit 1',
-    )
-    .option('--no-color', 'no colour, even on a terminal')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

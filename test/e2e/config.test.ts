@@ -262,10 +262,10 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
     const file = writeTrusted(
       home,
       '.gesrc.yaml',
-      profileYaml().replace('projectId: demo', 'projectId: demo\n    timeout: 30s'),
+      profileYaml().replace('projectId: demo', 'projectId: demo\n    retries: two'),
     );
     await expectConfigError(
-      `profiles.default.timeout in ${file} must be a number, not string "30s"`,
+      `profiles.default.retries in ${file} must be a whole number, not string "two"`,
       undefined,
       { MY_TOKEN: TOKEN },
     );

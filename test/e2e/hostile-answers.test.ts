@@ -311,7 +311,7 @@ describe('true reports', () => {
     const doc = parseJson(r.stdout);
     expect(doc).toMatchObject({ ok: false, exitCode: 1, stoppedBy: 'stopped by --max-time' });
     expect(doc.results.map((x: any) => x.outcome)).toEqual(['unknown', 'not-sent']);
-    expect(r.stderr).toContain('--max-time 0.3 s passed');
+    expect(r.stderr).toContain('--max-time 300ms passed');
   });
 
   it('a signal while "-" still reads an open stdin stops at once; nothing is sent', async () => {

@@ -418,7 +418,7 @@ describe('config files cannot hang ges or confuse its messages', () => {
       `profiles:\n  default:\n    endpoint: ${good.url}\n    projectId: demo\n    timeout: .nan\n`,
     );
     const nan = await runMain(['config', 'show'], { cwd: home, env: { GES_TOKEN: TOKEN } });
-    expect(nan.stderr).toContain('must be a number, not number NaN');
+    expect(nan.stderr).toContain('must be a duration (30, 30s, 2m), not number NaN');
     expect(nan.stderr).not.toContain('[object Object]');
     expect(nan.stderr).not.toContain('number null');
   });

@@ -21,6 +21,7 @@ import {
   loadFileConfig,
   loadSettings,
 } from '../context.js';
+import type { InitOptions, ShowOptions } from '../program/config.js';
 import { envelope } from '../report.js';
 
 const TRUST_WORDS: Record<TrustReason, string> = {
@@ -178,10 +179,7 @@ function maskKey(value: string): string {
 }
 
 /** ges config show: the resolved settings with the source of each value, secrets masked. */
-export async function runConfigShow(
-  ctx: CommandContext,
-  opts: { graph?: string } = {},
-): Promise<number> {
+export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Promise<number> {
   const { output } = ctx;
   let s = await loadSettings(ctx);
   if (opts.graph !== undefined && s.discovery) {
@@ -247,15 +245,6 @@ export async function runConfigShow(
   }
   output.table([['SETTING', 'VALUE', 'SOURCE'], ...entries]);
   return 0;
-}
-
-export interface InitOptions {
-  auth?: string;
-  global?: boolean;
-  force?: boolean;
-  iamEndpoint?: string;
-  domain?: string;
-  user?: string;
 }
 
 /** ges config init: adds a profile to .gesrc.yaml (or the user config), asking on a terminal. */

@@ -1,3 +1,4 @@
+import { parseDurationOption } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { GRAPH_NAME, PROJECT_ID } from '../../core/ges/constants.js';
 import { readPemFile } from '../../core/http/tls.js';
@@ -7,30 +8,10 @@ import { EMULATOR_DEFAULTS } from '../../emulator/defaults.js';
 import type { Fault } from '../../emulator/server.js';
 import { AFTER_CANCEL } from '../../emulator/state.js';
 import type { CommandContext } from '../context.js';
+import type { EmulatorOptions } from '../program/tools.js';
 
-export interface EmulatorCommandOptions {
-  host: string;
-  port: string;
-  graph?: string[];
-  token: string;
-  auth: boolean;
-  pendingMs: string;
-  runningMs: string;
-  cancelDelayMs: string;
-  edition: string;
-  afterCancel: string;
-  refuseTokenAs: string;
-  ak?: string;
-  sk?: string;
-  securityToken?: string;
-  iamDomain?: string;
-  iamUser?: string;
-  iamPassword?: string;
-  tokenLifetime: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  fault?: string[];
-}
+/** The emulator's job timing: up to a day; a plain number is milliseconds. */
+const EMULATOR_TIME = { plainUnit: 'ms', min: 0, max: 86_400_000 } as const;
 
 /** A flag whose value is one of a few words. */
 function choice<T extends string>(flag: string, value: string, words: readonly T[]): T {
@@ -62,27 +43,12 @@ function readPem(flag: string, file: string): string {
 }
 
 /** Runs the emulator in the foreground until Ctrl-C (SIGINT) or SIGTERM; exits 0 then. */
-export async function runEmulator(
-  ctx: CommandContext,
-  opts: EmulatorCommandOptions,
-): Promise<number> {
+export async function runEmulator(ctx: CommandContext, opts: EmulatorOptions): Promise<number> {
   const { output } = ctx;
   const port = parseNumberOption('--port', opts.port, { min: 0, max: 65535, integer: true });
-  const pendingMs = parseNumberOption('--pending-ms', opts.pendingMs, {
-    min: 0,
-    max: 86_400_000,
-    integer: true,
-  });
-  const runningMs = parseNumberOption('--running-ms', opts.runningMs, {
-    min: 0,
-    max: 86_400_000,
-    integer: true,
-  });
-  const cancelDelayMs = parseNumberOption('--cancel-delay-ms', opts.cancelDelayMs, {
-    min: 0,
-    max: 86_400_000,
-    integer: true,
-  });
+  const pendingMs = parseDurationOption('--pending-ms', opts.pendingMs, EMULATOR_TIME);
+  const runningMs = parseDurationOption('--running-ms', opts.runningMs, EMULATOR_TIME);
+  const cancelDelayMs = parseDurationOption('--cancel-delay-ms', opts.cancelDelayMs, EMULATOR_TIME);
   // --project-id is the global option; for the emulator it names the project it serves.
   const projectId = ctx.options.projectId ?? EMULATOR_DEFAULTS.projectId;
   if (!PROJECT_ID.test(projectId))
@@ -96,11 +62,12 @@ export async function runEmulator(
           'letters, digits, "_", "-"; at most 64 characters',
       );
   }
-  const tokenLifetime = parseNumberOption('--token-lifetime', opts.tokenLifetime, {
-    min: 1,
-    max: 7 * 86_400,
-    integer: true,
-  });
+  const tokenLifetime =
+    parseDurationOption('--token-lifetime', opts.tokenLifetime, {
+      plainUnit: 's',
+      min: 1000,
+      max: 7 * 86_400_000,
+    }) / 1000;
   if ((opts.ak === undefined) !== (opts.sk === undefined))
     throw new UsageError('--ak and --sk go together');
   if (opts.securityToken !== undefined && opts.ak === undefined)

@@ -9,16 +9,8 @@ import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
 import { collectJobIds, parseStatusFilter, parseWaitTimeout, readJobList } from '../jobs.js';
 import type { Output } from '../output.js';
+import type { CancelOptions } from '../program/job.js';
 import { envelope, showLookup, showRequest } from '../report.js';
-
-export interface CancelCommandOptions {
-  concurrency: string;
-  all?: boolean;
-  status?: string;
-  ignoreFinished?: boolean;
-  wait?: boolean;
-  waitTimeout: string;
-}
 
 /** "waiting, pending or running" */
 function orList(words: string[]): string {
@@ -230,7 +222,7 @@ export async function runCancel(
   ctx: CommandContext,
   graphArg: string,
   jobArgsGiven: string[] | undefined,
-  opts: CancelCommandOptions,
+  opts: CancelOptions,
 ): Promise<number> {
   const jobArgs = jobArgsGiven ?? [];
   const { output } = ctx;

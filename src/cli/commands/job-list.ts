@@ -3,11 +3,8 @@ import type { JobSummary } from '../../core/ges/jobs.js';
 import { checkGraph } from '../../core/validate.js';
 import { type CommandContext, connect } from '../context.js';
 import { jobJson, parseStatusFilter, readJobList } from '../jobs.js';
+import type { ListOptions } from '../program/job.js';
 import { envelope, showDryRun } from '../report.js';
-
-export interface ListOptions {
-  status?: string;
-}
 
 function kindOf(j: JobSummary): string {
   if (!j.command) return '-';

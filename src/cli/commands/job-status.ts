@@ -1,12 +1,8 @@
 import { GesError } from '../../core/errors.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { type CommandContext, connect } from '../context.js';
+import type { StatusOptions } from '../program/job.js';
 import { envelope, showDryRun } from '../report.js';
-
-export interface StatusOptions {
-  offset?: string;
-  limit?: string;
-}
 
 interface Outputs {
   data_return_size?: unknown;

@@ -6,12 +6,8 @@ import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
 import { collectJobIds, parseWaitTimeout } from '../jobs.js';
 import type { Output } from '../output.js';
+import type { WaitOptions } from '../program/job.js';
 import { envelope, errorJson, showDryRun } from '../report.js';
-
-export interface WaitCommandOptions {
-  concurrency: string;
-  waitTimeout: string;
-}
 
 /**
  * success | failed | timeout | unknown (GES no longer knows it) | error (could not be
@@ -33,7 +29,7 @@ export async function runWait(
   ctx: CommandContext,
   graphArg: string,
   jobArgs: string[],
-  opts: WaitCommandOptions,
+  opts: WaitOptions,
 ): Promise<number> {
   const { output } = ctx;
   let graph = checkGraph(graphArg);

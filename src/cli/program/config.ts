@@ -1,6 +1,34 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../context.js';
+import { addFlags, defineFlags, type OptionsOf } from './flags.js';
 import { examples } from './help-text.js';
+
+export const SHOW_FLAGS = defineFlags({
+  graph: {
+    flags: '--graph <name>',
+    description: "also find this graph's address (region profiles), as a job command would",
+  },
+});
+export type ShowOptions = OptionsOf<typeof SHOW_FLAGS>;
+
+export const INIT_FLAGS = defineFlags({
+  auth: { flags: '--auth <type>', description: 'token, password, aksk or none' },
+  iamEndpoint: {
+    flags: '--iam-endpoint <url>',
+    description: 'for --auth password: the IAM address',
+  },
+  domain: {
+    flags: '--domain <name>',
+    description: 'for --auth password: the account (domain) name',
+  },
+  user: { flags: '--user <name>', description: 'for --auth password: the IAM user name' },
+  global: {
+    flags: '--global',
+    description: 'write $XDG_CONFIG_HOME/ges/config.yaml (default ~/.config/ges/config.yaml)',
+  },
+  force: { flags: '--force', description: 'replace a profile of the same name' },
+});
+export type InitOptions = OptionsOf<typeof INIT_FLAGS>;
 
 /** ges config path | list | show | init | trust | untrust (loaded only when used). */
 export function addConfigCommands(program: Command, action: ActionFactory): void {
@@ -24,12 +52,7 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
       examples('ges config list', 'ges config list --json | jq -r ".profiles[].name"'),
     )
     .action(action(async () => (await import('../commands/config.js')).runConfigList));
-  config
-    .command('show')
-    .option(
-      '--graph <name>',
-      "also find this graph's address (region profiles), as a job command would",
-    )
+  addFlags(config.command('show'), SHOW_FLAGS)
     .description(
       'the resolved settings (flags, environment and file merged) with the source of each; ' +
         'secrets masked',
@@ -43,20 +66,10 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
       ),
     )
     .action(action(async () => (await import('../commands/config.js')).runConfigShow));
-  config
-    .command('init')
+  addFlags(config.command('init'), INIT_FLAGS)
     .description(
       'add a profile to ./.gesrc.yaml (or the user config with --global); asks on a terminal',
     )
-    .option('--auth <type>', 'token, password, aksk or none')
-    .option('--iam-endpoint <url>', 'for --auth password: the IAM address')
-    .option('--domain <name>', 'for --auth password: the account (domain) name')
-    .option('--user <name>', 'for --auth password: the IAM user name')
-    .option(
-      '--global',
-      'write $XDG_CONFIG_HOME/ges/config.yaml (default ~/.config/ges/config.yaml)',
-    )
-    .option('--force', 'replace a profile of the same name')
     .addHelpText(
       'after',
       '\nThe global -p/--profile, --endpoint and --project-id name the profile and its values. ' +

@@ -19,6 +19,3 @@ Exit codes:
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n${EXIT_CODES_HELP}`;
 }
-
-/** For repeatable options. */
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,13 +1,69 @@
 import type { Command } from 'commander';
-// The job commands are the hot path: bundled with the program (one module to load, not a dozen
-// chunks).
-// --help and --version never load the program at all (bin/ges.cjs answers them).
+// The job commands are the hot path: bundled with the program, not loaded as chunks of their own.
 import { runCancel } from '../commands/job-cancel.js';
 import { runList } from '../commands/job-list.js';
 import { runStatus } from '../commands/job-status.js';
 import { runWait } from '../commands/job-wait.js';
 import type { ActionFactory } from '../context.js';
+import { addFlags, defineFlags, type OptionsOf } from './flags.js';
 import { examples } from './help-text.js';
+
+const WAIT_TIMEOUT = {
+  flags: '--wait-timeout <duration>',
+  description: 'how long the wait may take in all (a plain number is seconds)',
+  default: '300s',
+} as const;
+
+const CONCURRENCY = {
+  flags: '--concurrency <n>',
+  description: 'requests in flight when handling many jobs (1-64)',
+  default: '8',
+} as const;
+
+export const CANCEL_FLAGS = defineFlags({
+  all: {
+    flags: '--all',
+    description: 'cancel every waiting, pending or running job of the graph (from the job list)',
+  },
+  status: {
+    flags: '--status <list>',
+    description:
+      'with --all: the states to cancel, comma-separated (default waiting,pending,running)',
+  },
+  ignoreFinished: {
+    flags: '--ignore-finished',
+    description: 'a job that already ended or is unknown (GES.8303) counts as done',
+  },
+  wait: {
+    flags: '--wait',
+    description: 'once every cancel is sent, wait until each job is gone or has ended',
+  },
+  waitTimeout: WAIT_TIMEOUT,
+  concurrency: CONCURRENCY,
+});
+export type CancelOptions = OptionsOf<typeof CANCEL_FLAGS>;
+
+export const STATUS_FLAGS = defineFlags({
+  offset: { flags: '--offset <n>', description: 'first result to return' },
+  limit: { flags: '--limit <n>', description: 'how many results to return' },
+});
+export type StatusOptions = OptionsOf<typeof STATUS_FLAGS>;
+
+export const WAIT_FLAGS = defineFlags({
+  waitTimeout: WAIT_TIMEOUT,
+  concurrency: { ...CONCURRENCY, description: 'jobs polled at once (1-64)' },
+});
+export type WaitOptions = OptionsOf<typeof WAIT_FLAGS>;
+
+export const LIST_FLAGS = defineFlags({
+  status: {
+    flags: '--status <list>',
+    description:
+      'only these statuses, comma-separated ' +
+      '(waiting,pending,running,success,complete,failed,partiallyFailed)',
+  },
+});
+export type ListOptions = OptionsOf<typeof LIST_FLAGS>;
 
 /** ges job cancel | status | wait | list */
 export function addJobCommands(program: Command, action: ActionFactory): void {
@@ -19,26 +75,13 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
       examples(
         'ges job list movies',
         'ges job cancel movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
-        'ges job wait movies a1 a2 --wait-timeout 600',
+        'ges job wait movies a1 a2 --wait-timeout 10m',
       ),
     );
-  job
-    .command('cancel')
+  addFlags(job.command('cancel'), CANCEL_FLAGS)
     .description('cancel one or more jobs ("-" reads job IDs from stdin, one per line)')
     .argument('<graph>', 'graph name')
     .argument('[jobId...]', 'job IDs, or "-" for stdin')
-    .option(
-      '--all',
-      'cancel every waiting, pending or running job of the graph (from the job list)',
-    )
-    .option(
-      '--status <list>',
-      'with --all: the states to cancel, comma-separated (default waiting,pending,running)',
-    )
-    .option('--ignore-finished', 'a job that already ended or is unknown (GES.8303) counts as done')
-    .option('--wait', 'once every cancel is sent, wait until each job is gone or has ended')
-    .option('--wait-timeout <seconds>', 'how long the run may take with --wait, in all', '300')
-    .option('--concurrency <n>', 'requests in flight when cancelling many jobs (1-64)', '8')
     .addHelpText(
       'after',
       examples(
@@ -49,13 +92,10 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
       ),
     )
     .action(action(async () => runCancel));
-  job
-    .command('status')
+  addFlags(job.command('status'), STATUS_FLAGS)
     .description("show one job's status (and result pages with --offset/--limit)")
     .argument('<graph>', 'graph name')
     .argument('<jobId>', 'job ID')
-    .option('--offset <n>', 'first result to return')
-    .option('--limit <n>', 'how many results to return')
     .addHelpText(
       'after',
       examples(
@@ -64,31 +104,22 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
       ),
     )
     .action(action(async () => runStatus));
-  job
-    .command('wait')
+  addFlags(job.command('wait'), WAIT_FLAGS)
     .description('wait until each job has ended (any status but waiting, pending and running)')
     .argument('<graph>', 'graph name')
     .argument('<jobId...>', 'job IDs, or "-" for stdin')
-    .option('--wait-timeout <seconds>', 'how long to wait in all', '300')
-    .option('--concurrency <n>', 'jobs polled at once (1-64)', '8')
     .addHelpText(
       'after',
-      '\nExits 0 when every job ended in success or complete, 4 when one ended otherwise or ' +
-        `is unknown,\n1 when the wait ran out.\n${examples(
+      '\nExits 0 when every job ended in success or complete, 4 when one ended otherwise or is ' +
+        `unknown,\n1 when the wait ran out.\n${examples(
           'ges job wait movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
-          'ges job wait movies a1 a2 --wait-timeout 600 --json',
+          'ges job wait movies a1 a2 --wait-timeout 10m --json',
         )}`,
     )
     .action(action(async () => runWait));
-  job
-    .command('list')
+  addFlags(job.command('list'), LIST_FLAGS)
     .description("list the graph's jobs")
     .argument('<graph>', 'graph name')
-    .option(
-      '--status <list>',
-      'only these statuses, comma-separated ' +
-        '(waiting,pending,running,success,complete,failed,partiallyFailed)',
-    )
     .addHelpText(
       'after',
       examples(

@@ -3,7 +3,88 @@ import { UsageError } from '../../core/errors.js';
 import { EMULATOR_DEFAULTS } from '../../emulator/defaults.js';
 import type { ActionFactory, CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { collect, examples } from './help-text.js';
+import { addFlags, defineFlags, type OptionsOf } from './flags.js';
+import { examples } from './help-text.js';
+
+const D = EMULATOR_DEFAULTS;
+
+export const EMULATOR_FLAGS = defineFlags({
+  host: { flags: '--host <address>', description: 'address to listen on', default: D.host },
+  port: {
+    flags: '--port <n>',
+    description: 'port to listen on; 0 picks a free one',
+    default: String(D.port),
+  },
+  graph: {
+    flags: '--graph <name>',
+    description: 'a graph to serve (repeatable; default movies)',
+    repeatable: true,
+  },
+  token: { flags: '--token <token>', description: 'the X-Auth-Token to accept', default: D.token },
+  auth: { flags: '--no-auth', description: 'accept requests without credentials' },
+  pendingMs: {
+    flags: '--pending-ms <duration>',
+    description: 'how long a new job stays pending (a plain number is milliseconds)',
+    default: String(D.pendingMs),
+  },
+  runningMs: {
+    flags: '--running-ms <duration>',
+    description: 'how long a job runs before it succeeds (a plain number is milliseconds)',
+    default: String(D.runningMs),
+  },
+  cancelDelayMs: {
+    flags: '--cancel-delay-ms <duration>',
+    description: 'how long a cancelled job keeps running before it is gone (plain: milliseconds)',
+    default: '0',
+  },
+  edition: {
+    flags: '--edition <name>',
+    description: 'answer shapes and status words: memory, memory-2021 or database',
+    default: D.edition,
+  },
+  afterCancel: {
+    flags: '--after-cancel <what>',
+    description:
+      'what a cancelled job becomes: gone, failed, or linger (listed as running a while)',
+    default: D.afterCancel,
+  },
+  refuseTokenAs: {
+    flags: '--refuse-token-as <answer>',
+    description: 'a refused token gets 401 (API gateway) or GES.8007 (a 400 from the engine)',
+    default: D.refuseTokenAs,
+  },
+  ak: {
+    flags: '--ak <accessKey>',
+    description: 'also accept requests signed with this access key (SDK-HMAC-SHA256)',
+  },
+  sk: { flags: '--sk <secretKey>', description: 'the secret key that goes with --ak' },
+  securityToken: {
+    flags: '--security-token <token>',
+    description: 'signed requests must carry this X-Security-Token (temporary keys)',
+  },
+  iamDomain: {
+    flags: '--iam-domain <name>',
+    description: 'serve IAM password login (POST /v3/auth/tokens) for this account',
+  },
+  iamUser: { flags: '--iam-user <name>', description: 'the IAM user name that may log in' },
+  iamPassword: { flags: '--iam-password <password>', description: "that user's password" },
+  tokenLifetime: {
+    flags: '--token-lifetime <duration>',
+    description: 'how long tokens from the emulated IAM last (a plain number is seconds)',
+    default: '24h',
+  },
+  tlsCert: {
+    flags: '--tls-cert <pem>',
+    description: 'serve HTTPS with this certificate (with --tls-key)',
+  },
+  tlsKey: { flags: '--tls-key <pem>', description: 'the private key of --tls-cert' },
+  fault: {
+    flags: '--fault <json>',
+    description: 'a fault for matching requests, as POST /emulator/faults takes it (repeatable)',
+    repeatable: true,
+  },
+});
+export type EmulatorOptions = OptionsOf<typeof EMULATOR_FLAGS>;
 
 /**
  * ges completion, ges emulator, and the hidden helpers the build and the completion scripts
@@ -49,67 +130,8 @@ export function addToolCommands(program: Command, action: ActionFactory): void {
     .argument('[profile]')
     .action(action(async () => (await import('../commands/complete.js')).runComplete));
 
-  program
-    .command('emulator')
+  addFlags(program.command('emulator'), EMULATOR_FLAGS)
     .description('run a local GES service-plane emulator (no cloud account needed)')
-    .option('--host <address>', 'address to listen on', EMULATOR_DEFAULTS.host)
-    .option('--port <n>', 'port to listen on; 0 picks a free one', String(EMULATOR_DEFAULTS.port))
-    .option('--graph <name>', 'a graph to serve (repeatable; default movies)', collect)
-    .option('--token <token>', 'the X-Auth-Token to accept', EMULATOR_DEFAULTS.token)
-    .option('--no-auth', 'accept requests without credentials')
-    .option(
-      '--pending-ms <ms>',
-      'how long a new job stays pending',
-      String(EMULATOR_DEFAULTS.pendingMs),
-    )
-    .option(
-      '--running-ms <ms>',
-      'how long a job runs before it succeeds',
-      String(EMULATOR_DEFAULTS.runningMs),
-    )
-    .option(
-      '--cancel-delay-ms <ms>',
-      'how long a cancelled job keeps running before it is gone',
-      '0',
-    )
-    .option(
-      '--edition <name>',
-      'answer shapes and status words: memory, memory-2021 or database',
-      EMULATOR_DEFAULTS.edition,
-    )
-    .option(
-      '--after-cancel <what>',
-      'what a cancelled job becomes: gone, failed, or linger (listed as running a while)',
-      EMULATOR_DEFAULTS.afterCancel,
-    )
-    .option(
-      '--refuse-token-as <answer>',
-      'a refused token gets 401 (API gateway) or GES.8007 (a 400 from the engine)',
-      EMULATOR_DEFAULTS.refuseTokenAs,
-    )
-    .option(
-      '--ak <accessKey>',
-      'also accept requests signed with this access key (SDK-HMAC-SHA256)',
-    )
-    .option('--sk <secretKey>', 'the secret key that goes with --ak')
-    .option(
-      '--security-token <token>',
-      'signed requests must carry this X-Security-Token (temporary keys)',
-    )
-    .option(
-      '--iam-domain <name>',
-      'serve IAM password login (POST /v3/auth/tokens) for this account',
-    )
-    .option('--iam-user <name>', 'the IAM user name that may log in')
-    .option('--iam-password <password>', "that user's password")
-    .option('--token-lifetime <seconds>', 'how long tokens from the emulated IAM last', '86400')
-    .option('--tls-cert <pem>', 'serve HTTPS with this certificate (with --tls-key)')
-    .option('--tls-key <pem>', 'the private key of --tls-cert')
-    .option(
-      '--fault <json>',
-      'a fault for matching requests, as POST /emulator/faults takes it (repeatable)',
-      collect,
-    )
     .addHelpText(
       'after',
       '\nThe global --project-id names the project it serves (default demo); ' +

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { parseDurationOption } from '../duration.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { checkEndpoint, checkProjectId, describeUrlText, parseNumberOption } from '../validate.js';
 import type { LoadedConfig } from './load.js';
@@ -20,6 +21,7 @@ export interface SettingsFlags {
   region?: string;
   projectId?: string;
   timeout?: string;
+  connectTimeout?: string;
   retries?: string;
   caCert?: string;
   insecure?: boolean;
@@ -52,7 +54,10 @@ export interface Settings {
    */
   discovery: Discovery | null;
   projectId: string;
+  /** Bounds each attempt, first byte sent to last byte read. */
   timeoutMs: number;
+  /** Bounds reaching the server or proxy, TLS included. */
+  connectTimeoutMs: number;
   retries: number;
   auth: AuthConfig;
   /** A PEM file whose CAs are trusted on top of the system ones. */
@@ -72,6 +77,9 @@ export interface Settings {
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+/** Per-attempt and connect timeouts: a millisecond to an hour; a plain number is seconds. */
+const TIMEOUT_RULE = { plainUnit: 's', min: 1, max: 3_600_000 } as const;
 export const DEFAULT_RETRIES = 2;
 
 export interface Candidate<T> {
@@ -377,6 +385,10 @@ export function resolveSettings(
     { value: flags.timeout, source: 'flag --timeout' },
     { value: profile.timeout, source: fileSource },
   ) ?? { value: DEFAULT_TIMEOUT_SECONDS, source: 'default' };
+  const connectTimeout = pick<string | number>(
+    { value: flags.connectTimeout, source: 'flag --connect-timeout' },
+    { value: profile.connectTimeout, source: fileSource },
+  ) ?? { value: DEFAULT_CONNECT_TIMEOUT_SECONDS, source: 'default' };
   const retries = pick<string | number>(
     { value: flags.retries, source: 'flag --retries' },
     { value: profile.retries, source: fileSource },
@@ -407,14 +419,16 @@ export function resolveSettings(
       ),
     },
     projectId: check(projectId.source, () => checkProjectId(projectId.value!, projectId.source)),
-    timeoutMs:
-      check(timeout.source, () =>
-        parseNumberOption(`timeout (from ${timeout.source})`, timeout.value!, {
-          min: 0.001,
-          max: 3600,
-          integer: false,
-        }),
-      ) * 1000,
+    timeoutMs: check(timeout.source, () =>
+      parseDurationOption(`timeout (from ${timeout.source})`, timeout.value!, TIMEOUT_RULE),
+    ),
+    connectTimeoutMs: check(connectTimeout.source, () =>
+      parseDurationOption(
+        `connectTimeout (from ${connectTimeout.source})`,
+        connectTimeout.value!,
+        TIMEOUT_RULE,
+      ),
+    ),
     retries: check(retries.source, () =>
       parseNumberOption(`retries (from ${retries.source})`, retries.value!, {
         min: 0,
@@ -451,6 +465,7 @@ export function resolveSettings(
     endpoint: endpoint?.source ?? 'management plane (by graph name)',
     projectId: projectId.source,
     timeout: timeout.source,
+    connectTimeout: connectTimeout.source,
     retries: retries.source,
   });
   return settings;

@@ -20,7 +20,9 @@ export interface AuthConfig {
 export interface ProfileConfig {
   endpoint?: string;
   projectId?: string;
-  timeout?: number;
+  /** Seconds, or a duration (`30s`, `2m`). */
+  timeout?: number | string;
+  connectTimeout?: number | string;
   retries?: number;
   caFile?: string;
   insecure?: boolean;
@@ -42,13 +44,14 @@ export interface FileConfig {
   profiles: Record<string, ProfileConfig>;
 }
 
-type KeyType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'strings';
+type KeyType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'strings' | 'duration';
 
 const TOP_KEYS: Record<string, KeyType> = { defaultProfile: 'string', profiles: 'object' };
 const PROFILE_KEYS: Record<string, KeyType> = {
   endpoint: 'string',
   projectId: 'string',
-  timeout: 'number',
+  timeout: 'duration',
+  connectTimeout: 'duration',
   retries: 'integer',
   caFile: 'string',
   insecure: 'boolean',
@@ -113,6 +116,8 @@ function matches(value: unknown, type: KeyType): boolean {
       return Array.isArray(value) && value.every((v) => typeof v === 'string');
     case 'number':
       return typeof value === 'number' && Number.isFinite(value);
+    case 'duration':
+      return (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'string';
     default:
       return typeof value === type;
   }
@@ -125,7 +130,9 @@ function describe(type: KeyType): string {
       ? 'a whole number'
       : type === 'strings'
         ? 'a list of strings'
-        : `a ${type}`;
+        : type === 'duration'
+          ? 'a duration (30, 30s, 2m)'
+          : `a ${type}`;
 }
 
 function editDistance(a: string, b: string): number {
