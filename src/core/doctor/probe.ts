@@ -53,14 +53,27 @@ export function hostPort(target: Target): string {
   return `${isIP(target.host) === 6 ? `[${target.host}]` : target.host}:${target.port}`;
 }
 
-/** A signal that fires at the deadline or when the caller's does, whichever comes first. */
-function deadline(options: ProbeOptions): AbortSignal {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+const TIMED_OUT = 'probe deadline';
+
+/**
+ * Runs a probe with a signal that fires at the deadline or with the caller's, whichever comes
+ * first (a plain timer, so tests can move it with fake timers).
+ */
+async function within<T>(options: ProbeOptions, work: (stop: AbortSignal) => Promise<T>) {
+  const timer = new AbortController();
+  const t = setTimeout(() => timer.abort(TIMED_OUT), options.timeoutMs);
+  const stop = options.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
+  try {
+    return await work(stop);
+  } finally {
+    clearTimeout(t);
+  }
 }
 
-function stopCode(stop: AbortSignal): string {
-  return (stop.reason as Error | undefined)?.name === 'TimeoutError' ? 'TIMEOUT' : 'ABORTED';
+function stopped(at: DialFailure['at'], stop: AbortSignal): DialFailure {
+  return stop.reason === TIMED_OUT
+    ? { at, code: 'TIMEOUT', message: 'no answer before the deadline' }
+    : { at, code: 'ABORTED', message: 'interrupted' };
 }
 
 function failure(at: DialFailure['at'], error: unknown): DialFailure {
@@ -76,7 +89,7 @@ function settle(socket: Socket, event: string, at: DialFailure['at'], stop: Abor
   return new Promise<void>((resolve, reject) => {
     const onStop = (): void => {
       socket.destroy();
-      reject({ at, code: stopCode(stop), message: 'stopped' } satisfies DialFailure);
+      reject(stopped(at, stop));
     };
     if (stop.aborted) return onStop();
     stop.addEventListener('abort', onStop, { once: true });
@@ -116,7 +129,7 @@ function readHead(socket: Socket, stop: AbortSignal): Promise<string> {
       done({ at: 'tunnel', code: 'ECONNRESET', message: 'closed before answering CONNECT' });
     const onStop = (): void => {
       socket.destroy();
-      done({ at: 'tunnel', code: stopCode(stop), message: 'stopped' });
+      done(stopped('tunnel', stop));
     };
     socket.on('data', onData).on('end', onEnd);
     stop.addEventListener('abort', onStop, { once: true });
@@ -174,7 +187,7 @@ async function open(target: Target, options: ProbeOptions, stop: AbortSignal): P
 
 /** Whether a TCP connection to the target opens (through the proxy, when one is given). */
 export async function probeReach(target: Target, options: ProbeOptions): Promise<Dialed> {
-  const dialed = await open(target, options, deadline(options));
+  const dialed = await within(options, (stop) => open(target, options, stop));
   if ('socket' in dialed) dialed.socket.destroy();
   return dialed;
 }
@@ -193,17 +206,18 @@ export type TlsProbe =
   | { kind: 'handshake'; error: string | null; certificate: CertificateFacts }
   | { kind: 'failed'; code: string; message: string };
 
-function facts(cert: PeerCertificate | undefined): CertificateFacts {
-  const name = (n: Record<string, string | string[]> | undefined): string | null => {
+/** A certificate's names and dates, as the server sent them (data: shown escaped). */
+function facts(cert: Partial<PeerCertificate>): CertificateFacts {
+  const name = (n: { CN?: string | string[]; O?: string | string[] } | undefined) => {
     const v = n?.CN ?? n?.O;
     return v === undefined ? null : String(v);
   };
   return {
-    subject: name(cert?.subject as Record<string, string> | undefined),
-    issuer: name(cert?.issuer as Record<string, string> | undefined),
-    altNames: cert?.subjectaltname ?? null,
-    validFrom: cert?.valid_from ?? null,
-    validTo: cert?.valid_to ?? null,
+    subject: name(cert.subject),
+    issuer: name(cert.issuer),
+    altNames: cert.subjectaltname ?? null,
+    validFrom: cert.valid_from ?? null,
+    validTo: cert.valid_to ?? null,
   };
 }
 
@@ -211,11 +225,18 @@ function facts(cert: PeerCertificate | undefined): CertificateFacts {
  * A TLS handshake with the target: whether it completes, and whether the certificate verifies
  * (chain, name, dates) against the system CAs plus `ca`. It never sends a request.
  */
-export async function probeTls(
+export function probeTls(
   target: Target,
   options: ProbeOptions & { ca?: string },
 ): Promise<TlsProbe> {
-  const stop = deadline(options);
+  return within(options, (stop) => handshake(target, options, stop));
+}
+
+async function handshake(
+  target: Target,
+  options: ProbeOptions & { ca?: string },
+  stop: AbortSignal,
+): Promise<TlsProbe> {
   const dialed = await open(target, options, stop);
   if ('failure' in dialed) return { kind: 'unreached', failure: dialed.failure };
   const socket: TLSSocket = tlsConnect({
@@ -245,8 +266,15 @@ export type PlainProbe =
   | { kind: 'answer'; bytes: Buffer; silent: boolean };
 
 /** Sends one plain-text HTTP request (HEAD /) and reads the first bytes of whatever answers. */
-export async function probePlain(target: Target, options: ProbeOptions): Promise<PlainProbe> {
-  const stop = deadline(options);
+export function probePlain(target: Target, options: ProbeOptions): Promise<PlainProbe> {
+  return within(options, (stop) => firstBytes(target, options, stop));
+}
+
+async function firstBytes(
+  target: Target,
+  options: ProbeOptions,
+  stop: AbortSignal,
+): Promise<PlainProbe> {
   const dialed = await open(target, options, stop);
   if ('failure' in dialed) return { kind: 'unreached', failure: dialed.failure };
   const { socket } = dialed;
