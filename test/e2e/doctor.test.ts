@@ -1,13 +1,17 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import {
+  BIN,
   closedPort,
   control,
   emulator,
   envFor,
   PASSWORD,
   parseJson,
+  ROOT,
   runGes,
   runMain,
   SECRET_KEY,
@@ -474,5 +478,33 @@ describe('the built binary', () => {
     expect(r.stdout).toContain(`✗ tcp         127.0.0.1:${port}: connection refused`);
     const ok = await runGes(['doctor', 'movies'], { env: envFor(plain) });
     expect(ok.code, ok.stdout).toBe(0);
+  });
+});
+
+describe('docs/doctor.md', () => {
+  it('its example runs as written (on a free port): exit 0, then 1, then 4', async () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/doctor.md'), 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(doc)![1]!;
+    const port = String(await closedPort());
+    const home = tempHome();
+    writeFile(home, 'bin/ges', `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, 0o755);
+    const r = spawnSync('bash', ['-c', block.replaceAll('8080', port)], {
+      cwd: home,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        PATH: `${path.join(home, 'bin')}:${process.env.PATH}`,
+        HOME: home,
+        XDG_CONFIG_HOME: path.join(home, '.config'),
+        XDG_CACHE_HOME: path.join(home, '.cache'),
+        CI: 'true',
+      },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const shown = doc.split('The first run prints:\n\n```\n')[1]!.split('```')[0]!;
+    // After the emulator's own banner: the lines the page shows.
+    expect(r.stdout).toContain(shown.replaceAll('8080', port));
+    expect(r.stdout).toContain('speaks plain HTTP, not TLS');
+    expect(r.stdout).toMatch(/\nexit 1\n[\s\S]*\nexit 4\n$/);
   });
 });

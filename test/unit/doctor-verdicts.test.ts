@@ -105,7 +105,7 @@ describe('reachVerdict: how a connection failed, and the fix', () => {
     expect(reachVerdict(target('h'), fail('EWHAT'), 3000)).toEqual({
       status: 'fail',
       detail: 'h:8080: failed with EWHAT (EWHAT)',
-      fix: undefined,
+      fix: 'check the address and the network path to it',
     });
   });
 

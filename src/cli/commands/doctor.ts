@@ -490,7 +490,9 @@ function judgeRead(result: HttpResult, what: string, settings: Settings, graph?:
   const fix = refusedFresh
     ? 'GES refuses a token IAM has just issued: the IAM user lacks GES permissions in this ' +
       "project, or the project ID is not the graph's"
-    : (result.hint ?? hintFor(error, { graph }));
+    : (result.hint ??
+      hintFor(error, { graph }) ??
+      "check that the endpoint is the graph's service-plane address, and the graph's name");
   return {
     verdict: { status: 'fail' as const, detail: `${what} answered ${error.message}`, fix },
     exitCode: exitCodeFor(error),

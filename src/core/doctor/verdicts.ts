@@ -123,7 +123,10 @@ function connectWords(failure: DialFailure, timeoutMs: number): { what: string; 
         fix: 'a firewall or proxy on the way closes it; check the port and the path',
       };
     default:
-      return { what: `${failure.message} (${failure.code})` };
+      return {
+        what: `${failure.message} (${failure.code})`,
+        fix: 'check the address and the network path to it',
+      };
   }
 }
 
