@@ -15,8 +15,8 @@ export function addDoctorCommand(program: Command, action: ActionFactory): void 
     )
     .addHelpText(
       'after',
-      '\nEach check that fails names its fix; checks that need it are skipped. Probes give up\n' +
-        'after 3 s unless --connect-timeout says otherwise.\n' +
+      '\nA failing check names its fix; the checks that need it are skipped. Probes give\n' +
+        'up after 3 s unless --connect-timeout says otherwise.\n' +
         examples(
           'ges doctor',
           'ges doctor movies --json',
