@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -444,6 +445,20 @@ describe('proxy', () => {
     }
   });
 
+  it('https through HTTPS_PROXY: the certificate is verified inside the tunnel', async () => {
+    const proxy = await startProxy();
+    try {
+      const r = await runMain(['doctor', 'movies', '--ca-cert', certs.ca, '--json'], {
+        env: envFor(secure, { HTTPS_PROXY: proxy.url }),
+      });
+      expect(r.code, r.stdout).toBe(0);
+      expect(check(r.stdout, 'tls').detail).toMatch(/^certificate for 127\.0\.0\.1, .*: verified$/);
+      expect(proxy.seen.filter((q) => q === `CONNECT ${host(secure)}`).length).toBeGreaterThan(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a proxy that refuses: tcp and proxy fail (exit 1), its credentials masked', async () => {
     const port = await closedPort();
     // https_proxy is for https endpoints only: plain http goes direct.
@@ -465,6 +480,38 @@ describe('proxy', () => {
       fix: 'check https_proxy, or add 127.0.0.1 to NO_PROXY if this machine reaches it directly',
     });
     expect(check(s.stdout, 'proxy')).toMatchObject({ status: 'fail', fix: 'check https_proxy' });
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops a probe waiting on a silent server: exit 130, no line for it', async () => {
+    const seen: string[] = [];
+    const open: Socket[] = [];
+    const mute = createServer((socket) => {
+      open.push(socket);
+      socket.on('data', (d) => seen.push(String(d)));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    const { port } = mute.address() as { port: number };
+    const stop = new AbortController();
+    try {
+      const run = runMain(['doctor', 'movies', '--connect-timeout', '60s'], {
+        env: envFor(plain, { GES_ENDPOINT: `http://127.0.0.1:${port}` }),
+        stop: stop.signal,
+      });
+      for (let i = 0; i < 200 && seen.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      stop.abort('SIGINT');
+      const r = await run;
+      expect(r.code).toBe(130);
+      expect(r.stdout).toContain('✓ tcp ');
+      expect(r.stdout).not.toContain(' tls ');
+      expect(r.stderr).toContain('interrupted');
+    } finally {
+      for (const socket of open) socket.destroy();
+      await new Promise((r) => mute.close(r));
+    }
   });
 });
 
