@@ -49,7 +49,7 @@ import { userAgent } from '../version.js';
  */
 
 /** Without --connect-timeout (or connectTimeout in the profile), probes give up this soon. */
-export const PROBE_TIMEOUT_MS = 3000;
+const PROBE_TIMEOUT_MS = 3000;
 
 interface Check extends Verdict {
   name: string;

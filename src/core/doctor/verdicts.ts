@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { ProxySettings } from '../config/resolve.js';
 import { isLoopbackOrPrivate, maskUrlCredentials } from '../http/address.js';
 import { TLS_PROBLEMS } from '../http/tls-errors.js';
@@ -245,8 +244,8 @@ function gotWords(plain: PlainProbe & { kind: 'answer' }, timeoutMs: number): st
 }
 
 /** Past these the gateway refuses signatures (15 min); past the first, warn. */
-export const SKEW_WARN_MS = 5 * 60_000;
-export const SKEW_FAIL_MS = 15 * 60_000;
+const SKEW_WARN_MS = 5 * 60_000;
+const SKEW_FAIL_MS = 15 * 60_000;
 
 function amount(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
@@ -276,10 +275,4 @@ export function clockVerdict(dateHeader: string | undefined, localMs: number): V
   if (Math.abs(skew) > SKEW_WARN_MS)
     return { status: 'warn', detail: `${words}: signatures are refused past 15 min`, fix };
   return { status: 'pass', detail: words };
-}
-
-/** An IPv6 address without brackets, or anything else as it is. */
-export function bareHost(host: string): string {
-  const inner = host.replace(/^\[|\]$/g, '');
-  return isIP(inner) === 6 ? inner : host;
 }
