@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { ActionFactory } from './context.js';
 import type { Streams } from './output.js';
 import { addConfigCommands } from './program/config.js';
+import { addDoctorCommand } from './program/doctor.js';
 import { addFlags, defineFlags, type OptionsOf } from './program/flags.js';
 import { addGraphCommands } from './program/graph.js';
 import { examples, HELP_WIDTH } from './program/help-text.js';
@@ -101,6 +102,7 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
   addJobCommands(program, action);
   addGraphCommands(program, action);
   addConfigCommands(program, action);
+  addDoctorCommand(program, action);
   addToolCommands(program, action);
   return program;
 }
