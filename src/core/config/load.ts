@@ -3,7 +3,6 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { readGuarded, shellQuote } from '../fs-safety.js';
-import importFile from './import-file.cjs';
 import { type FileConfig, isLiteralSecret, SECRET_KEYS, validateConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -204,11 +203,12 @@ export function untrustedError(found: FoundConfig): ConfigError {
 const JS_CONFIG = /\.(c|m)?js$/;
 
 /**
- * cosmiconfig's own YAML and JSON parsers (its loaders module alone: the package's index, with
- * its explorers, is not needed once the file is found).
+ * cosmiconfig's own YAML and JSON parsers, from its public API (loaded when a config is parsed,
+ * not at start).
  */
-function cosmiconfigLoaders(): Promise<typeof import('cosmiconfig/dist/loaders.js')> {
-  return import('cosmiconfig/dist/loaders.js');
+async function cosmiconfigLoaders() {
+  const { defaultLoadersSync } = await import('cosmiconfig');
+  return { loadJson: defaultLoadersSync['.json']!, loadYaml: defaultLoadersSync['.yaml']! };
 }
 
 /** Parses a config file's content by its name: JSON, JavaScript (trusted files only), else YAML. */
@@ -218,9 +218,8 @@ async function parseConfig(found: FoundConfig): Promise<unknown> {
   const base = path.basename(filepath);
   try {
     if (JS_CONFIG.test(filepath)) {
-      // As cosmiconfig loads them: the module's default export (module.exports for CommonJS).
-      const { pathToFileURL } = await import('node:url');
-      return (await importFile(pathToFileURL(found.realpath).href)).default;
+      // The bytes that were checked, never the file again (it may have changed since).
+      return await (await import('./run-js.js')).runJsConfig(text, found.realpath);
     }
     const { loadJson, loadYaml } = await cosmiconfigLoaders();
     if (base === 'package.json')
@@ -239,7 +238,14 @@ async function parseConfig(found: FoundConfig): Promise<unknown> {
  */
 export async function loadConfig(options: LoadOptions): Promise<LoadedConfig | null> {
   const found = await findConfig(options);
-  if (!found) return null;
+  return found && loadFound(found);
+}
+
+/**
+ * Parses (or runs) and validates a config findConfig() found and checked: its bytes as they
+ * were read and hashed, never the file again. Throws when it is not trusted.
+ */
+export async function loadFound(found: FoundConfig): Promise<LoadedConfig> {
   if (!found.trust) throw untrustedError(found);
   const raw = await parseConfig(found);
   const { config, warnings } = validateConfig(raw ?? undefined, found.filepath);
