@@ -336,12 +336,20 @@ function freshEntries(map: unknown, now: number): Record<string, CachedAddress> 
   return fresh;
 }
 
+/** The names in a cached book (a file: data), each a valid graph name. */
+function bookNames(raw: unknown): string[] {
+  const names = (raw as Partial<AddressBook> | null)?.names;
+  return Array.isArray(names)
+    ? names.filter((n): n is string => typeof n === 'string' && GRAPH_NAME.test(n))
+    : [];
+}
+
 /** The cached book as a value, whatever the file held (another version, or a planted file). */
 function readBook(raw: unknown, now: number): AddressBook {
   const b = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<AddressBook>;
   const addresses = (typeof b.addresses === 'object' && b.addresses) || {};
   return {
-    names: Array.isArray(b.names) ? b.names.filter((n) => GRAPH_NAME.test(String(n))) : [],
+    names: bookNames(raw),
     fetchedAt: typeof b.fetchedAt === 'number' ? b.fetchedAt : 0,
     addresses: {
       private: freshEntries(addresses.private, now),
@@ -388,7 +396,7 @@ export async function cachedGraphNames(
   managementEndpoint: string,
   projectId: string,
 ): Promise<string[]> {
-  return readBook(await cache.read(BOOK, bookKey(managementEndpoint, projectId)), 0).names;
+  return bookNames(await cache.read(BOOK, bookKey(managementEndpoint, projectId)));
 }
 
 /** The cached address of a graph, when fresh at `now` (only that entry is checked). */
