@@ -13,6 +13,7 @@ import {
 import { networkWarnings } from '../core/http/address.js';
 import { HttpClient, type HttpClientOptions, type PreparedRequest } from '../core/http/client.js';
 import { readCaFile } from '../core/http/tls.js';
+import { whyNoDir } from '../core/paths.js';
 import type { Output, Streams } from './output.js';
 import type { GlobalOptions } from './program.js';
 import { userAgent } from './version.js';
@@ -130,8 +131,9 @@ export async function connect(
     connections: choices.connections,
   };
   const warn = (message: string): void => ctx.output.warn(message);
-  // One private cache for the run: IAM tokens and graph addresses (one warning if it is unusable).
-  const cache = new PrivateCache(settings.cacheDir, warn);
+  // One private cache for the run: IAM tokens and graph addresses. One that cannot be used
+  // changes no outcome: a note for --verbose.
+  const cache = new PrivateCache(settings.cacheDir, ctx.output.trace, whyNoDir(ctx.env, 'cache'));
   const authenticator = await createAuthenticator(settings.auth, {
     projectId: settings.projectId,
     cache,
@@ -167,7 +169,11 @@ export async function connect(
   let rediscover: (() => Promise<string | null>) | undefined;
   const discovery = settings.discovery;
   if (discovery && (!endpoint || !graph)) {
-    const management = new ManagementApi(client(discovery.managementEndpoint), settings.projectId);
+    const management = new ManagementApi(
+      client(discovery.managementEndpoint),
+      settings.projectId,
+      warn,
+    );
     const options: DiscoveryOptions = {
       managementEndpoint: discovery.managementEndpoint,
       projectId: settings.projectId,

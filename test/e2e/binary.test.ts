@@ -103,7 +103,8 @@ describe('bin/ges.cjs', () => {
       }
       const cached = readdirSync(path.join(home, '.cache/ges'));
       expect(cached.filter((f) => /^code-v\d.*\.bin$/.test(f))).toHaveLength(1);
-      expect(cached.filter((f) => f.startsWith('address-'))).toHaveLength(1);
+      // The graph's address: one file per management endpoint and project.
+      expect(cached.filter((f) => f.startsWith('graphs-'))).toHaveLength(1);
     },
   );
 

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -171,7 +173,42 @@ describe('what the management plane says', () => {
     }
   });
 
-  it('hostile entries are never used to build an address', async () => {
+  it.each(['evil.example/x?@', 'fe80::1%eth0', '[fe80::1%25eth0]', '999.1.1.1', 'host:0'])(
+    'a private_ip of %j is exit 1 naming the graph and the value; nothing is cached',
+    async (bad) => {
+      const emu = await emulator({ graphs: ['movies'] });
+      try {
+        writeFile(
+          home,
+          '.config/ges/config.yaml',
+          `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n` +
+            `    auth: {type: token, token: "\${T}"}\n`,
+        );
+        await control(emu, 'POST', 'faults', {
+          path: '/v2/demo/graphs',
+          status: 200,
+          body: {
+            graph_count: 2,
+            graphs: [
+              { name: 'movies', status: '200', private_ip: bad },
+              { name: '../x', status: '200', private_ip: '127.0.0.1' },
+            ],
+          },
+        });
+        const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toContain(
+          `the management plane gives graph movies the private address ${JSON.stringify(bad)}`,
+        );
+        expect(r.stderr).not.toContain('internal error');
+        expect(existsSync(path.join(home, '.cache/ges'))).toBe(false);
+      } finally {
+        await emu.close();
+      }
+    },
+  );
+
+  it('an IPv6 address is written in brackets', async () => {
     const emu = await emulator({ graphs: ['movies'] });
     try {
       writeFile(
@@ -180,20 +217,13 @@ describe('what the management plane says', () => {
         `profiles:\n  default:\n    managementEndpoint: ${emu.url}\n    projectId: demo\n` +
           `    auth: {type: token, token: "\${T}"}\n`,
       );
-      await control(emu, 'POST', 'faults', {
-        path: '/v2/demo/graphs',
-        status: 200,
-        body: {
-          graph_count: 2,
-          graphs: [
-            { name: 'movies', status: '200', private_ip: 'evil.example/x?@' },
-            { name: '../x', status: '200', private_ip: '127.0.0.1' },
-          ],
-        },
+      await control(emu, 'POST', 'graphs', { name: 'movies', privateIp: 'fd00::20' });
+      const r = await runMain(['job', 'list', 'movies', '--dry-run'], {
+        cwd: home,
+        env: { T: TOKEN },
       });
-      const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('graph movies has no private address');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('would send: GET http://[fd00::20]/ges/v1.0/demo/graphs/movies/');
     } finally {
       await emu.close();
     }
@@ -266,11 +296,11 @@ describe('the address cache', () => {
 describe('a cache entry that is not an address', () => {
   it('is not used: the management plane is asked again', async () => {
     profile('{type: token, token: "${T}"}');
-    await new PrivateCache(path.join(home, '.cache/ges')).write(
-      'address',
-      [mgmt.url, 'demo', 'movies', 'private'],
-      { endpoint: 'http://evil.example/x?y', fetchedAt: Date.now() },
-    );
+    await new PrivateCache(path.join(home, '.cache/ges')).write('graphs', [mgmt.url, 'demo'], {
+      addresses: {
+        private: { movies: { endpoint: 'http://evil.example/x?y', fetchedAt: Date.now() } },
+      },
+    });
     const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } });
     expect(r.code, r.stderr).toBe(0);
     expect(await lists(mgmt)).toBe(1);
@@ -518,4 +548,96 @@ describe('real ports on other loopback addresses', () => {
       }
     },
   );
+});
+
+/**
+ * A management plane in the test: `page(offset)` says what GET /v2/demo/graphs answers.
+ * `requests` counts the pages asked for.
+ */
+async function graphServer(
+  page: (offset: number) => { graphs: unknown[]; graph_count?: number },
+): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    const offset = Number(new URL(req.url!, 'http://x').searchParams.get('offset') ?? 0);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(page(offset)));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => requests,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+const running = (i: number) => ({
+  name: `g${i}`,
+  status: '200',
+  private_ip: `10.0.${i >> 8}.${i & 255}`,
+});
+
+describe('many graphs', () => {
+  it('10,000 graphs: every page read, one cache file, each address found in it', async () => {
+    const total = 10_000;
+    const server = await graphServer((offset) => ({
+      graph_count: total,
+      graphs: Array.from({ length: Math.max(0, Math.min(100, total - offset)) }, (_, i) =>
+        running(offset + i),
+      ),
+    }));
+    try {
+      writeFile(
+        home,
+        '.config/ges/config.yaml',
+        `profiles:\n  default:\n    managementEndpoint: ${server.url}\n    projectId: demo\n` +
+          `    auth: {type: token, token: "\${T}"}\n`,
+      );
+      const list = await runMain(['graph', 'list', '--json'], { cwd: home, env: { T: TOKEN } });
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stderr).toBe('');
+      expect(parseJson(list.stdout).graphs).toHaveLength(total);
+      expect(server.requests()).toBe(100);
+      expect(readdirSync(path.join(home, '.cache/ges'))).toHaveLength(1);
+      for (const i of [0, 4321, total - 1]) {
+        const shown = await runMain(['config', 'show', '--graph', `g${i}`, '--json'], {
+          cwd: home,
+          env: { T: TOKEN },
+        });
+        expect(parseJson(shown.stdout).settings.endpoint).toEqual({
+          value: `http://${running(i).private_ip}`,
+          source: 'management plane, cached just now',
+        });
+      }
+      expect(server.requests()).toBe(100);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a server that repeats its first page: a warning says how many graphs were read', async () => {
+    const server = await graphServer(() => ({
+      graph_count: 250,
+      graphs: Array.from({ length: 100 }, (_, i) => running(i)),
+    }));
+    try {
+      writeFile(
+        home,
+        '.config/ges/config.yaml',
+        `profiles:\n  default:\n    managementEndpoint: ${server.url}\n    projectId: demo\n` +
+          `    auth: {type: token, token: "\${T}"}\n`,
+      );
+      const list = await runMain(['graph', 'list', '--json'], { cwd: home, env: { T: TOKEN } });
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stderr).toContain(
+        'the management plane sent a page of graphs already listed; ' +
+          'stopped after reading 100 graphs of the 250 it counts',
+      );
+      expect(server.requests()).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
 });

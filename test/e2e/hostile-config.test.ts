@@ -490,7 +490,7 @@ describe('secrets and user info never reach a message', () => {
     },
   );
 
-  it('an unusable token cache is a warning; the command still works', async () => {
+  it('an unusable token cache is a note for --verbose; the command still works', async () => {
     const iamEmu = await emulator({ iam: { domain: 'acme', user: 'ci-bot', password: PASSWORD } });
     try {
       writeFile(home, '.cache/ges', 'not a folder');
@@ -506,11 +506,17 @@ describe('secrets and user info never reach a message', () => {
         env: { GES_PASSWORD: PASSWORD },
       });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain(`the cache ${path.join(home, '.cache/ges')} cannot be used`);
+      expect(r.stderr).toBe('No jobs on graph movies\n');
+      const verbose = await runMain(['job', 'list', 'movies', '--config', cfg, '-v'], {
+        cwd: home,
+        env: { GES_PASSWORD: PASSWORD },
+      });
+      expect(verbose.code, verbose.stderr).toBe(0);
+      expect(verbose.stderr).toContain(`the cache ${path.join(home, '.cache/ges')} cannot be used`);
       const home2 = tempHome();
       mkdirSync(path.join(home2, '.cache'), { recursive: true });
       symlinkSync(path.join(home2, 'nowhere'), path.join(home2, '.cache/ges'));
-      const dangling = await runMain(['job', 'list', 'movies', '--config', cfg], {
+      const dangling = await runMain(['job', 'list', 'movies', '--config', cfg, '--verbose'], {
         cwd: home2,
         home: home2,
         env: { GES_PASSWORD: PASSWORD },

@@ -8,11 +8,12 @@ import {
 } from '../../core/config/load.js';
 import { checkRegion } from '../../core/config/resolve.js';
 import { AUTH_TYPES, type AuthType, SECRET_KEYS } from '../../core/config/schema.js';
-import { dropTrust, recordTrust, sha256 } from '../../core/config/trust.js';
+import { dropTrust, recordTrust, requireConfigDir, sha256 } from '../../core/config/trust.js';
 import { profileTarget, writeProfile } from '../../core/config/write.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { shellQuote } from '../../core/fs-safety.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
+import { whyNoDir } from '../../core/paths.js';
 import { checkEndpoint, checkGraph, checkProjectId } from '../../core/validate.js';
 import {
   type CommandContext,
@@ -77,7 +78,11 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
   if (places) {
     output.result('searched, in order:');
     for (const dir of places.dirs) output.result(`  ${dir}`);
-    output.result(`  ${places.globalDir}  (${places.globalNames.join(', ')})`);
+    output.result(
+      places.globalDir
+        ? `  ${places.globalDir}  (${places.globalNames.join(', ')})`
+        : `  (${whyNoDir(ctx.env, 'config')})`,
+    );
     output.result(
       'in each folder: ' +
         places.names.map((n) => (n === 'package.json' ? 'package.json ("ges" key)' : n)).join(', '),
@@ -141,8 +146,8 @@ async function trustTarget(ctx: CommandContext, file: string | undefined): Promi
 /** ges config trust [file]: lets ges use a config file found in a folder, as it is now. */
 export async function runConfigTrust(ctx: CommandContext, file?: string): Promise<number> {
   const { output } = ctx;
+  const globalDir = requireConfigDir(ctx.env, 'record a trusted file');
   const found = await trustTarget(ctx, file);
-  const globalDir = searchPlaces(ctx.cwd, ctx.env).globalDir;
   const hash = sha256(found.bytes);
   await recordTrust(globalDir, found.realpath, hash);
   if (output.flags.json)
@@ -159,8 +164,9 @@ export async function runConfigTrust(ctx: CommandContext, file?: string): Promis
 /** ges config untrust [file]: forgets a trusted file. */
 export async function runConfigUntrust(ctx: CommandContext, file?: string): Promise<number> {
   const { output } = ctx;
+  const globalDir = requireConfigDir(ctx.env, 'forget a trusted file');
   const found = await trustTarget(ctx, file);
-  const dropped = await dropTrust(searchPlaces(ctx.cwd, ctx.env).globalDir, found.realpath);
+  const dropped = await dropTrust(globalDir, found.realpath);
   if (output.flags.json)
     output.json(envelope(0, { file: found.realpath, trusted: false, wasTrusted: dropped }));
   else
@@ -229,11 +235,7 @@ export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Pro
     ['insecure', String(s.insecure), s.sources.insecure!],
     ['language', s.language, s.sources.language!],
     ['proxy', proxy, 'env'],
-    [
-      'tokenCache',
-      s.cacheDir,
-      s.auth.type === 'password' ? 'env XDG_CACHE_HOME or ~/.cache' : 'unused',
-    ],
+    ['cache', s.cacheDir ?? `none: ${whyNoDir(ctx.env, 'cache')}`, 'env XDG_CACHE_HOME, else HOME'],
   ];
   if (output.flags.json) {
     output.json(
@@ -247,81 +249,70 @@ export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Pro
   return 0;
 }
 
-/** ges config init: adds a profile to .gesrc.yaml (or the user config), asking on a terminal. */
-export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Promise<number> {
-  const { output, streams } = ctx;
-  const env = ctx.env;
-  const file = await profileTarget({
-    named: explicitConfig(ctx).file,
-    global: Boolean(opts.global),
-    cwd: ctx.cwd,
-    env,
-  });
-  const given: Record<string, string | undefined> = {
-    profile: ctx.options.profile,
-    endpoint: ctx.options.endpoint,
-    region: ctx.options.region,
-    'project-id': ctx.options.projectId,
-    auth: opts.auth,
-  };
-  const interactive = Boolean(streams.stdin.isTTY && streams.stderr.isTTY) && !output.flags.json;
-  if (interactive) {
-    const rl = createInterface({ input: streams.stdin, output: streams.stderr });
-    const ask = async (key: string, question: string, fallback?: string): Promise<void> => {
-      while (given[key] === undefined || given[key] === '') {
-        const answer = (
-          await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)
-        ).trim();
-        given[key] = answer || fallback;
-      }
-    };
-    try {
-      await ask('profile', 'Profile name', 'default');
-      if (!given.endpoint && !given.region) {
-        const answer = (
-          await rl.question(
-            "Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20; " +
-              'empty: find graphs by name in a region): ',
-          )
-        ).trim();
-        if (answer) given.endpoint = answer;
-        else await ask('region', 'Region (e.g. cn-north-4)');
-      }
-      await ask('project-id', 'Project ID (My Credentials > API Credentials)');
-      await ask('auth', `Auth type (${AUTH_TYPES.join(', ')})`, 'token');
-      if (given.auth === 'password') {
-        Object.assign(given, {
-          'iam-endpoint': opts.iamEndpoint,
-          domain: opts.domain,
-          user: opts.user,
-        });
-        // A region profile logs in at the region's IAM unless told otherwise.
-        if (!given.region)
-          await ask('iam-endpoint', 'IAM endpoint', 'https://iam.myhuaweicloud.com');
-        await ask('domain', 'Account (domain) name');
-        await ask('user', 'IAM user name');
-      }
-    } finally {
-      rl.close();
+type Given = Record<string, string | undefined>;
+
+/** Asks on the terminal for what the flags left out; each answer is checked as given. */
+async function askInteractively(ctx: CommandContext, given: Given, opts: InitOptions) {
+  const { streams } = ctx;
+  const rl = createInterface({ input: streams.stdin, output: streams.stderr });
+  const ask = async (key: string, question: string, fallback?: string): Promise<void> => {
+    while (given[key] === undefined || given[key] === '') {
+      const answer = (await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim();
+      given[key] = answer || fallback;
     }
-  } else {
-    if (opts.auth === 'password')
+  };
+  try {
+    await ask('profile', 'Profile name', 'default');
+    if (!given.endpoint && !given.region) {
+      const answer = (
+        await rl.question(
+          "Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20; " +
+            'empty: find graphs by name in a region): ',
+        )
+      ).trim();
+      if (answer) given.endpoint = answer;
+      else await ask('region', 'Region (e.g. cn-north-4)');
+    }
+    await ask('project-id', 'Project ID (My Credentials > API Credentials)');
+    await ask('auth', `Auth type (${AUTH_TYPES.join(', ')})`, 'token');
+    if (given.auth === 'password') {
       Object.assign(given, {
-        'iam-endpoint': opts.iamEndpoint ?? (given.region ? '' : undefined),
+        'iam-endpoint': opts.iamEndpoint,
         domain: opts.domain,
         user: opts.user,
       });
-    const missing = Object.entries(given)
-      .filter(([k, v]) => v === undefined && !(k === 'endpoint' && given.region) && k !== 'region')
-      .map(([k]) => (k === 'endpoint' ? '--endpoint (or --region)' : `--${k}`));
-    if (missing.length) {
-      throw new UsageError(
-        `ges config init needs ${missing.join(', ')} when there is no terminal to ask on`,
-        'e.g. ges config init --profile default --endpoint http://192.168.0.20 ' +
-          '--project-id <id> --auth token',
-      );
+      // A region profile logs in at the region's IAM unless told otherwise.
+      if (!given.region) await ask('iam-endpoint', 'IAM endpoint', 'https://iam.myhuaweicloud.com');
+      await ask('domain', 'Account (domain) name');
+      await ask('user', 'IAM user name');
     }
+  } finally {
+    rl.close();
   }
+}
+
+/** Without a terminal every answer must come from the flags: a UsageError names what is missing. */
+function requireGiven(given: Given, opts: InitOptions): void {
+  if (opts.auth === 'password')
+    Object.assign(given, {
+      'iam-endpoint': opts.iamEndpoint ?? (given.region ? '' : undefined),
+      domain: opts.domain,
+      user: opts.user,
+    });
+  const missing = Object.entries(given)
+    .filter(([k, v]) => v === undefined && !(k === 'endpoint' && given.region) && k !== 'region')
+    .map(([k]) => (k === 'endpoint' ? '--endpoint (or --region)' : `--${k}`));
+  if (missing.length) {
+    throw new UsageError(
+      `ges config init needs ${missing.join(', ')} when there is no terminal to ask on`,
+      'e.g. ges config init --profile default --endpoint http://192.168.0.20 ' +
+        '--project-id <id> --auth token',
+    );
+  }
+}
+
+/** The answers, checked, as the profile to write. */
+function profileFrom(given: Given): NewProfile {
   const auth = given.auth as AuthType;
   if (!AUTH_TYPES.includes(auth))
     throw new UsageError(
@@ -331,7 +322,7 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
     throw new UsageError(
       `invalid profile name ${JSON.stringify(given.profile)}: letters, digits, "_" and "-"`,
     );
-  const profile: NewProfile = {
+  return {
     name: given.profile!,
     ...(given.endpoint
       ? { endpoint: checkEndpoint(given.endpoint, '--endpoint') }
@@ -348,7 +339,30 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
         }
       : {}),
   };
+}
 
+/** ges config init: adds a profile to .gesrc.yaml (or the user config), asking on a terminal. */
+export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Promise<number> {
+  const { output, streams } = ctx;
+  const env = ctx.env;
+  const file = await profileTarget({
+    named: explicitConfig(ctx).file,
+    global: Boolean(opts.global),
+    cwd: ctx.cwd,
+    env,
+  });
+  const given: Given = {
+    profile: ctx.options.profile,
+    endpoint: ctx.options.endpoint,
+    region: ctx.options.region,
+    'project-id': ctx.options.projectId,
+    auth: opts.auth,
+  };
+  if (streams.stdin.isTTY && streams.stderr.isTTY && !output.flags.json)
+    await askInteractively(ctx, given, opts);
+  else requireGiven(given, opts);
+  const profile = profileFrom(given);
+  const auth = profile.auth;
   await writeProfile(file, profile, {
     force: Boolean(opts.force),
     named: Boolean(explicitConfig(ctx).file),

@@ -1,9 +1,8 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { readGuarded, shellQuote } from '../fs-safety.js';
-import importFile from './import-file.cjs';
+import { userDirs, whyNoDir } from '../paths.js';
 import { type FileConfig, isLiteralSecret, SECRET_KEYS, validateConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -98,6 +97,8 @@ export interface FoundConfig {
   bytes: Buffer;
   /** Its permission bits when it was read. */
   mode: number;
+  /** Set when there is no user config directory, so no trust can be recorded: why. */
+  noTrustList?: string;
 }
 
 interface LoadOptions {
@@ -108,9 +109,10 @@ interface LoadOptions {
 
 /** Every file the search tries, in order. */
 export function searchFiles(places: SearchPlaces): string[] {
+  const { globalDir } = places;
   return [
     ...places.dirs.flatMap((d) => places.names.map((n) => path.join(d, n))),
-    ...places.globalNames.map((n) => path.join(places.globalDir, n)),
+    ...(globalDir ? places.globalNames.map((n) => path.join(globalDir, n)) : []),
   ];
 }
 
@@ -169,18 +171,27 @@ export async function findConfig(options: LoadOptions): Promise<FoundConfig | nu
   const { bytes, mode } = read;
   // Only a file found in a folder is checked against the trust list (and hashed: crypto loads
   // then).
+  const { globalDir } = places;
   const trust: TrustReason | null = options.explicitFile
     ? 'named'
-    : inUserFolder(real, places.globalDir)
+    : inUserFolder(real, globalDir)
       ? 'user-folder'
-      : (await import('./trust.js')).isTrustedContent(places.globalDir, real, bytes)
+      : globalDir && (await import('./trust.js')).isTrustedContent(globalDir, real, bytes)
         ? 'recorded'
         : null;
-  return { filepath, realpath: real, trust, bytes, mode };
+  return {
+    filepath,
+    realpath: real,
+    trust,
+    bytes,
+    mode,
+    ...(globalDir ? {} : { noTrustList: whyNoDir(options.env, 'config') }),
+  };
 }
 
-/** True when a file (by real path) sits directly in the user config folder. */
-export function inUserFolder(realFile: string, globalDir: string): boolean {
+/** True when a file (by real path) sits directly in the user config folder (if there is one). */
+export function inUserFolder(realFile: string, globalDir: string | null): boolean {
+  if (!globalDir) return false;
   let dir = globalDir;
   try {
     dir = realpathSync(globalDir);
@@ -192,23 +203,28 @@ export function inUserFolder(realFile: string, globalDir: string): boolean {
 
 /** The error for a config file found in a folder the user has not trusted. */
 export function untrustedError(found: FoundConfig): ConfigError {
-  const code = /\.(c|m)?js$/.test(found.filepath) ? ', or run code' : '';
+  const code = JS_CONFIG.test(found.filepath) ? ', or run code' : '';
   return new ConfigError(
     `config file ${found.filepath} is not trusted: a config found in a folder could send ` +
       `your credentials anywhere${code}, so ges uses it only once you trust it ` +
       `(or when you name it with --config)`,
-    `if you wrote it, or have read it, run: ges config trust ${shellQuote(found.filepath)}`,
+    found.noTrustList
+      ? `${found.noTrustList}, so no trust can be recorded; if you wrote it, or have read it, ` +
+          `name it: ges --config ${shellQuote(found.filepath)} ...`
+      : `if you wrote it, or have read it, run: ges config trust ${shellQuote(found.filepath)}`,
   );
 }
 
 const JS_CONFIG = /\.(c|m)?js$/;
 
 /**
- * cosmiconfig's own YAML and JSON parsers (its loaders module alone: the package's index, with
- * its explorers, is not needed once the file is found).
+ * cosmiconfig's own YAML and JSON parsers, from its public API (loaded when a config is parsed,
+ * not at start). Its search (the explorer) is not used: see src/ARCHITECTURE.md, "Finding the
+ * config".
  */
-function cosmiconfigLoaders(): Promise<typeof import('cosmiconfig/dist/loaders.js')> {
-  return import('cosmiconfig/dist/loaders.js');
+async function cosmiconfigLoaders() {
+  const { defaultLoadersSync } = await import('cosmiconfig');
+  return { loadJson: defaultLoadersSync['.json']!, loadYaml: defaultLoadersSync['.yaml']! };
 }
 
 /** Parses a config file's content by its name: JSON, JavaScript (trusted files only), else YAML. */
@@ -218,9 +234,8 @@ async function parseConfig(found: FoundConfig): Promise<unknown> {
   const base = path.basename(filepath);
   try {
     if (JS_CONFIG.test(filepath)) {
-      // As cosmiconfig loads them: the module's default export (module.exports for CommonJS).
-      const { pathToFileURL } = await import('node:url');
-      return (await importFile(pathToFileURL(found.realpath).href)).default;
+      // The bytes that were checked, never the file again (it may have changed since).
+      return await (await import('./run-js.js')).runJsConfig(text, found.realpath);
     }
     const { loadJson, loadYaml } = await cosmiconfigLoaders();
     if (base === 'package.json')
@@ -239,7 +254,14 @@ async function parseConfig(found: FoundConfig): Promise<unknown> {
  */
 export async function loadConfig(options: LoadOptions): Promise<LoadedConfig | null> {
   const found = await findConfig(options);
-  if (!found) return null;
+  return found && loadFound(found);
+}
+
+/**
+ * Parses (or runs) and validates a config findConfig() found and checked: its bytes as they
+ * were read and hashed, never the file again. Throws when it is not trusted.
+ */
+export async function loadFound(found: FoundConfig): Promise<LoadedConfig> {
   if (!found.trust) throw untrustedError(found);
   const raw = await parseConfig(found);
   const { config, warnings } = validateConfig(raw ?? undefined, found.filepath);
@@ -248,12 +270,12 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig | n
 }
 
 export interface SearchPlaces {
-  /** Folders searched, in order: the working directory up to the home directory. */
+  /** Folders searched, in order: the working directory up to the home directory (or the root). */
   dirs: string[];
   /** File names tried in each of them. */
   names: string[];
-  /** The user config directory, searched last, and the names tried there. */
-  globalDir: string;
+  /** The user config directory, searched last, and the names tried there; null: none. */
+  globalDir: string | null;
   globalNames: string[];
 }
 
@@ -279,28 +301,20 @@ export const GLOBAL_NAMES = [
   'config.mjs',
 ];
 
-/** Where the search looks, in the order cosmiconfig's global strategy looks there. */
+/**
+ * Where the search looks, in the order cosmiconfig's global strategy looks there: from `cwd` up
+ * to the home directory (the root when there is none, or `cwd` is not under it), then the user
+ * config directory when there is one (paths.ts).
+ */
 export function searchPlaces(cwd: string, env: Record<string, string | undefined>): SearchPlaces {
-  const home = path.resolve(env.HOME || homedir());
+  const { home, config } = userDirs(env);
+  const stop = home && path.resolve(home);
   const dirs: string[] = [];
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     dirs.push(dir);
-    if (dir === home || path.dirname(dir) === dir) break;
+    if (dir === stop || path.dirname(dir) === dir) break;
   }
-  return {
-    dirs,
-    names: SEARCH_NAMES,
-    globalDir: userConfigDir(env),
-    globalNames: GLOBAL_NAMES,
-  };
-}
-
-/** $XDG_CONFIG_HOME/ges, default ~/.config/ges: the user config folder, trusted without asking. */
-export function userConfigDir(env: Record<string, string | undefined>): string {
-  return path.join(
-    env.XDG_CONFIG_HOME || path.join(path.resolve(env.HOME || homedir()), '.config'),
-    MODULE_NAME,
-  );
+  return { dirs, names: SEARCH_NAMES, globalDir: config, globalNames: GLOBAL_NAMES };
 }
 
 /** Parses YAML text as the config loader does (for checking a file before it is written). */

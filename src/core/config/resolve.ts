@@ -1,7 +1,7 @@
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseDurationOption } from '../duration.js';
 import { ConfigError, UsageError } from '../errors.js';
+import { userDirs } from '../paths.js';
 import { checkEndpoint, checkProjectId, describeUrlText, parseNumberOption } from '../validate.js';
 import type { LoadedConfig } from './load.js';
 import {
@@ -65,8 +65,8 @@ export interface Settings {
   insecure: boolean;
   /** From HTTP_PROXY, HTTPS_PROXY, NO_PROXY (lower case first); empty when unset. */
   proxy: ProxySettings;
-  /** Where IAM tokens are cached: $XDG_CACHE_HOME/ges, default ~/.cache/ges. */
-  cacheDir: string;
+  /** Where IAM tokens and graph addresses are cached (paths.ts); null: no cache. */
+  cacheDir: string | null;
   /** X-Language of service-plane requests. */
   language: 'en-us' | 'zh-cn';
   /**
@@ -448,7 +448,7 @@ export function resolveSettings(
       https: proxyVariable(env, 'https_proxy'),
       noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
     },
-    cacheDir: path.join(env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache'), 'ges'),
+    cacheDir: userDirs(env).cache,
     language: checkLanguage(profile.language, fileSource),
     sources,
   };

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { readGuarded, writeFileAtomic } from '../fs-safety.js';
+import {
+  type Guarded,
+  makeDirs,
+  readGuarded,
+  updateFileAtomic,
+  writeFailure,
+} from '../fs-safety.js';
+import { userDirs, whyNoDir } from '../paths.js';
 
 /**
  * Config files found by the search outside the user config folder (a cloned repository,
@@ -28,10 +34,21 @@ function trustFile(globalDir: string): string {
   return path.join(globalDir, TRUST_FILE);
 }
 
-/** The recorded files; an absent list is empty, an unsafe or unreadable one a ConfigError. */
-export function readTrustList(globalDir: string): TrustList {
-  const file = trustFile(globalDir);
-  const read = readGuarded(file, TRUST_FILE_LIMIT);
+/**
+ * The user config directory, where `doing` (e.g. "record a trusted file") must write; a
+ * ConfigError saying why when there is none (no absolute HOME nor XDG_CONFIG_HOME).
+ */
+export function requireConfigDir(env: Record<string, string | undefined>, doing: string): string {
+  const dir = userDirs(env).config;
+  if (dir) return dir;
+  throw new ConfigError(
+    `cannot ${doing}: ${whyNoDir(env, 'config')}`,
+    'set HOME (or XDG_CONFIG_HOME) to an absolute path, or name a config with --config',
+  );
+}
+
+/** The list as read; an absent list is empty, an unsafe or unreadable one a ConfigError. */
+function parseTrustList(file: string, read: Guarded): TrustList {
   if ('missing' in read) return {};
   if ('unsafe' in read) throw new ConfigError(`refusing the trust list: ${read.unsafe}`);
   if ('tooLarge' in read)
@@ -58,14 +75,43 @@ export function readTrustList(globalDir: string): TrustList {
   }
 }
 
-async function writeTrustList(globalDir: string, list: TrustList): Promise<void> {
-  await mkdir(globalDir, { recursive: true, mode: 0o700 });
-  const sorted = Object.fromEntries(Object.entries(list).sort(([a], [b]) => (a < b ? -1 : 1)));
-  await writeFileAtomic(
-    trustFile(globalDir),
-    `${JSON.stringify({ version: 1, files: sorted }, null, 2)}\n`,
-    0o600,
-  );
+/**
+ * The recorded files. Read without a lock: writers rename a whole new list in, and a list
+ * replaced while it is read is read again.
+ */
+export function readTrustList(globalDir: string): TrustList {
+  const file = trustFile(globalDir);
+  return parseTrustList(file, readGuarded(file, TRUST_FILE_LIMIT));
+}
+
+/**
+ * Changes the list under its lock (see updateFileAtomic): `change` edits the list as it is
+ * now and says whether to write it. A failure to write is a ConfigError naming the file.
+ */
+async function updateTrustList(
+  globalDir: string,
+  change: (list: TrustList) => boolean,
+): Promise<boolean> {
+  const file = trustFile(globalDir);
+  try {
+    await makeDirs(globalDir);
+    return await updateFileAtomic(
+      file,
+      async (read) => {
+        const list = parseTrustList(file, read);
+        if (!change(list)) return { data: null, result: false };
+        const sorted = Object.fromEntries(
+          Object.entries(list).sort(([a], [b]) => (a < b ? -1 : 1)),
+        );
+        const data = `${JSON.stringify({ version: 1, files: sorted }, null, 2)}\n`;
+        return { data, result: true };
+      },
+      { mode: 0o600, limit: TRUST_FILE_LIMIT },
+    );
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`cannot write the trust list ${file}: ${writeFailure(error)}`);
+  }
 }
 
 /** True when `realFile` is recorded with exactly this content. */
@@ -75,8 +121,8 @@ export function isTrustedContent(globalDir: string, realFile: string, bytes: Buf
 
 /** True when `realFile` is recorded with exactly this hash. */
 export function isTrusted(globalDir: string, realFile: string, hash: string): boolean {
-  const record = readTrustList(globalDir)[realFile];
-  return record !== undefined && record.sha256 === hash;
+  const list = readTrustList(globalDir);
+  return Object.hasOwn(list, realFile) && list[realFile]!.sha256 === hash;
 }
 
 /** Records a file (by real path) with its content's hash. */
@@ -86,16 +132,17 @@ export async function recordTrust(
   hash: string,
   now = new Date(),
 ): Promise<void> {
-  const list = readTrustList(globalDir);
-  list[realFile] = { sha256: hash, trustedAt: now.toISOString() };
-  await writeTrustList(globalDir, list);
+  await updateTrustList(globalDir, (list) => {
+    list[realFile] = { sha256: hash, trustedAt: now.toISOString() };
+    return true;
+  });
 }
 
 /** Removes a file's record; false when there was none. */
-export async function dropTrust(globalDir: string, realFile: string): Promise<boolean> {
-  const list = readTrustList(globalDir);
-  if (!(realFile in list)) return false;
-  delete list[realFile];
-  await writeTrustList(globalDir, list);
-  return true;
+export function dropTrust(globalDir: string, realFile: string): Promise<boolean> {
+  return updateTrustList(globalDir, (list) => {
+    if (!Object.hasOwn(list, realFile)) return false;
+    delete list[realFile];
+    return true;
+  });
 }

@@ -1,7 +1,15 @@
-import { mkdir } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import { readGuarded, shellQuote, writeFileAtomic } from '../fs-safety.js';
+import { ConfigError, GesError, UsageError } from '../errors.js';
+import {
+  type Guarded,
+  makeDirs,
+  readGuarded,
+  shellQuote,
+  updateFileAtomic,
+  writeFailure,
+} from '../fs-safety.js';
+import { whyNoDir } from '../paths.js';
 import { addProfile, type NewProfile } from './init.js';
 import {
   CONFIG_SIZE_LIMIT,
@@ -14,7 +22,7 @@ import {
   searchPlaces,
 } from './load.js';
 import { profileNamed, validateConfig } from './schema.js';
-import { isTrusted, recordTrust, sha256 } from './trust.js';
+import { isTrusted, recordTrust, requireConfigDir, sha256 } from './trust.js';
 
 /** Writing a profile for `ges config init`: to the file that will be read, trusted as written. */
 
@@ -36,7 +44,7 @@ export async function profileTarget(options: {
   const target = named
     ? path.resolve(cwd, named)
     : global
-      ? path.join(searchPlaces(cwd, env).globalDir, 'config.yaml')
+      ? path.join(requireConfigDir(env, 'write the user config'), 'config.yaml')
       : path.join(cwd, '.gesrc.yaml');
   if (/\.(json|c?js|mjs)$/.test(target))
     throw new UsageError(
@@ -55,21 +63,35 @@ export async function profileTarget(options: {
   );
 }
 
+/** Where `file` is or will be, links in its folder resolved (the file may not exist yet). */
+function realTarget(file: string): string {
+  try {
+    return path.join(realpathSync(path.dirname(file)), path.basename(file));
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+interface WriteOptions {
+  force: boolean;
+  named: boolean;
+  dryRun: boolean;
+  cwd: string;
+  env: Env;
+}
+
 /**
- * Adds (or with `force` replaces) a profile in `file`, keeping its comments, other profiles
- * and mode (0600 when new), then trusts it. An existing file found in a folder must be
- * trusted already: adding to it would trust whatever else it holds.
+ * The new text of `file` (and its mode: the existing file's, less write access for others;
+ * 0600 when new) with the profile added. An existing file found in a folder must be trusted
+ * already: adding to it would trust whatever else it holds.
  */
-export async function writeProfile(
+async function planProfile(
   file: string,
+  read: Guarded,
   profile: NewProfile,
-  options: { force: boolean; named: boolean; dryRun: boolean; cwd: string; env: Env },
-): Promise<void> {
-  const { cwd, env } = options;
-  const globalDir = searchPlaces(cwd, env).globalDir;
-  // Read as configs are read (a regular file of at most 1 MiB: a FIFO here would block for
-  // ever), whoever owns it: what is written is the user's own file.
-  const read = readGuarded(file, CONFIG_SIZE_LIMIT, file, true);
+  options: WriteOptions,
+  globalDir: string | null,
+): Promise<{ text: string; mode: number }> {
   if ('unsafe' in read) throw new UsageError(read.unsafe);
   if ('tooLarge' in read)
     throw new UsageError(
@@ -77,12 +99,11 @@ export async function writeProfile(
         `write elsewhere with --config <file>`,
     );
   const existing = 'bytes' in read ? read.bytes.toString('utf8') : null;
-  const mode = 'bytes' in read ? read.mode : 0o600;
   if (existing !== null && !options.named) {
-    const found = (await findConfig({ explicitFile: file, cwd, env }))!;
+    const found = (await findConfig({ explicitFile: file, cwd: options.cwd, env: options.env }))!;
     if (
       !inUserFolder(found.realpath, globalDir) &&
-      !isTrusted(globalDir, found.realpath, sha256(found.bytes))
+      !(globalDir && isTrusted(globalDir, found.realpath, sha256(found.bytes)))
     ) {
       throw new UsageError(
         `${file} exists and is not trusted; ` +
@@ -100,12 +121,48 @@ export async function writeProfile(
         `edit it by hand (see .gesrc.example)`,
     );
   }
-  if (options.dryRun) return;
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(file, text, mode & 0o755);
-  // The user wrote it just now: trust it as written (a file in the user config folder needs no
-  // record).
-  const found = (await findConfig({ explicitFile: file, cwd, env }))!;
-  if (!inUserFolder(found.realpath, globalDir))
-    await recordTrust(globalDir, found.realpath, sha256(found.bytes));
+  return { text, mode: 'bytes' in read ? read.mode & 0o755 : 0o600 };
+}
+
+/**
+ * Adds (or with `force` replaces) a profile in `file`, keeping its comments, other profiles
+ * and mode, then trusts it as written. The whole read-modify-write holds the file's lock, so
+ * two runs adding profiles at once both land. Nothing is written (not even a lock) on a dry run.
+ */
+export async function writeProfile(
+  file: string,
+  profile: NewProfile,
+  options: WriteOptions,
+): Promise<void> {
+  const globalDir = searchPlaces(options.cwd, options.env).globalDir;
+  const needsTrust = !options.named && !inUserFolder(realTarget(file), globalDir);
+  if (needsTrust && !globalDir)
+    throw new ConfigError(
+      `cannot trust ${file} once written: ${whyNoDir(options.env, 'config')}`,
+      'name the file instead (a named config needs no trust): ges config init --config <file> ...',
+    );
+  // Read as configs are read (a regular file of at most 1 MiB: a FIFO here would block for
+  // ever), whoever owns it: what is written is the user's own file.
+  const read = (): Guarded => readGuarded(file, CONFIG_SIZE_LIMIT, file, true);
+  if (options.dryRun) {
+    await planProfile(file, read(), profile, options, globalDir);
+    return;
+  }
+  let text: string;
+  try {
+    await makeDirs(path.dirname(file));
+    text = await updateFileAtomic(
+      file,
+      async (current) => {
+        const plan = await planProfile(file, current, profile, options, globalDir);
+        return { data: plan.text, result: plan.text, mode: plan.mode };
+      },
+      { mode: 0o600, limit: CONFIG_SIZE_LIMIT, anyOwner: true },
+    );
+  } catch (error) {
+    if (error instanceof GesError) throw error;
+    throw new ConfigError(`cannot write ${file}: ${writeFailure(error)}`);
+  }
+  // The user wrote it just now: trust exactly what was written.
+  if (needsTrust) await recordTrust(globalDir!, realpathSync(file), sha256(text));
 }

@@ -17,6 +17,7 @@ export interface ManagedGraph {
   name: string;
   /** The state code as sent ("200"); stateWords() says it in words. */
   status: string;
+  /** The addresses as the server sent them: data, checked before they build a URL. */
   privateIp: string | null;
   publicIp: string | null;
   https: boolean;
@@ -53,31 +54,33 @@ export function stateWords(status: string): string {
 }
 
 const GRAPHS_PAGE = 100;
-const MAX_PAGES = 100;
+/** 100,000 graphs: far beyond a project's quota, so only a server that never ends hits it. */
+const MAX_PAGES = 1000;
 
 /**
  * host or host:port where host is an IP address or a DNS name: what may go between "//" and the
- * path.
+ * path (an IPv6 address in brackets). Null for anything else, an IPv6 zone ("fe80::1%eth0")
+ * included: a URL cannot carry one.
  */
-function checkAddress(value: unknown): string | null {
-  if (typeof value !== 'string' || value === '') return null;
+export function checkAddress(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '' || value.length > 300) return null;
   const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/.exec(value);
-  if (v6)
-    return isIP(v6[1]!) === 6 && (v6[2] === undefined || Number(v6[2]) <= 65535) ? value : null;
-  if (isIP(value) === 6) return `[${value}]`;
+  if (v6) return isIP(v6[1]!) === 6 && (v6[2] === undefined || validPort(v6[2])) ? value : null;
+  if (/^[0-9a-fA-F:.]+$/.test(value) && isIP(value) === 6) return `[${value}]`;
   const m = /^([A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?$/.exec(value);
-  if (
-    !m ||
-    m[1]!.startsWith('.') ||
-    m[1]!.startsWith('-') ||
-    (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))
-  )
+  if (!m || m[1]!.startsWith('.') || m[1]!.startsWith('-') || (m[2] && !validPort(m[2])))
     return null;
   return value;
 }
 
+const validPort = (port: string): boolean => Number(port) >= 1 && Number(port) <= 65535;
+
 const str = (v: unknown): string | null =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
+
+/** An address as the server wrote it (checked when it builds a URL: serviceAddress). */
+const address = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v.slice(0, 300) : null;
 
 /**
  * One graph of the list, v2 (snake_case) or v1 (camelCase) fields; null when its name or state is
@@ -94,8 +97,8 @@ export function readGraphEntry(raw: unknown): ManagedGraph | null {
     id: str(g.id),
     name,
     status,
-    privateIp: checkAddress(g.private_ip ?? g.privateIp),
-    publicIp: checkAddress(g.public_ip ?? g.publicIp),
+    privateIp: address(g.private_ip ?? g.privateIp),
+    publicIp: address(g.public_ip ?? g.publicIp),
     https: (g.enable_https ?? g.enableHttps) === true,
     edition: str(g.product_type ?? g.productType),
     version: str(g.data_store_version ?? g.dataStoreVersion),
@@ -106,6 +109,8 @@ export class ManagementApi {
   constructor(
     readonly http: HttpClient,
     readonly projectId: string,
+    /** Where a list cut short is reported. */
+    private readonly warn: (message: string) => void = () => {},
   ) {}
 
   listRequest(offset = 0): HttpRequest {
@@ -116,42 +121,57 @@ export class ManagementApi {
     };
   }
 
-  /** Every graph of the project: pages while graph_count says there are more, each graph once. */
+  /** One page: its graphs as sent and the total the server claims (NaN when it gives none). */
+  private async page(offset: number): Promise<{ graphs: unknown[]; count: number }> {
+    const result = await this.http.send(this.listRequest(offset));
+    if (result.status < 200 || result.status >= 300) throw httpErrorFor(result);
+    let body: { graphs?: unknown; graph_count?: unknown; graphCount?: unknown } | undefined;
+    try {
+      body = parseJsonBody(result.text) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    if (!body || typeof body !== 'object' || !Array.isArray(body.graphs)) {
+      throw new ResponseError(
+        `the management plane answered ${result.status} without a graph list`,
+        result.status,
+        result.attempts,
+      );
+    }
+    return { graphs: body.graphs, count: Number(body.graph_count ?? body.graphCount) };
+  }
+
+  /**
+   * Every graph of the project, each once: pages until the list ends (an empty or short page,
+   * or as many as graph_count says). A server that sends no new graph on a page, or more than
+   * MAX_PAGES pages, is not followed further: a warning says how many graphs were read.
+   */
   async listGraphs(): Promise<ManagedGraph[]> {
     const graphs = new Map<string, ManagedGraph>();
     let offset = 0;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const result = await this.http.send(this.listRequest(offset));
-      if (result.status < 200 || result.status >= 300) throw httpErrorFor(result);
-      let body: { graphs?: unknown; graph_count?: unknown; graphCount?: unknown } | undefined;
-      try {
-        body = parseJsonBody(result.text) as typeof body;
-      } catch {
-        body = undefined;
-      }
-      if (!body || typeof body !== 'object' || !Array.isArray(body.graphs)) {
-        throw new ResponseError(
-          `the management plane answered ${result.status} without a graph list`,
-          result.status,
-          result.attempts,
-        );
-      }
+    for (let page = 1; ; page++) {
+      const { graphs: raw, count } = await this.page(offset);
       let fresh = 0;
-      for (const raw of body.graphs) {
-        const graph = readGraphEntry(raw);
+      for (const entry of raw) {
+        const graph = readGraphEntry(entry);
         if (graph && !graphs.has(graph.name)) {
           graphs.set(graph.name, graph);
           fresh++;
         }
       }
-      offset += body.graphs.length;
-      const count = Number(body.graph_count ?? body.graphCount);
-      if (
-        fresh === 0 ||
-        body.graphs.length === 0 ||
-        (Number.isFinite(count) ? offset >= count : body.graphs.length < GRAPHS_PAGE)
-      )
+      offset += raw.length;
+      const known = Number.isFinite(count);
+      if (raw.length === 0 || (known ? offset >= count : raw.length < GRAPHS_PAGE)) break;
+      const of = known ? ` of the ${count} it counts` : '';
+      if (fresh === 0 || page === MAX_PAGES) {
+        this.warn(
+          (fresh === 0
+            ? `the management plane sent a page of graphs already listed`
+            : `the graph list goes on past ${MAX_PAGES} pages`) +
+            `; stopped after reading ${graphs.size} graphs${of}`,
+        );
         break;
+      }
     }
     return [...graphs.values()];
   }
@@ -189,16 +209,28 @@ export function pickGraph(
 
 /**
  * A graph's service-plane address on that network: `https://` when it enables HTTPS, else
- * `http://`; no port (80/443) unless the address carries one. Null when it has none there.
+ * `http://`; no port (80/443) unless the address carries one. Null when it has none there;
+ * a ResponseError naming the graph and the value when what the server sent is no address.
  */
 function serviceAddress(graph: ManagedGraph, network: 'private' | 'public'): string | null {
-  const address = network === 'public' ? graph.publicIp : graph.privateIp;
-  return address ? `${graph.https ? 'https' : 'http'}://${address}` : null;
+  const raw = network === 'public' ? graph.publicIp : graph.privateIp;
+  if (raw === null) return null;
+  const address = checkAddress(raw);
+  const url = address && `${graph.https ? 'https' : 'http'}://${address}`;
+  if (!url || !URL.canParse(url)) {
+    throw new ResponseError(
+      `the management plane gives graph ${graph.name} the ${network} address ` +
+        `${JSON.stringify(raw)}, which is not a host name or IP address (with an optional port)`,
+      200,
+      1,
+    );
+  }
+  return url;
 }
 
 /**
  * The service-plane address of a graph (see serviceAddress). Throws for a graph not serving
- * requests (201-211 only warn: they may still answer) and for a missing address.
+ * requests (201-211 only warn: they may still answer) and for a missing or invalid address.
  */
 export function addressOf(
   graph: ManagedGraph,
@@ -234,7 +266,7 @@ export function addressOf(
  */
 function isServicePlaneAddress(value: unknown): value is string {
   const m = typeof value === 'string' ? /^https?:\/\/([^/?#@]+)$/.exec(value) : null;
-  return m !== null && checkAddress(m[1]) !== null;
+  return m !== null && checkAddress(m[1]) === m[1] && URL.canParse(value as string);
 }
 
 /** A resolved address as the cache holds it. */
@@ -243,7 +275,17 @@ interface CachedAddress {
   fetchedAt: number;
 }
 
-/** Addresses are cached for an hour, keyed by management endpoint, project, graph and network. */
+/**
+ * What the cache keeps per management endpoint and project (one file, however many graphs):
+ * each network's addresses by graph name, and the names last listed (shell completion).
+ */
+interface AddressBook {
+  names: string[];
+  fetchedAt: number;
+  addresses: Partial<Record<'private' | 'public', Record<string, CachedAddress>>>;
+}
+
+/** Addresses are cached for an hour. */
 export const ADDRESS_TTL_MS = 60 * 60 * 1000;
 
 export interface Resolved {
@@ -266,24 +308,85 @@ export interface DiscoveryOptions {
   now?: () => number;
 }
 
-function cacheKey(options: DiscoveryOptions, graph: string): string[] {
-  return [options.managementEndpoint, options.projectId, graph, options.network];
+const BOOK = 'graphs';
+const bookKey = (managementEndpoint: string, projectId: string): string[] => [
+  managementEndpoint,
+  projectId,
+];
+
+/** A cached address (from a file: data) when it is one and still fresh at `now`. */
+function freshEntry(value: unknown, now: number): CachedAddress | undefined {
+  const entry = value as Partial<CachedAddress> | null | undefined;
+  return isServicePlaneAddress(entry?.endpoint) &&
+    typeof entry.fetchedAt === 'number' &&
+    now - entry.fetchedAt < ADDRESS_TTL_MS &&
+    now >= entry.fetchedAt
+    ? { endpoint: entry.endpoint, fetchedAt: entry.fetchedAt }
+    : undefined;
 }
 
-/** Writes every graph's address to the cache (after a full list: ges graph list, or a lookup). */
+/** A network's map as cached, keeping the entries that are still fresh. */
+function freshEntries(map: unknown, now: number): Record<string, CachedAddress> {
+  const fresh: Record<string, CachedAddress> = Object.create(null);
+  if (typeof map !== 'object' || map === null) return fresh;
+  for (const [name, value] of Object.entries(map)) {
+    const entry = GRAPH_NAME.test(name) ? freshEntry(value, now) : undefined;
+    if (entry) fresh[name] = entry;
+  }
+  return fresh;
+}
+
+/** The names in a cached book (a file: data), each a valid graph name. */
+function bookNames(raw: unknown): string[] {
+  const names = (raw as Partial<AddressBook> | null)?.names;
+  return Array.isArray(names)
+    ? names.filter((n): n is string => typeof n === 'string' && GRAPH_NAME.test(n))
+    : [];
+}
+
+/** The cached book as a value, whatever the file held (another version, or a planted file). */
+function readBook(raw: unknown, now: number): AddressBook {
+  const b = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<AddressBook>;
+  const addresses = (typeof b.addresses === 'object' && b.addresses) || {};
+  return {
+    names: bookNames(raw),
+    fetchedAt: typeof b.fetchedAt === 'number' ? b.fetchedAt : 0,
+    addresses: {
+      private: freshEntries(addresses.private, now),
+      public: freshEntries(addresses.public, now),
+    },
+  };
+}
+
+/**
+ * Writes every running graph's address to the cache after a full list (ges graph list, or a
+ * lookup): merged into what other runs wrote meanwhile, a graph of this list replacing its old
+ * entry, expired entries dropped. A graph whose address is no address is left out.
+ */
 export async function cacheAddresses(
   graphs: readonly ManagedGraph[],
   options: DiscoveryOptions,
 ): Promise<void> {
   const now = (options.now ?? Date.now)();
+  const listed: Record<string, CachedAddress | null> = Object.create(null);
   for (const g of graphs) {
-    const endpoint = g.status === '200' ? serviceAddress(g, options.network) : null;
-    if (endpoint)
-      await options.cache.write('address', cacheKey(options, g.name), { endpoint, fetchedAt: now });
+    let endpoint: string | null = null;
+    try {
+      endpoint = g.status === '200' ? serviceAddress(g, options.network) : null;
+    } catch {
+      // not an address: not cached
+    }
+    listed[g.name] = endpoint ? { endpoint, fetchedAt: now } : null;
   }
-  await options.cache.write('graphs', [options.managementEndpoint, options.projectId], {
-    names: graphs.map((g) => g.name),
-    fetchedAt: now,
+  const key = bookKey(options.managementEndpoint, options.projectId);
+  await options.cache.update(BOOK, key, (raw) => {
+    const book = readBook(raw, now);
+    const map = book.addresses[options.network]!;
+    for (const [name, entry] of Object.entries(listed)) {
+      if (entry) map[name] = entry;
+      else delete map[name];
+    }
+    return { ...book, names: graphs.map((g) => g.name), fetchedAt: now };
   });
 }
 
@@ -293,12 +396,23 @@ export async function cachedGraphNames(
   managementEndpoint: string,
   projectId: string,
 ): Promise<string[]> {
-  const entry = (await cache.read('graphs', [managementEndpoint, projectId])) as {
-    names?: unknown;
-  } | null;
-  return Array.isArray(entry?.names)
-    ? entry.names.filter((n): n is string => typeof n === 'string' && GRAPH_NAME.test(n))
-    : [];
+  return bookNames(await cache.read(BOOK, bookKey(managementEndpoint, projectId)));
+}
+
+/** The cached address of a graph, when fresh at `now` (only that entry is checked). */
+async function cachedAddress(
+  options: DiscoveryOptions,
+  graph: string,
+  now: number,
+): Promise<CachedAddress | undefined> {
+  const book = (await options.cache.read(
+    BOOK,
+    bookKey(options.managementEndpoint, options.projectId),
+  )) as { addresses?: Record<string, unknown> } | null;
+  const map = book?.addresses?.[options.network];
+  return typeof map === 'object' && map !== null && Object.hasOwn(map, graph)
+    ? freshEntry((map as Record<string, unknown>)[graph], now)
+    : undefined;
 }
 
 /**
@@ -311,25 +425,15 @@ export async function resolveGraphAddress(
   options: DiscoveryOptions & { fresh?: boolean },
 ): Promise<Resolved> {
   const now = (options.now ?? Date.now)();
-  if (!options.fresh) {
-    const entry = (await options.cache.read(
-      'address',
-      cacheKey(options, graph),
-    )) as Partial<CachedAddress> | null;
-    if (
-      isServicePlaneAddress(entry?.endpoint) &&
-      typeof entry.fetchedAt === 'number' &&
-      now - entry.fetchedAt < ADDRESS_TTL_MS &&
-      now >= entry.fetchedAt
-    ) {
-      const minutes = Math.round((now - entry.fetchedAt) / 60_000);
-      return {
-        endpoint: entry.endpoint,
-        name: graph,
-        source: `management plane, cached ${minutes ? `${minutes} min ago` : 'just now'}`,
-        fromCache: true,
-      };
-    }
+  const entry = options.fresh ? undefined : await cachedAddress(options, graph, now);
+  if (entry) {
+    const minutes = Math.round((now - entry.fetchedAt) / 60_000);
+    return {
+      endpoint: entry.endpoint,
+      name: graph,
+      source: `management plane, cached ${minutes ? `${minutes} min ago` : 'just now'}`,
+      fromCache: true,
+    };
   }
   const graphs = await api.listGraphs();
   const found = pickGraph(graphs, graph, options.where);
@@ -338,6 +442,16 @@ export async function resolveGraphAddress(
   return { endpoint, name: found.name, source: 'management plane', fromCache: false };
 }
 
+/** Drops a graph's cached address (it stopped answering). */
 export async function forgetAddress(graph: string, options: DiscoveryOptions): Promise<void> {
-  await options.cache.drop('address', cacheKey(options, graph));
+  const now = (options.now ?? Date.now)();
+  await options.cache.update(
+    BOOK,
+    bookKey(options.managementEndpoint, options.projectId),
+    (raw) => {
+      const book = readBook(raw, now);
+      delete book.addresses[options.network]![graph];
+      return book;
+    },
+  );
 }
