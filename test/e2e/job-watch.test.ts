@@ -1,0 +1,312 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runList } from '../../src/cli/commands/job-list.js';
+import type { CommandContext } from '../../src/cli/context.js';
+import { main } from '../../src/cli/main.js';
+import { createOutput } from '../../src/cli/output.js';
+import { GLOBAL_FLAGS, type GlobalOptions } from '../../src/cli/program.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import {
+  control,
+  createJob,
+  emulator,
+  envFor,
+  expectNoSecrets,
+  requestLog,
+  TOKEN,
+  tempHome,
+} from './helpers.js';
+
+/**
+ * `ges job list --watch` in this process against the emulator, with fake timers for the
+ * interval: the test moves jobs through the emulator's control API and its clock, lets one
+ * interval pass, and reads what the watch printed.
+ */
+
+interface Watch {
+  done: Promise<number>;
+  stop: AbortController;
+  out(): string;
+  err(): string;
+}
+
+function streams(tty: boolean, size = { columns: 100, rows: 30 }) {
+  const make = (): PassThrough & { isTTY?: boolean; columns?: number; rows?: number } =>
+    Object.assign(new PassThrough(), tty ? { isTTY: true, ...size } : {});
+  const stdout = make();
+  const stderr = make();
+  const stdin = new PassThrough();
+  stdin.end();
+  let out = '';
+  let err = '';
+  stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  return { streams: { stdout, stderr, stdin }, out: () => out, err: () => err };
+}
+
+function environment(emu: Emulator): Record<string, string> {
+  const home = tempHome();
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    XDG_CONFIG_HOME: `${home}/.config`,
+    XDG_CACHE_HOME: `${home}/.cache`,
+    CI: 'true',
+    ...(envFor(emu) as Record<string, string>),
+  };
+}
+
+/** Starts `ges <args>` through main(), as runMain does, but hands back its output live. */
+function watch(emu: Emulator, args: string[], tty = false): Watch {
+  const io = streams(tty);
+  const stop = new AbortController();
+  const env = environment(emu);
+  const done = main(args, { streams: io.streams, env, cwd: env.HOME!, stop: stop.signal });
+  return { done, stop, out: io.out, err: io.err };
+}
+
+/**
+ * `job list --watch` with --jsonl, called as main() calls it (the global --jsonl flag is read
+ * from the options main hands over).
+ */
+async function watchJsonl(emu: Emulator, graph: string): Promise<Watch> {
+  const io = streams(false);
+  const stop = new AbortController();
+  const env = environment(emu);
+  const output = await createOutput(io.streams, env, {
+    json: false,
+    quiet: false,
+    verbose: false,
+    color: false,
+  });
+  const options: GlobalOptions & { jsonl: boolean } = {
+    ...Object.fromEntries(Object.keys(GLOBAL_FLAGS).map((key) => [key, undefined])),
+    json: false,
+    quiet: false,
+    verbose: false,
+    dryRun: false,
+    color: false,
+    jsonl: true,
+  } as GlobalOptions & { jsonl: boolean };
+  const ctx: CommandContext = {
+    options,
+    output,
+    streams: io.streams,
+    env,
+    cwd: env.HOME!,
+    signal: stop.signal,
+  };
+  const done = runList(ctx, graph, {
+    status: undefined,
+    limit: undefined,
+    output: undefined,
+    watch: true,
+    interval: undefined,
+  });
+  return { done, stop, out: io.out, err: io.err };
+}
+
+/** Lets real I/O run (fake timers stand still) until `ready`, for at most 10 s of real time. */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  const end = performance.now() + 10_000;
+  while (!ready()) {
+    if (performance.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const lines = (text: string): string[] => text.split('\n').filter(Boolean);
+
+/** Moves the emulator's clock (job states follow it), then lets one watch interval pass. */
+async function tick(emu: Emulator, advanceMs = 0, intervalMs = 2000): Promise<void> {
+  if (advanceMs) await control(emu, 'POST', 'clock', { advanceMs });
+  await vi.advanceTimersByTimeAsync(intervalMs);
+}
+
+function cancel(emu: Emulator, graph: string, id: string): Promise<Response> {
+  return fetch(`${emu.url}/ges/v1.0/demo/graphs/${graph}/jobs/${id}`, {
+    method: 'DELETE',
+    headers: { 'X-Auth-Token': TOKEN },
+  });
+}
+
+// One emulator a test: each test moves the emulator's clock its own way.
+let emu: Emulator;
+beforeEach(async () => {
+  emu = await emulator({ graphs: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6'] });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  await emu.close();
+});
+
+describe('ges job list --watch', () => {
+  it('without a TTY: a line per change, ADDED, MODIFIED, DELETED; Ctrl-C exits 130', async () => {
+    const slow = await createJob(emu, { graph: 'w1', status: 'running', runningMs: 1e9 });
+    const job = await createJob(emu, {
+      graph: 'w1',
+      status: 'pending',
+      pendingMs: 1e6,
+      runningMs: 1e6,
+    });
+    const w = watch(emu, ['job', 'list', 'w1', '--watch']);
+    await until(() => lines(w.out()).length === 2, 'the first list');
+    expect(lines(w.out())).toEqual([
+      `ADDED\t${slow}\trunning\texecute-algorithm\t0`,
+      `ADDED\t${job}\tpending\texecute-algorithm\t0`,
+    ]);
+    expect(w.err()).toBe('Watching jobs on graph w1 every 2s; Ctrl-C to stop\n');
+
+    // Job times are long, so the real time a loaded machine takes moves no progress figure.
+    await tick(emu, 1e6);
+    await until(() => lines(w.out()).length === 3, 'the job running');
+    await tick(emu, 5e5);
+    await until(() => lines(w.out()).length === 4, 'its progress');
+    await tick(emu, 5e5);
+    await until(() => lines(w.out()).length === 5, 'its end');
+    await tick(emu);
+    expect(lines(w.out())).toHaveLength(5); // nothing changed, nothing printed
+    await cancel(emu, 'w1', slow);
+    const added = await createJob(emu, { graph: 'w1', status: 'running', runningMs: 1e9 });
+    await tick(emu);
+    await until(() => lines(w.out()).length === 7, 'the cancel and the new job');
+    expect(lines(w.out()).slice(2)).toEqual([
+      `MODIFIED\t${job}\trunning\texecute-algorithm\t0`,
+      `MODIFIED\t${job}\trunning\texecute-algorithm\t50`,
+      `MODIFIED\t${job}\tsuccess\texecute-algorithm\t100`,
+      `ADDED\t${added}\trunning\texecute-algorithm\t0`,
+      `DELETED\t${slow}\trunning\texecute-algorithm\t0`,
+    ]);
+
+    w.stop.abort('SIGINT');
+    expect(await w.done).toBe(130);
+    expect(w.out().endsWith('\n')).toBe(true);
+    expect(w.err()).toContain('interrupted: stopping');
+    expectNoSecrets({ code: 130, stdout: w.out(), stderr: w.err() });
+  });
+
+  it('--jsonl: {"type","job"} per change, then the summary line', async () => {
+    const job = await createJob(emu, {
+      graph: 'w2',
+      status: 'pending',
+      pendingMs: 1e6,
+      runningMs: 1e6,
+    });
+    const w = await watchJsonl(emu, 'w2');
+    await until(() => lines(w.out()).length === 1, 'the first list');
+    await tick(emu, 1.5e6);
+    await until(() => lines(w.out()).length === 2, 'the change');
+    await cancel(emu, 'w2', job);
+    await tick(emu);
+    await until(() => lines(w.out()).length === 3, 'the cancel');
+    w.stop.abort('SIGINT');
+    expect(await w.done).toBe(130);
+    const events = lines(w.out()).map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.type, e.job?.status, e.job?.progress])).toEqual([
+      ['ADDED', 'pending', 0],
+      ['MODIFIED', 'running', 50],
+      ['DELETED', 'running', 50],
+      [undefined, undefined, undefined],
+    ]);
+    expect(Object.keys(events[1].job)).toEqual([
+      'jobId',
+      'status',
+      'command',
+      'algorithm',
+      'canStop',
+      'progress',
+      'startTime',
+      'endTime',
+      'ageSeconds',
+      'failReason',
+    ]);
+    expect(events[1].job).toMatchObject({ jobId: job, canStop: true, startTime: /Z$/ });
+    expect(events[3]).toEqual({
+      summary: true,
+      ok: false,
+      exitCode: 130,
+      graph: 'w2',
+      stoppedBy: 'interrupted',
+      counts: {},
+    });
+  });
+
+  it('on a terminal: a table redrawn in place, one write a frame', async () => {
+    const job = await createJob(emu, { graph: 'w3', status: 'running', runningMs: 1e6 });
+    const w = watch(emu, ['job', 'list', 'w3', '-w', '--no-color'], true);
+    await until(() => w.out().includes('\u001b[J'), 'the first frame');
+    const first = w.out();
+    expect(first.split('\u001b[K\n')).toEqual([
+      'ID                                             KIND                          STATUS   ' +
+        'PROGRESS  AGE',
+      expect.stringMatching(
+        new RegExp(`^${job} {2}execute-algorithm \\(pagerank\\) {2}running {2}0% {8}\\d+s$`),
+      ),
+      expect.stringMatching(
+        /^1 job on graph w3, read every 2s, last at \d\d:\d\d:\d\d; Ctrl-C to stop$/,
+      ),
+      '\u001b[J',
+    ]);
+    await tick(emu, 5e5);
+    await until(() => w.out().length > first.length && w.out().endsWith('\u001b[J'), 'a redraw');
+    const second = w.out().slice(first.length);
+    // Back up over the three lines drawn, then write the new frame over them.
+    expect(second.startsWith('\r\u001b[3AID ')).toBe(true);
+    expect(second).toContain('  running  50%');
+    w.stop.abort('SIGINT');
+    expect(await w.done).toBe(130);
+    expect(w.out()).not.toContain('\u001b[?25l'); // the cursor is never hidden
+  });
+
+  it('a list that fails mid-watch is a warning; the watch backs off and goes on', async () => {
+    await createJob(emu, { graph: 'w4', status: 'running', runningMs: 1e9 });
+    const w = watch(emu, ['job', 'list', 'w4', '--watch', '--retries', '0']);
+    await until(() => lines(w.out()).length === 1, 'the first list');
+    await control(emu, 'POST', 'faults', { path: '/graphs/w4/jobs/status', status: 503 });
+    await control(emu, 'DELETE', 'requests');
+    await tick(emu);
+    await until(() => w.err().includes('warning:'), 'the warning');
+    expect(w.err()).toContain(
+      'warning: could not list jobs on graph w4: HTTP 503: the server answered with an empty ' +
+        'body; again in 4s\n',
+    );
+    await tick(emu); // 2 s of the 4 s: no read yet
+    await createJob(emu, { graph: 'w4', status: 'running' });
+    expect(await requestLog(emu)).toHaveLength(1);
+    await tick(emu);
+    await until(() => lines(w.out()).length === 2, 'the list again');
+    expect(lines(w.out())[1]).toMatch(/^ADDED\t/);
+    w.stop.abort('SIGTERM');
+    expect(await w.done).toBe(143);
+  });
+
+  it('--max-time is the normal end of a watch: exit 0', async () => {
+    const w = watch(emu, ['job', 'list', 'w5', '--watch', '--interval', '1s', '--max-time', '5s']);
+    await until(() => w.err().includes('Watching'), 'the first list');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await w.done).toBe(0);
+    expect(w.err()).toContain('--max-time 5s passed');
+  });
+
+  it('a first list that fails fails the command, as without --watch', async () => {
+    const w = watch(emu, ['job', 'list', 'nosuch', '--watch']);
+    expect(await w.done).toBe(4);
+    expect(w.err()).toContain('could not list jobs on graph nosuch: HTTP 400 GES.8000');
+  });
+
+  it('the emulator moves a running job’s progress with its clock', async () => {
+    const job = await createJob(emu, { graph: 'w6', status: 'running', runningMs: 1e6 });
+    const progress = async (): Promise<number> => {
+      const res = await fetch(`${emu.url}/ges/v1.0/demo/graphs/w6/jobs/status`, {
+        headers: { 'X-Auth-Token': TOKEN },
+      });
+      return ((await res.json()) as any).jobs.find((j: any) => j.jobId === job).progress;
+    };
+    expect(await progress()).toBe(0);
+    await control(emu, 'POST', 'clock', { advanceMs: 2.5e5 });
+    expect(await progress()).toBe(25);
+    await control(emu, 'POST', 'clock', { advanceMs: 5e5 });
+    expect(await progress()).toBe(75);
+  });
+});
