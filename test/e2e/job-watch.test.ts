@@ -57,10 +57,15 @@ function environment(emu: Emulator): Record<string, string> {
 }
 
 /** Starts `ges <args>` through main(), as runMain does, but hands back its output live. */
-function watch(emu: Emulator, args: string[], tty = false): Watch {
+function watch(
+  emu: Emulator,
+  args: string[],
+  tty = false,
+  extra: Record<string, string> = {},
+): Watch {
   const io = streams(tty);
   const stop = new AbortController();
-  const env = environment(emu);
+  const env = { ...environment(emu), ...extra };
   const done = main(args, { streams: io.streams, env, cwd: env.HOME!, stop: stop.signal });
   return { done, stop, out: io.out, err: io.err };
 }
@@ -257,6 +262,27 @@ describe('ges job list --watch', () => {
     w.stop.abort('SIGINT');
     expect(await w.done).toBe(130);
     expect(w.out()).not.toContain('\u001b[?25l'); // the cursor is never hidden
+  });
+
+  it('on a terminal, server text is escaped; TERM=dumb gets lines, not redraws', async () => {
+    await control(emu, 'POST', 'faults', {
+      path: '/graphs/w3/jobs/status',
+      count: 100,
+      status: 200,
+      body: { jobs: [{ jobId: 'j1', status: 'running', taskType: '\u001b[2Jevil\u202e' }] },
+    });
+    const w = watch(emu, ['job', 'list', 'w3', '-w', '--no-color'], true);
+    await until(() => w.out().includes('\u001b[J'), 'the first frame');
+    expect(w.out()).toContain('j1  \\x1b[2Jevil\\u202e  running');
+    expect(w.out()).not.toContain('\u001b[2J');
+    w.stop.abort('SIGINT');
+    expect(await w.done).toBe(130);
+
+    const dumb = watch(emu, ['job', 'list', 'w3', '-w'], true, { TERM: 'dumb' });
+    await until(() => dumb.out().length > 0, 'the first list');
+    expect(dumb.out()).toBe('ADDED\tj1\trunning\t\\x1b[2Jevil\\u202e\t\n');
+    dumb.stop.abort('SIGINT');
+    expect(await dumb.done).toBe(130);
   });
 
   it('a list that fails mid-watch is a warning; the watch backs off and goes on', async () => {

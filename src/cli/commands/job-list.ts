@@ -59,8 +59,9 @@ export async function runList(
   graphArg: string,
   opts: ListOptions,
 ): Promise<number> {
-  let graph = checkGraph(graphArg);
+  // Options first: with -o json, even a bad graph name is reported as JSON.
   const choices = readListOptions(ctx, opts);
+  let graph = checkGraph(graphArg);
   const conn = await connect(ctx, graph);
   graph = conn.graph ?? graph;
   try {
