@@ -69,7 +69,7 @@ export function progressText(progress: JobSummary['progress']): string {
   return shortenEnd(escapeText(String(progress), CELL_LIMIT), 8);
 }
 
-export function ageText(job: JobSummary, now: number): string {
+function ageText(job: JobSummary, now: number): string {
   const age = ageSeconds(job, now);
   return age === null ? '-' : humanAge(age);
 }
@@ -125,7 +125,7 @@ const SHRINK = [
 ];
 
 /** Column widths: each column's widest cell, shrunk as SHRINK says until `max` is met. */
-export function fitWidths(rows: readonly string[][], max: number): number[] {
+function fitWidths(rows: readonly string[][], max: number): number[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => cellWidth(row[i]!))));
   const total = (): number =>
     widths.reduce((sum, w) => sum + w, 0) + GUTTER.length * (widths.length - 1);
@@ -137,7 +137,7 @@ export function fitWidths(rows: readonly string[][], max: number): number[] {
   return widths;
 }
 
-export interface TableOptions {
+interface TableOptions {
   /** Fit to this width (IDs shortened in the middle); Infinity: never shorten. */
   width: number;
   /** Cut every line at this many columns (a live table must not wrap). */

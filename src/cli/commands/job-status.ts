@@ -1,10 +1,9 @@
 import { GesError } from '../../core/errors.js';
 import { type JobStatus, LIST_PAGE_SIZE, type Page } from '../../core/ges/api.js';
-import type { JobSummary } from '../../core/ges/jobs.js';
+import { ageSeconds, humanAge, type JobSummary } from '../../core/ges/jobs.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { type CommandContext, type Connection, connect } from '../context.js';
 import {
-  ageText,
   canStopText,
   jobFields,
   kindOf,
@@ -148,7 +147,14 @@ function printStatus(ctx: CommandContext, graph: string, job: JobSummary, status
   output.result(`Job ${job.jobId} on graph ${graph}: `, {
     tail: { text: job.status, style: statusStyle(job.status) },
   });
-  const started = job.startTime ? `${job.startTime} (${ageText(job, Date.now())} ago)` : '-';
+  // A start GES puts in the future (clock skew) gets no "ago".
+  const age = ageSeconds(job, Date.now());
+  const started =
+    job.startTime === null
+      ? '-'
+      : age === null || age < -1
+        ? job.startTime
+        : `${job.startTime} (${humanAge(age)} ago)`;
   const rows: [string, string][] = [
     ['kind', kindOf(job)],
     ['progress', progressText(job.progress)],

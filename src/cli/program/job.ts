@@ -147,7 +147,8 @@ function addListCommand(job: Command, action: ActionFactory): void {
         'ges job list movies',
         'ges job list movies --status running,pending --limit 10',
         'ges job list movies -o wide',
-        'ges job list movies --watch                   # Ctrl-C to stop',
+        'ges job list movies --watch                   # Ctrl-C to stop (exit 130)',
+        'ges job list movies -w --max-time 10m | cat   # change lines; exit 0 at the limit',
         'ges job list movies --json | jq -r ".jobs[].jobId"',
       ),
     )

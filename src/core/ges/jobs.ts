@@ -193,7 +193,7 @@ export function humanAge(seconds: number): string {
 }
 
 /** What a watch reports, in kubectl's words. */
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface WatchEvent {
   type: WatchEventType;
