@@ -28,6 +28,8 @@ interface Watch {
   stop: AbortController;
   out(): string;
   err(): string;
+  /** The terminal's width, as the watch reads it (settable: a resize). */
+  stdout: { columns?: number };
 }
 
 function streams(tty: boolean, size = { columns: 100, rows: 30 }) {
@@ -67,7 +69,7 @@ function watch(
   const stop = new AbortController();
   const env = { ...environment(emu), ...extra };
   const done = main(args, { streams: io.streams, env, cwd: env.HOME!, stop: stop.signal });
-  return { done, stop, out: io.out, err: io.err };
+  return { done, stop, out: io.out, err: io.err, stdout: io.streams.stdout };
 }
 
 /**
@@ -108,7 +110,7 @@ async function watchJsonl(emu: Emulator, graph: string): Promise<Watch> {
     watch: true,
     interval: undefined,
   });
-  return { done, stop, out: io.out, err: io.err };
+  return { done, stop, out: io.out, err: io.err, stdout: io.streams.stdout };
 }
 
 /** Lets real I/O run (fake timers stand still) until `ready`, for at most 10 s of real time. */
@@ -259,6 +261,15 @@ describe('ges job list --watch', () => {
     // Back up over the three lines drawn, then write the new frame over them.
     expect(second.startsWith('\r\u001b[3AID ')).toBe(true);
     expect(second).toContain('  running  50%');
+    // The terminal made narrower: the three lines drawn now wrap over two rows each.
+    w.stdout.columns = 60;
+    const before = w.out().length;
+    await tick(emu);
+    await until(() => w.out().length > before && w.out().endsWith('\u001b[J'), 'a resize');
+    const third = w.out().slice(before);
+    expect(third.startsWith('\r\u001b[6AID ')).toBe(true);
+    for (const line of third.slice(6).split('\n').slice(0, -1))
+      expect(line.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').length).toBeLessThan(60);
     w.stop.abort('SIGINT');
     expect(await w.done).toBe(130);
     expect(w.out()).not.toContain('\u001b[?25l'); // the cursor is never hidden

@@ -6,6 +6,7 @@ import { sleep } from '../../core/sleep.js';
 import { type CommandContext, describeStop } from '../context.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import {
+  cellWidth,
   jobFields,
   jobRows,
   type ListChoices,
@@ -42,6 +43,9 @@ interface WatchView {
   end(stoppedBy: string, exitCode: number, jobs: Jobs): void;
 }
 
+/** Colours and bold, which take no room on screen. */
+const SGR = /\u001b\[[0-9;]*m/g;
+
 /** After failed reads the watch waits longer, doubling, up to this (or the interval). */
 const MAX_BACKOFF = 60_000;
 
@@ -64,8 +68,11 @@ export async function watchJobs(
   let skipped = 0;
   const read = async (): Promise<Map<string, JobSummary>> => {
     const list = await api.listJobs(graph);
-    if (list.skippedCount !== skipped && (skipped = list.skippedCount) > 0)
-      view.warn(`left out ${skipped} entries of graph ${graph}'s job list that ges cannot use`);
+    if (list.skippedCount !== skipped) {
+      skipped = list.skippedCount;
+      if (skipped > 0)
+        view.warn(`left out ${skipped} entries of graph ${graph}'s job list that ges cannot use`);
+    }
     return new Map(selectJobs(list.jobs, choices).map((job) => [job.jobId, job]));
   };
   let shown: Map<string, JobSummary> = new Map();
@@ -158,7 +165,8 @@ function jsonlView(ctx: CommandContext, graph: string): WatchView {
  * cursor is never hidden, so no way of ending (a second Ctrl-C exits at once) can leave it so.
  */
 class LiveTable implements WatchView {
-  private drawn = 0;
+  /** The width of each line of the frame on screen. */
+  private drawn: number[] = [];
   private last: string[] = [];
 
   constructor(
@@ -207,14 +215,28 @@ class LiveTable implements WatchView {
   }
 
   private draw(lines: string[]): void {
-    const up = this.drawn > 0 ? `\r\u001b[${this.drawn}A` : '';
-    this.ctx.streams.stdout.write(`${up}${lines.map((l) => `${l}\u001b[K\n`).join('')}\u001b[J`);
-    this.drawn = lines.length;
+    this.ctx.streams.stdout.write(
+      `${this.up()}${lines.map((l) => `${l}\u001b[K\n`).join('')}\u001b[J`,
+    );
+    this.drawn = lines.map((line) => cellWidth(line.replace(SGR, '')));
     this.last = lines;
   }
 
   private erase(): void {
-    if (this.drawn > 0) this.ctx.streams.stdout.write(`\r\u001b[${this.drawn}A\u001b[J`);
-    this.drawn = 0;
+    if (this.drawn.length > 0) this.ctx.streams.stdout.write(`${this.up()}\u001b[J`);
+    this.drawn = [];
+  }
+
+  /**
+   * Back to the first line drawn: as many rows as the last frame takes now (a terminal made
+   * narrower since has wrapped its lines).
+   */
+  private up(): string {
+    const columns = (this.ctx.streams.stdout as NodeJS.WriteStream).columns || Infinity;
+    const rows = this.drawn.reduce(
+      (sum, width) => sum + Math.max(1, Math.ceil(width / columns)),
+      0,
+    );
+    return rows > 0 ? `\r\u001b[${rows}A` : '';
   }
 }
