@@ -193,30 +193,39 @@ describe('ges job list --watch', () => {
     expectNoSecrets({ code: 130, stdout: w.out(), stderr: w.err() });
   });
 
-  it('--jsonl: {"type","job"} per change, then the summary line', async () => {
+  it('--jsonl: {"type","job"} per change in order, then the summary line', async () => {
     const job = await createJob(emu, {
       graph: 'w2',
       status: 'pending',
       pendingMs: 1e6,
       runningMs: 1e6,
     });
+    const other = await createJob(emu, {
+      graph: 'w2',
+      status: 'pending',
+      pendingMs: 5e5,
+      runningMs: 1e7,
+    });
     const w = await watchJsonl(emu, 'w2');
-    await until(() => lines(w.out()).length === 1, 'the first list');
+    await until(() => lines(w.out()).length === 2, 'the first list');
     await tick(emu, 1.5e6);
-    await until(() => lines(w.out()).length === 2, 'the change');
-    await cancel(emu, 'w2', job);
-    await tick(emu);
-    await until(() => lines(w.out()).length === 3, 'the cancel');
+    await until(() => lines(w.out()).length === 4, 'both running');
+    await cancel(emu, 'w2', other);
+    await tick(emu, 5e5);
+    await until(() => lines(w.out()).length === 6, 'one done, one cancelled');
     w.stop.abort('SIGINT');
     expect(await w.done).toBe(130);
     const events = lines(w.out()).map((l) => JSON.parse(l));
-    expect(events.map((e) => [e.type, e.job?.status, e.job?.progress])).toEqual([
-      ['ADDED', 'pending', 0],
-      ['MODIFIED', 'running', 50],
-      ['DELETED', 'running', 50],
-      [undefined, undefined, undefined],
+    expect(events.map((e) => [e.type, e.job?.jobId, e.job?.status, e.job?.progress])).toEqual([
+      ['ADDED', job, 'pending', 0],
+      ['ADDED', other, 'pending', 0],
+      ['MODIFIED', job, 'running', 50],
+      ['MODIFIED', other, 'running', 10],
+      ['MODIFIED', job, 'success', 100],
+      ['DELETED', other, 'running', 10],
+      [undefined, undefined, undefined, undefined],
     ]);
-    expect(Object.keys(events[1].job)).toEqual([
+    expect(Object.keys(events[2].job)).toEqual([
       'jobId',
       'status',
       'command',
@@ -228,14 +237,15 @@ describe('ges job list --watch', () => {
       'ageSeconds',
       'failReason',
     ]);
-    expect(events[1].job).toMatchObject({ jobId: job, canStop: true, startTime: /Z$/ });
-    expect(events[3]).toEqual({
+    expect(events[2].job).toMatchObject({ canStop: true, startTime: /Z$/, endTime: null });
+    expect(events[4].job).toMatchObject({ canStop: false, endTime: /Z$/ });
+    expect(events[6]).toEqual({
       summary: true,
       ok: false,
       exitCode: 130,
       graph: 'w2',
       stoppedBy: 'interrupted',
-      counts: {},
+      counts: { success: 1 },
     });
   });
 
