@@ -100,6 +100,7 @@ describe('times from the job list', () => {
     [null, null, null],
     [0, null, null],
     ['yesterday', 'yesterday', null],
+    ['2025-03-01', '2025-03-01', null],
     ['1', '1', null],
   ])('%j reads as %j', (sent, kept, ms) => {
     const time = readTime(sent);

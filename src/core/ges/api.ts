@@ -181,7 +181,7 @@ export class GesApi {
       }
       skippedCount += read.skippedCount;
       const end = isLastPage(body, entries.length, read.jobs.length, offset, pageSize);
-      // Every page so far ends the list when it adds nothing: this is the first page then.
+      // Nothing usable yet at the last page means this last page is also the first one.
       if (end && seen.size === 0 && skippedCount > 0)
         throw unusableList(result, skippedCount, read.skipped[0]);
       yield read;

@@ -131,7 +131,7 @@ export function readTime(value: unknown): string | null {
 const TIME_LIMIT = 64;
 /** The date strings ges reads; anything else stays text (Date.parse guesses too freely). */
 const DATE_TIME =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
 function isoOfTimestamp(n: number): string | null {
   // Before 2001 (1e9 s) is no job's time; under 1e11 a timestamp counts seconds (1e11 s is
