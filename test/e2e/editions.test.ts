@@ -50,8 +50,30 @@ describe.each(EDITIONS)('edition %s', (edition) => {
       env: envFor(emu),
       tty: true,
     });
-    expect(table.stdout.split('\n')[0]).toMatch(/^JOB ID +STATUS +KIND/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID +KIND +STATUS +PROGRESS +AGE$/);
     expect(table.stdout).toContain('execute-algorithm (pagerank)');
+  });
+
+  it("job status shows what this edition's job list says of the job", async () => {
+    const id = await createJob(emu, { graph: 'big', status: 'running' });
+    const r = await runMain(['job', 'status', 'big', id, '--json'], { env: envFor(emu) });
+    const doc = parseJson(r.stdout);
+    expect(doc).toMatchObject({ status: 'running', command: 'execute-algorithm' });
+    expect(doc.algorithm).toBe('pagerank');
+    if (edition === 'memory')
+      expect(doc).toMatchObject({
+        canStop: true,
+        progress: expect.any(Number),
+        startTime: expect.stringMatching(/Z$/),
+        ageSeconds: expect.any(Number),
+      });
+    else
+      expect(doc).toMatchObject({
+        canStop: null,
+        progress: null,
+        startTime: null,
+        ageSeconds: null,
+      });
   });
 
   it('cancel --all takes waiting, pending and running jobs; --wait sees them stop', async () => {

@@ -268,6 +268,7 @@ describe('bounded bodies', () => {
   it('a status answer over 64 MiB is refused with a clear message', async () => {
     await control(plain, 'POST', 'faults', {
       method: 'GET',
+      path: '/jobs/a1/status',
       status: 200,
       bodySize: 65 * 1024 * 1024,
       count: 1,

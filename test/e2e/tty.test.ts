@@ -48,7 +48,7 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     });
     const { code, screen } = await underTty(`stty cols 100; node ${BIN} job list movies`, env);
     expect(code).toBe(0);
-    expect(screen).toContain('\u001b[1mJOB ID');
+    expect(screen).toContain('\u001b[1mID  ');
     expect(screen).toContain('Listing jobs on graph movies'); // the spinner
     expect(screen).not.toContain(TOKEN);
   });
@@ -60,15 +60,31 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     ] as const) {
       const { code, screen } = await underTty(line, { ...env, ...extra });
       expect(code).toBe(0);
-      expect(screen).toContain('JOB ID');
+      expect(screen).toMatch(/ID +KIND +STATUS +PROGRESS +AGE/);
       expect(screen).not.toContain('\u001b[');
     }
+  });
+
+  it('job list --watch redraws in place; after Ctrl-C a whole table, exit 130', async () => {
+    const line =
+      'stty cols 100 rows 20; ' +
+      `timeout --preserve-status -s INT 5 node ${BIN} job list movies --watch --interval 500ms`;
+    const { code, screen } = await underTty(line, env);
+    expect(code).toBe(130);
+    const frames = screen.split('\u001b[J');
+    expect(frames.length).toBeGreaterThan(2); // more than one frame drawn
+    expect(frames[1]).toMatch(/^\r\u001b\[3A\u001b\[1mID +KIND +STATUS +PROGRESS +AGE/);
+    // What follows the last frame is the stop message alone: nothing half drawn.
+    expect(frames.at(-1)!.trim()).toBe(
+      'interrupted: stopping (press Ctrl-C again to quit at once)',
+    );
+    expect(screen).not.toContain('\u001b[?25l');
   });
 
   it('a terminal that reports no width gets no spinner and does not hang', async () => {
     const { code, screen } = await underTty(`stty cols 0; node ${BIN} job list movies`, env);
     expect(code).toBe(0);
-    expect(screen).toContain('JOB ID');
+    expect(screen).toMatch(/ID +KIND +STATUS +PROGRESS +AGE/);
     expect(screen).not.toContain('Listing jobs');
   });
 });

@@ -1,8 +1,25 @@
 import { GesError } from '../../core/errors.js';
+import { type JobStatus, LIST_PAGE_SIZE, type Page } from '../../core/ges/api.js';
+import { ageSeconds, humanAge, type JobSummary } from '../../core/ges/jobs.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
-import { type CommandContext, connect } from '../context.js';
+import { type CommandContext, type Connection, connect } from '../context.js';
+import {
+  canStopText,
+  jobFields,
+  kindOf,
+  progressText,
+  statusStyle,
+  wantsJsonl,
+  writeJsonLine,
+} from '../job-table.js';
 import type { StatusOptions } from '../program/job.js';
-import { envelope, showDryRun } from '../report.js';
+import { envelope, showLookup, showRequest } from '../report.js';
+
+/**
+ * `ges job status`: the status call gives the status and result pages; the job list is where
+ * GES keeps a job's kind, progress, times, failure reason and whether it can stop. Both are
+ * asked at once, and the job is shown with every field `job list` shows.
+ */
 
 interface Outputs {
   data_return_size?: unknown;
@@ -18,72 +35,165 @@ function describeOutputs(data: unknown): string | undefined {
   return `${returned ?? '?'} of ${total ?? '?'} (offset ${offset ?? 0})`;
 }
 
+function readPage(opts: StatusOptions): Page {
+  const whole = { max: 2 ** 31 - 1, integer: true };
+  return {
+    offset:
+      opts.offset === undefined
+        ? undefined
+        : parseNumberOption('--offset', opts.offset, { min: 0, ...whole }),
+    limit:
+      opts.limit === undefined
+        ? undefined
+        : parseNumberOption('--limit', opts.limit, { min: 1, ...whole }),
+  };
+}
+
+/** The job as the list shows it, or with nulls where the list did not hold it. */
+function summaryOf(listed: JobSummary | null, jobId: string, status: string): JobSummary {
+  return {
+    jobId,
+    command: null,
+    canStop: null,
+    progress: null,
+    startTime: null,
+    endTime: null,
+    startedAt: null,
+    failReason: null,
+    algorithm: null,
+    ...listed,
+    // The status call is the fresher of the two answers.
+    status,
+  };
+}
+
 export async function runStatus(
   ctx: CommandContext,
   graphArg: string,
   jobArg: string,
   opts: StatusOptions,
 ): Promise<number> {
-  const { output } = ctx;
   let graph = checkGraph(graphArg);
   const jobId = checkJobId(jobArg);
-  const page = {
-    offset:
-      opts.offset === undefined
-        ? undefined
-        : parseNumberOption('--offset', opts.offset, { min: 0, max: 2 ** 31 - 1, integer: true }),
-    limit:
-      opts.limit === undefined
-        ? undefined
-        : parseNumberOption('--limit', opts.limit, { min: 1, max: 2 ** 31 - 1, integer: true }),
-  };
+  const page = readPage(opts);
   const conn = await connect(ctx, graph);
   graph = conn.graph ?? graph;
   try {
-    if (ctx.options.dryRun)
-      return showDryRun(
-        output,
-        conn.api.http,
-        conn.api.statusRequest(graph, jobId, page),
-        '',
-        conn.lookup,
-      );
-    const spinner = await output.spinner(`Reading job ${jobId} on graph ${graph}`);
-    let status: Awaited<ReturnType<typeof conn.api.jobStatus>>;
-    try {
-      status = await conn.api.jobStatus(graph, jobId, page);
-    } catch (error) {
-      if (error instanceof GesError)
-        error.during(`could not read job ${jobId} on graph ${graph}`, { graph, jobId });
-      throw error;
-    } finally {
-      spinner.stop();
-    }
-    const data = status.body.data ?? null;
-    if (output.flags.json) {
-      output.json(
-        envelope(0, {
-          graph,
-          jobId,
-          status: status.status,
-          result: status.body.result ?? null,
-          data,
-          attempts: status.attempts,
-        }),
-      );
-      return 0;
-    }
-    const style =
-      status.status === 'failed'
-        ? 'red'
-        : /^(success|complete)$/.test(status.status)
-          ? 'green'
-          : 'cyan';
-    output.result(`Job ${jobId} on graph ${graph}: `, { tail: { text: status.status, style } });
-    const results = describeOutputs(data);
-    if (results) output.result(`Results: ${results}; --json prints them`);
+    if (ctx.options.dryRun) return await showStatusDryRun(ctx, conn, graph, jobId, page);
+    const { status, listed } = await readJob(ctx, conn, graph, jobId, page);
+    printStatus(ctx, graph, summaryOf(listed, jobId, status.status), status);
     return 0;
   } finally {
     await conn.close();
   }
+}
+
+/**
+ * The status and the job's list entry, asked at once. A failed status call fails the command;
+ * a failed list is a warning (the status is still the answer).
+ */
+async function readJob(
+  ctx: CommandContext,
+  conn: Connection,
+  graph: string,
+  jobId: string,
+  page: Page,
+): Promise<{ status: JobStatus; listed: JobSummary | null }> {
+  const spinner = await ctx.output.spinner(`Reading job ${jobId} on graph ${graph}`);
+  // Settled either way, so a status failure (which closes the connection) leaves no rejection.
+  const listing = conn.api.findListedJob(graph, jobId).then(
+    (job) => ({ job }),
+    (error: unknown) => ({ error }),
+  );
+  try {
+    const status = await conn.api.jobStatus(graph, jobId, page);
+    const listed = await listing;
+    if ('error' in listed) {
+      if (!(listed.error instanceof GesError) || ctx.signal.aborted) throw listed.error;
+      ctx.output.warn(
+        `could not read job ${jobId}'s kind, progress and times from graph ${graph}'s job ` +
+          `list: ${listed.error.message}`,
+      );
+    }
+    return { status, listed: 'job' in listed ? listed.job : null };
+  } catch (error) {
+    if (error instanceof GesError)
+      error.during(`could not read job ${jobId} on graph ${graph}`, { graph, jobId });
+    throw error;
+  } finally {
+    spinner.stop();
+  }
+}
+
+function printStatus(ctx: CommandContext, graph: string, job: JobSummary, status: JobStatus): void {
+  const { output } = ctx;
+  const data = status.body.data ?? null;
+  const doc = {
+    graph,
+    ...jobFields(job, Date.now()),
+    result: status.body.result ?? null,
+    data,
+    attempts: status.attempts,
+  };
+  if (output.flags.json) {
+    output.json(envelope(0, doc));
+    return;
+  }
+  if (wantsJsonl(ctx)) {
+    writeJsonLine(ctx, doc);
+    writeJsonLine(ctx, { summary: true, ...envelope(0) });
+    return;
+  }
+  output.result(`Job ${job.jobId} on graph ${graph}: `, {
+    tail: { text: job.status, style: statusStyle(job.status) },
+  });
+  // A start GES puts in the future (clock skew) gets no "ago".
+  const age = ageSeconds(job, Date.now());
+  const started =
+    job.startTime === null
+      ? '-'
+      : age === null || age < -1
+        ? job.startTime
+        : `${job.startTime} (${humanAge(age)} ago)`;
+  const rows: [string, string][] = [
+    ['kind', kindOf(job)],
+    ['progress', progressText(job.progress)],
+    ['started', started],
+    ['ended', job.endTime ?? '-'],
+    ['can stop', canStopText(job.canStop)],
+  ];
+  if (job.failReason) rows.push(['reason', job.failReason]);
+  const results = describeOutputs(data);
+  if (results) rows.push(['results', `${results}; --json prints them`]);
+  for (const [label, value] of rows) output.result(`  ${`${label}:`.padEnd(10)} ${value}`);
+}
+
+/** --dry-run: the status request, and the list request that finds the job's details. */
+async function showStatusDryRun(
+  ctx: CommandContext,
+  conn: Connection,
+  graph: string,
+  jobId: string,
+  page: Page,
+): Promise<number> {
+  const { http } = conn.api;
+  const request = await http.describe(conn.api.statusRequest(graph, jobId, page));
+  const listRequest = await http.describe(
+    conn.api.listRequest(graph, { offset: 0, limit: LIST_PAGE_SIZE }),
+  );
+  if (ctx.output.flags.json) {
+    ctx.output.json(
+      envelope(0, {
+        dryRun: true,
+        ...(conn.lookup ? { lookup: conn.lookup } : {}),
+        request,
+        listRequest,
+      }),
+    );
+    return 0;
+  }
+  if (conn.lookup) showLookup(ctx.output, conn.lookup);
+  showRequest(ctx.output, request);
+  showRequest(ctx.output, listRequest, " (the job's details; further pages until it is found)");
+  return 0;
 }

@@ -62,6 +62,19 @@ export const LIST_FLAGS = defineFlags({
       'only these statuses, comma-separated ' +
       '(waiting,pending,running,success,complete,failed,partiallyFailed)',
   },
+  limit: { flags: '--limit <n>', description: 'only the newest n jobs (after --status)' },
+  output: {
+    flags: '-o, --output <format>',
+    description: 'wide: start and end times, can-stop, failure reason too; json: as --json',
+  },
+  watch: {
+    flags: '-w, --watch',
+    description: 'keep watching: a live table on a terminal, else one line per change',
+  },
+  interval: {
+    flags: '--interval <duration>',
+    description: 'with --watch: how often to read the list (default 2s)',
+  },
 });
 export type ListOptions = OptionsOf<typeof LIST_FLAGS>;
 
@@ -92,18 +105,7 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
       ),
     )
     .action(action(async () => runCancel));
-  addFlags(job.command('status'), STATUS_FLAGS)
-    .description("show one job's status (and result pages with --offset/--limit)")
-    .argument('<graph>', 'graph name')
-    .argument('<jobId>', 'job ID')
-    .addHelpText(
-      'after',
-      examples(
-        'ges job status movies a1',
-        'ges job status movies a1 --json --offset 0 --limit 100 | jq .data',
-      ),
-    )
-    .action(action(async () => runStatus));
+  addStatusCommand(job, action);
   addFlags(job.command('wait'), WAIT_FLAGS)
     .description('wait until each job has ended (any status but waiting, pending and running)')
     .argument('<graph>', 'graph name')
@@ -117,14 +119,36 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
         )}`,
     )
     .action(action(async () => runWait));
+  addListCommand(job, action);
+}
+
+function addStatusCommand(job: Command, action: ActionFactory): void {
+  addFlags(job.command('status'), STATUS_FLAGS)
+    .description('show one job: its status, kind, progress and times (and result pages)')
+    .argument('<graph>', 'graph name')
+    .argument('<jobId>', 'job ID')
+    .addHelpText(
+      'after',
+      examples(
+        'ges job status movies a1',
+        'ges job status movies a1 --json --offset 0 --limit 100 | jq .data',
+      ),
+    )
+    .action(action(async () => runStatus));
+}
+
+function addListCommand(job: Command, action: ActionFactory): void {
   addFlags(job.command('list'), LIST_FLAGS)
-    .description("list the graph's jobs")
+    .description("list the graph's jobs, newest first")
     .argument('<graph>', 'graph name')
     .addHelpText(
       'after',
       examples(
         'ges job list movies',
-        'ges job list movies --status running,pending',
+        'ges job list movies --status running,pending --limit 10',
+        'ges job list movies -o wide',
+        'ges job list movies --watch                   # Ctrl-C to stop (exit 130)',
+        'ges job list movies -w --max-time 10m | cat   # change lines; exit 0 at the limit',
         'ges job list movies --json | jq -r ".jobs[].jobId"',
       ),
     )

@@ -27,6 +27,14 @@ export const LIST_PAGE_SIZE = 100;
 export const LIST_MAX_PAGES = 1000;
 export const LIST_MAX_BYTES = 64 * 1024 * 1024;
 
+/** One page of a job list: the jobs it adds (each ID once) and the entries left out. */
+export interface JobPage {
+  jobs: JobSummary[];
+  /** At most 20 kept; `skippedCount` counts all. */
+  skipped: SkippedEntry[];
+  skippedCount: number;
+}
+
 export interface JobList {
   jobs: JobSummary[];
   /**
@@ -133,16 +141,18 @@ export class GesApi {
   }
 
   /**
-   * Every job of the graph, each once. Pages with offset/limit and stops at the first of: a
-   * page with no new ID, a page shorter than asked, a page longer than asked (the server
-   * ignores paging), the reported `totalCount`, an empty page. Past LIST_MAX_PAGES pages or
-   * LIST_MAX_BYTES read it gives up (ResponseError): a list that never ends is not understood.
+   * Every job of the graph, each once, a page at a time (as GES pages them). Pages with
+   * offset/limit and stops at the first of: a page with no new ID, a page shorter than asked,
+   * a page longer than asked (the server ignores paging), the reported `totalCount`, an empty
+   * page. Past LIST_MAX_PAGES pages or LIST_MAX_BYTES read it gives up (ResponseError): a list
+   * that never ends is not understood; so is a list none of whose entries is usable. Stopping
+   * the iteration early sends no further request.
    */
-  async listJobs(graph: string, pageSize = LIST_PAGE_SIZE): Promise<JobList> {
-    const list: JobList = { jobs: [], skipped: [], skippedCount: 0 };
+  async *jobPages(graph: string, pageSize = LIST_PAGE_SIZE): AsyncGenerator<JobPage> {
     const seen = new Set<string>();
     let offset = 0;
     let bytes = 0;
+    let skippedCount = 0;
     let last: HttpResult | undefined;
     for (let page = 0; ; page++) {
       if (page === LIST_MAX_PAGES || bytes > LIST_MAX_BYTES) {
@@ -158,38 +168,93 @@ export class GesApi {
       );
       last = result;
       bytes += result.text.length;
-      const b = body as { jobs?: unknown; totalCount?: unknown } | undefined;
-      if (!b || typeof b !== 'object' || !Array.isArray(b.jobs)) {
-        throw new ResponseError(
-          `HTTP ${result.status} without a job list in the answer`,
-          result.status,
-          result.attempts,
-        );
-      }
-      let fresh = 0;
-      for (const raw of b.jobs as unknown[]) {
+      const entries = jobsOf(body, result);
+      const read: JobPage = { jobs: [], skipped: [], skippedCount: 0 };
+      for (const raw of entries) {
         const entry = readJobEntry(raw);
         if (isSkipped(entry)) {
-          if (list.skippedCount++ < 20) list.skipped.push(entry);
+          if (read.skippedCount++ < SKIPPED_KEPT) read.skipped.push(entry);
         } else if (!seen.has(entry.jobId)) {
           seen.add(entry.jobId);
-          list.jobs.push(entry);
-          fresh++;
+          read.jobs.push(entry);
         }
       }
-      offset += b.jobs.length;
-      const total = typeof b.totalCount === 'number' ? b.totalCount : Infinity;
-      if (fresh === 0 || b.jobs.length !== pageSize || offset >= total) break;
+      skippedCount += read.skippedCount;
+      const end = isLastPage(body, entries.length, read.jobs.length, offset, pageSize);
+      // Nothing usable yet at the last page means this last page is also the first one.
+      if (end && seen.size === 0 && skippedCount > 0)
+        throw unusableList(result, skippedCount, read.skipped[0]);
+      yield read;
+      if (end) return;
+      offset += entries.length;
     }
-    if (list.jobs.length === 0 && list.skippedCount > 0) {
-      throw new ResponseError(
-        `HTTP ${last!.status} with a job list ges cannot understand: ` +
-          `${list.skippedCount} entr${list.skippedCount === 1 ? 'y' : 'ies'}, ` +
-          `none with a usable job ID and status (first: ${list.skipped[0]!.why})`,
-        last!.status,
-        last!.attempts,
-      );
+  }
+
+  /** The whole job list (see jobPages), with the entries that were left out. */
+  async listJobs(graph: string, pageSize = LIST_PAGE_SIZE): Promise<JobList> {
+    const list: JobList = { jobs: [], skipped: [], skippedCount: 0 };
+    for await (const page of this.jobPages(graph, pageSize)) {
+      list.jobs.push(...page.jobs);
+      list.skipped.push(...page.skipped.slice(0, SKIPPED_KEPT - list.skipped.length));
+      list.skippedCount += page.skippedCount;
     }
     return list;
   }
+
+  /**
+   * One job's entry in the job list (where the editions put its kind, progress and times), or
+   * null when the list does not hold it. Reads pages only until the job is found.
+   */
+  async findListedJob(graph: string, jobId: string): Promise<JobSummary | null> {
+    for await (const page of this.jobPages(graph)) {
+      const job = page.jobs.find((j) => j.jobId === jobId);
+      if (job) return job;
+    }
+    return null;
+  }
+}
+
+/** Entries left out that a list or page keeps (the count counts them all). */
+const SKIPPED_KEPT = 20;
+
+function jobsOf(body: unknown, result: HttpResult): unknown[] {
+  const b = body as { jobs?: unknown } | undefined;
+  if (!b || typeof b !== 'object' || !Array.isArray(b.jobs)) {
+    throw new ResponseError(
+      `HTTP ${result.status} without a job list in the answer`,
+      result.status,
+      result.attempts,
+    );
+  }
+  return b.jobs;
+}
+
+/** Whether the page read at `offset` ends the list (see jobPages). */
+function isLastPage(
+  body: unknown,
+  entries: number,
+  fresh: number,
+  offset: number,
+  pageSize: number,
+): boolean {
+  const total = (body as { totalCount?: unknown }).totalCount;
+  return (
+    fresh === 0 ||
+    entries !== pageSize ||
+    offset + entries >= (typeof total === 'number' ? total : Infinity)
+  );
+}
+
+function unusableList(
+  last: HttpResult,
+  count: number,
+  first: SkippedEntry | undefined,
+): ResponseError {
+  return new ResponseError(
+    `HTTP ${last.status} with a job list ges cannot understand: ` +
+      `${count} entr${count === 1 ? 'y' : 'ies'}, ` +
+      `none with a usable job ID and status (first: ${first?.why ?? 'unknown'})`,
+    last.status,
+    last.attempts,
+  );
 }
