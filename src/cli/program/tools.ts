@@ -126,8 +126,8 @@ export function addToolCommands(program: Command, action: ActionFactory): void {
     );
   program
     .command('__complete', { hidden: true })
-    .argument('<what>')
-    .argument('[profile]')
+    .argument('<what>', 'profiles, graphs, or jobs <graph>')
+    .argument('[words...]')
     .action(action(async () => (await import('../commands/complete.js')).runComplete));
 
   addFlags(program.command('emulator'), EMULATOR_FLAGS)
