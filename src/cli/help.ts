@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { closest } from './help/suggest.js';
-import { TOPICS, type Topic, topicNamed, topicText } from './help/topics.js';
+import { TOPICS, topicNamed, topicText } from './help/topics.js';
 
 /** The commands a user can call under `command` (not hidden ones, not a group's `help`). */
 export function visibleCommands(command: Command): Command[] {
@@ -49,7 +49,7 @@ export function helpTexts(program: Command): Record<string, string> {
  * same name if there is one; or a topic. An unknown word is a usage error with the nearest
  * command or topic.
  */
-export function helpFor(program: Command, words: readonly string[]): string {
+export async function helpFor(program: Command, words: readonly string[]): Promise<string> {
   let command = program;
   for (const [i, word] of words.entries()) {
     const sub = visibleCommands(command).find((c) => c.name() === word);
@@ -58,11 +58,11 @@ export function helpFor(program: Command, words: readonly string[]): string {
       continue;
     }
     const topic = command === program ? topicNamed(word) : undefined;
-    if (topic && words.length === 1) return topicText(topic);
+    if (topic && words.length === 1) return await topicText(topic);
     throw unknownCommand(command, word, words.slice(0, i), 'ges help ');
   }
   const topic = command.parent === program ? topicNamed(command.name()) : undefined;
-  return topic ? `${helpText(command)}\n${topicText(topic)}` : helpText(command);
+  return topic ? `${helpText(command)}\n${await topicText(topic)}` : helpText(command);
 }
 
 /**
@@ -89,8 +89,12 @@ export function unknownCommand(
 }
 
 /** `ges help` and `ges <group> help`: prints the help asked for; exit 0. */
-export function runHelp(program: Command, stdout: NodeJS.WritableStream, words: string[]): number {
-  stdout.write(helpFor(program, words));
+export async function runHelp(
+  program: Command,
+  stdout: NodeJS.WritableStream,
+  words: string[],
+): Promise<number> {
+  stdout.write(await helpFor(program, words));
   return 0;
 }
 
@@ -105,11 +109,11 @@ export interface HelpData {
     /** The command's own closing text (its examples), as its help shows it. */
     after: string;
   }[];
-  topics: readonly Topic[];
+  topics: { name: string; title: string; text: string }[];
 }
 
 /** For `ges __help-data` (the man page generator, .ci/man.mjs). */
-export function helpData(program: Command): HelpData {
+export async function helpData(program: Command): Promise<HelpData> {
   const commands: HelpData['commands'] = [];
   const visit = (command: Command, path: string[]): void => {
     const help = command.createHelp();
@@ -135,5 +139,8 @@ export function helpData(program: Command): HelpData {
     for (const sub of visibleCommands(command)) visit(sub, [...path, sub.name()]);
   };
   visit(program, []);
-  return { commands, topics: TOPICS };
+  const topics = await Promise.all(
+    TOPICS.map(async ({ name, title, text }) => ({ name, title, text: await text() })),
+  );
+  return { commands, topics };
 }

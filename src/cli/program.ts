@@ -145,7 +145,7 @@ function addHelpCommands(program: Command, action: ActionFactory): void {
       action(async () => {
         const { helpData } = await import('./help.js');
         return async (ctx: CommandContext) => {
-          ctx.streams.stdout.write(`${JSON.stringify(helpData(program))}\n`);
+          ctx.streams.stdout.write(`${JSON.stringify(await helpData(program))}\n`);
           return 0;
         };
       }),

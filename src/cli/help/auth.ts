@@ -1,10 +1,5 @@
-import type { Topic } from './topics.js';
-
-export const auth: Topic = {
-  name: 'auth',
-  title: 'Authentication',
-  summary: 'token, password (IAM login) and access key (AK/SK) credentials',
-  text: `
+/** The auth help topic (ges help auth); listed in topics.ts. */
+export const text = `
 Which credentials are used: GES_TOKEN if set, else HUAWEICLOUD_SDK_AK and
 HUAWEICLOUD_SDK_SK if set, else the profile's auth section. Secrets never
 appear in any output: not in --verbose traces, --dry-run, config show,
@@ -53,5 +48,4 @@ references only, never secrets.
     --project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth password \\
     --iam-endpoint https://iam.cn-north-4.myhuaweicloud.com \\
     --domain my-account --user ci-bot
-`,
-};
+`;

@@ -1,10 +1,5 @@
-import type { Topic } from './topics.js';
-
-export const config: Topic = {
-  name: 'config',
-  title: 'Configuration',
-  summary: 'config files, profiles, precedence, trust and durations',
-  text: `
+/** The config help topic (ges help config); listed in topics.ts. */
+export const text = `
 ges reads one config file. --config <file> or GES_CONFIG names it (no
 search); otherwise it searches under the name "ges" from the working
 directory up to the home directory, then in the user config directory
@@ -74,5 +69,4 @@ as milliseconds.
   ges config init
   ges config show -p prod
   ges config trust ./deploy/.gesrc.yaml
-`,
-};
+`;

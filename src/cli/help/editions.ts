@@ -1,10 +1,5 @@
-import type { Topic } from './topics.js';
-
-export const editions: Topic = {
-  name: 'editions',
-  title: 'GES editions',
-  summary: 'the GES editions ges reads: their answer shapes and status words',
-  text: `
+/** The editions help topic (ges help editions); listed in topics.ts. */
+export const text = `
 ges reads every answer shape Huawei documents for the job list, and the
 status words of every doc version:
 
@@ -41,5 +36,4 @@ connected_component, label_propagation, louvain and node2vec.
 The emulator serves each edition's shapes:
 
   ges emulator --edition memory-2021 --port 0
-`,
-};
+`;

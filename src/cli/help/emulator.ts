@@ -1,10 +1,5 @@
-import type { Topic } from './topics.js';
-
-export const emulator: Topic = {
-  name: 'emulator',
-  title: 'The emulator',
-  summary: 'the local emulator: what it serves, its control API for tests',
-  text: `
+/** The emulator help topic (ges help emulator); listed in topics.ts. */
+export const text = `
 ges emulator serves the GES calls ges uses, with their documented bodies
 and error codes, so that you and your scripts can try ges without a cloud
 account. Under /ges/v1.0/{projectId}/graphs/{graph}:
@@ -46,5 +41,4 @@ A control API under /emulator/ (no credentials) drives it from tests:
   curl -s -X POST "$ENDPOINT/emulator/jobs" -d '{"status":"running"}'
   GES_ENDPOINT=$ENDPOINT GES_PROJECT_ID=demo GES_TOKEN=demo-token \\
     ges job list movies
-`,
-};
+`;

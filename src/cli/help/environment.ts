@@ -1,10 +1,5 @@
-import type { Topic } from './topics.js';
-
-export const environment: Topic = {
-  name: 'environment',
-  title: 'Environment variables',
-  summary: 'the environment variables ges reads',
-  text: `
+/** The environment help topic (ges help environment); listed in topics.ts. */
+export const text = `
 Settings (a flag wins over each; see ges help config for the precedence):
 
   GES_PROFILE                 the profile to use
@@ -53,5 +48,4 @@ directory and no cache.
 
   GES_ENDPOINT=http://127.0.0.1:8080 GES_PROJECT_ID=demo \\
     GES_TOKEN=demo-token ges job list movies
-`,
-};
+`;

@@ -1,10 +1,5 @@
-import type { Topic } from './topics.js';
-
-export const exitCodes: Topic = {
-  name: 'exit-codes',
-  title: 'Exit codes',
-  summary: 'what each exit code means, and which one wins with several jobs',
-  text: `
+/** The exit-codes help topic (ges help exit-codes); listed in topics.ts. */
+export const text = `
 Every command exits with one of these codes:
 
   0    success: the server answered 2xx (with --ignore-finished, a job that
@@ -43,5 +38,4 @@ In a script:
     2) echo "fix the command or the config" ;;
     *) echo "GES refused" ;;
   esac
-`,
-};
+`;

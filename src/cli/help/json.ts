@@ -1,10 +1,5 @@
-import type { Topic } from './topics.js';
-
-export const json: Topic = {
-  name: 'json',
-  title: 'JSON output',
-  summary: 'the documents --json and --jsonl print, for scripts',
-  text: `
+/** The json help topic (ges help json); listed in topics.ts. */
+export const text = `
 --json prints exactly one JSON document on stdout for every outcome, errors
 included, and nothing else on stdout. Every document has "ok" (true when
 the exit code is 0) and "exitCode". Warnings, hints and progress go to
@@ -72,5 +67,4 @@ interrupted, internal. An HTTP failure adds "httpStatus", "errorCode",
 
   ges job list movies --json | jq -r '.jobs[].jobId'
   ges job cancel movies a1 a2 --json | jq -r '.results[] | .outcome'
-`,
-};
+`;
