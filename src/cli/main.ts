@@ -9,6 +9,7 @@ import {
   describeStop,
 } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { unknownCommand } from './help.js';
 import { createOutput, escapeText, type Output, type Streams } from './output.js';
 import { createProgram, type GlobalOptions } from './program.js';
 import { envelope, reportError } from './report.js';
@@ -34,17 +35,20 @@ function scanOutputFlags(argv: string[]): {
   };
 }
 
-/** "ges job cancel" for the words of argv that name commands: for pointing at the right --help. */
-function commandPath(program: Command, argv: string[]): string {
-  const names = [program.name()];
+/**
+ * The command the words of argv name ("ges job cancel"), and those words: for pointing at the
+ * right --help.
+ */
+function commandPath(program: Command, argv: string[]): { command: Command; words: string[] } {
+  const words: string[] = [];
   let command = program;
   for (const word of argv) {
     const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
     if (!sub) continue;
-    names.push(sub.name());
+    words.push(sub.name());
     command = sub;
   }
-  return names.join(' ');
+  return { command, words };
 }
 
 /** What a run is given: its streams, environment and folder, and what stops it. */
@@ -143,20 +147,15 @@ function reportFailure(
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
       return EXIT.ok;
+    const { command, words } = commandPath(program, argv);
+    const where = ['ges', ...words].join(' ');
     if (error.code === 'commander.help') {
-      // `ges help [command]` asked for help (exit 0); a bare group (`ges job`) printed it as an
-      // error.
+      // Help asked for (exit 0), or a bare group (`ges job`) that printed its help as an error.
       if (error.exitCode === 0) return EXIT.ok;
-      const message = `no command given: ${commandPath(program, argv)} needs a command`;
+      const message = `no command given: ${where} needs a command`;
       return output.flags.json ? reportError(output, new UsageError(message)) : EXIT.usage;
     }
-    return reportError(
-      output,
-      new UsageError(
-        error.message.replace(/^error: /, ''),
-        `see ${commandPath(program, argv)} --help`,
-      ),
-    );
+    return reportError(output, usageErrorFrom(error, command, words, where));
   }
   if (error instanceof GesError) return reportError(output, error);
   const e = error as Error;
@@ -178,4 +177,22 @@ function reportFailure(
         .join('\n')}\n`,
     );
   return EXIT.noAnswer;
+}
+
+/**
+ * Commander's message as one clean line (`unknown option '--bogus'`), with its suggestion, or a
+ * pointer to the command's help, as the hint.
+ */
+function usageErrorFrom(
+  error: CommanderError,
+  command: Command,
+  words: string[],
+  where: string,
+): UsageError {
+  const unknown = /^error: unknown command '(.*)'/.exec(error.message);
+  if (error.code === 'commander.unknownCommand' && unknown)
+    return unknownCommand(command, unknown[1]!, words, 'ges ');
+  const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' ').trim())?.[1];
+  return new UsageError(first, suggestion ? `did you mean ${suggestion}?` : `see ${where} --help`);
 }

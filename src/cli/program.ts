@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import type { ActionFactory } from './context.js';
+import type { ActionFactory, CommandContext } from './context.js';
+import { topicList } from './help/topics.js';
 import type { Streams } from './output.js';
 import { addConfigCommands } from './program/config.js';
 import { addDoctorCommand } from './program/doctor.js';
 import { addFlags, defineFlags, type OptionsOf } from './program/flags.js';
 import { addGraphCommands } from './program/graph.js';
-import { examples, HELP_WIDTH } from './program/help-text.js';
+import { examples, HELP_FOOTER, HELP_LAYOUT } from './program/help-text.js';
 import { addJobCommands } from './program/job.js';
 import { addToolCommands } from './program/tools.js';
 import { version } from './version.js';
@@ -80,7 +81,7 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
     .version(version(), '--version', 'print the version')
     .helpOption('-h, --help', 'show help');
   addFlags(program, GLOBAL_FLAGS)
-    .configureHelp({ helpWidth: HELP_WIDTH })
+    .configureHelp(HELP_LAYOUT)
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -96,13 +97,59 @@ export function createProgram(streams: Streams, action: ActionFactory): Command 
         'ges emulator --port 0 &',
         'ges job cancel movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
         'ges job list movies --json',
+        'ges help exit-codes',
       ),
-    );
+    )
+    .addHelpText('afterAll', ({ command }) => (command === program ? topicList() : HELP_FOOTER));
 
   addJobCommands(program, action);
   addGraphCommands(program, action);
   addConfigCommands(program, action);
   addDoctorCommand(program, action);
   addToolCommands(program, action);
+  addHelpCommands(program, action);
   return program;
+}
+
+/**
+ * `ges help [command...|topic]`, and `ges <group> help [command...]` as commander's own help
+ * command would have it (which reads only the first word: `ges help job cancel` showed job).
+ */
+function addHelpCommands(program: Command, action: ActionFactory): void {
+  const help = (group: Command): void => {
+    group
+      .command('help', { hidden: group !== program })
+      .description('show the help of a command, or a help topic')
+      .argument('[command...]', 'a command (job cancel) or a topic (exit-codes)')
+      .addHelpText(
+        'after',
+        examples(
+          'ges help                      # the commands and the topics',
+          'ges help job cancel           # as ges job cancel --help',
+          'ges help exit-codes',
+        ),
+      )
+      .action(
+        action(async () => {
+          const { runHelp } = await import('./help.js');
+          const path = group === program ? [] : [group.name()];
+          return async (ctx: CommandContext, words: string[]) =>
+            runHelp(program, ctx.streams.stdout, [...path, ...words]);
+        }),
+      );
+  };
+  for (const group of program.commands) if (group.commands.length) help(group);
+  help(program);
+  program
+    .command('__help-data', { hidden: true })
+    .description('every command and topic as JSON, for the man page (.ci/man.mjs)')
+    .action(
+      action(async () => {
+        const { helpData } = await import('./help.js');
+        return async (ctx: CommandContext) => {
+          ctx.streams.stdout.write(`${JSON.stringify(await helpData(program))}\n`);
+          return 0;
+        };
+      }),
+    );
 }

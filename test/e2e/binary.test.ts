@@ -35,6 +35,10 @@ describe('bin/ges.cjs', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: ges job cancel [options] <graph> [jobId...]');
     expect(help.stdout).toContain('Examples:');
+    // The cache and the CLI print the same help: `ges help` is answered by the CLI itself.
+    const live = await runGes(['help', 'job', 'cancel']);
+    expect(live).toMatchObject({ code: 0, stdout: help.stdout, stderr: '' });
+    expect((await runGes(['--help'])).stdout).toBe((await runGes(['help'])).stdout);
   });
 
   it('job cancel, status, list and wait', async () => {

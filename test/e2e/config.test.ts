@@ -406,7 +406,7 @@ describe('usage errors', () => {
     expect(s.stderr).toContain('ges job status --help');
     const b = await runMain(['job', 'cancle', 'movies', 'a1']);
     expect(b.code).toBe(2);
-    expect(b.stderr).toContain('Did you mean cancel?');
+    expect(b.stderr).toContain('did you mean ges job cancel?');
     const c = await runMain(['job', 'cancel', 'movies', 'a1', '--bogus', '--json']);
     expect(c.code).toBe(2);
     expect(parseJson(c.stdout).error).toEqual({

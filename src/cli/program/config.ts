@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../context.js';
 import { addFlags, defineFlags, type OptionsOf } from './flags.js';
-import { examples } from './help-text.js';
+import { examples, note } from './help-text.js';
 
 export const SHOW_FLAGS = defineFlags({
   graph: {
@@ -29,6 +29,37 @@ export const INIT_FLAGS = defineFlags({
   force: { flags: '--force', description: 'replace a profile of the same name' },
 });
 export type InitOptions = OptionsOf<typeof INIT_FLAGS>;
+
+/** What config init's help adds: how it names the profile, and examples. */
+const INIT_HELP =
+  note(
+    'The global -p/--profile, --endpoint and --project-id name the profile and its ' +
+      'values. Secrets are written as ${GES_TOKEN}-style references, never asked for; ' +
+      'files are created 0600.',
+  ) +
+  examples(
+    'ges config init',
+    'ges config init -p default --endpoint http://192.168.0.20 \\\n' +
+      '  --project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth token',
+    'ges config init --global -p prod --endpoint https://100.93.1.2 \\\n' +
+      '  --project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth password \\\n' +
+      '  --iam-endpoint https://iam.cn-north-4.myhuaweicloud.com \\\n' +
+      '  --domain my-account --user ci-bot',
+  );
+
+/** What config trust's help adds: why trust, and examples. */
+const TRUST_HELP =
+  note(
+    'A config file found by the search outside the user config folder is used only ' +
+      'once trusted: it could send your credentials anywhere, and a .js one is code. ' +
+      'Trust records its real path and SHA-256 in $XDG_CONFIG_HOME/ges/trusted.json; ' +
+      'when the file changes it must be trusted again.',
+  ) +
+  examples(
+    'ges config path                      # which file, and is it trusted?',
+    'ges config trust',
+    'ges config trust ./deploy/.gesrc.yaml',
+  );
 
 /** ges config path | list | show | init | trust | untrust (loaded only when used). */
 export function addConfigCommands(program: Command, action: ActionFactory): void {
@@ -70,37 +101,14 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
     .description(
       'add a profile to ./.gesrc.yaml (or the user config with --global); asks on a terminal',
     )
-    .addHelpText(
-      'after',
-      '\nThe global -p/--profile, --endpoint and --project-id name the profile and its values. ' +
-        'Secrets are\nwritten as ${GES_TOKEN}-style references, never asked for; ' +
-        `files are created 0600.\n${examples(
-          'ges config init',
-          'ges config init -p default --endpoint http://192.168.0.20 ' +
-            '--project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth token',
-          'ges config init --global -p prod --endpoint https://100.93.1.2 --project-id <id> ' +
-            '--auth password --iam-endpoint https://iam.cn-north-4.myhuaweicloud.com ' +
-            '--domain my-account --user ci-bot',
-        )}`,
-    )
+    .addHelpText('after', INIT_HELP)
     .action(action(async () => (await import('../commands/config.js')).runConfigInit));
 
   config
     .command('trust')
     .description('let ges use a config file found in a folder (a repository, /tmp), as it is now')
     .argument('[file]', 'the file (default: the one the search finds)')
-    .addHelpText(
-      'after',
-      '\nA config file found by the search outside the user config folder is used only once ' +
-        'trusted: it\ncould send your credentials anywhere, and a .js one is code. ' +
-        'Trust records its real path and\n' +
-        'SHA-256 in $XDG_CONFIG_HOME/ges/trusted.json; when the file changes it must be trusted ' +
-        `again.\n${examples(
-          'ges config path                      # which file, and is it trusted?',
-          'ges config trust',
-          'ges config trust ./deploy/.gesrc.yaml',
-        )}`,
-    )
+    .addHelpText('after', TRUST_HELP)
     .action(action(async () => (await import('../commands/config.js')).runConfigTrust));
   config
     .command('untrust')

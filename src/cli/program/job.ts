@@ -6,7 +6,7 @@ import { runStatus } from '../commands/job-status.js';
 import { runWait } from '../commands/job-wait.js';
 import type { ActionFactory } from '../context.js';
 import { addFlags, defineFlags, type OptionsOf } from './flags.js';
-import { examples } from './help-text.js';
+import { examples, note } from './help-text.js';
 
 const WAIT_TIMEOUT = {
   flags: '--wait-timeout <duration>',
@@ -100,7 +100,7 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
       examples(
         'ges job cancel movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
         'ges job cancel movies a1 a2 a3 --ignore-finished --json',
-        'ges job cancel movies --all --wait            # clean up a graph in a CI step',
+        'ges job cancel movies --all --wait     # clean up a graph in a CI step',
         'ges job list movies --status running | cut -f1 | ges job cancel movies -',
       ),
     )
@@ -112,11 +112,14 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
     .argument('<jobId...>', 'job IDs, or "-" for stdin')
     .addHelpText(
       'after',
-      '\nExits 0 when every job ended in success or complete, 4 when one ended otherwise or is ' +
-        `unknown,\n1 when the wait ran out.\n${examples(
+      note(
+        'Exits 0 when every job ended in success or complete, 4 when one ended otherwise ' +
+          'or is unknown, 1 when the wait ran out.',
+      ) +
+        examples(
           'ges job wait movies 4448c9fb-0b16-4a78-8d89-2a137c53454a001679122',
           'ges job wait movies a1 a2 --wait-timeout 10m --json',
-        )}`,
+        ),
     )
     .action(action(async () => runWait));
   addListCommand(job, action);

@@ -4,7 +4,7 @@ import { EMULATOR_DEFAULTS } from '../../emulator/defaults.js';
 import type { ActionFactory, CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { addFlags, defineFlags, type OptionsOf } from './flags.js';
-import { examples } from './help-text.js';
+import { examples, note } from './help-text.js';
 
 const D = EMULATOR_DEFAULTS;
 
@@ -126,23 +126,27 @@ export function addToolCommands(program: Command, action: ActionFactory): void {
     );
   program
     .command('__complete', { hidden: true })
-    .argument('<what>')
-    .argument('[profile]')
+    .argument('<what>', 'profiles, graphs, or jobs <graph>')
+    .argument('[words...]')
     .action(action(async () => (await import('../commands/complete.js')).runComplete));
 
   addFlags(program.command('emulator'), EMULATOR_FLAGS)
     .description('run a local GES service-plane emulator (no cloud account needed)')
     .addHelpText(
       'after',
-      '\nThe global --project-id names the project it serves (default demo); ' +
-        '--json prints one ready line:\n' +
-        '  {"endpoint":"http://127.0.0.1:8080","projectId":"demo","graphs":["movies"],' +
-        `"token":"demo-token"}\n${examples(
+      note(
+        'The global --project-id names the project it serves (default demo). --json prints ' +
+          'one line when it is ready:',
+      ) +
+        '  {"endpoint":"http://127.0.0.1:8080","projectId":"demo",\n' +
+        '   "graphs":["movies"],"token":"demo-token"}\n' +
+        examples(
           'ges emulator',
           'ges emulator --port 0 --json --graph movies --graph friends',
-          'GES_ENDPOINT=http://127.0.0.1:8080 GES_PROJECT_ID=demo GES_TOKEN=demo-token ' +
-            'ges job list movies',
-        )}`,
+          'GES_ENDPOINT=http://127.0.0.1:8080 GES_PROJECT_ID=demo \\\n' +
+            '  GES_TOKEN=demo-token ges job list movies',
+          'ges help emulator                    # what it serves, its control API',
+        ),
     )
     .action(action(async () => (await import('../commands/emulator.js')).runEmulator));
 }
