@@ -206,3 +206,5 @@ writeFileSync(
   path.join(root, 'dist/help.json'),
   run(process.execPath, [path.join(root, 'bin/ges.cjs'), '__help-json']),
 );
+// The man page, from the same help text (.ci/man.mjs).
+run(process.execPath, [path.join(root, '.ci/man.mjs')]);
