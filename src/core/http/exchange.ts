@@ -94,7 +94,7 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring {
   }
 
   /** Ends the attempt without an answer; the request, if under way, is aborted. */
-  fail(reason: Error, abort = true): void {
+  private fail(reason: Error, abort = true): void {
     if (this.settled) return;
     this.settled = true;
     unwatch(this);
