@@ -169,24 +169,33 @@ async function batch(send, origin, tls) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Medians of each way's wall and CPU time over interleaved rounds, after one warm-up each. */
+/** Each way's wall and CPU milliseconds, round by round (after one warm-up each). */
 async function scenario(server, tls, rounds, senders) {
   const names = Object.keys(senders);
-  const times = Object.fromEntries(names.map((n) => [n, { wall: [], cpu: [] }]));
+  const times = Object.fromEntries(names.map((n) => [n, []]));
   for (const n of names) await batch(senders[n], server.origin, tls);
   for (let round = 0; round < rounds; round++) {
     // Each way goes first in turn, so drift hits all alike.
     const order = names.map((_, i) => names[(i + round) % names.length]);
-    for (const n of order) {
-      const t = await batch(senders[n], server.origin, tls);
-      times[n].wall.push(t.wall);
-      times[n].cpu.push(t.cpu);
-    }
+    for (const n of order) times[n].push(await batch(senders[n], server.origin, tls));
   }
-  return Object.fromEntries(
-    names.map((n) => [n, { wall: median(times[n].wall), cpu: median(times[n].cpu) }]),
-  );
+  return times;
 }
+
+/** Medians of a way's times. */
+const medians = (ts) => ({
+  wall: median(ts.map((t) => t.wall)),
+  cpu: median(ts.map((t) => t.cpu)),
+});
+
+/**
+ * The median of per-round ratios a / b: ways run back to back within a round, so a ratio taken
+ * there is spared the load that drifts between rounds (this machine is shared).
+ */
+const ratioOf = (a, b) => ({
+  wall: median(a.map((t, i) => t.wall / b[i].wall)),
+  cpu: median(a.map((t, i) => t.cpu / b[i].cpu)),
+});
 
 const senders = ways(await loadExchange(true), await loadExchange(false));
 const pem = certificate();
@@ -201,7 +210,7 @@ try {
     const server = await startServer(s.server);
     const tls = s.server.tls ? { ca: readFileSync(s.server.tls.cert, 'utf8') } : null;
     try {
-      rows.push({ ...s, m: await scenario(server, tls, s.rounds, senders) });
+      rows.push({ ...s, times: await scenario(server, tls, s.rounds, senders) });
     } finally {
       server.stop();
     }
@@ -210,20 +219,21 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const ms = ({ wall, cpu }) => `${wall.toFixed(1)} / ${cpu.toFixed(1)}`;
-const ratio = (a, b) => `${(a.wall / b.wall).toFixed(2)} / ${(a.cpu / b.cpu).toFixed(2)}`;
-console.log(`node ${process.version}; ${JOBS} DELETEs, ${IN_FLIGHT} in flight; medians`);
+const pair = ({ wall, cpu }, digits) => `${wall.toFixed(digits)} / ${cpu.toFixed(digits)}`;
 console.log(
-  '| server | rounds | ges ms | request() ms | ges without deadline ms ' +
+  `node ${process.version}; ${JOBS} DELETEs, ${IN_FLIGHT} in flight; wall / CPU ms of this ` +
+    'process (the server runs in another), medians; ratios: medians of per-round ratios',
+);
+console.log(
+  '| server | rounds | ges | request() | ges without deadline ' +
     '| ges / request() | ges / without deadline |',
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|');
-for (const { name, rounds, m } of rows) {
-  const ges = m.ges;
-  const untimed = m['ges without its deadline'];
+for (const { name, rounds, times } of rows) {
+  const { ges, 'request()': request, 'ges without its deadline': untimed } = times;
   console.log(
-    `| ${name} | ${rounds} | ${ms(ges)} | ${ms(m['request()'])} | ${ms(untimed)} ` +
-      `| ${ratio(ges, m['request()'])} | ${ratio(ges, untimed)} |`,
+    `| ${name} | ${rounds} | ${pair(medians(ges), 1)} | ${pair(medians(request), 1)} ` +
+      `| ${pair(medians(untimed), 1)} | ${pair(ratioOf(ges, request), 2)} ` +
+      `| ${pair(ratioOf(ges, untimed), 2)} |`,
   );
 }
-console.log('(wall / CPU of this process: the server runs in another)');
