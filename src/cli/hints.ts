@@ -2,8 +2,10 @@ import { type GesError, HttpError, InterruptedError, NetworkError } from '../cor
 import {
   CANCELLABLE_ALGORITHMS,
   GES_ERRORS,
+  JOB_ID,
   UNSUPPORTED_OPERATION,
 } from '../core/ges/constants.js';
+import { FAILURE_CODES, UNREACHABLE_CODES } from '../core/http/failure.js';
 import { isTlsFailure } from '../core/http/tls-errors.js';
 
 export interface HintContext {
@@ -18,74 +20,146 @@ export function hintFor(
 ): string | undefined {
   if (!error) return undefined;
   if (error.hint) return error.hint;
-  if (error instanceof HttpError) {
-    const code = error.errorCode;
-    if (code === GES_ERRORS.cancelFailed) {
-      return (
-        'the job has already finished or failed, or the ID is wrong; ' +
-        `check it with: ges job status ${graph} ${jobId}`
-      );
-    }
-    if (code === GES_ERRORS.jobNotFound)
-      return `the engine does not know this job; list the graph's jobs with: ges job list ${graph}`;
-    if (code === GES_ERRORS.badParameter && /not exist/i.test(error.errorMessage ?? '')) {
-      return (
-        `check the graph name: graph ${JSON.stringify(graph)} is not on this endpoint ` +
-        '(the endpoint is the service-plane address of the graph)'
-      );
-    }
-    if (code === GES_ERRORS.noPermission || code === GES_ERRORS.invalidResourceAccess) {
-      return (
-        `IAM refused this (${code}): the user needs GES permissions ` +
-        '(for example the GES Administrator or GES Operator policy) in this project, ' +
-        `and access to graph ${graph}`
-      );
-    }
-    if (error.errorMessage?.includes(UNSUPPORTED_OPERATION)) {
-      return (
-        'GES cancels only vertex and edge filter queries, add-index, import and export jobs, ' +
-        `and these algorithms: ${CANCELLABLE_ALGORITHMS.join(', ')}`
-      );
-    }
-    if (
-      error.httpStatus === 401 ||
-      code === GES_ERRORS.wrongProjectOrToken ||
-      code === GES_ERRORS.invalidToken
-    ) {
-      return (
-        'check the credentials and the project ID: ' +
-        'an IAM token must be scoped to this project and lasts 24 hours'
-      );
-    }
-    if (error.httpStatus === 403)
-      return 'the credentials lack permission for this graph; ask for GES permissions in IAM';
-    if (error.httpStatus >= 300 && error.httpStatus < 400)
-      return "set the endpoint to the graph's service-plane address";
-    if (error.httpStatus >= 500)
-      return (
-        `the engine or a proxy in front of it failed (after ${error.attempts} ` +
-        `attempt${error.attempts === 1 ? '' : 's'}); try again later, or raise --retries`
-      );
-    return undefined;
-  }
+  if (error instanceof HttpError) return httpHint(error, graph, jobId);
   if (error instanceof InterruptedError && error.inFlight)
     return `check it with: ges job status ${graph} ${jobId}`;
-  if (error instanceof NetworkError) {
-    if (error.code === 'ECONNREFUSED')
-      return 'check the endpoint and that the graph is running; --verbose shows each request';
-    if (/TIMEOUT/.test(error.code ?? ''))
-      return (
-        'raise --timeout, or check the network path to the endpoint ' +
-        '(VPN, security group, proxy)'
-      );
-    if (error.code === 'ENOTFOUND') return 'check the host name in the endpoint';
-    if (isTlsFailure(error.code)) {
-      return (
-        'trust the CA that signed it with --ca-cert <pem> (or caFile in the profile), ' +
-        'or skip verification with --insecure (only for testing)'
-      );
-    }
-    return undefined;
+  if (error instanceof NetworkError) return networkHint(error.code);
+  return undefined;
+}
+
+/** For an answer outside 2xx: GES's error codes first, then the status. */
+function httpHint(error: HttpError, graph: string, jobId: string): string | undefined {
+  const code = error.errorCode;
+  if (code === GES_ERRORS.cancelFailed) {
+    return (
+      'the job has already finished or failed, or the ID is wrong; ' +
+      `check it with: ges job status ${graph} ${jobId}`
+    );
+  }
+  if (code === GES_ERRORS.jobNotFound)
+    return `the engine does not know this job; list the graph's jobs with: ges job list ${graph}`;
+  if (code === GES_ERRORS.badParameter && /not exist/i.test(error.errorMessage ?? '')) {
+    return (
+      `check the graph name: graph ${JSON.stringify(graph)} is not on this endpoint ` +
+      '(the endpoint is the service-plane address of the graph)'
+    );
+  }
+  if (code === GES_ERRORS.noPermission || code === GES_ERRORS.invalidResourceAccess) {
+    return (
+      `IAM refused this (${code}): the user needs GES permissions ` +
+      '(for example the GES Administrator or GES Operator policy) in this project, ' +
+      `and access to graph ${graph}`
+    );
+  }
+  if (error.errorMessage?.includes(UNSUPPORTED_OPERATION)) {
+    return (
+      'GES cancels only vertex and edge filter queries, add-index, import and export jobs, ' +
+      `and these algorithms: ${CANCELLABLE_ALGORITHMS.join(', ')}`
+    );
+  }
+  return statusHint(error);
+}
+
+function statusHint(error: HttpError): string | undefined {
+  const code = error.errorCode;
+  if (
+    error.httpStatus === 401 ||
+    code === GES_ERRORS.wrongProjectOrToken ||
+    code === GES_ERRORS.invalidToken
+  ) {
+    return (
+      'check the credentials and the project ID: ' +
+      'an IAM token must be scoped to this project and lasts 24 hours'
+    );
+  }
+  if (error.httpStatus === 403)
+    return 'the credentials lack permission for this graph; ask for GES permissions in IAM';
+  // nginx's answer to plain http on its https port.
+  if (error.httpStatus === 400 && /plain HTTP request was sent to HTTPS port/i.test(error.message))
+    return USE_HTTPS;
+  if (error.httpStatus >= 300 && error.httpStatus < 400)
+    return "set the endpoint to the graph's service-plane address";
+  if (error.httpStatus >= 500)
+    return (
+      `the engine or a proxy in front of it failed (after ${error.attempts} ` +
+      `attempt${error.attempts === 1 ? '' : 's'}); try again later, or raise --retries`
+    );
+  return undefined;
+}
+
+const USE_HTTPS =
+  'the endpoint speaks https: write it with https:// (--endpoint, GES_ENDPOINT or the profile)';
+
+const ANSWER_TIMEOUT_HINT =
+  'raise --timeout (the limit of each attempt), or check the network path to the endpoint ' +
+  '(VPN, security group, proxy)';
+
+/** Next steps for failures without an answer, by the code they are known by. */
+const NETWORK_HINTS: Record<string, string> = {
+  ECONNREFUSED: 'check the endpoint and that the graph is running; --verbose shows each request',
+  ENOTFOUND: 'check the host name in the endpoint',
+  UND_ERR_HEADERS_TIMEOUT: ANSWER_TIMEOUT_HINT,
+  UND_ERR_BODY_TIMEOUT: ANSWER_TIMEOUT_HINT,
+  [FAILURE_CODES.speaksHttps]: USE_HTTPS,
+  [FAILURE_CODES.speaksHttp]:
+    'the endpoint speaks plain http: write it with http:// ' +
+    '(--endpoint, GES_ENDPOINT or the profile)',
+  [FAILURE_CODES.notHttp]: "check the endpoint's port: what answers there is not an HTTP server",
+  [FAILURE_CODES.proxyAuth]:
+    "put the proxy's user name and password in its URL " +
+    '(HTTPS_PROXY=http://user:password@host:port), or add the endpoint to NO_PROXY',
+  [FAILURE_CODES.proxyRefused]:
+    'the proxy would not connect to the endpoint: check the endpoint, ' +
+    'or add it to NO_PROXY to connect directly',
+  [FAILURE_CODES.proxyTimeout]:
+    'check that the proxy (HTTPS_PROXY, HTTP_PROXY) is up and reachable from here, ' +
+    'or add the endpoint to NO_PROXY; raise --connect-timeout for a slow path',
+};
+
+/** An address nothing answers at: usually a private address seen from outside its VPC. */
+const UNREACHABLE_HINT =
+  "a graph's service-plane address (its private IP) is usually reachable only from inside " +
+  'its VPC: run ges on a machine in that VPC, or use the public address ' +
+  "(network: public in the profile); 'ges doctor' checks the way there";
+
+function networkHint(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  const hint = NETWORK_HINTS[code];
+  if (hint) return hint;
+  if (UNREACHABLE_CODES.has(code)) return UNREACHABLE_HINT;
+  if (isTlsFailure(code)) {
+    return (
+      'trust the CA that signed it with --ca-cert <pem> (or caFile in the profile), ' +
+      'or skip verification with --insecure (only for testing)'
+    );
   }
   return undefined;
+}
+
+/** Job commands whose arguments after the graph are job IDs. */
+const JOB_ID_COMMANDS: ReadonlySet<string> = new Set(['cancel', 'status', 'wait']);
+
+/** A word as a shell reads it back: quoted unless plain, any URL's user info masked. */
+function shellWord(word: string): string {
+  const shown = word.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+  return /^[\w@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * For commander's "unknown option '-x1'" in a job command where `-x1` can be a job ID: such an
+ * ID reads as an option unless it comes after "--". The hint is the command line again with
+ * that word moved there. `argv`: the words after `ges`.
+ */
+export function dashedJobIdHint(message: string, argv: string[]): string | undefined {
+  const word = /unknown option '([^']+)'/.exec(message)?.[1];
+  if (!word || word.startsWith('--') || !JOB_ID.test(word)) return undefined;
+  const job = argv.indexOf('job');
+  if (job < 0 || !JOB_ID_COMMANDS.has(argv[job + 1] ?? '')) return undefined;
+  const at = argv.indexOf(word);
+  if (at < 0) return undefined;
+  const rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
+  const end = rest.indexOf('--');
+  const line =
+    end < 0 ? [...rest, '--', word] : [...rest.slice(0, end + 1), word, ...rest.slice(end + 1)];
+  return `job IDs that start with '-' go after '--': ges ${line.map(shellWord).join(' ')}`;
 }

@@ -77,12 +77,15 @@ export function checkEndpoint(endpoint: string, source: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/** A number as people write one: decimal digits, perhaps a fraction; no sign, exponent or hex. */
+const DECIMAL = /^\d+(\.\d+)?$/;
+
 export function parseNumberOption(
   name: string,
   value: string | number,
   { min, max, integer }: { min: number; max: number; integer: boolean },
 ): number {
-  const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
+  const n = typeof value === 'number' ? value : DECIMAL.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
     throw new UsageError(
       `invalid value ${JSON.stringify(String(value))} for ${name}: ` +

@@ -300,6 +300,7 @@ describe('plain http with credentials', () => {
         'http://172.20.0.1',
         'http://127.0.0.1:8080',
         'http://[fd00::1]',
+        'http://[::ffff:127.0.0.1]',
         'https://203.0.113.10',
       ]) {
         const r = await runMain(

@@ -1,12 +1,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetworkError } from '../../src/core/errors.js';
-import { type Authenticator, HttpClient } from '../../src/core/http/client.js';
+import { InterruptedError, NetworkError } from '../../src/core/errors.js';
+import {
+  type AttemptInfo,
+  type Authenticator,
+  HttpClient,
+  type HttpClientOptions,
+} from '../../src/core/http/client.js';
 
 const token: Authenticator = { headers: async () => ({ 'X-Auth-Token': 't' }) };
 const client = (endpoint: string, authenticator = token): HttpClient =>
-  new HttpClient({ endpoint, timeoutMs: 5_000, retries: 0, userAgent: 'ges-test', authenticator });
+  new HttpClient({
+    endpoint,
+    timeoutMs: 5_000,
+    connectTimeoutMs: 5_000,
+    retries: 0,
+    userAgent: 'ges-test',
+    authenticator,
+  });
 
 describe('HttpClient: request URLs', () => {
   it.each([
@@ -202,5 +214,150 @@ describe('HttpClient: reading answers', () => {
     } finally {
       await http.close();
     }
+  });
+});
+
+describe('HttpClient: the steps of send()', () => {
+  let server: Server;
+  let base: string;
+  /** Statuses to answer with, in turn; then 200. */
+  let statuses: number[] = [];
+  const seen: { url?: string; token?: string }[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push({ url: req.url, token: req.headers['x-auth-token'] as string });
+      res.writeHead(statuses.shift() ?? 200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const make = (endpoint: string, extra: Partial<HttpClientOptions>): HttpClient =>
+    new HttpClient({
+      endpoint,
+      timeoutMs: 5_000,
+      connectTimeoutMs: 5_000,
+      retries: 2,
+      userAgent: 'ges-test',
+      authenticator: token,
+      random: () => 0,
+      ...extra,
+    });
+
+  it('credentials: each attempt asks the authenticator for them', async () => {
+    let n = 0;
+    statuses = [503];
+    const http = make(base, { authenticator: { headers: () => ({ 'X-Auth-Token': `t${++n}` }) } });
+    try {
+      seen.length = 0;
+      await http.send({ method: 'GET', path: '/a' });
+      expect(seen.map((s) => s.token)).toEqual(['t1', 't2']);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('tracing and attempt progress: told as each attempt starts', async () => {
+    statuses = [502, 504];
+    const lines: string[] = [];
+    const attempts: AttemptInfo[] = [];
+    const http = make(base, { trace: (l) => lines.push(l), onAttempt: (a) => attempts.push(a) });
+    try {
+      const result = await http.send({ method: 'GET', path: '/p' });
+      expect(result.attempts).toBe(3);
+      expect(attempts.map((a) => [a.attempt, a.of, a.url])).toEqual([
+        [1, 3, `${base}/p`],
+        [2, 3, `${base}/p`],
+        [3, 3, `${base}/p`],
+      ]);
+      expect(new Set(attempts.map((a) => a.startedAt)).size).toBe(1);
+      expect(lines.filter((l) => l.startsWith('retrying'))).toEqual([
+        'retrying in 0.0 s (retry 1 of 2)',
+        'retrying in 0.0 s (retry 2 of 2)',
+      ]);
+      expect(lines).toContain(`> GET ${base}/p (attempt 3)`);
+      expect(lines.filter((l) => l.startsWith('< 502') || l.startsWith('< 200'))).toHaveLength(2);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('retry decision: the last answer is returned once the retries are spent', async () => {
+    statuses = [503, 503, 503];
+    const http = make(base, {});
+    try {
+      const result = await http.send({ method: 'GET', path: '/' });
+      expect([result.status, result.attempts]).toEqual([503, 3]);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('re-login: refused credentials are renewed once, then the hint is kept', async () => {
+    statuses = [401, 401, 401];
+    let renewals = 0;
+    const renewing: Authenticator = {
+      headers: () => ({ 'X-Auth-Token': `t${renewals}` }),
+      onUnauthorized: async (sent) => {
+        expect(sent['X-Auth-Token']).toBe(`t${renewals}`);
+        renewals++;
+        return true;
+      },
+      refusalHint: () => 'log in again',
+    };
+    const http = make(base, { authenticator: renewing });
+    try {
+      const result = await http.send({ method: 'GET', path: '/' });
+      expect([result.status, result.attempts, result.hint, renewals]).toEqual([
+        401,
+        2,
+        'log in again',
+        1,
+      ]);
+    } finally {
+      statuses = [];
+      await http.close();
+    }
+  });
+
+  it('rediscovery: a cached address that refuses is asked for again, once', async () => {
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => dead.close(() => resolve()));
+    let asked = 0;
+    const http = make(deadUrl, {
+      retries: 0,
+      rediscover: async () => {
+        asked++;
+        return base;
+      },
+    });
+    try {
+      expect((await http.send({ method: 'GET', path: '/moved' })).status).toBe(200);
+      expect(asked).toBe(1);
+    } finally {
+      await http.close();
+    }
+    const stuck = make(deadUrl, { retries: 0, rediscover: async () => deadUrl });
+    try {
+      const failure = await stuck.send({ method: 'GET', path: '/' }).catch((e: unknown) => e);
+      expect((failure as NetworkError).message).toBe(
+        `connection refused by ${new URL(deadUrl).host}`,
+      );
+    } finally {
+      await stuck.close();
+    }
+  });
+
+  it('an interruption before an attempt sends nothing', async () => {
+    const stop = new AbortController();
+    stop.abort('SIGINT');
+    const http = make(base, { signal: stop.signal });
+    const failure = await http.send({ method: 'GET', path: '/' }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(InterruptedError);
+    expect(failure).toMatchObject({ attempts: 0, inFlight: false, reason: 'SIGINT' });
+    await http.close();
   });
 });

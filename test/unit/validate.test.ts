@@ -58,10 +58,37 @@ describe('input rules', () => {
   it('number options', () => {
     expect(parseNumberOption('--n', '8', { min: 1, max: 64, integer: true })).toBe(8);
     expect(parseNumberOption('--t', '0.5', { min: 0.001, max: 10, integer: false })).toBe(0.5);
-    for (const bad of ['', 'x', '1.5', '0', '65']) {
+    for (const bad of [
+      '',
+      'x',
+      '1.5',
+      '0',
+      '65',
+      '0x10',
+      '1e1',
+      '0b11',
+      '0o7',
+      '+5',
+      '-1',
+      '.5',
+      '5.',
+    ]) {
       expect(() => parseNumberOption('--n', bad, { min: 1, max: 64, integer: true })).toThrow(
         `invalid value ${JSON.stringify(bad)} for --n`,
       );
     }
+    expect(parseNumberOption('--n', ' 12 ', { min: 1, max: 64, integer: true })).toBe(12);
+    expect(parseNumberOption('--n', 16, { min: 1, max: 64, integer: true })).toBe(16);
+  });
+
+  it.each([
+    ['--timeout', '0x10'],
+    ['--retries', '1e1'],
+    ['--concurrency', '0b11'],
+    ['--timeout', 'Infinity'],
+  ])('%s %s is refused: numbers are decimal', (name, value) => {
+    expect(() => parseNumberOption(name, value, { min: 0, max: 1000, integer: false })).toThrow(
+      `invalid value ${JSON.stringify(value)} for ${name}`,
+    );
   });
 });

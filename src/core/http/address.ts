@@ -21,12 +21,25 @@ export function isLoopbackOrPrivate(hostname: string): boolean {
   }
   if (isIP(host) === 6) {
     if (host === '::1') return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
-    if (mapped) return isLoopbackOrPrivate(mapped[1]!);
+    const mapped = mappedIpv4(host);
+    if (mapped) return isLoopbackOrPrivate(mapped);
     const first = parseInt(host.split(':')[0] || '0', 16);
     return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
   }
   return false;
+}
+
+/**
+ * The IPv4 address inside an IPv4-mapped IPv6 one, in either spelling: `::ffff:127.0.0.1` as
+ * written, or `::ffff:7f00:1` as the URL parser rewrites it.
+ */
+function mappedIpv4(host: string): string | undefined {
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
+  if (dotted) return dotted[1];
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (!hex) return undefined;
+  const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
 }
 
 /** A proxy URL with any user info masked, for traces. */

@@ -1,18 +1,33 @@
 import type { Dispatcher } from 'undici';
+import { InterruptedError, NetworkError } from '../errors.js';
+import { GES_ERRORS } from '../ges/constants.js';
+import { sleep } from '../sleep.js';
 import { maskUrlCredentials } from './address.js';
+import {
+  mayHaveMoved,
+  newProgress,
+  type Outcome,
+  type Progress,
+  retryDelayMs,
+  shouldRetry,
+  traceAnswer,
+  traceRequest,
+} from './attempts.js';
 import { errorFields } from './body.js';
 import { exchange } from './exchange.js';
-import { maskBodySecrets, maskHeaders } from './mask.js';
+import {
+  describeFailure,
+  diagnoseFailure,
+  type Failure,
+  type FailureContext,
+  failureOf,
+} from './failure.js';
+import { maskHeaders } from './mask.js';
+import { type ProxyChoice, proxyFor } from './proxy.js';
 import type { HttpResult } from './result.js';
 import { answered, loadAgent, loadEnvHttpProxyAgent } from './undici.js';
 
 export type { HttpResult } from './result.js';
-
-import { InterruptedError, NetworkError } from '../errors.js';
-import { GES_ERRORS } from '../ges/constants.js';
-import { sleep } from '../sleep.js';
-import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
-import { isTlsFailure, TLS_PROBLEMS } from './tls-errors.js';
 
 const GES_INVALID_TOKEN = GES_ERRORS.invalidToken;
 
@@ -45,9 +60,22 @@ export interface Authenticator {
 
 export const NO_AUTH: Authenticator = { headers: () => ({}) };
 
+/** An attempt starting, for a progress line ("attempt 2 of 3, 12s"). */
+export interface AttemptInfo {
+  attempt: number;
+  /** The most attempts the request gets (its retries and one). */
+  of: number;
+  /** When the request's first attempt started (Date.now()). */
+  startedAt: number;
+  url: string;
+}
+
 export interface HttpClientOptions {
   endpoint: string;
+  /** Bounds each attempt from the request's first byte to the answer's last. */
   timeoutMs: number;
+  /** Bounds reaching the server or the proxy, each attempt: TCP, TLS, the proxy's tunnel. */
+  connectTimeoutMs: number;
   retries: number;
   userAgent: string;
   authenticator: Authenticator;
@@ -59,7 +87,7 @@ export interface HttpClientOptions {
   /** Extra trusted CAs (PEM text) and whether to skip verification. */
   tls?: { ca?: string; insecure?: boolean };
   /** Proxy URLs; empty strings mean none (the environment is never read here). */
-  proxy?: { http: string; https: string; noProxy: string };
+  proxy?: ProxyChoice;
   /** The most connections the pool opens: the requests a run keeps in flight (default 8). */
   connections?: number;
   /** Run once before undici first loads (a process-level choice of bin/ges.cjs). */
@@ -69,19 +97,9 @@ export interface HttpClientOptions {
    * again (once a run); the request is tried again only when the answer is a new address.
    */
   rediscover?: () => Promise<string | null>;
+  /** Called as each attempt starts. */
+  onAttempt?: (info: AttemptInfo) => void;
 }
-
-/**
- * Failures that say nothing answers at the address (it may have moved), as opposed to a bad answer.
- */
-const NOTHING_THERE = new Set([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -99,56 +117,14 @@ export interface PreparedRequest {
   body?: string;
 }
 
+/** The request as it will be sent; `url` is parsed only for whoever asks for it. */
+type Draft = OutgoingRequest & { href: string };
+
 const SUCCESS_BODY_LIMIT = 64 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
-const TRACE_BODY_LIMIT = 2000;
 /** How much of an answer's body is read: a success is data, an error page only needs its start. */
 const bodyLimit = (status: number): number =>
   status >= 200 && status < 300 ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT;
-
-function errorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return e?.cause?.code && (e.code === 'UND_ERR_SOCKET' || !e.code) ? e.cause.code : e?.code;
-}
-
-/** One line for a failure that produced no HTTP answer. */
-export function describeNetworkFailure(
-  code: string | undefined,
-  error: unknown,
-  url: URL,
-  timeoutMs: number,
-  proxy?: string,
-): string {
-  const host = url.host;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return proxy
-        ? `connection refused by the proxy ${maskUrlCredentials(proxy)} (on the way to ${host})`
-        : `connection refused by ${host}`;
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-    case 'EPIPE':
-    case 'UND_ERR_CLOSED':
-      return `connection to ${host} was reset before an answer arrived`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `DNS lookup failed for ${url.hostname}`;
-    case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return `no answer from ${host} within ${timeoutMs / 1000} s`;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `${host} is unreachable`;
-  }
-  const message = (error as Error)?.message ?? String(error);
-  const tlsProblem = code ? TLS_PROBLEMS[code] : undefined;
-  if (tlsProblem)
-    return `TLS: cannot verify ${host}: ${tlsProblem.replace('{host}', url.hostname)} (${code})`;
-  if (isTlsFailure(code)) return `TLS failure talking to ${host}: ${message} (${code})`;
-  return `request to ${host} failed: ${message}${code ? ` (${code})` : ''}`;
-}
 
 /** GES refuses a token with 401 (the API gateway) or 400 GES.8007 (the engine). */
 export function isRefusedCredentials(result: Pick<HttpResult, 'status' | 'text'>): boolean {
@@ -202,7 +178,7 @@ export class HttpClient {
   }
 
   /** The request as it will be sent, but for its credentials (see addCredentials). */
-  private draft(request: HttpRequest): OutgoingRequest & { href: string } {
+  private draft(request: HttpRequest): Draft {
     const href = this.href(request);
     let parsed: URL | undefined;
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
@@ -259,7 +235,7 @@ export class HttpClient {
 
   private async makeDispatcher(): Promise<Dispatcher> {
     const Agent = await loadAgent(this.options.beforeLoad);
-    const { timeoutMs, tls: tlsOptions, proxy } = this.options;
+    const { connectTimeoutMs, tls: tlsOptions, proxy } = this.options;
     // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.
     const ca = tlsOptions?.ca
       ? [...(await import('node:tls')).rootCertificates, tlsOptions.ca]
@@ -269,8 +245,10 @@ export class HttpClient {
       ...(tlsOptions?.insecure ? { rejectUnauthorized: false } : {}),
     };
     const common = {
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      // Each attempt's deadline bounds the answer (see exchange.ts); undici's own timers would
+      // restart on every informational answer and every chunk of a body.
+      headersTimeout: 0,
+      bodyTimeout: 0,
       keepAliveTimeout: 10_000,
       // No more connections than requests in flight: undici frees a connection a moment after
       // its answer is read, so an unbounded pool opens more (each a TLS handshake on https).
@@ -278,7 +256,7 @@ export class HttpClient {
       // Node's default, given so undici need not load node:http to read it (see .ci/build.mjs).
       maxHeaderSize: 16 * 1024,
     };
-    const connect = { timeout: timeoutMs, ...targetTls };
+    const connect = { timeout: connectTimeoutMs, ...targetTls };
     if (proxy && (proxy.http || proxy.https)) {
       this.options.trace?.(
         `proxy: http ${maskUrlCredentials(proxy.http) || 'none'}, ` +
@@ -289,7 +267,8 @@ export class HttpClient {
       const dispatcher = new EnvHttpProxyAgent({
         ...common,
         connect,
-        requestTls: targetTls,
+        requestTls: connect,
+        proxyTls: { timeout: connectTimeoutMs },
         httpProxy: proxy.http,
         httpsProxy: proxy.https,
         noProxy: proxy.noProxy,
@@ -306,140 +285,156 @@ export class HttpClient {
    */
   async send(request: HttpRequest): Promise<HttpResult> {
     const dispatcher = this.dispatcher ?? (await (this.ready ??= this.makeDispatcher()));
-    const { signal, trace, retries, timeoutMs } = this.options;
-    let reauthenticated = false;
-    let moved = false;
-    let retried = 0;
-    for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted)
-        throw new InterruptedError('interrupted', attempt - 1, false, String(signal.reason));
-      const prepared = this.draft(request);
-      const adding = this.addCredentials(prepared);
+    const progress = newProgress(Date.now());
+    for (;;) {
+      progress.attempt++;
+      this.stopIfAborted(progress.attempt - 1, false);
+      const draft = this.draft(request);
+      const adding = this.addCredentials(draft);
       if (adding) await adding;
-      const { href } = prepared;
-      const origin = this.base.origin;
-      const started = Date.now();
-      if (trace) {
-        trace(`> ${prepared.method} ${href}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
-        for (const [k, v] of Object.entries(maskHeaders(prepared.headers))) trace(`> ${k}: ${v}`);
-        if (prepared.body) trace(`> ${maskBodySecrets(prepared.body).slice(0, TRACE_BODY_LIMIT)}`);
+      this.announce(draft, progress);
+      const outcome = await this.attempt(dispatcher, draft, progress);
+      if (outcome.result && (await this.relogin(outcome.result, draft, progress))) continue;
+      if (shouldRetry(outcome, progress.retried, this.options.retries)) {
+        await this.backoff(outcome, progress);
+        continue;
       }
-      // No signal or timer per request: the dispatcher bounds connect, headers and body with
-      // --timeout each, and an interruption destroys the dispatcher, failing every request in
-      // flight at once. A batch then pays nothing per job for either.
-      let result: HttpResult | undefined;
-      let failure: { code: string | undefined; error: unknown } | undefined;
-      try {
-        result = {
-          ...(await exchange(
-            dispatcher,
-            {
-              origin,
-              path: href.slice(origin.length),
-              method: prepared.method as Dispatcher.HttpMethod,
-              headers: prepared.headers,
-              body: prepared.body,
-            },
-            bodyLimit,
-          )),
-          attempts: attempt,
-        };
-        answered();
-        if (trace) {
-          const { status, headers, text } = result;
-          trace(`< ${status} (${Date.now() - started} ms)`);
-          for (const [k, v] of Object.entries(maskHeaders(headers))) trace(`< ${k}: ${v}`);
-          if (text)
-            trace(
-              `< ${maskBodySecrets(text.slice(0, TRACE_BODY_LIMIT))}` +
-                `${text.length > TRACE_BODY_LIMIT ? '…' : ''}`,
-            );
-        }
-      } catch (error) {
-        if (signal?.aborted)
-          throw new InterruptedError('interrupted', attempt, true, String(signal.reason));
-        failure = { code: errorCode(error), error };
-        trace?.(
-          `< no answer: ${describeNetworkFailure(
-            failure.code,
-            error,
-            prepared.url,
-            timeoutMs,
-            this.refusingProxy(error, prepared.url),
-          )}`,
-        );
-      }
-
-      const { authenticator } = this.options;
-      if (result && isRefusedCredentials(result)) {
-        if (!reauthenticated && authenticator.onUnauthorized) {
-          reauthenticated = true;
-          if (await authenticator.onUnauthorized(prepared.headers)) {
-            trace?.('credentials refused: signing in again and retrying once');
-            continue;
-          }
-        }
-        result.hint = authenticator.refusalHint?.(result);
-      }
-      const retryable = result ? isRetryableStatus(result.status) : isRetryableCode(failure!.code);
-      if (!retryable || retried >= retries) {
-        if (result) return result;
-        if (!moved && this.options.rediscover && NOTHING_THERE.has(failure!.code ?? '')) {
-          moved = true;
-          if (await this.rediscover(href, request)) {
-            trace?.(
-              `the cached address did not answer; ` +
-                `the management plane now gives ${this.base.origin}: trying there`,
-            );
-            retried = 0;
-            continue;
-          }
-        }
-        throw new NetworkError(
-          describeNetworkFailure(
-            failure!.code,
-            failure!.error,
-            prepared.url,
-            timeoutMs,
-            this.refusingProxy(failure!.error, prepared.url),
-          ),
-          failure!.code,
-          attempt,
-        );
-      }
-      const asked = result ? retryAfterMs(result.headers['retry-after']) : null;
-      const delay = asked ?? backoffDelayMs(retried, this.options.random);
-      retried++;
-      trace?.(`retrying in ${(delay / 1000).toFixed(1)} s (retry ${retried} of ${retries})`);
-      await sleep(delay, signal).catch((error: InterruptedError) => {
-        throw error.retold(error.message, attempt);
-      });
+      if (outcome.result) return outcome.result;
+      if (await this.rediscover(outcome.failure, draft.href, request, progress)) continue;
+      throw await this.networkError(outcome.failure, draft.url, progress);
     }
   }
 
-  /** Asks for the endpoint again (once a run); true when the request would now go elsewhere. */
-  private async rediscover(failedHref: string, request: HttpRequest): Promise<boolean> {
-    const next = await (this.rediscovered ??= this.options.rediscover!().catch(() => null));
-    if (next) this.base = baseUrl(next);
-    return this.href(request) !== failedHref;
+  /** Throws InterruptedError once the run is stopped (`attempts` sent, the last `inFlight`). */
+  private stopIfAborted(attempts: number, inFlight: boolean): void {
+    const { signal } = this.options;
+    if (signal?.aborted)
+      throw new InterruptedError('interrupted', attempts, inFlight, String(signal.reason));
+  }
+
+  /** Tells the trace and onAttempt that an attempt starts. */
+  private announce(draft: Draft, progress: Progress): void {
+    const { trace, onAttempt, retries } = this.options;
+    if (trace) traceRequest(trace, draft, progress.attempt);
+    onAttempt?.({
+      attempt: progress.attempt,
+      of: retries + 1,
+      startedAt: progress.startedAt,
+      url: draft.href,
+    });
+  }
+
+  /** One attempt: the request sent and its answer read within the attempt's deadline. */
+  private async attempt(
+    dispatcher: Dispatcher,
+    draft: Draft,
+    progress: Progress,
+  ): Promise<Outcome> {
+    const { trace, timeoutMs, connectTimeoutMs } = this.options;
+    const origin = this.base.origin;
+    const started = Date.now();
+    try {
+      const answer = await exchange(
+        dispatcher,
+        {
+          origin,
+          path: draft.href.slice(origin.length),
+          method: draft.method as Dispatcher.HttpMethod,
+          headers: draft.headers,
+          body: draft.body,
+        },
+        bodyLimit,
+        { connectMs: connectTimeoutMs, answerMs: timeoutMs },
+      );
+      const result: HttpResult = { ...answer, attempts: progress.attempt };
+      answered();
+      if (trace) traceAnswer(trace, result, Date.now() - started);
+      return { result };
+    } catch (error) {
+      this.stopIfAborted(progress.attempt, true);
+      const failure = failureOf(error);
+      if (trace) {
+        const context = this.failureContext(draft.url, progress.attempt, progress.startedAt);
+        trace(`< no answer: ${describeFailure(failure, context).message}`);
+      }
+      return { failure };
+    }
   }
 
   /**
-   * The proxy URL when the connection that failed was to the proxy (its port), not to the engine.
+   * Credentials refused (401, GES.8007): signs in again once a request; true when the request
+   * should go again at once. Otherwise the answer gets the authenticator's hint.
    */
-  private refusingProxy(error: unknown, url: URL): string | undefined {
-    const proxy = url.protocol === 'https:' ? this.options.proxy?.https : this.options.proxy?.http;
-    if (!proxy) return undefined;
-    const e = error as { port?: number; cause?: { port?: number } };
-    const port = e?.cause?.port ?? e?.port;
-    let proxyUrl: URL;
-    try {
-      proxyUrl = new URL(proxy);
-    } catch {
-      return undefined;
+  private async relogin(result: HttpResult, draft: Draft, progress: Progress): Promise<boolean> {
+    if (!isRefusedCredentials(result)) return false;
+    const { authenticator, trace } = this.options;
+    if (!progress.reauthenticated && authenticator.onUnauthorized) {
+      progress.reauthenticated = true;
+      if (await authenticator.onUnauthorized(draft.headers)) {
+        trace?.('credentials refused: signing in again and retrying once');
+        return true;
+      }
     }
-    const proxyPort = Number(proxyUrl.port || (proxyUrl.protocol === 'https:' ? 443 : 80));
-    return port === proxyPort ? proxy : undefined;
+    result.hint = authenticator.refusalHint?.(result);
+    return false;
+  }
+
+  /** Waits before the next attempt, as Retry-After asks or with backoff. */
+  private async backoff(outcome: Outcome, progress: Progress): Promise<void> {
+    const { retries, random, signal, trace } = this.options;
+    const delay = retryDelayMs(outcome, progress.retried, random);
+    progress.retried++;
+    trace?.(`retrying in ${(delay / 1000).toFixed(1)} s (retry ${progress.retried} of ${retries})`);
+    await sleep(delay, signal).catch((error: InterruptedError) => {
+      throw error.retold(error.message, progress.attempt);
+    });
+  }
+
+  /**
+   * A cached address where nothing answers: asks for it again (once a run); true when the
+   * request now goes elsewhere, with its retries anew.
+   */
+  private async rediscover(
+    failure: Failure,
+    failedHref: string,
+    request: HttpRequest,
+    progress: Progress,
+  ): Promise<boolean> {
+    if (!this.options.rediscover || !mayHaveMoved(failure, progress)) return false;
+    progress.moved = true;
+    const next = await (this.rediscovered ??= this.options.rediscover().catch(() => null));
+    if (next) this.base = baseUrl(next);
+    if (this.href(request) === failedHref) return false;
+    this.options.trace?.(
+      `the cached address did not answer; ` +
+        `the management plane now gives ${this.base.origin}: trying there`,
+    );
+    progress.retried = 0;
+    return true;
+  }
+
+  /** What the failure is told with: the URL, the proxy on the way, the limits, the tally. */
+  private failureContext(url: URL, attempts: number, since: number): FailureContext {
+    const { timeoutMs, connectTimeoutMs, proxy } = this.options;
+    return {
+      url,
+      proxy: proxyFor(url, proxy),
+      connectMs: connectTimeoutMs,
+      answerMs: timeoutMs,
+      attempts,
+      elapsedMs: Date.now() - since,
+    };
+  }
+
+  /** The error for the last failure, named after a closer look (a proxy, a protocol mix-up). */
+  private async networkError(
+    failure: Failure,
+    url: URL,
+    progress: Progress,
+  ): Promise<NetworkError> {
+    const context = this.failureContext(url, progress.attempt, progress.startedAt);
+    const { code, message } = await diagnoseFailure(failure, context);
+    return new NetworkError(message, code, progress.attempt);
   }
 
   /**
