@@ -123,7 +123,7 @@ export async function connect(
     tls: { ca, insecure: settings.insecure },
     proxy: settings.proxy,
     timeoutMs: settings.timeoutMs,
-    connectTimeoutMs: 10_000,
+    connectTimeoutMs: settings.connectTimeoutMs,
     retries: settings.retries,
     userAgent: userAgent(),
     signal: ctx.signal,

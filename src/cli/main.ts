@@ -10,6 +10,7 @@ import {
 } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { unknownCommand } from './help.js';
+import { dashedJobIdHint } from './hints.js';
 import { createOutput, escapeText, type Output, type Streams } from './output.js';
 import { createProgram, type GlobalOptions } from './program.js';
 import { envelope, reportError } from './report.js';
@@ -155,7 +156,7 @@ function reportFailure(
       const message = `no command given: ${where} needs a command`;
       return output.flags.json ? reportError(output, new UsageError(message)) : EXIT.usage;
     }
-    return reportError(output, usageErrorFrom(error, command, words, where));
+    return reportError(output, usageErrorFrom(error, command, words, where, argv));
   }
   if (error instanceof GesError) return reportError(output, error);
   const e = error as Error;
@@ -188,11 +189,15 @@ function usageErrorFrom(
   command: Command,
   words: string[],
   where: string,
+  argv: string[],
 ): UsageError {
   const unknown = /^error: unknown command '(.*)'/.exec(error.message);
   if (error.code === 'commander.unknownCommand' && unknown)
     return unknownCommand(command, unknown[1]!, words, 'ges ');
   const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n');
   const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' ').trim())?.[1];
-  return new UsageError(first, suggestion ? `did you mean ${suggestion}?` : `see ${where} --help`);
+  const hint =
+    dashedJobIdHint(error.message, argv) ??
+    (suggestion ? `did you mean ${suggestion}?` : `see ${where} --help`);
+  return new UsageError(first, hint);
 }

@@ -82,7 +82,7 @@ describe('ges help', () => {
         expect(text.endsWith('ges --help\n'), key).toBe(true);
         expect(text, key).toContain('\nExit codes: ges help exit-codes\n');
         expect(text, key).not.toContain('130');
-        expect(text, key).not.toContain('--max-time');
+        expect(text, key).not.toContain('SIGTERM / SIGHUP');
         expect(text, key).not.toContain('(default: false)');
         expect(text, key).toContain('Examples:');
       }

@@ -432,6 +432,7 @@ async function passwordLogin(
     },
     {
       timeoutMs: settings.timeoutMs,
+      connectTimeoutMs: settings.connectTimeoutMs,
       retries: settings.retries,
       userAgent: userAgent(),
       signal: ctx.signal,

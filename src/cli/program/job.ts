@@ -150,8 +150,8 @@ function addListCommand(job: Command, action: ActionFactory): void {
         'ges job list movies',
         'ges job list movies --status running,pending --limit 10',
         'ges job list movies -o wide',
-        'ges job list movies --watch                   # Ctrl-C to stop (exit 130)',
-        'ges job list movies -w --max-time 10m | cat   # change lines; exit 0 at the limit',
+        'ges job list movies --watch                   # Ctrl-C stops it',
+        'ges job list movies -w --max-time 10m | cat   # a line per change',
         'ges job list movies --json | jq -r ".jobs[].jobId"',
       ),
     )
