@@ -107,6 +107,7 @@ describe('ges config show', () => {
       source: `file ${file} (profile dev)`,
     });
     expect(settings.timeout).toEqual({ value: '30', source: 'default' });
+    expect(settings.connectTimeout).toEqual({ value: '10', source: 'default' });
     expect(settings['auth.token']).toEqual({ value: '***', source: 'env GES_TOKEN' });
 
     const prod = await runMain(['config', 'show', '-p', 'prod', '--timeout', '5'], {

@@ -7,7 +7,7 @@ import {
   type TrustReason,
 } from '../../core/config/load.js';
 import { checkRegion } from '../../core/config/resolve.js';
-import { AUTH_TYPES, type AuthType, SECRET_KEYS } from '../../core/config/schema.js';
+import { AUTH_TYPES, type AuthType } from '../../core/config/schema.js';
 import { dropTrust, recordTrust, requireConfigDir, sha256 } from '../../core/config/trust.js';
 import { profileTarget, writeProfile } from '../../core/config/write.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
@@ -24,6 +24,7 @@ import {
 } from '../context.js';
 import type { InitOptions, ShowOptions } from '../program/config.js';
 import { envelope } from '../report.js';
+import { settingRows } from '../settings-view.js';
 
 const TRUST_WORDS: Record<TrustReason, string> = {
   named: 'trusted: named by --config or GES_CONFIG',
@@ -176,14 +177,6 @@ export async function runConfigUntrust(ctx: CommandContext, file?: string): Prom
   return 0;
 }
 
-/**
- * An access key is an identifier, shown only by its last characters: four of a usual 20, fewer
- * of a short one.
- */
-function maskKey(value: string): string {
-  return `****${value.slice(value.length - Math.min(4, Math.floor(value.length / 4)))}`;
-}
-
 /** ges config show: the resolved settings with the source of each value, secrets masked. */
 export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Promise<number> {
   const { output } = ctx;
@@ -195,57 +188,16 @@ export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Pro
     await conn.close();
     s = { ...conn.settings, endpoint: conn.lookup?.endpoint ?? null };
   }
-  const auth: Record<string, string> = {};
-  for (const [key, value] of Object.entries(s.auth)) {
-    if (value === undefined) continue;
-    auth[key] = (SECRET_KEYS as readonly string[]).includes(key)
-      ? '***'
-      : key === 'accessKey'
-        ? maskKey(value as string)
-        : String(value);
-  }
-  const proxy =
-    `http ${maskUrlCredentials(s.proxy.http) || 'none'}, ` +
-    `https ${maskUrlCredentials(s.proxy.https) || 'none'}, ` +
-    `no proxy for ${s.proxy.noProxy || 'none'}`;
-  const entries: [string, string, string][] = [
-    ['profile', s.profileName, s.sources.profile ?? ''],
-    ['configFile', s.configFile ?? 'none', ''],
-    [
-      'endpoint',
-      s.endpoint ?? '(found by graph name; --graph <name> looks one up)',
-      s.sources.endpoint!,
-    ],
-    ...(s.discovery
-      ? ([
-          ['region', s.discovery.region ?? 'none', s.sources.region!],
-          ['managementEndpoint', s.discovery.managementEndpoint, s.sources.managementEndpoint!],
-          ['network', s.discovery.network, s.sources.network!],
-        ] as [string, string, string][])
-      : []),
-    ['projectId', s.projectId, s.sources.projectId!],
-    ['timeout', `${s.timeoutMs / 1000}`, s.sources.timeout!],
-    ['retries', String(s.retries), s.sources.retries!],
-    ...Object.entries(auth).map(([k, v]): [string, string, string] => [
-      `auth.${k}`,
-      v,
-      s.sources[`auth.${k}`] ?? s.sources.auth!,
-    ]),
-    ['caFile', s.caFile ?? 'none', s.sources.caFile!],
-    ['insecure', String(s.insecure), s.sources.insecure!],
-    ['language', s.language, s.sources.language!],
-    ['proxy', proxy, 'env'],
-    ['cache', s.cacheDir ?? `none: ${whyNoDir(ctx.env, 'cache')}`, 'env XDG_CACHE_HOME, else HOME'],
-  ];
+  const rows = settingRows(s, ctx.env);
   if (output.flags.json) {
     output.json(
       envelope(0, {
-        settings: Object.fromEntries(entries.map(([k, value, source]) => [k, { value, source }])),
+        settings: Object.fromEntries(rows.map(([k, value, source]) => [k, { value, source }])),
       }),
     );
     return 0;
   }
-  output.table([['SETTING', 'VALUE', 'SOURCE'], ...entries]);
+  output.table([['SETTING', 'VALUE', 'SOURCE'], ...rows]);
   return 0;
 }
 
