@@ -130,8 +130,8 @@ describe('ges config show', () => {
 
 describe('ges config init', () => {
   it(
-    'without a terminal: takes flags, writes .gesrc.yaml 0600 ' +
-      'with a secret reference, and the profile works',
+    'without a terminal: takes flags, writes the user config 0600 ' +
+      'with a secret reference, and the profile works from any folder',
     async () => {
       const home = tempHome();
       const r = await runMain(
@@ -150,12 +150,15 @@ describe('ges config init', () => {
         { cwd: home },
       );
       expect(r.code).toBe(0);
-      const file = path.join(home, '.gesrc.yaml');
+      const file = path.join(home, '.config/ges/config.yaml');
       expect(r.stdout).toBe(`Wrote profile default to ${file}\n`);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(readFileSync(file, 'utf8')).toContain('token: ${GES_TOKEN}');
+      const elsewhere = path.join(home, 'some/project');
+      mkdirSync(elsewhere, { recursive: true });
       const show = await runMain(['config', 'show', '--json'], {
-        cwd: home,
+        cwd: elsewhere,
+        home,
         env: { GES_TOKEN: TOKEN },
       });
       expect(parseJson(show.stdout).settings.endpoint.value).toBe('http://192.168.0.20');
@@ -184,6 +187,23 @@ describe('ges config init', () => {
     );
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('--iam-endpoint, --domain, --user');
+    const bad = await runMain(
+      [
+        'config',
+        'init',
+        '-p',
+        'x',
+        '--endpoint',
+        'ftp://h',
+        '--project-id',
+        'p1',
+        '--auth',
+        'none',
+      ],
+      { cwd: home },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid endpoint "ftp://h" (from --endpoint)');
     expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe('none');
   });
 
@@ -196,6 +216,7 @@ describe('ges config init', () => {
       const args = [
         'config',
         'init',
+        '--local',
         '-p',
         'iam',
         '--endpoint',
@@ -220,41 +241,24 @@ describe('ges config init', () => {
       const list = parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout);
       expect(list.profiles.map((p: any) => p.name)).toEqual(['dev', 'prod', 'iam']);
 
-      const again = await runMain(
-        [
-          'config',
-          'init',
-          '-p',
-          'dev',
-          '--endpoint',
-          'http://10.9.9.9',
-          '--project-id',
-          'p1',
-          '--auth',
-          'none',
-        ],
-        { cwd: home },
-      );
+      const replace = [
+        'config',
+        'init',
+        '--local',
+        '-p',
+        'dev',
+        '--endpoint',
+        'http://10.9.9.9',
+        '--project-id',
+        'p1',
+        '--auth',
+        'none',
+      ];
+      const again = await runMain(replace, { cwd: home });
       expect(again.code).toBe(2);
       expect(again.stderr).toContain('profile "dev" already exists');
       expect(again.stderr).toContain('--force');
-      const forced = await runMain(
-        [
-          'config',
-          'init',
-          '-p',
-          'dev',
-          '--endpoint',
-          'http://10.9.9.9',
-          '--project-id',
-          'p1',
-          '--auth',
-          'none',
-          '--force',
-        ],
-        { cwd: home },
-      );
-      expect(forced.code).toBe(0);
+      expect((await runMain([...replace, '--force'], { cwd: home })).code).toBe(0);
       const after = parseJson(
         (await runMain(['config', 'list', '--json'], { cwd: home })).stdout,
       ).profiles;
@@ -267,7 +271,55 @@ describe('ges config init', () => {
     },
   );
 
-  it('--global writes the user config', async () => {
+  it('adds to the user config without touching its other profiles or comments', async () => {
+    const home = tempHome();
+    const file = writeFile(home, '.config/ges/config.yaml', CONFIG);
+    const r = await runMain(
+      [
+        'config',
+        'init',
+        '-p',
+        'new',
+        '--region',
+        'cn-north-4',
+        '--project-id',
+        'p2',
+        '--auth',
+        'aksk',
+      ],
+      { cwd: home },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`Wrote profile new to ${file}\n`);
+    const text = readFileSync(file, 'utf8');
+    expect(text.startsWith(CONFIG.trimEnd())).toBe(true);
+    expect(text.slice(CONFIG.length - 1)).toBe(
+      '\n  new:\n    region: cn-north-4\n    projectId: p2\n    auth:\n      type: aksk\n' +
+        '      accessKey: ${HUAWEICLOUD_SDK_AK}\n      secretKey: ${HUAWEICLOUD_SDK_SK}\n',
+    );
+  });
+
+  it('--local writes ./.gesrc.yaml and trusts it; not with a named config', async () => {
+    const home = tempHome();
+    const init = ['-p', 'here', '--endpoint', 'http://127.0.0.1:1', '--project-id', 'demo'];
+    const r = await runMain(['config', 'init', '--local', ...init, '--auth', 'none'], {
+      cwd: home,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const file = path.join(home, '.gesrc.yaml');
+    expect(r.stdout).toBe(`Wrote profile here to ${file}\n`);
+    expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(
+      `${file}  (trusted: recorded by ges config trust)`,
+    );
+    const named = await runMain(
+      ['config', 'init', '--local', ...init, '--auth', 'none', '--config', 'x.yaml'],
+      { cwd: home },
+    );
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('--local writes ./.gesrc.yaml, but --config names the file');
+  });
+
+  it('--global still writes the user config, with a note that it is going', async () => {
     const home = tempHome();
     const r = await runMain(
       [
@@ -286,10 +338,14 @@ describe('ges config init', () => {
       { cwd: home },
     );
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain('--global is deprecated');
     const file = path.join(home, '.config/ges/config.yaml');
     expect(readFileSync(file, 'utf8')).toContain('secretKey: ${HUAWEICLOUD_SDK_SK}');
     expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(
       `${file}  (trusted: in the user config folder)`,
+    );
+    expect((await runMain(['config', 'init', '--help'], { cwd: home })).stdout).not.toContain(
+      '--global',
     );
   });
 
@@ -318,7 +374,7 @@ describe('ges config init', () => {
     clearTimeout(timer);
     expect(code).toBe(0);
     expect(screen).toContain('Auth type');
-    const text = readFileSync(path.join(home, '.gesrc.yaml'), 'utf8');
+    const text = readFileSync(path.join(home, '.config/ges/config.yaml'), 'utf8');
     expect(text).toContain('team:');
     expect(text).toContain('endpoint: http://192.168.1.7');
     expect(text).toContain('type: token');

@@ -1,20 +1,15 @@
-import { createInterface } from 'node:readline/promises';
-import { type NewProfile, PROFILE_NAME } from '../../core/config/init.js';
 import {
   type FoundConfig,
   findConfig,
   searchPlaces,
   type TrustReason,
 } from '../../core/config/load.js';
-import { checkRegion } from '../../core/config/resolve.js';
-import { AUTH_TYPES, type AuthType } from '../../core/config/schema.js';
 import { dropTrust, recordTrust, requireConfigDir, sha256 } from '../../core/config/trust.js';
-import { profileTarget, writeProfile } from '../../core/config/write.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { shellQuote } from '../../core/fs-safety.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { whyNoDir } from '../../core/paths.js';
-import { checkEndpoint, checkGraph, checkProjectId } from '../../core/validate.js';
+import { checkGraph } from '../../core/validate.js';
 import {
   type CommandContext,
   connect,
@@ -22,7 +17,7 @@ import {
   loadFileConfig,
   loadSettings,
 } from '../context.js';
-import type { InitOptions, ShowOptions } from '../program/config.js';
+import type { ShowOptions } from '../program/config.js';
 import { envelope } from '../report.js';
 import { settingRows } from '../settings-view.js';
 
@@ -198,147 +193,5 @@ export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Pro
     return 0;
   }
   output.table([['SETTING', 'VALUE', 'SOURCE'], ...rows]);
-  return 0;
-}
-
-type Given = Record<string, string | undefined>;
-
-/** Asks on the terminal for what the flags left out; each answer is checked as given. */
-async function askInteractively(ctx: CommandContext, given: Given, opts: InitOptions) {
-  const { streams } = ctx;
-  const rl = createInterface({ input: streams.stdin, output: streams.stderr });
-  const ask = async (key: string, question: string, fallback?: string): Promise<void> => {
-    while (given[key] === undefined || given[key] === '') {
-      const answer = (await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim();
-      given[key] = answer || fallback;
-    }
-  };
-  try {
-    await ask('profile', 'Profile name', 'default');
-    if (!given.endpoint && !given.region) {
-      const answer = (
-        await rl.question(
-          "Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20; " +
-            'empty: find graphs by name in a region): ',
-        )
-      ).trim();
-      if (answer) given.endpoint = answer;
-      else await ask('region', 'Region (e.g. cn-north-4)');
-    }
-    await ask('project-id', 'Project ID (My Credentials > API Credentials)');
-    await ask('auth', `Auth type (${AUTH_TYPES.join(', ')})`, 'token');
-    if (given.auth === 'password') {
-      Object.assign(given, {
-        'iam-endpoint': opts.iamEndpoint,
-        domain: opts.domain,
-        user: opts.user,
-      });
-      // A region profile logs in at the region's IAM unless told otherwise.
-      if (!given.region) await ask('iam-endpoint', 'IAM endpoint', 'https://iam.myhuaweicloud.com');
-      await ask('domain', 'Account (domain) name');
-      await ask('user', 'IAM user name');
-    }
-  } finally {
-    rl.close();
-  }
-}
-
-/** Without a terminal every answer must come from the flags: a UsageError names what is missing. */
-function requireGiven(given: Given, opts: InitOptions): void {
-  if (opts.auth === 'password')
-    Object.assign(given, {
-      'iam-endpoint': opts.iamEndpoint ?? (given.region ? '' : undefined),
-      domain: opts.domain,
-      user: opts.user,
-    });
-  const missing = Object.entries(given)
-    .filter(([k, v]) => v === undefined && !(k === 'endpoint' && given.region) && k !== 'region')
-    .map(([k]) => (k === 'endpoint' ? '--endpoint (or --region)' : `--${k}`));
-  if (missing.length) {
-    throw new UsageError(
-      `ges config init needs ${missing.join(', ')} when there is no terminal to ask on`,
-      'e.g. ges config init --profile default --endpoint http://192.168.0.20 ' +
-        '--project-id <id> --auth token',
-    );
-  }
-}
-
-/** The answers, checked, as the profile to write. */
-function profileFrom(given: Given): NewProfile {
-  const auth = given.auth as AuthType;
-  if (!AUTH_TYPES.includes(auth))
-    throw new UsageError(
-      `invalid --auth ${JSON.stringify(given.auth)}: use one of ${AUTH_TYPES.join(', ')}`,
-    );
-  if (!PROFILE_NAME.test(given.profile!))
-    throw new UsageError(
-      `invalid profile name ${JSON.stringify(given.profile)}: letters, digits, "_" and "-"`,
-    );
-  return {
-    name: given.profile!,
-    ...(given.endpoint
-      ? { endpoint: checkEndpoint(given.endpoint, '--endpoint') }
-      : { region: checkRegion(given.region!, '--region') }),
-    projectId: checkProjectId(given['project-id']!, '--project-id'),
-    auth,
-    ...(auth === 'password'
-      ? {
-          ...(given['iam-endpoint']
-            ? { iamEndpoint: checkEndpoint(given['iam-endpoint'], '--iam-endpoint') }
-            : {}),
-          domain: given.domain,
-          user: given.user,
-        }
-      : {}),
-  };
-}
-
-/** ges config init: adds a profile to .gesrc.yaml (or the user config), asking on a terminal. */
-export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Promise<number> {
-  const { output, streams } = ctx;
-  const env = ctx.env;
-  const file = await profileTarget({
-    named: explicitConfig(ctx).file,
-    global: Boolean(opts.global),
-    cwd: ctx.cwd,
-    env,
-  });
-  const given: Given = {
-    profile: ctx.options.profile,
-    endpoint: ctx.options.endpoint,
-    region: ctx.options.region,
-    'project-id': ctx.options.projectId,
-    auth: opts.auth,
-  };
-  if (streams.stdin.isTTY && streams.stderr.isTTY && !output.flags.json)
-    await askInteractively(ctx, given, opts);
-  else requireGiven(given, opts);
-  const profile = profileFrom(given);
-  const auth = profile.auth;
-  await writeProfile(file, profile, {
-    force: Boolean(opts.force),
-    named: Boolean(explicitConfig(ctx).file),
-    dryRun: ctx.options.dryRun,
-    cwd: ctx.cwd,
-    env,
-  });
-  const secretEnv = {
-    token: 'GES_TOKEN',
-    password: 'GES_PASSWORD',
-    aksk: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
-    none: '',
-  }[auth];
-  if (output.flags.json) {
-    output.json(envelope(0, { file, profile: profile.name, written: !ctx.options.dryRun }));
-  } else {
-    output.result(
-      `${ctx.options.dryRun ? 'Would write' : 'Wrote'} profile ${profile.name} to ${file}`,
-    );
-    if (secretEnv)
-      output.info(
-        `Secrets stay out of the file: set ${secretEnv} in the environment, ` +
-          `then try: ges job list <graph> -p ${profile.name}`,
-      );
-  }
   return 0;
 }
