@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -378,6 +378,58 @@ describe('ges config init', () => {
     expect(text).toContain('team:');
     expect(text).toContain('endpoint: http://192.168.1.7');
     expect(text).toContain('type: token');
+  });
+});
+
+describe('ges config trust', () => {
+  const trustList = (home: string): string => path.join(home, '.config/ges/trusted.json');
+
+  it.each([
+    [
+      '.gesrc.yaml',
+      'profiles:\n  default:\n    endpoint: [unclosed\n    projectId: x\n',
+      /malformed config file \S+ at line \d+, column \d+/,
+    ],
+    [
+      '.gesrc.json',
+      '{\n  "profiles": {\n    "default": {,}\n  }\n}\n',
+      /malformed config file \S+ at line 3, column \d+/,
+    ],
+    [
+      '.gesrc.yaml',
+      'profiles:\n  default:\n    retries: two\n',
+      /profiles\.default\.retries in \S+ must be a whole number, not string "two"/,
+    ],
+  ])('%s that does not load (%j): exit 2, nothing recorded', async (name, text, message) => {
+    const home = tempHome();
+    const file = writeFile(home, `repo/${name}`, text);
+    const r = await runMain(['config', 'trust', file], { cwd: home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('not trusted, nothing recorded');
+    expect(existsSync(trustList(home))).toBe(false);
+    const json = await runMain(['config', 'trust', file, '--json'], { cwd: home });
+    expect(parseJson(json.stdout)).toMatchObject({ ok: false, exitCode: 2 });
+    expect(existsSync(trustList(home))).toBe(false);
+  });
+
+  it('a valid file is trusted, its warnings said', async () => {
+    const home = tempHome();
+    const file = writeFile(home, 'repo/.gesrc.yaml', CONFIG.replace('graphs:', 'graps:'));
+    const r = await runMain(['config', 'trust', file, '--json'], { cwd: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('unknown key profiles.dev.graps');
+    expect(parseJson(r.stdout)).toMatchObject({ trusted: true, checked: true });
+    expect(Object.keys(JSON.parse(readFileSync(trustList(home), 'utf8')).files)).toEqual([file]);
+  });
+
+  it('a JavaScript config is trusted unchecked, and says so', async () => {
+    const home = tempHome();
+    const file = writeFile(home, 'repo/.gesrc.cjs', 'module.exports = { profiles: {');
+    const r = await runMain(['config', 'trust', file], { cwd: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('It is JavaScript, so it was not checked');
+    expect(Object.keys(JSON.parse(readFileSync(trustList(home), 'utf8')).files)).toEqual([file]);
   });
 });
 

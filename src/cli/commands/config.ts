@@ -1,11 +1,12 @@
 import {
   type FoundConfig,
   findConfig,
+  loadFound,
   searchPlaces,
   type TrustReason,
 } from '../../core/config/load.js';
 import { dropTrust, recordTrust, requireConfigDir, sha256 } from '../../core/config/trust.js';
-import { ConfigError, UsageError } from '../../core/errors.js';
+import { ConfigError, GesError, UsageError } from '../../core/errors.js';
 import { shellQuote } from '../../core/fs-safety.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { whyNoDir } from '../../core/paths.js';
@@ -20,6 +21,9 @@ import {
 import type { ShowOptions } from '../program/config.js';
 import { envelope } from '../report.js';
 import { settingRows } from '../settings-view.js';
+
+/** A JavaScript config: run to be read, so never parsed by config path or checked by trust. */
+const JS_CONFIG = /\.(c|m)?js$/;
 
 const TRUST_WORDS: Record<TrustReason, string> = {
   named: 'trusted: named by --config or GES_CONFIG',
@@ -50,7 +54,7 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
   // A trusted data file (not JavaScript) is also parsed, so a broken one is named with its error
   // here.
   const problem =
-    found?.trust && !/\.(c|m)?js$/.test(found.filepath)
+    found?.trust && !JS_CONFIG.test(found.filepath)
       ? await loadFileConfig(ctx).then(
           () => null,
           (e: unknown) => (e instanceof ConfigError ? e : null),
@@ -139,21 +143,46 @@ async function trustTarget(ctx: CommandContext, file: string | undefined): Promi
   return found;
 }
 
+/**
+ * A YAML or JSON config must parse and validate before it is trusted: else the parser's line
+ * and column (or the key at fault), and nothing is recorded. Its warnings are returned. A
+ * JavaScript config cannot be checked without running it, which trust must come before: null.
+ */
+async function checkBeforeTrust(found: FoundConfig): Promise<string[] | null> {
+  if (JS_CONFIG.test(found.filepath)) return null;
+  try {
+    // The bytes that were read and will be hashed, parsed as a named file would be.
+    return (await loadFound({ ...found, trust: 'named' })).warnings;
+  } catch (error) {
+    if (error instanceof GesError) error.during(`not trusted, nothing recorded`);
+    throw error;
+  }
+}
+
 /** ges config trust [file]: lets ges use a config file found in a folder, as it is now. */
 export async function runConfigTrust(ctx: CommandContext, file?: string): Promise<number> {
   const { output } = ctx;
   const globalDir = requireConfigDir(ctx.env, 'record a trusted file');
   const found = await trustTarget(ctx, file);
+  const warnings = await checkBeforeTrust(found);
+  for (const warning of warnings ?? []) output.warn(warning);
   const hash = sha256(found.bytes);
   await recordTrust(globalDir, found.realpath, hash);
-  if (output.flags.json)
-    output.json(envelope(0, { file: found.realpath, sha256: hash, trusted: true }));
-  else {
-    output.result(`Trusted ${found.realpath} (sha256 ${hash.slice(0, 12)}…)`);
-    output.info(
-      'ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust',
+  if (output.flags.json) {
+    output.json(
+      envelope(0, { file: found.realpath, sha256: hash, trusted: true, checked: !!warnings }),
     );
+    return 0;
   }
+  output.result(`Trusted ${found.realpath} (sha256 ${hash.slice(0, 12)}…)`);
+  if (!warnings)
+    output.info(
+      'It is JavaScript, so it was not checked: that would mean running it. ' +
+        'Trust it only once you have read it.',
+    );
+  output.info(
+    'ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust',
+  );
   return 0;
 }
 

@@ -63,7 +63,9 @@ const TRUST_HELP =
     'A config file found by the search outside the user config folder is used only ' +
       'once trusted: it could send your credentials anywhere, and a .js one is code. ' +
       'Trust records its real path and SHA-256 in $XDG_CONFIG_HOME/ges/trusted.json; ' +
-      'when the file changes it must be trusted again.',
+      'when the file changes it must be trusted again. A YAML or JSON file that does not ' +
+      'parse or validate is refused (exit 2); a JavaScript one cannot be checked without ' +
+      'running it, so read it before you trust it.',
   ) +
   examples(
     'ges config path                      # which file, and is it trusted?',
