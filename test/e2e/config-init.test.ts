@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { tempHome } from './helpers.js';
+import { tempHome, writeFile } from './helpers.js';
 
 const QUESTIONS =
   'Profile name|Graph endpoint|Region|Project ID|Auth type|IAM endpoint|Account|IAM user name';
@@ -111,6 +111,20 @@ describe('config init on a terminal', () => {
     expect(r.asked).toEqual(['Graph endpoint', 'Region', 'Region', 'Auth type']);
     expect(r.stderr).toContain('invalid region "cn-north" (from your answer)');
     expect(readFileSync(USER_CONFIG(home), 'utf8')).toContain('    region: cn-north-4\n');
+  });
+
+  it('a profile name in use is asked again, before the other answers', async () => {
+    const home = tempHome();
+    const existing = 'profiles:\n  dev:  # mine\n    endpoint: http://10.0.0.1\n';
+    writeFile(home, '.config/ges/config.yaml', existing);
+    const answers = ['dev', 'new', 'http://10.0.0.2', 'p2', 'none'];
+    const r = await converse([], home, (i) => answers[i]!);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.asked.slice(0, 3)).toEqual(['Profile name', 'Profile name', 'Graph endpoint']);
+    expect(r.stderr).toContain('profile "dev" already exists in');
+    const text = readFileSync(USER_CONFIG(home), 'utf8');
+    expect(text.startsWith(existing)).toBe(true);
+    expect(text).toContain('  new:\n    endpoint: http://10.0.0.2\n');
   });
 
   it('a bad flag is refused before anything is asked', async () => {

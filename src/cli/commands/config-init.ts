@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
-import { type NewProfile, PROFILE_NAME } from '../../core/config/init.js';
+import { type NewProfile, PROFILE_NAME, profileExistsError } from '../../core/config/init.js';
 import { checkRegion } from '../../core/config/resolve.js';
 import { AUTH_TYPES, type AuthType } from '../../core/config/schema.js';
-import { profileTarget, writeProfile } from '../../core/config/write.js';
+import { holdsProfile, profileTarget, writeProfile } from '../../core/config/write.js';
 import { GesError, InterruptedError, UsageError } from '../../core/errors.js';
 import { checkEndpoint, checkProjectId } from '../../core/validate.js';
 import { type CommandContext, explicitConfig } from '../context.js';
@@ -133,11 +133,13 @@ interface Question {
   fallback?: string;
   /** An empty answer leaves the value unset. */
   optional?: boolean;
+  /** A check beyond the value's own; throws a GesError. */
+  also?: (value: string) => void;
 }
 
 /** Asks until the answer passes its check; a bad answer is said, and asked again. */
 async function ask(prompt: Prompt, given: Given, question: Question): Promise<void> {
-  const { key, text, fallback, optional } = question;
+  const { key, text, fallback, optional, also } = question;
   while (given[key] === undefined) {
     const answer = (await prompt.ask(`${text}${fallback ? ` [${fallback}]` : ''}: `)) || fallback;
     if (!answer) {
@@ -145,6 +147,7 @@ async function ask(prompt: Prompt, given: Given, question: Question): Promise<vo
       continue;
     }
     try {
+      also?.(answer);
       given[key] = CHECKS[key](answer, 'your answer');
     } catch (error) {
       if (!(error instanceof GesError)) throw error;
@@ -153,9 +156,18 @@ async function ask(prompt: Prompt, given: Given, question: Question): Promise<vo
   }
 }
 
-/** Asks on the terminal for what the flags left out. */
-async function interview(prompt: Prompt, given: Given): Promise<void> {
-  await ask(prompt, given, { key: 'profile', text: 'Profile name', fallback: 'default' });
+/** Asks on the terminal for what the flags left out; `taken` refuses a profile name in use. */
+async function interview(
+  prompt: Prompt,
+  given: Given,
+  taken: (name: string) => void,
+): Promise<void> {
+  await ask(prompt, given, {
+    key: 'profile',
+    text: 'Profile name',
+    fallback: 'default',
+    also: taken,
+  });
   if (!given.endpoint && !given.region) {
     await ask(prompt, given, {
       key: 'endpoint',
@@ -265,10 +277,15 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
   const named = explicitConfig(ctx).file;
   const file = await profileTarget({ named, local: Boolean(opts.local), cwd: ctx.cwd, env });
   const given = givenByFlags(ctx, opts);
+  // A name in use is refused before any other answer is asked for, not after the last.
+  const taken = (name: string): void => {
+    if (!opts.force && holdsProfile(file, name)) throw profileExistsError(name, file);
+  };
+  if (given.profile) taken(given.profile);
   if (streams.stdin.isTTY && streams.stderr.isTTY && !output.flags.json) {
     const prompt = openPrompt(ctx);
     try {
-      await interview(prompt, given);
+      await interview(prompt, given, taken);
     } finally {
       prompt.close();
     }

@@ -10,7 +10,7 @@ import {
   writeFailure,
 } from '../fs-safety.js';
 import { userDirs, whyNoDir } from '../paths.js';
-import { addProfile, type NewProfile } from './init.js';
+import { addProfile, hasProfile, type NewProfile } from './init.js';
 import {
   CONFIG_SIZE_LIMIT,
   findConfig,
@@ -71,6 +71,21 @@ function userConfigDir(env: Env): string {
     'set HOME (or XDG_CONFIG_HOME) to an absolute path, or name the file to write: ' +
       'ges config init --config <file> ...',
   );
+}
+
+/**
+ * True when `file` holds profile `name` already, as config init would find it in the text: so a
+ * terminal can ask for another name before the other answers. Best effort: a file that cannot
+ * be read here is left for the write to refuse, saying why.
+ */
+export function holdsProfile(file: string, name: string): boolean {
+  const read = readGuarded(file, CONFIG_SIZE_LIMIT, file, true);
+  if (!('bytes' in read)) return false;
+  try {
+    return hasProfile(read.bytes.toString('utf8'), name, file);
+  } catch {
+    return false;
+  }
 }
 
 /** Where `file` is or will be, links in its folder resolved (the file may not exist yet). */
