@@ -75,7 +75,8 @@ describe('addProfile', () => {
 
   it('keeps every other line as it was: comments, order, quoting, anchors; CRLF becomes LF', () => {
     const text =
-      '# team\r\nx: &a {retries: 1}\r\nprofiles:\r\n  b:   # second\r\n    endpoint: "http://b"\r\n' +
+      '# team\r\nx: &a {retries: 1}\r\nprofiles:\r\n' +
+      '  b:   # second\r\n    endpoint: "http://b"\r\n' +
       '  a:\r\n    <<: *a\r\n\r\n# after\r\ndefaultProfile: b\r\n';
     const out = addProfile(text, P, 'f', false);
     expect(out).toBe(
