@@ -225,7 +225,7 @@ function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | nu
   return {
     flags,
     env,
-    order: layerOrder(isSet({ value: flags.profile, source: '' })),
+    order: layerOrder(Boolean(flags.profile)),
     name,
     profile: profile ?? {},
     file: loaded?.filepath ?? null,
