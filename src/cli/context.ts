@@ -16,6 +16,7 @@ import { readCaFile } from '../core/http/tls.js';
 import { whyNoDir } from '../core/paths.js';
 import type { Output, Streams } from './output.js';
 import type { GlobalOptions } from './program.js';
+import { settingRows } from './settings-view.js';
 import { userAgent } from './version.js';
 
 /**
@@ -97,11 +98,19 @@ export function loadFileConfig(ctx: CommandContext): Promise<LoadedConfig | null
   return loadConfig({ explicitFile: explicitConfig(ctx).file, cwd: ctx.cwd, env: ctx.env });
 }
 
-/** Reads the config and merges flags and environment into settings. Sends nothing. */
+/**
+ * Reads the config and merges flags and environment into settings; with --verbose, one line
+ * per setting says where its value came from (secrets masked). Sends nothing.
+ */
 export async function loadSettings(ctx: CommandContext): Promise<Settings> {
   const loaded = await loadFileConfig(ctx);
   for (const warning of loaded?.warnings ?? []) ctx.output.warn(warning);
-  return resolveSettings(ctx.options, ctx.env, loaded);
+  const settings = resolveSettings(ctx.options, ctx.env, loaded);
+  if (ctx.options.verbose) {
+    for (const [name, value, source] of settingRows(settings, ctx.env))
+      ctx.output.trace(`setting ${name} = ${value}${source ? ` (${source})` : ''}`);
+  }
+  return settings;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -107,6 +107,7 @@ describe('ges config show', () => {
       source: `file ${file} (profile dev)`,
     });
     expect(settings.timeout).toEqual({ value: '30', source: 'default' });
+    expect(settings.connectTimeout).toEqual({ value: '10', source: 'default' });
     expect(settings['auth.token']).toEqual({ value: '***', source: 'env GES_TOKEN' });
 
     const prod = await runMain(['config', 'show', '-p', 'prod', '--timeout', '5'], {
@@ -129,8 +130,8 @@ describe('ges config show', () => {
 
 describe('ges config init', () => {
   it(
-    'without a terminal: takes flags, writes .gesrc.yaml 0600 ' +
-      'with a secret reference, and the profile works',
+    'without a terminal: takes flags, writes the user config 0600 ' +
+      'with a secret reference, and the profile works from any folder',
     async () => {
       const home = tempHome();
       const r = await runMain(
@@ -149,12 +150,15 @@ describe('ges config init', () => {
         { cwd: home },
       );
       expect(r.code).toBe(0);
-      const file = path.join(home, '.gesrc.yaml');
+      const file = path.join(home, '.config/ges/config.yaml');
       expect(r.stdout).toBe(`Wrote profile default to ${file}\n`);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(readFileSync(file, 'utf8')).toContain('token: ${GES_TOKEN}');
+      const elsewhere = path.join(home, 'some/project');
+      mkdirSync(elsewhere, { recursive: true });
       const show = await runMain(['config', 'show', '--json'], {
-        cwd: home,
+        cwd: elsewhere,
+        home,
         env: { GES_TOKEN: TOKEN },
       });
       expect(parseJson(show.stdout).settings.endpoint.value).toBe('http://192.168.0.20');
@@ -183,6 +187,23 @@ describe('ges config init', () => {
     );
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('--iam-endpoint, --domain, --user');
+    const bad = await runMain(
+      [
+        'config',
+        'init',
+        '-p',
+        'x',
+        '--endpoint',
+        'ftp://h',
+        '--project-id',
+        'p1',
+        '--auth',
+        'none',
+      ],
+      { cwd: home },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid endpoint "ftp://h" (from --endpoint)');
     expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe('none');
   });
 
@@ -195,6 +216,7 @@ describe('ges config init', () => {
       const args = [
         'config',
         'init',
+        '--local',
         '-p',
         'iam',
         '--endpoint',
@@ -219,41 +241,24 @@ describe('ges config init', () => {
       const list = parseJson((await runMain(['config', 'list', '--json'], { cwd: home })).stdout);
       expect(list.profiles.map((p: any) => p.name)).toEqual(['dev', 'prod', 'iam']);
 
-      const again = await runMain(
-        [
-          'config',
-          'init',
-          '-p',
-          'dev',
-          '--endpoint',
-          'http://10.9.9.9',
-          '--project-id',
-          'p1',
-          '--auth',
-          'none',
-        ],
-        { cwd: home },
-      );
+      const replace = [
+        'config',
+        'init',
+        '--local',
+        '-p',
+        'dev',
+        '--endpoint',
+        'http://10.9.9.9',
+        '--project-id',
+        'p1',
+        '--auth',
+        'none',
+      ];
+      const again = await runMain(replace, { cwd: home });
       expect(again.code).toBe(2);
       expect(again.stderr).toContain('profile "dev" already exists');
       expect(again.stderr).toContain('--force');
-      const forced = await runMain(
-        [
-          'config',
-          'init',
-          '-p',
-          'dev',
-          '--endpoint',
-          'http://10.9.9.9',
-          '--project-id',
-          'p1',
-          '--auth',
-          'none',
-          '--force',
-        ],
-        { cwd: home },
-      );
-      expect(forced.code).toBe(0);
+      expect((await runMain([...replace, '--force'], { cwd: home })).code).toBe(0);
       const after = parseJson(
         (await runMain(['config', 'list', '--json'], { cwd: home })).stdout,
       ).profiles;
@@ -266,7 +271,55 @@ describe('ges config init', () => {
     },
   );
 
-  it('--global writes the user config', async () => {
+  it('adds to the user config without touching its other profiles or comments', async () => {
+    const home = tempHome();
+    const file = writeFile(home, '.config/ges/config.yaml', CONFIG);
+    const r = await runMain(
+      [
+        'config',
+        'init',
+        '-p',
+        'new',
+        '--region',
+        'cn-north-4',
+        '--project-id',
+        'p2',
+        '--auth',
+        'aksk',
+      ],
+      { cwd: home },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`Wrote profile new to ${file}\n`);
+    const text = readFileSync(file, 'utf8');
+    expect(text.startsWith(CONFIG.trimEnd())).toBe(true);
+    expect(text.slice(CONFIG.length - 1)).toBe(
+      '\n  new:\n    region: cn-north-4\n    projectId: p2\n    auth:\n      type: aksk\n' +
+        '      accessKey: ${HUAWEICLOUD_SDK_AK}\n      secretKey: ${HUAWEICLOUD_SDK_SK}\n',
+    );
+  });
+
+  it('--local writes ./.gesrc.yaml and trusts it; not with a named config', async () => {
+    const home = tempHome();
+    const init = ['-p', 'here', '--endpoint', 'http://127.0.0.1:1', '--project-id', 'demo'];
+    const r = await runMain(['config', 'init', '--local', ...init, '--auth', 'none'], {
+      cwd: home,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const file = path.join(home, '.gesrc.yaml');
+    expect(r.stdout).toBe(`Wrote profile here to ${file}\n`);
+    expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(
+      `${file}  (trusted: recorded by ges config trust)`,
+    );
+    const named = await runMain(
+      ['config', 'init', '--local', ...init, '--auth', 'none', '--config', 'x.yaml'],
+      { cwd: home },
+    );
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('--local writes ./.gesrc.yaml, but --config names the file');
+  });
+
+  it('--global still writes the user config, with a note that it is going', async () => {
     const home = tempHome();
     const r = await runMain(
       [
@@ -285,10 +338,14 @@ describe('ges config init', () => {
       { cwd: home },
     );
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain('--global is deprecated');
     const file = path.join(home, '.config/ges/config.yaml');
     expect(readFileSync(file, 'utf8')).toContain('secretKey: ${HUAWEICLOUD_SDK_SK}');
     expect((await runMain(['config', 'path'], { cwd: home })).stdout.split('\n')[0]).toBe(
       `${file}  (trusted: in the user config folder)`,
+    );
+    expect((await runMain(['config', 'init', '--help'], { cwd: home })).stdout).not.toContain(
+      '--global',
     );
   });
 
@@ -317,10 +374,62 @@ describe('ges config init', () => {
     clearTimeout(timer);
     expect(code).toBe(0);
     expect(screen).toContain('Auth type');
-    const text = readFileSync(path.join(home, '.gesrc.yaml'), 'utf8');
+    const text = readFileSync(path.join(home, '.config/ges/config.yaml'), 'utf8');
     expect(text).toContain('team:');
     expect(text).toContain('endpoint: http://192.168.1.7');
     expect(text).toContain('type: token');
+  });
+});
+
+describe('ges config trust', () => {
+  const trustList = (home: string): string => path.join(home, '.config/ges/trusted.json');
+
+  it.each([
+    [
+      '.gesrc.yaml',
+      'profiles:\n  default:\n    endpoint: [unclosed\n    projectId: x\n',
+      /malformed config file \S+ at line \d+, column \d+/,
+    ],
+    [
+      '.gesrc.json',
+      '{\n  "profiles": {\n    "default": {,}\n  }\n}\n',
+      /malformed config file \S+ at line 3, column \d+/,
+    ],
+    [
+      '.gesrc.yaml',
+      'profiles:\n  default:\n    retries: two\n',
+      /profiles\.default\.retries in \S+ must be a whole number, not string "two"/,
+    ],
+  ])('%s that does not load (%j): exit 2, nothing recorded', async (name, text, message) => {
+    const home = tempHome();
+    const file = writeFile(home, `repo/${name}`, text);
+    const r = await runMain(['config', 'trust', file], { cwd: home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('not trusted, nothing recorded');
+    expect(existsSync(trustList(home))).toBe(false);
+    const json = await runMain(['config', 'trust', file, '--json'], { cwd: home });
+    expect(parseJson(json.stdout)).toMatchObject({ ok: false, exitCode: 2 });
+    expect(existsSync(trustList(home))).toBe(false);
+  });
+
+  it('a valid file is trusted, its warnings said', async () => {
+    const home = tempHome();
+    const file = writeFile(home, 'repo/.gesrc.yaml', CONFIG.replace('graphs:', 'graps:'));
+    const r = await runMain(['config', 'trust', file, '--json'], { cwd: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('unknown key profiles.dev.graps');
+    expect(parseJson(r.stdout)).toMatchObject({ trusted: true, checked: true });
+    expect(Object.keys(JSON.parse(readFileSync(trustList(home), 'utf8')).files)).toEqual([file]);
+  });
+
+  it('a JavaScript config is trusted unchecked, and says so', async () => {
+    const home = tempHome();
+    const file = writeFile(home, 'repo/.gesrc.cjs', 'module.exports = { profiles: {');
+    const r = await runMain(['config', 'trust', file], { cwd: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('It is JavaScript, so it was not checked');
+    expect(Object.keys(JSON.parse(readFileSync(trustList(home), 'utf8')).files)).toEqual([file]);
   });
 });
 

@@ -235,6 +235,65 @@ profiles:
   });
 });
 
+describe('precedence through a run', () => {
+  it('-p prod goes where prod says, with its credentials, whatever the shell holds', async () => {
+    const shell = await emulator({ token: 'shell-token' });
+    try {
+      writeTrusted(
+        home,
+        '.gesrc.yaml',
+        `profiles:\n  prod:\n    endpoint: ${emu.url}\n    projectId: demo\n` +
+          `    auth: {type: token, token: "\${PROD_TOKEN}"}\n`,
+      );
+      const id = await createJob(emu);
+      const r = await runMain(['-p', 'prod', 'job', 'cancel', 'movies', id], {
+        cwd: home,
+        env: {
+          PROD_TOKEN: TOKEN,
+          GES_ENDPOINT: shell.url,
+          GES_PROJECT_ID: 'shellproject',
+          GES_TOKEN: 'shell-token',
+        },
+      });
+      // Exit 0: this emulator took prod's token (it refuses any other).
+      expect(r.code, r.stderr).toBe(0);
+      expect(await requestLog(shell)).toEqual([]);
+      const [sent] = await requestLog(emu);
+      expect(sent!.path).toContain('/demo/graphs/movies/jobs/');
+    } finally {
+      await shell.close();
+    }
+  });
+
+  it('a ${NAME} in the default profile is not needed when the env overrides it', async () => {
+    writeTrusted(
+      home,
+      '.gesrc.yaml',
+      `profiles:\n  default:\n    endpoint: http://127.0.0.1:1\n    projectId: other\n` +
+        `    auth: {type: password, iamEndpoint: "http://127.0.0.1:1", domain: d, user: u,` +
+        ` password: "\${GES_PASSWORD}"}\n`,
+    );
+    const r = await runMain(['job', 'list', 'movies'], { cwd: home, env: envFor(emu) });
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('--verbose says where each setting came from, before the first request', async () => {
+    const r = await runMain(['job', 'list', 'movies', '--verbose', '--timeout', '9s'], {
+      cwd: home,
+      env: envFor(emu),
+    });
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('> GET'));
+    const settings = lines.slice(0, first);
+    expect(settings).toContain(`setting endpoint = ${emu.url} (env GES_ENDPOINT)`);
+    expect(settings).toContain('setting auth.token = *** (env GES_TOKEN)');
+    expect(settings).toContain('setting timeout = 9 (flag --timeout)');
+    expect(settings).toContain('setting connectTimeout = 10 (default)');
+    expect(lines.slice(first).some((l) => l.startsWith('setting '))).toBe(false);
+  });
+});
+
 describe('config errors: exit 2, one clear line, nothing sent', () => {
   async function expectConfigError(
     text: string,

@@ -209,6 +209,7 @@ describe('a config that came with a folder is not used until trusted', () => {
     const init = [
       'config',
       'init',
+      '--local',
       '-p',
       'mine',
       '--endpoint',
@@ -336,6 +337,7 @@ describe('files anyone else could change are refused, trusted or not', () => {
       [
         'config',
         'init',
+        '--local',
         '-p',
         'x',
         '--endpoint',

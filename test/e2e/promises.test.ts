@@ -202,12 +202,12 @@ describe('config files', () => {
 
       const a = path.join(home, 'a');
       writeTrusted(home, 'a/.gesrc', 'profiles:\n  old:\n    endpoint: http://127.0.0.1:1\n');
-      expect((await runMain(init, { cwd: a, home })).code).toBe(0);
+      expect((await runMain([...init, '--local'], { cwd: a, home })).code).toBe(0);
       expect(readFileSync(path.join(a, '.gesrc'), 'utf8')).toContain('ci:');
 
       const b = path.join(home, 'b');
       writeFile(home, 'b/package.json', JSON.stringify({ name: 'b', ges: { profiles: {} } }));
-      const refused = await runMain(init, { cwd: b, home });
+      const refused = await runMain([...init, '--local'], { cwd: b, home });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain(
         `${path.join(b, 'package.json')} is read before ${path.join(b, '.gesrc.yaml')}`,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addProfile, type NewProfile, profileBlock } from '../../src/core/config/init.js';
+import {
+  addProfile,
+  hasProfile,
+  type NewProfile,
+  profileBlock,
+} from '../../src/core/config/init.js';
 import { ConfigError, UsageError } from '../../src/core/errors.js';
 
 const P: NewProfile = { name: 'new', endpoint: 'http://10.0.0.1', projectId: 'p1', auth: 'token' };
@@ -66,5 +71,27 @@ describe('addProfile', () => {
       'secretKey: ${HUAWEICLOUD_SDK_SK}',
     );
     expect(profileBlock({ ...P, projectId: '0123' })).toContain('    projectId: "0123"');
+  });
+
+  it('keeps every other line as it was: comments, order, quoting, anchors; CRLF becomes LF', () => {
+    const text =
+      '# team\r\nx: &a {retries: 1}\r\nprofiles:\r\n' +
+      '  b:   # second\r\n    endpoint: "http://b"\r\n' +
+      '  a:\r\n    <<: *a\r\n\r\n# after\r\ndefaultProfile: b\r\n';
+    const out = addProfile(text, P, 'f', false);
+    expect(out).toBe(
+      '# team\nx: &a {retries: 1}\nprofiles:\n  b:   # second\n    endpoint: "http://b"\n' +
+        '  a:\n    <<: *a\n' +
+        profileBlock(P).join('\n') +
+        '\n\n# after\ndefaultProfile: b\n',
+    );
+  });
+
+  it('hasProfile sees what addProfile would refuse', () => {
+    const text = 'profiles:\n  new:  # here\n    endpoint: x\nother:\n  new: 1\n';
+    expect(hasProfile(text, 'new', 'f')).toBe(true);
+    expect(hasProfile(text, 'ne', 'f')).toBe(false);
+    expect(hasProfile('other:\n  new: 1\n', 'new', 'f')).toBe(false);
+    expect(() => addProfile(text, P, 'f', false)).toThrow('already exists');
   });
 });

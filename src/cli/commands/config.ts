@@ -1,20 +1,16 @@
-import { createInterface } from 'node:readline/promises';
-import { type NewProfile, PROFILE_NAME } from '../../core/config/init.js';
 import {
   type FoundConfig,
   findConfig,
+  loadFound,
   searchPlaces,
   type TrustReason,
 } from '../../core/config/load.js';
-import { checkRegion } from '../../core/config/resolve.js';
-import { AUTH_TYPES, type AuthType, SECRET_KEYS } from '../../core/config/schema.js';
 import { dropTrust, recordTrust, requireConfigDir, sha256 } from '../../core/config/trust.js';
-import { profileTarget, writeProfile } from '../../core/config/write.js';
-import { ConfigError, UsageError } from '../../core/errors.js';
+import { ConfigError, GesError, UsageError } from '../../core/errors.js';
 import { shellQuote } from '../../core/fs-safety.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { whyNoDir } from '../../core/paths.js';
-import { checkEndpoint, checkGraph, checkProjectId } from '../../core/validate.js';
+import { checkGraph } from '../../core/validate.js';
 import {
   type CommandContext,
   connect,
@@ -22,8 +18,12 @@ import {
   loadFileConfig,
   loadSettings,
 } from '../context.js';
-import type { InitOptions, ShowOptions } from '../program/config.js';
+import type { ShowOptions } from '../program/config.js';
 import { envelope } from '../report.js';
+import { settingRows } from '../settings-view.js';
+
+/** A JavaScript config: run to be read, so never parsed by config path or checked by trust. */
+const JS_CONFIG = /\.(c|m)?js$/;
 
 const TRUST_WORDS: Record<TrustReason, string> = {
   named: 'trusted: named by --config or GES_CONFIG',
@@ -54,7 +54,7 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
   // A trusted data file (not JavaScript) is also parsed, so a broken one is named with its error
   // here.
   const problem =
-    found?.trust && !/\.(c|m)?js$/.test(found.filepath)
+    found?.trust && !JS_CONFIG.test(found.filepath)
       ? await loadFileConfig(ctx).then(
           () => null,
           (e: unknown) => (e instanceof ConfigError ? e : null),
@@ -143,21 +143,46 @@ async function trustTarget(ctx: CommandContext, file: string | undefined): Promi
   return found;
 }
 
+/**
+ * A YAML or JSON config must parse and validate before it is trusted: else the parser's line
+ * and column (or the key at fault), and nothing is recorded. Its warnings are returned. A
+ * JavaScript config cannot be checked without running it, which trust must come before: null.
+ */
+async function checkBeforeTrust(found: FoundConfig): Promise<string[] | null> {
+  if (JS_CONFIG.test(found.filepath)) return null;
+  try {
+    // The bytes that were read and will be hashed, parsed as a named file would be.
+    return (await loadFound({ ...found, trust: 'named' })).warnings;
+  } catch (error) {
+    if (error instanceof GesError) error.during(`not trusted, nothing recorded`);
+    throw error;
+  }
+}
+
 /** ges config trust [file]: lets ges use a config file found in a folder, as it is now. */
 export async function runConfigTrust(ctx: CommandContext, file?: string): Promise<number> {
   const { output } = ctx;
   const globalDir = requireConfigDir(ctx.env, 'record a trusted file');
   const found = await trustTarget(ctx, file);
+  const warnings = await checkBeforeTrust(found);
+  for (const warning of warnings ?? []) output.warn(warning);
   const hash = sha256(found.bytes);
   await recordTrust(globalDir, found.realpath, hash);
-  if (output.flags.json)
-    output.json(envelope(0, { file: found.realpath, sha256: hash, trusted: true }));
-  else {
-    output.result(`Trusted ${found.realpath} (sha256 ${hash.slice(0, 12)}…)`);
-    output.info(
-      'ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust',
+  if (output.flags.json) {
+    output.json(
+      envelope(0, { file: found.realpath, sha256: hash, trusted: true, checked: !!warnings }),
     );
+    return 0;
   }
+  output.result(`Trusted ${found.realpath} (sha256 ${hash.slice(0, 12)}…)`);
+  if (!warnings)
+    output.info(
+      'It is JavaScript, so it was not checked: that would mean running it. ' +
+        'Trust it only once you have read it.',
+    );
+  output.info(
+    'ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust',
+  );
   return 0;
 }
 
@@ -176,14 +201,6 @@ export async function runConfigUntrust(ctx: CommandContext, file?: string): Prom
   return 0;
 }
 
-/**
- * An access key is an identifier, shown only by its last characters: four of a usual 20, fewer
- * of a short one.
- */
-function maskKey(value: string): string {
-  return `****${value.slice(value.length - Math.min(4, Math.floor(value.length / 4)))}`;
-}
-
 /** ges config show: the resolved settings with the source of each value, secrets masked. */
 export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Promise<number> {
   const { output } = ctx;
@@ -195,198 +212,15 @@ export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Pro
     await conn.close();
     s = { ...conn.settings, endpoint: conn.lookup?.endpoint ?? null };
   }
-  const auth: Record<string, string> = {};
-  for (const [key, value] of Object.entries(s.auth)) {
-    if (value === undefined) continue;
-    auth[key] = (SECRET_KEYS as readonly string[]).includes(key)
-      ? '***'
-      : key === 'accessKey'
-        ? maskKey(value as string)
-        : String(value);
-  }
-  const proxy =
-    `http ${maskUrlCredentials(s.proxy.http) || 'none'}, ` +
-    `https ${maskUrlCredentials(s.proxy.https) || 'none'}, ` +
-    `no proxy for ${s.proxy.noProxy || 'none'}`;
-  const entries: [string, string, string][] = [
-    ['profile', s.profileName, s.sources.profile ?? ''],
-    ['configFile', s.configFile ?? 'none', ''],
-    [
-      'endpoint',
-      s.endpoint ?? '(found by graph name; --graph <name> looks one up)',
-      s.sources.endpoint!,
-    ],
-    ...(s.discovery
-      ? ([
-          ['region', s.discovery.region ?? 'none', s.sources.region!],
-          ['managementEndpoint', s.discovery.managementEndpoint, s.sources.managementEndpoint!],
-          ['network', s.discovery.network, s.sources.network!],
-        ] as [string, string, string][])
-      : []),
-    ['projectId', s.projectId, s.sources.projectId!],
-    ['timeout', `${s.timeoutMs / 1000}`, s.sources.timeout!],
-    ['retries', String(s.retries), s.sources.retries!],
-    ...Object.entries(auth).map(([k, v]): [string, string, string] => [
-      `auth.${k}`,
-      v,
-      s.sources[`auth.${k}`] ?? s.sources.auth!,
-    ]),
-    ['caFile', s.caFile ?? 'none', s.sources.caFile!],
-    ['insecure', String(s.insecure), s.sources.insecure!],
-    ['language', s.language, s.sources.language!],
-    ['proxy', proxy, 'env'],
-    ['cache', s.cacheDir ?? `none: ${whyNoDir(ctx.env, 'cache')}`, 'env XDG_CACHE_HOME, else HOME'],
-  ];
+  const rows = settingRows(s, ctx.env);
   if (output.flags.json) {
     output.json(
       envelope(0, {
-        settings: Object.fromEntries(entries.map(([k, value, source]) => [k, { value, source }])),
+        settings: Object.fromEntries(rows.map(([k, value, source]) => [k, { value, source }])),
       }),
     );
     return 0;
   }
-  output.table([['SETTING', 'VALUE', 'SOURCE'], ...entries]);
-  return 0;
-}
-
-type Given = Record<string, string | undefined>;
-
-/** Asks on the terminal for what the flags left out; each answer is checked as given. */
-async function askInteractively(ctx: CommandContext, given: Given, opts: InitOptions) {
-  const { streams } = ctx;
-  const rl = createInterface({ input: streams.stdin, output: streams.stderr });
-  const ask = async (key: string, question: string, fallback?: string): Promise<void> => {
-    while (given[key] === undefined || given[key] === '') {
-      const answer = (await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim();
-      given[key] = answer || fallback;
-    }
-  };
-  try {
-    await ask('profile', 'Profile name', 'default');
-    if (!given.endpoint && !given.region) {
-      const answer = (
-        await rl.question(
-          "Graph endpoint (the graph's service-plane address, e.g. http://192.168.0.20; " +
-            'empty: find graphs by name in a region): ',
-        )
-      ).trim();
-      if (answer) given.endpoint = answer;
-      else await ask('region', 'Region (e.g. cn-north-4)');
-    }
-    await ask('project-id', 'Project ID (My Credentials > API Credentials)');
-    await ask('auth', `Auth type (${AUTH_TYPES.join(', ')})`, 'token');
-    if (given.auth === 'password') {
-      Object.assign(given, {
-        'iam-endpoint': opts.iamEndpoint,
-        domain: opts.domain,
-        user: opts.user,
-      });
-      // A region profile logs in at the region's IAM unless told otherwise.
-      if (!given.region) await ask('iam-endpoint', 'IAM endpoint', 'https://iam.myhuaweicloud.com');
-      await ask('domain', 'Account (domain) name');
-      await ask('user', 'IAM user name');
-    }
-  } finally {
-    rl.close();
-  }
-}
-
-/** Without a terminal every answer must come from the flags: a UsageError names what is missing. */
-function requireGiven(given: Given, opts: InitOptions): void {
-  if (opts.auth === 'password')
-    Object.assign(given, {
-      'iam-endpoint': opts.iamEndpoint ?? (given.region ? '' : undefined),
-      domain: opts.domain,
-      user: opts.user,
-    });
-  const missing = Object.entries(given)
-    .filter(([k, v]) => v === undefined && !(k === 'endpoint' && given.region) && k !== 'region')
-    .map(([k]) => (k === 'endpoint' ? '--endpoint (or --region)' : `--${k}`));
-  if (missing.length) {
-    throw new UsageError(
-      `ges config init needs ${missing.join(', ')} when there is no terminal to ask on`,
-      'e.g. ges config init --profile default --endpoint http://192.168.0.20 ' +
-        '--project-id <id> --auth token',
-    );
-  }
-}
-
-/** The answers, checked, as the profile to write. */
-function profileFrom(given: Given): NewProfile {
-  const auth = given.auth as AuthType;
-  if (!AUTH_TYPES.includes(auth))
-    throw new UsageError(
-      `invalid --auth ${JSON.stringify(given.auth)}: use one of ${AUTH_TYPES.join(', ')}`,
-    );
-  if (!PROFILE_NAME.test(given.profile!))
-    throw new UsageError(
-      `invalid profile name ${JSON.stringify(given.profile)}: letters, digits, "_" and "-"`,
-    );
-  return {
-    name: given.profile!,
-    ...(given.endpoint
-      ? { endpoint: checkEndpoint(given.endpoint, '--endpoint') }
-      : { region: checkRegion(given.region!, '--region') }),
-    projectId: checkProjectId(given['project-id']!, '--project-id'),
-    auth,
-    ...(auth === 'password'
-      ? {
-          ...(given['iam-endpoint']
-            ? { iamEndpoint: checkEndpoint(given['iam-endpoint'], '--iam-endpoint') }
-            : {}),
-          domain: given.domain,
-          user: given.user,
-        }
-      : {}),
-  };
-}
-
-/** ges config init: adds a profile to .gesrc.yaml (or the user config), asking on a terminal. */
-export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Promise<number> {
-  const { output, streams } = ctx;
-  const env = ctx.env;
-  const file = await profileTarget({
-    named: explicitConfig(ctx).file,
-    global: Boolean(opts.global),
-    cwd: ctx.cwd,
-    env,
-  });
-  const given: Given = {
-    profile: ctx.options.profile,
-    endpoint: ctx.options.endpoint,
-    region: ctx.options.region,
-    'project-id': ctx.options.projectId,
-    auth: opts.auth,
-  };
-  if (streams.stdin.isTTY && streams.stderr.isTTY && !output.flags.json)
-    await askInteractively(ctx, given, opts);
-  else requireGiven(given, opts);
-  const profile = profileFrom(given);
-  const auth = profile.auth;
-  await writeProfile(file, profile, {
-    force: Boolean(opts.force),
-    named: Boolean(explicitConfig(ctx).file),
-    dryRun: ctx.options.dryRun,
-    cwd: ctx.cwd,
-    env,
-  });
-  const secretEnv = {
-    token: 'GES_TOKEN',
-    password: 'GES_PASSWORD',
-    aksk: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
-    none: '',
-  }[auth];
-  if (output.flags.json) {
-    output.json(envelope(0, { file, profile: profile.name, written: !ctx.options.dryRun }));
-  } else {
-    output.result(
-      `${ctx.options.dryRun ? 'Would write' : 'Wrote'} profile ${profile.name} to ${file}`,
-    );
-    if (secretEnv)
-      output.info(
-        `Secrets stay out of the file: set ${secretEnv} in the environment, ` +
-          `then try: ges job list <graph> -p ${profile.name}`,
-      );
-  }
+  output.table([['SETTING', 'VALUE', 'SOURCE'], ...rows]);
   return 0;
 }

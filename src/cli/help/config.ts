@@ -14,8 +14,10 @@ Trust: a file in the user config directory, or named by --config or
 GES_CONFIG, is used as it is. Any other file the search finds (a cloned
 repository, /tmp) could send your credentials anywhere, and a .js one is
 code: it is used only after ges config trust, which records its real path
-and SHA-256; when the file changes it must be trusted again. An untrusted
-file is exit 2 before it is read. A file owned by another user or writable
+and SHA-256; when the file changes it must be trusted again. It refuses
+a YAML or JSON file that does not parse or validate (exit 2, with the
+line and column); a .js one cannot be checked without running it, so read
+it first. An untrusted file is exit 2 before it is read. A file owned by another user or writable
 by group or others is refused whatever its trust.
 
 A profile holds the settings of one graph or project:
@@ -41,8 +43,9 @@ connectTimeout, caFile (relative to the file), insecure, language (en-us or
 zh-cn), graphs (names offered by shell completion). ges help auth tells
 the auth keys of each type.
 
-\${NAME} in a string is read from the environment when the value is used;
-an unset name is a config error naming it and the file. A missing or
+\${NAME} in a string is read from the environment only when the value is
+used (not for another profile, nor a value a flag or the environment
+overrides); an unset name is a config error naming it and the file. A missing or
 wrongly typed key is an error naming the key and the file; an unknown key
 is a warning (a typo); a malformed file is an error with the line and
 column.
@@ -56,9 +59,14 @@ Precedence, for each setting, first found wins:
      profile called default
   5. the defaults
 
-So the environment fills what a profile named with -p leaves out, and wins
-over the default profile. ges config show prints every resolved value with
-where it came from.
+So ges -p prod goes where prod says, whatever GES_ENDPOINT the shell
+holds; the environment fills what prod leaves out, and wins over the
+default profile. Where the graph is counts as one setting (an endpoint,
+or a region or managementEndpoint): the strongest source that gives any
+of it gives all of it. Credentials count as one too: a profile's auth
+section, or GES_TOKEN, or an access key pair, never a mix. ges config
+show, and --verbose before its requests, print every resolved value
+with where it came from.
 
 Durations (--timeout, --wait-timeout, --max-time, timeout in a profile):
 250ms, 5s, 10m, 1h30m; a plain number is seconds. The emulator's timing

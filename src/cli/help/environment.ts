@@ -1,6 +1,7 @@
 /** The environment help topic (ges help environment); listed in topics.ts. */
 export const text = `
-Settings (a flag wins over each; see ges help config for the precedence):
+Settings (a flag, and a profile named with -p, win over each; see
+ges help config for the precedence):
 
   GES_PROFILE                 the profile to use
   GES_CONFIG                  the config file to use (no search)
@@ -15,15 +16,18 @@ Settings (a flag wins over each; see ges help config for the precedence):
 
 Credentials (ges help auth):
 
-  GES_TOKEN                   an IAM token; wins over the profile's auth
-                              and over an access key from the environment
+  GES_TOKEN                   an IAM token; wins over an access key from
+                              the environment and over the auth of a
+                              profile not named with -p
   HUAWEICLOUD_SDK_AK          an access key pair (both or neither):
-  HUAWEICLOUD_SDK_SK          requests are signed; wins over the profile's
-                              auth
+  HUAWEICLOUD_SDK_SK          requests are signed; wins over the auth of
+                              a profile not named with -p
   HUAWEICLOUD_SDK_SECURITY_TOKEN
                               the security token of temporary keys
   HUAWEICLOUD_SDK_IAM_ENDPOINT
-                              the IAM address for password auth
+                              the IAM address for password auth; wins
+                              over auth.iamEndpoint of a profile not
+                              named with -p
 
 Files and network:
 

@@ -22,9 +22,14 @@ export const INIT_FLAGS = defineFlags({
     description: 'for --auth password: the account (domain) name',
   },
   user: { flags: '--user <name>', description: 'for --auth password: the IAM user name' },
+  local: {
+    flags: '--local',
+    description: 'write ./.gesrc.yaml (this folder and those below it) instead of the user config',
+  },
   global: {
     flags: '--global',
-    description: 'write $XDG_CONFIG_HOME/ges/config.yaml (default ~/.config/ges/config.yaml)',
+    description: 'deprecated: the user config is the default now',
+    hidden: true,
   },
   force: { flags: '--force', description: 'replace a profile of the same name' },
 });
@@ -34,14 +39,19 @@ export type InitOptions = OptionsOf<typeof INIT_FLAGS>;
 const INIT_HELP =
   note(
     'The global -p/--profile, --endpoint and --project-id name the profile and its ' +
-      'values. Secrets are written as ${GES_TOKEN}-style references, never asked for; ' +
-      'files are created 0600.',
+      'values. It writes $XDG_CONFIG_HOME/ges/config.yaml (default ' +
+      '~/.config/ges/config.yaml), or ./.gesrc.yaml with --local; other profiles and ' +
+      'comments stay as they are. On a terminal it asks for the rest, checking each ' +
+      'answer, and writes nothing before the last one. Secrets are written as ' +
+      '${GES_TOKEN}-style references, never asked for; files are created 0600.',
   ) +
   examples(
     'ges config init',
     'ges config init -p default --endpoint http://192.168.0.20 \\\n' +
       '  --project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth token',
-    'ges config init --global -p prod --endpoint https://100.93.1.2 \\\n' +
+    'ges config init --local -p here --endpoint http://127.0.0.1:8080 \\\n' +
+      '  --project-id demo --auth none',
+    'ges config init -p prod --endpoint https://100.93.1.2 \\\n' +
       '  --project-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --auth password \\\n' +
       '  --iam-endpoint https://iam.cn-north-4.myhuaweicloud.com \\\n' +
       '  --domain my-account --user ci-bot',
@@ -53,7 +63,9 @@ const TRUST_HELP =
     'A config file found by the search outside the user config folder is used only ' +
       'once trusted: it could send your credentials anywhere, and a .js one is code. ' +
       'Trust records its real path and SHA-256 in $XDG_CONFIG_HOME/ges/trusted.json; ' +
-      'when the file changes it must be trusted again.',
+      'when the file changes it must be trusted again. A YAML or JSON file that does not ' +
+      'parse or validate is refused (exit 2); a JavaScript one cannot be checked without ' +
+      'running it, so read it before you trust it.',
   ) +
   examples(
     'ges config path                      # which file, and is it trusted?',
@@ -99,10 +111,10 @@ export function addConfigCommands(program: Command, action: ActionFactory): void
     .action(action(async () => (await import('../commands/config.js')).runConfigShow));
   addFlags(config.command('init'), INIT_FLAGS)
     .description(
-      'add a profile to ./.gesrc.yaml (or the user config with --global); asks on a terminal',
+      'add a profile to the user config (./.gesrc.yaml with --local); asks on a terminal',
     )
     .addHelpText('after', INIT_HELP)
-    .action(action(async () => (await import('../commands/config.js')).runConfigInit));
+    .action(action(async () => (await import('../commands/config-init.js')).runConfigInit));
 
   config
     .command('trust')

@@ -61,9 +61,59 @@ const indentOf = (line: string): number => line.length - line.trimStart().length
 const isContent = (line: string): boolean =>
   line.trim() !== '' && !line.trimStart().startsWith('#');
 
+interface Section {
+  /** The line of `profiles:`. */
+  at: number;
+  /** The line after the section: the next top-level key, or the end. */
+  end: number;
+  /** The indentation of its profiles (two spaces when it has none yet). */
+  indent: string;
+}
+
+/** Where the `profiles:` section of a file's lines is; null when there is none. */
+function profilesSection(lines: string[], file: string): Section | null {
+  const at = lines.findIndex((l) => /^profiles:/.test(l));
+  if (at < 0) return null;
+  if (/^profiles:\s*[^\s#]/.test(lines[at]!)) {
+    throw new ConfigError(
+      `cannot add a profile to ${file}: ` +
+        `its "profiles" is written in flow style ({...}); edit it by hand`,
+    );
+  }
+  let end = lines.findIndex((l, i) => i > at && isContent(l) && indentOf(l) === 0);
+  if (end < 0) end = lines.length;
+  const firstChild = lines.slice(at + 1, end).find(isContent);
+  return { at, end, indent: firstChild ? ' '.repeat(indentOf(firstChild)) : '  ' };
+}
+
+/** The line where profile `name` starts in the section, or -1. */
+function profileLine(lines: string[], { at, end, indent }: Section, name: string): number {
+  const key = new RegExp(`^${indent}${name.replace(/-/g, '\\-')}:\\s*(#.*)?$`);
+  return lines.findIndex((l, i) => i > at && i < end && key.test(l));
+}
+
+const linesOf = (text: string): string[] => text.replace(/\r\n/g, '\n').split('\n');
+
+/** True when a config file's text already holds profile `name` (as addProfile sees it). */
+export function hasProfile(text: string, name: string, file: string): boolean {
+  const lines = linesOf(text);
+  const section = profilesSection(lines, file);
+  return section !== null && profileLine(lines, section, name) >= 0;
+}
+
+/** The refusal to add a profile of a name the file holds already. */
+export function profileExistsError(name: string, file: string): UsageError {
+  return new UsageError(
+    `profile ${JSON.stringify(name)} already exists in ${file}`,
+    'pass --force to replace it',
+  );
+}
+
 /**
  * Adds (or with `force` replaces) a profile in a config file's text; null text makes a new file.
- * Throws UsageError when the profile exists and `force` is off.
+ * Only the profile's lines are added (or replaced): every other line stays as it was, but for
+ * CRLF line endings, which become LF. Throws UsageError when the profile exists and `force` is
+ * off.
  */
 export function addProfile(
   text: string | null,
@@ -80,36 +130,17 @@ export function addProfile(
       '',
     ].join('\n');
   }
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  const at = lines.findIndex((l) => /^profiles:/.test(l));
-  if (at < 0) {
+  const lines = linesOf(text);
+  const section = profilesSection(lines, file);
+  if (!section) {
     const body = text.endsWith('\n') ? text : `${text}\n`;
     return `${body}profiles:\n${profileBlock(profile).join('\n')}\n`;
   }
-  if (/^profiles:\s*[^\s#]/.test(lines[at]!)) {
-    throw new ConfigError(
-      `cannot add a profile to ${file}: ` +
-        `its "profiles" is written in flow style ({...}); edit it by hand`,
-    );
-  }
-  // The end of the profiles section: the next top-level key, or the end of the file.
-  let end = lines.findIndex((l, i) => i > at && isContent(l) && indentOf(l) === 0);
-  if (end < 0) end = lines.length;
-  const firstChild = lines.slice(at + 1, end).find(isContent);
-  const indent = firstChild ? ' '.repeat(indentOf(firstChild)) : '  ';
+  const { at, end, indent } = section;
   const block = profileBlock(profile, indent);
-  const existing = lines.findIndex(
-    (l, i) =>
-      i > at &&
-      i < end &&
-      new RegExp(`^${indent}${profile.name.replace(/-/g, '\\-')}:\\s*(#.*)?$`).test(l),
-  );
+  const existing = profileLine(lines, section, profile.name);
   if (existing >= 0) {
-    if (!force)
-      throw new UsageError(
-        `profile ${JSON.stringify(profile.name)} already exists in ${file}`,
-        'pass --force to replace it',
-      );
+    if (!force) throw profileExistsError(profile.name, file);
     let stop = lines.findIndex(
       (l, i) => i > existing && isContent(l) && indentOf(l) <= indent.length,
     );

@@ -6,10 +6,11 @@ import { checkEndpoint, checkProjectId, describeUrlText, parseNumberOption } fro
 import type { LoadedConfig } from './load.js';
 import {
   type AuthConfig,
-  interpolateProfile,
   keyName,
   type ProfileConfig,
   profileNamed,
+  usedAuth,
+  usedValue,
 } from './schema.js';
 
 export type Env = Record<string, string | undefined>;
@@ -82,14 +83,61 @@ export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 const TIMEOUT_RULE = { plainUnit: 's', min: 1, max: 3_600_000 } as const;
 export const DEFAULT_RETRIES = 2;
 
+/**
+ * A value and where it came from: "flag --endpoint", "env GES_ENDPOINT",
+ * "file <path> (profile <name>)", "default".
+ */
 export interface Candidate<T> {
   value: T | undefined;
   source: string;
 }
 
-/** The first candidate with a value: the precedence rule flag > env > profile > default. */
-export function pick<T>(...candidates: Candidate<T>[]): Candidate<T> | undefined {
-  return candidates.find((c) => c.value !== undefined && c.value !== '');
+type Found<T> = Candidate<T> & { value: T };
+
+/** Set: neither undefined nor empty (an empty variable counts as unset). */
+function isSet<T>(candidate: Candidate<T> | undefined): candidate is Found<T> {
+  return candidate !== undefined && candidate.value !== undefined && candidate.value !== '';
+}
+
+/**
+ * Where a value may come from. Flags always win and defaults always lose; the profile's rank
+ * depends on how it was chosen (layerOrder).
+ */
+export type Layer = 'flag' | 'profile' | 'env';
+
+/**
+ * The layers, strongest first. A profile named on the command line (-p) outranks the
+ * environment, so `ges -p prod` sends prod's requests where prod says, whatever GES_ENDPOINT
+ * a shell still holds. A profile named by GES_PROFILE or defaultProfile (or the implicit
+ * default) ranks below it, so the environment can point a shared profile elsewhere (CI).
+ */
+export function layerOrder(profileOnCommandLine: boolean): readonly Layer[] {
+  return profileOnCommandLine ? ['flag', 'profile', 'env'] : ['flag', 'env', 'profile'];
+}
+
+/**
+ * One candidate, read only when every stronger one is unset: a ${NAME} in a value that is not
+ * used is never resolved, so its variable need not be set.
+ */
+export type Read<T> = () => Candidate<T> | undefined;
+/** A setting's candidates in each layer, in order within the layer. */
+export type Candidates<T> = Partial<Record<Layer, Read<T>[]>>;
+
+/**
+ * The precedence rule, implemented once: the first candidate that is set, layer by layer in
+ * `order`; undefined when none is (then the default applies).
+ */
+export function firstSet<T>(
+  order: readonly Layer[],
+  candidates: Candidates<T>,
+): Found<T> | undefined {
+  for (const layer of order) {
+    for (const read of candidates[layer] ?? []) {
+      const candidate = read();
+      if (isSet(candidate)) return candidate;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -101,41 +149,88 @@ export function chosenProfile(
   env: Env,
   loaded: LoadedConfig | null,
 ): Candidate<string> | undefined {
-  return pick(
+  return [
     { value: flags.profile, source: 'flag --profile' },
     { value: env.GES_PROFILE, source: 'env GES_PROFILE' },
     { value: loaded?.config.defaultProfile, source: `defaultProfile in ${loaded?.filepath}` },
-  );
+  ].find(isSet);
 }
 
-function selectProfile(
-  flags: SettingsFlags,
-  env: Env,
-  loaded: LoadedConfig | null,
-): { name: string; source: string; profile: ProfileConfig } {
+/** What the steps of resolveSettings read: the flags, the environment and the chosen profile. */
+interface Inputs {
+  flags: SettingsFlags;
+  env: Env;
+  order: readonly Layer[];
+  name: string;
+  /** As written: its ${NAME} references are resolved value by value, when used. */
+  profile: ProfileConfig;
+  file: string | null;
+  /** "file <path> (profile <name>)". */
+  fileSource: string;
+}
+
+function fromFlag<T>(value: T | undefined, flag: string): Read<T> {
+  return () => ({ value, source: `flag --${flag}` });
+}
+
+function fromEnv(env: Env, name: string): Read<string> {
+  return () => ({ value: env[name], source: `env ${name}` });
+}
+
+function fromProfile<K extends keyof ProfileConfig>(
+  inputs: Inputs,
+  key: K,
+): Read<NonNullable<ProfileConfig[K]>> {
+  const { profile, env, name, file, fileSource } = inputs;
+  return () => ({
+    value: usedValue(profile, key, env, `profiles.${name}`, file ?? '') as
+      | NonNullable<ProfileConfig[K]>
+      | undefined,
+    source: fileSource,
+  });
+}
+
+/**
+ * Runs a check of a value: a bad value from a file or the environment is a config error, from a
+ * flag a usage error.
+ */
+function checked<T>(source: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof UsageError && !source.startsWith('flag'))
+      throw new ConfigError(error.message, error.hint);
+    throw error;
+  }
+}
+
+function selectProfile(flags: SettingsFlags, env: Env, loaded: LoadedConfig | null): Inputs {
   const chosen = chosenProfile(flags, env, loaded);
   const name = chosen?.value ?? 'default';
-  const source = chosen?.source ?? 'default';
   const profile = loaded ? profileNamed(loaded.config, name) : undefined;
-  if (profile)
-    return {
-      name,
-      source,
-      profile: interpolateProfile(profile, env, `profiles.${name}`, loaded!.filepath),
-    };
-  if (!chosen) return { name, source, profile: {} };
-  if (!loaded) {
+  if (!profile && chosen && !loaded) {
     throw new ConfigError(
       `profile ${JSON.stringify(name)} (from ${chosen.source}) was asked for, ` +
         `but no config file was found`,
-      'create one from .gesrc.example, or name it with --config <file>',
+      'write one with: ges config init, or name one with --config <file>',
     );
   }
-  const names = Object.keys(loaded.config.profiles);
-  throw new ConfigError(
-    `profile ${JSON.stringify(name)} (from ${chosen.source}) is not defined in ` +
-      `${loaded.filepath} (profiles: ${names.map(keyName).join(', ') || 'none'})`,
-  );
+  if (!profile && chosen) {
+    const names = Object.keys(loaded!.config.profiles);
+    throw new ConfigError(
+      `profile ${JSON.stringify(name)} (from ${chosen.source}) is not defined in ` +
+        `${loaded!.filepath} (profiles: ${names.map(keyName).join(', ') || 'none'})`,
+    );
+  }
+  return {
+    flags,
+    env,
+    order: layerOrder(Boolean(flags.profile)),
+    name,
+    profile: profile ?? {},
+    file: loaded?.filepath ?? null,
+    fileSource: loaded ? `file ${loaded.filepath} (profile ${name})` : 'file',
+  };
 }
 
 /**
@@ -163,108 +258,118 @@ export function checkRegion(value: string, source: string): string {
     : new ConfigError(message);
 }
 
-function resolveRegion(
-  flags: SettingsFlags,
-  env: Env,
-  profile: ProfileConfig,
-  fileSource: string,
-): Candidate<string> | undefined {
-  const region = pick(
-    { value: flags.region, source: 'flag --region' },
-    { value: env.GES_REGION, source: 'env GES_REGION' },
-    { value: profile.region, source: fileSource },
-  );
-  if (region) checkRegion(region.value!, region.source);
-  return region;
+/** Where the graph is, as one layer gives it: its address, or a region or management plane. */
+interface Location {
+  endpoint?: Found<string>;
+  region?: Found<string>;
+  management?: Found<string>;
 }
 
+function locationReads(inputs: Inputs, layer: Layer): Read<string>[] {
+  const { flags, env } = inputs;
+  if (layer === 'flag')
+    return [
+      fromFlag(flags.endpoint, 'endpoint'),
+      fromFlag(flags.region, 'region'),
+      () => undefined,
+    ];
+  if (layer === 'env')
+    return ['GES_ENDPOINT', 'GES_REGION', 'GES_MANAGEMENT_ENDPOINT'].map((n) => fromEnv(env, n));
+  return [
+    fromProfile(inputs, 'endpoint'),
+    fromProfile(inputs, 'region'),
+    fromProfile(inputs, 'managementEndpoint'),
+  ];
+}
+
+/**
+ * The location is one setting: the strongest layer that gives any part of it (an endpoint, a
+ * region, a management endpoint) gives all of it. A region from `-p` is never overridden by
+ * GES_ENDPOINT, and parts from two layers are never mixed.
+ */
+function pickLocation(inputs: Inputs): Location | undefined {
+  for (const layer of inputs.order) {
+    const [endpoint, region, management] = locationReads(inputs, layer).map((read) => read());
+    const location: Location = {
+      ...(isSet(endpoint) ? { endpoint } : {}),
+      ...(isSet(region)
+        ? { region: { ...region, value: checkRegion(region.value, region.source) } }
+        : {}),
+      ...(isSet(management) ? { management } : {}),
+    };
+    if (Object.keys(location).length) return location;
+  }
+  return undefined;
+}
+
+function noEndpoint(inputs: Inputs): ConfigError {
+  return new ConfigError(
+    inputs.file
+      ? `no endpoint: profile ${JSON.stringify(inputs.name)} in ${inputs.file} has neither ` +
+          `an endpoint nor a region, and neither --endpoint, --region, GES_ENDPOINT nor ` +
+          `GES_REGION is set`
+      : 'no endpoint: no config file was found, and neither --endpoint, --region, ' +
+          'GES_ENDPOINT nor GES_REGION is set',
+    'run ges config init to write a profile (the address is under graph details in the GES ' +
+      'console; or a region, to find graphs by name), or try ges with no cloud account: ' +
+      'ges emulator',
+  );
+}
+
+/**
+ * The management plane, when the location gives a region or a management endpoint. A region's
+ * address may be set by HUAWEICLOUD_SDK_REGION_GES_<REGION>, as Huawei's SDKs read it.
+ */
 function resolveDiscovery(
-  env: Env,
-  profile: ProfileConfig,
-  fileSource: string,
-  region: Candidate<string> | undefined,
+  inputs: Inputs,
+  { region, management }: Location,
   sources: Record<string, string>,
 ): Discovery | null {
   const sdkName = region
-    ? `HUAWEICLOUD_SDK_REGION_GES_${region.value!.toUpperCase().replace(/-/g, '_')}`
-    : undefined;
-  const management = pick(
-    { value: env.GES_MANAGEMENT_ENDPOINT, source: 'env GES_MANAGEMENT_ENDPOINT' },
-    { value: sdkName ? env[sdkName] : undefined, source: `env ${sdkName}` },
-    { value: profile.managementEndpoint, source: fileSource },
+    ? `HUAWEICLOUD_SDK_REGION_GES_${region.value.toUpperCase().replace(/-/g, '_')}`
+    : '';
+  const plane = [
+    management,
+    { value: inputs.env[sdkName], source: `env ${sdkName}` },
     {
-      value: region ? regionEndpoint('ges', region.value!) : undefined,
+      value: region && regionEndpoint('ges', region.value),
       source: `region ${region?.value} (from ${region?.source})`,
     },
-  );
-  if (!management) return null;
-  const network = profile.network ?? 'private';
+  ].find(isSet);
+  if (!plane) return null;
+  const network = fromProfile(inputs, 'network')()?.value ?? 'private';
   if (network !== 'private' && network !== 'public')
     throw new ConfigError(
-      `network (${fileSource}) must be private or public, not ${JSON.stringify(network)}`,
+      `network (${inputs.fileSource}) must be private or public, not ${JSON.stringify(network)}`,
     );
   Object.assign(sources, {
-    managementEndpoint: management.source,
-    network: profile.network ? fileSource : 'default',
+    managementEndpoint: plane.source,
+    network: inputs.profile.network ? inputs.fileSource : 'default',
     region: region?.source ?? 'none',
   });
-  return { managementEndpoint: management.value!, region: region?.value ?? null, network };
+  return {
+    managementEndpoint: checked(plane.source, () => checkEndpoint(plane.value, plane.source)),
+    region: region?.value ?? null,
+    network,
+  };
 }
 
-function resolveAuth(
-  env: Env,
-  profile: ProfileConfig,
-  fileSource: string,
+/** The service-plane address (or null: found by graph name) and the management plane. */
+function resolveLocation(
+  inputs: Inputs,
   sources: Record<string, string>,
-  region?: Candidate<string>,
-): AuthConfig {
-  if (env.GES_TOKEN) {
-    sources.auth = 'env GES_TOKEN';
-    return { type: 'token', token: env.GES_TOKEN };
-  }
-  if (env.HUAWEICLOUD_SDK_AK || env.HUAWEICLOUD_SDK_SK) {
-    if (!env.HUAWEICLOUD_SDK_AK || !env.HUAWEICLOUD_SDK_SK) {
-      throw new ConfigError('HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together');
-    }
-    sources.auth = 'env HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK';
-    if (env.HUAWEICLOUD_SDK_SECURITY_TOKEN)
-      sources['auth.securityToken'] = 'env HUAWEICLOUD_SDK_SECURITY_TOKEN';
-    return {
-      type: 'aksk',
-      accessKey: env.HUAWEICLOUD_SDK_AK,
-      secretKey: env.HUAWEICLOUD_SDK_SK,
-      securityToken: env.HUAWEICLOUD_SDK_SECURITY_TOKEN || undefined,
-    };
-  }
-  if (profile.auth) {
-    sources.auth = fileSource;
-    const auth = { ...profile.auth };
-    if (auth.type === 'password') {
-      const iam = pick(
-        { value: env.HUAWEICLOUD_SDK_IAM_ENDPOINT, source: 'env HUAWEICLOUD_SDK_IAM_ENDPOINT' },
-        { value: auth.iamEndpoint, source: fileSource },
-        {
-          value: region ? regionEndpoint('iam', region.value!) : undefined,
-          source: `region ${region?.value} (from ${region?.source})`,
-        },
-      );
-      if (!iam) {
-        throw new ConfigError(
-          `auth type password needs an IAM endpoint: set auth.iamEndpoint (${fileSource}), ` +
-            `a region, or HUAWEICLOUD_SDK_IAM_ENDPOINT`,
-        );
-      }
-      auth.iamEndpoint = checkEndpoint(iam.value!, iam.source);
-      sources['auth.iamEndpoint'] = iam.source;
-    }
-    return auth;
-  }
-  throw new ConfigError(
-    'no credentials: set GES_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, ' +
-      'or an auth section in the profile',
-    'for a graph that needs no token (a local emulator without one) ' +
-      'set auth.type: none in the profile',
-  );
+): Pick<Settings, 'endpoint' | 'discovery'> {
+  const location = pickLocation(inputs);
+  const discovery = location ? resolveDiscovery(inputs, location, sources) : null;
+  const endpoint = location?.endpoint;
+  if (!endpoint && !discovery) throw noEndpoint(inputs);
+  sources.endpoint = endpoint?.source ?? 'management plane (by graph name)';
+  return {
+    endpoint: endpoint
+      ? checked(endpoint.source, () => checkEndpoint(endpoint.value, endpoint.source))
+      : null,
+    discovery,
+  };
 }
 
 /** The profile's language, en-us unless it says zh-cn. */
@@ -338,135 +443,237 @@ function checkHeaderCredentials(auth: AuthConfig, source: string): void {
   }
 }
 
-/** Merges flags, environment, the selected profile and defaults into validated settings. */
-export function resolveSettings(
-  flags: SettingsFlags,
-  env: Env,
-  loaded: LoadedConfig | null,
-): Settings {
-  const { name, source: profileSource, profile } = selectProfile(flags, env, loaded);
-  const fileSource = loaded ? `file ${loaded.filepath} (profile ${name})` : 'file';
-  const sources: Record<string, string> = {};
-
-  const endpoint = pick(
-    { value: flags.endpoint, source: 'flag --endpoint' },
-    { value: env.GES_ENDPOINT, source: 'env GES_ENDPOINT' },
-    { value: profile.endpoint, source: fileSource },
-  );
-  const region = resolveRegion(flags, env, profile, fileSource);
-  // An explicit endpoint always wins; without one, a region (or management endpoint) finds graphs
-  // by name.
-  const discovery = resolveDiscovery(env, profile, fileSource, region, sources);
-  if (!endpoint && !discovery) {
-    throw new ConfigError(
-      loaded
-        ? `no endpoint: profile ${JSON.stringify(name)} in ${loaded.filepath} has neither ` +
-            `an endpoint nor a region, and neither --endpoint, --region, GES_ENDPOINT nor ` +
-            `GES_REGION is set`
-        : 'no endpoint: no config file was found, and neither --endpoint, --region, ' +
-            'GES_ENDPOINT nor GES_REGION is set',
-      "give the graph's service-plane address (GES console: graph details, private or " +
-        'public access address), or a region (e.g. --region cn-north-4) to find graphs by name',
-    );
-  }
-  const projectId = pick(
-    { value: flags.projectId, source: 'flag --project-id' },
-    { value: env.GES_PROJECT_ID, source: 'env GES_PROJECT_ID' },
-    { value: env.HUAWEICLOUD_SDK_PROJECT_ID, source: 'env HUAWEICLOUD_SDK_PROJECT_ID' },
-    { value: profile.projectId, source: fileSource },
-  );
+function resolveProjectId(inputs: Inputs, sources: Record<string, string>): string {
+  const { flags, env } = inputs;
+  const projectId = firstSet(inputs.order, {
+    flag: [fromFlag(flags.projectId, 'project-id')],
+    env: [fromEnv(env, 'GES_PROJECT_ID'), fromEnv(env, 'HUAWEICLOUD_SDK_PROJECT_ID')],
+    profile: [fromProfile(inputs, 'projectId')],
+  });
   if (!projectId) {
     throw new ConfigError(
       'no project ID: set --project-id, GES_PROJECT_ID or projectId in the profile',
       'the project ID is shown under My Credentials > API Credentials in the Huawei Cloud console',
     );
   }
-  const timeout = pick<string | number>(
-    { value: flags.timeout, source: 'flag --timeout' },
-    { value: profile.timeout, source: fileSource },
-  ) ?? { value: DEFAULT_TIMEOUT_SECONDS, source: 'default' };
-  const connectTimeout = pick<string | number>(
-    { value: flags.connectTimeout, source: 'flag --connect-timeout' },
-    { value: profile.connectTimeout, source: fileSource },
-  ) ?? { value: DEFAULT_CONNECT_TIMEOUT_SECONDS, source: 'default' };
-  const retries = pick<string | number>(
-    { value: flags.retries, source: 'flag --retries' },
-    { value: profile.retries, source: fileSource },
-  ) ?? { value: DEFAULT_RETRIES, source: 'default' };
+  sources.projectId = projectId.source;
+  return checked(projectId.source, () => checkProjectId(projectId.value, projectId.source));
+}
 
-  const asConfigError = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      // A bad value from a file or the environment is a config error; from a flag, a usage error.
-      if (error instanceof UsageError) throw new ConfigError(error.message);
-      throw error;
-    }
+/** Timeouts and retries: a flag, else the profile, else the default. */
+function resolveLimits(
+  inputs: Inputs,
+  sources: Record<string, string>,
+): Pick<Settings, 'timeoutMs' | 'connectTimeoutMs' | 'retries'> {
+  const { flags, order } = inputs;
+  const pickOne = (
+    key: 'timeout' | 'connectTimeout' | 'retries',
+    flag: string,
+    fallback: number,
+  ) => {
+    const found = firstSet<string | number>(order, {
+      flag: [fromFlag(flags[key], flag)],
+      profile: [fromProfile(inputs, key)],
+    }) ?? { value: fallback, source: 'default' };
+    sources[key] = found.source;
+    return found;
   };
-  const check = <T>(source: string, fn: () => T): T =>
-    source.startsWith('flag') ? fn() : asConfigError(fn);
-
-  const settings: Settings = {
-    profileName: name,
-    configFile: loaded?.filepath ?? null,
-    endpoint: endpoint
-      ? check(endpoint.source, () => checkEndpoint(endpoint.value!, endpoint.source))
-      : null,
-    discovery: discovery && {
-      ...discovery,
-      managementEndpoint: check(sources.managementEndpoint!, () =>
-        checkEndpoint(discovery.managementEndpoint, sources.managementEndpoint!),
-      ),
-    },
-    projectId: check(projectId.source, () => checkProjectId(projectId.value!, projectId.source)),
-    timeoutMs: check(timeout.source, () =>
-      parseDurationOption(`timeout (from ${timeout.source})`, timeout.value!, TIMEOUT_RULE),
+  const duration = (key: 'timeout' | 'connectTimeout', flag: string, fallback: number) => {
+    const { value, source } = pickOne(key, flag, fallback);
+    return checked(source, () =>
+      parseDurationOption(`${key} (from ${source})`, value, TIMEOUT_RULE),
+    );
+  };
+  const retries = pickOne('retries', 'retries', DEFAULT_RETRIES);
+  return {
+    timeoutMs: duration('timeout', 'timeout', DEFAULT_TIMEOUT_SECONDS),
+    connectTimeoutMs: duration(
+      'connectTimeout',
+      'connect-timeout',
+      DEFAULT_CONNECT_TIMEOUT_SECONDS,
     ),
-    connectTimeoutMs: check(connectTimeout.source, () =>
-      parseDurationOption(
-        `connectTimeout (from ${connectTimeout.source})`,
-        connectTimeout.value!,
-        TIMEOUT_RULE,
-      ),
-    ),
-    retries: check(retries.source, () =>
-      parseNumberOption(`retries (from ${retries.source})`, retries.value!, {
+    retries: checked(retries.source, () =>
+      parseNumberOption(`retries (from ${retries.source})`, retries.value, {
         min: 0,
         max: 10,
         integer: true,
       }),
     ),
-    auth: resolveAuth(env, profile, fileSource, sources, region),
+  };
+}
+
+/** Credentials from the environment: GES_TOKEN, else an access key pair. */
+function environmentAuth(env: Env): Read<AuthConfig>[] {
+  const token: Read<AuthConfig> = () =>
+    env.GES_TOKEN
+      ? { value: { type: 'token', token: env.GES_TOKEN }, source: 'env GES_TOKEN' }
+      : undefined;
+  const keys: Read<AuthConfig> = () => {
+    if (!env.HUAWEICLOUD_SDK_AK && !env.HUAWEICLOUD_SDK_SK) return undefined;
+    if (!env.HUAWEICLOUD_SDK_AK || !env.HUAWEICLOUD_SDK_SK)
+      throw new ConfigError('HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together');
+    return {
+      value: {
+        type: 'aksk',
+        accessKey: env.HUAWEICLOUD_SDK_AK,
+        secretKey: env.HUAWEICLOUD_SDK_SK,
+        securityToken: env.HUAWEICLOUD_SDK_SECURITY_TOKEN || undefined,
+      },
+      source: 'env HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK',
+    };
+  };
+  return [token, keys];
+}
+
+/**
+ * The region whose IAM a password login goes to: the location's, else (an endpoint given
+ * elsewhere) the profile's own region.
+ */
+function loginRegion(inputs: Inputs, located?: Found<string>): Found<string> | undefined {
+  if (located) return located;
+  const region = fromProfile(inputs, 'region')();
+  return isSet(region) ? { ...region, value: checkRegion(region.value, region.source) } : undefined;
+}
+
+/**
+ * Where a password login goes: the profile's auth.iamEndpoint and HUAWEICLOUD_SDK_IAM_ENDPOINT
+ * at their layers' ranks, else the region's IAM.
+ */
+function iamEndpoint(
+  inputs: Inputs,
+  auth: AuthConfig,
+  located: Found<string> | undefined,
+  sources: Record<string, string>,
+): string {
+  const at = `profiles.${inputs.name}`;
+  const byRegion = (): Candidate<string> | undefined => {
+    const region = loginRegion(inputs, located);
+    return (
+      region && {
+        value: regionEndpoint('iam', region.value),
+        source: `region ${region.value} (from ${region.source})`,
+      }
+    );
+  };
+  const iam =
+    firstSet(inputs.order, {
+      env: [fromEnv(inputs.env, 'HUAWEICLOUD_SDK_IAM_ENDPOINT')],
+      profile: [
+        () => ({
+          value: usedAuth(auth, inputs.env, at, inputs.file ?? '').iamEndpoint,
+          source: inputs.fileSource,
+        }),
+      ],
+    }) ?? [byRegion()].find(isSet);
+  if (!iam) {
+    throw new ConfigError(
+      `auth type password needs an IAM endpoint: set auth.iamEndpoint (${inputs.fileSource}), ` +
+        `a region, or HUAWEICLOUD_SDK_IAM_ENDPOINT`,
+    );
+  }
+  sources['auth.iamEndpoint'] = iam.source;
+  return checked(iam.source, () => checkEndpoint(iam.value, iam.source));
+}
+
+/**
+ * Credentials are one setting: the profile's auth section (when it has one) at the profile's
+ * rank, GES_TOKEN or an access key pair at the environment's; never a mix of both.
+ */
+function resolveAuth(
+  inputs: Inputs,
+  located: Found<string> | undefined,
+  sources: Record<string, string>,
+): AuthConfig {
+  const { profile, env } = inputs;
+  const found = firstSet<AuthConfig>(inputs.order, {
+    env: environmentAuth(env),
+    profile: [() => ({ value: profile.auth, source: inputs.fileSource })],
+  });
+  if (!found) {
+    throw new ConfigError(
+      'no credentials: set GES_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, ' +
+        'or an auth section in the profile',
+      'for a graph that needs no token (a local emulator without one) ' +
+        'set auth.type: none in the profile',
+    );
+  }
+  sources.auth = found.source;
+  if (found.source.startsWith('env') && found.value.securityToken)
+    sources['auth.securityToken'] = 'env HUAWEICLOUD_SDK_SECURITY_TOKEN';
+  const auth = found.source.startsWith('env')
+    ? found.value
+    : usedAuth(found.value, env, `profiles.${inputs.name}`, inputs.file ?? '', ['iamEndpoint']);
+  if (auth.type === 'password')
+    auth.iamEndpoint = iamEndpoint(inputs, found.value, located, sources);
+  checkHeaderCredentials(auth, found.source);
+  return auth;
+}
+
+/** TLS and the profile's language: a flag, else the profile, else the default. */
+function resolveTransport(
+  inputs: Inputs,
+  sources: Record<string, string>,
+): Pick<Settings, 'caFile' | 'insecure' | 'language'> {
+  const { flags, order, file } = inputs;
+  const caFile = firstSet(order, {
+    flag: [fromFlag(flags.caCert, 'ca-cert')],
+    profile: [fromProfile(inputs, 'caFile')],
+  });
+  const insecure = firstSet<boolean>(order, {
+    flag: [fromFlag(flags.insecure || undefined, 'insecure')],
+    profile: [fromProfile(inputs, 'insecure')],
+  }) ?? { value: false, source: 'default' };
+  const language = fromProfile(inputs, 'language')();
+  Object.assign(sources, {
+    caFile: caFile?.source ?? 'default',
+    insecure: insecure.source,
+    language: isSet(language) ? language.source : 'default',
+  });
+  return {
+    // A file's caFile is relative to the file; a flag's, to the working directory (connect()).
     caFile:
-      flags.caCert ??
-      (profile.caFile && loaded
-        ? path.resolve(path.dirname(loaded.filepath), profile.caFile)
-        : undefined),
-    insecure: flags.insecure || (profile.insecure ?? false),
+      caFile && file && !caFile.source.startsWith('flag')
+        ? path.resolve(path.dirname(file), caFile.value)
+        : caFile?.value,
+    insecure: insecure.value,
+    language: checkLanguage(language?.value, inputs.fileSource),
+  };
+}
+
+/**
+ * Merges flags, the environment, the chosen profile and defaults into validated settings
+ * (precedence: layerOrder). Only values that are used are read, resolved and checked.
+ */
+export function resolveSettings(
+  flags: SettingsFlags,
+  env: Env,
+  loaded: LoadedConfig | null,
+): Settings {
+  const inputs = selectProfile(flags, env, loaded);
+  const sources: Record<string, string> = {
+    profile: chosenProfile(flags, env, loaded)?.source ?? 'default',
+  };
+  const location = resolveLocation(inputs, sources);
+  return {
+    profileName: inputs.name,
+    configFile: inputs.file,
+    ...location,
+    projectId: resolveProjectId(inputs, sources),
+    ...resolveLimits(inputs, sources),
+    auth: resolveAuth(
+      inputs,
+      location.discovery?.region
+        ? { value: location.discovery.region, source: sources.region! }
+        : undefined,
+      sources,
+    ),
+    ...resolveTransport(inputs, sources),
     proxy: {
       http: proxyVariable(env, 'http_proxy'),
       https: proxyVariable(env, 'https_proxy'),
       noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
     },
     cacheDir: userDirs(env).cache,
-    language: checkLanguage(profile.language, fileSource),
     sources,
   };
-  checkHeaderCredentials(settings.auth, sources.auth ?? fileSource);
-  Object.assign(sources, {
-    profile: profileSource,
-    caFile: flags.caCert ? 'flag --ca-cert' : settings.caFile ? fileSource : 'default',
-    insecure: flags.insecure
-      ? 'flag --insecure'
-      : profile.insecure !== undefined
-        ? fileSource
-        : 'default',
-    language: profile.language !== undefined ? fileSource : 'default',
-    endpoint: endpoint?.source ?? 'management plane (by graph name)',
-    projectId: projectId.source,
-    timeout: timeout.source,
-    connectTimeout: connectTimeout.source,
-    retries: retries.source,
-  });
-  return settings;
 }

@@ -281,36 +281,46 @@ export function interpolate(
 }
 
 /** The keys of a profile (and of its auth section) whose strings may hold ${NAME} references. */
-const INTERPOLATED_KEYS = Object.keys(PROFILE_KEYS).filter((k) => PROFILE_KEYS[k] === 'string');
-const INTERPOLATED_AUTH_KEYS = Object.keys(AUTH_KEYS);
+const INTERPOLATED_KEYS = new Set(
+  Object.keys(PROFILE_KEYS).filter((k) => PROFILE_KEYS[k] === 'string'),
+);
+const INTERPOLATED_AUTH_KEYS = Object.keys(AUTH_KEYS) as (keyof AuthConfig)[];
 
 /**
- * Interpolates the known string keys of one profile and of its auth section. Unknown keys are
- * left alone and never walked, so no shape of file (a YAML alias bomb) makes this costly.
+ * One value of a profile as it is used: a string of a string key with its ${NAME} references
+ * resolved. Called only for the values a run uses, so a reference in an unused or overridden
+ * value never needs its variable. Unknown keys are never walked, so no shape of file (a YAML
+ * alias bomb) makes this costly.
  */
-export function interpolateProfile(
+export function usedValue<K extends keyof ProfileConfig>(
   profile: ProfileConfig,
+  key: K,
   env: Record<string, string | undefined>,
   path: string,
   file: string,
-): ProfileConfig {
-  const fill = (
-    obj: Record<string, unknown>,
-    keys: string[],
-    at: string,
-  ): Record<string, unknown> => {
-    const out = { ...obj };
-    for (const k of keys)
-      if (typeof obj[k] === 'string')
-        out[k] = interpolate(obj[k] as string, env, `${at}.${k}`, file);
-    return out;
-  };
-  const filled = fill(profile as Record<string, unknown>, INTERPOLATED_KEYS, path) as ProfileConfig;
-  if (profile.auth)
-    filled.auth = fill(
-      profile.auth as unknown as Record<string, unknown>,
-      INTERPOLATED_AUTH_KEYS,
-      `${path}.auth`,
-    ) as unknown as AuthConfig;
-  return filled;
+): ProfileConfig[K] {
+  const value = Object.hasOwn(profile, key) ? profile[key] : undefined;
+  return typeof value === 'string' && INTERPOLATED_KEYS.has(key)
+    ? (interpolate(value, env, `${path}.${key}`, file) as ProfileConfig[K])
+    : value;
+}
+
+/**
+ * An auth section as it is used: ${NAME} resolved in each of its string keys but those in
+ * `skip` (a key another source may override is resolved only when it is used).
+ */
+export function usedAuth(
+  auth: AuthConfig,
+  env: Record<string, string | undefined>,
+  path: string,
+  file: string,
+  skip: readonly (keyof AuthConfig)[] = [],
+): AuthConfig {
+  const out: Record<string, unknown> = { ...auth };
+  for (const key of INTERPOLATED_AUTH_KEYS) {
+    const value = auth[key];
+    if (typeof value === 'string' && !skip.includes(key))
+      out[key] = interpolate(value, env, `${path}.auth.${key}`, file);
+  }
+  return out as unknown as AuthConfig;
 }

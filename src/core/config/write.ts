@@ -9,8 +9,8 @@ import {
   updateFileAtomic,
   writeFailure,
 } from '../fs-safety.js';
-import { whyNoDir } from '../paths.js';
-import { addProfile, type NewProfile } from './init.js';
+import { userDirs, whyNoDir } from '../paths.js';
+import { addProfile, hasProfile, type NewProfile } from './init.js';
 import {
   CONFIG_SIZE_LIMIT,
   findConfig,
@@ -22,45 +22,70 @@ import {
   searchPlaces,
 } from './load.js';
 import { profileNamed, validateConfig } from './schema.js';
-import { isTrusted, recordTrust, requireConfigDir, sha256 } from './trust.js';
+import { isTrusted, recordTrust, sha256 } from './trust.js';
 
 /** Writing a profile for `ges config init`: to the file that will be read, trusted as written. */
 
 type Env = Record<string, string | undefined>;
 
 /**
- * The file a new profile goes to: the one named by --config/GES_CONFIG, else .gesrc.yaml in
- * `cwd` (or config.yaml in the user config folder), unless a file ges reads first sits in
- * that folder: then that one when it is YAML, or a refusal naming it (a profile written
- * elsewhere would never load).
+ * The file a new profile goes to: the one named by --config/GES_CONFIG, else config.yaml in
+ * the user config folder (./.gesrc.yaml in `cwd` with `local`), unless a file ges reads first
+ * sits in that folder: then that one when it is YAML, or a refusal naming it (a profile
+ * written elsewhere would never load). With no user config folder, only a named or local
+ * file can be written.
  */
 export async function profileTarget(options: {
   named?: string;
-  global: boolean;
+  local: boolean;
   cwd: string;
   env: Env;
 }): Promise<string> {
-  const { named, global, cwd, env } = options;
+  const { named, local, cwd, env } = options;
   const target = named
     ? path.resolve(cwd, named)
-    : global
-      ? path.join(requireConfigDir(env, 'write the user config'), 'config.yaml')
-      : path.join(cwd, '.gesrc.yaml');
+    : local
+      ? path.join(cwd, '.gesrc.yaml')
+      : path.join(userConfigDir(env), 'config.yaml');
   if (/\.(json|c?js|mjs)$/.test(target))
     throw new UsageError(
       `config init writes YAML, and ${target} is not a YAML file; edit it by hand`,
     );
   if (named) return target;
   const dir = path.dirname(target);
-  const first = firstCandidate(
-    (global ? GLOBAL_NAMES : SEARCH_NAMES).map((n) => path.join(dir, n)),
-  );
+  const first = firstCandidate((local ? SEARCH_NAMES : GLOBAL_NAMES).map((n) => path.join(dir, n)));
   if (!first || first === target) return target;
   if (/(^|\/)(\.gesrc|config)(\.ya?ml)?$/.test(first)) return first;
   throw new UsageError(
     `${first} is read before ${target}, so a profile written there would never load`,
     `add the profile to ${first} by hand, or write elsewhere with --config <file>`,
   );
+}
+
+/** The user config folder config init writes to by default, or a ConfigError saying why none. */
+function userConfigDir(env: Env): string {
+  const dir = userDirs(env).config;
+  if (dir) return dir;
+  throw new ConfigError(
+    `cannot write the user config: ${whyNoDir(env, 'config')}`,
+    'set HOME (or XDG_CONFIG_HOME) to an absolute path, or name the file to write: ' +
+      'ges config init --config <file> ...',
+  );
+}
+
+/**
+ * True when `file` holds profile `name` already, as config init would find it in the text: so a
+ * terminal can ask for another name before the other answers. Best effort: a file that cannot
+ * be read here is left for the write to refuse, saying why.
+ */
+export function holdsProfile(file: string, name: string): boolean {
+  const read = readGuarded(file, CONFIG_SIZE_LIMIT, file, true);
+  if (!('bytes' in read)) return false;
+  try {
+    return hasProfile(read.bytes.toString('utf8'), name, file);
+  } catch {
+    return false;
+  }
 }
 
 /** Where `file` is or will be, links in its folder resolved (the file may not exist yet). */
@@ -108,7 +133,7 @@ async function planProfile(
       throw new UsageError(
         `${file} exists and is not trusted; ` +
           `read it, then run: ges config trust ${shellQuote(file)}`,
-        'or write the profile to the user config folder with --global',
+        'or write the profile to the user config (config init without --local)',
       );
     }
   }
