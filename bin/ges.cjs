@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// CommonJS on purpose: Node 20 starts a CommonJS entry ~4 ms sooner than an ES module one.
+// CommonJS on purpose: Node starts a CommonJS entry sooner than an ES module one.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
@@ -35,16 +35,6 @@ function quickAnswer(args) {
 /** Resolves once everything written so far has been handed to the OS. */
 const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
 
-/**
- * The CLI, one CommonJS bundle (dist/ges.cjs), compiled with V8's code cache (bin/code-cache.cjs):
- * on every Node, since the cache it saves at the end of a run holds the code that run compiled,
- * where Node 22+'s own compile cache holds only the bundle's top level (one cancel: 0.88x the
- * time on Node 24). `save` stores it.
- */
-function loadCli() {
-  return require('./code-cache.cjs')(path.join(ROOT, 'dist/ges.cjs'));
-}
-
 async function run(args) {
   const answer = quickAnswer(args);
   if (answer !== undefined) {
@@ -58,33 +48,25 @@ async function run(args) {
   for (const [name, exitCode] of Object.entries(exitCodes)) {
     process.on(name, () => (stop.signal.aborted ? process.exit(exitCode) : stop.abort(name)));
   }
-  const { cli, save } = loadCli();
+  const cli = require(path.join(ROOT, 'dist/ges.cjs'));
   // llhttp (undici's parser) is WebAssembly: on Node 20 V8's optimising tier-up of it costs
   // ~35 MB and holds exit ~150 ms for a parser that reads a few small answers. Baseline code
   // is plenty. Set just before it compiles: set earlier, the flag change makes every later
-  // built-in miss its code cache. The code cache is saved before that: V8 refuses cached code
-  // made under other flags. Node 22+ needs neither.
+  // built-in miss its code cache. Node 22+ does not need it.
   const beforeHttp =
     NODE_MAJOR < 22
       ? () => {
           require('node:v8').setFlagsFromString('--liftoff-only');
-          // Once the parser is compiled, V8's flags are put back: the code cache saved at the
-          // end then matches the flags the next run compiles under (V8 refuses a mismatch).
-          return () =>
-            require('node:v8').setFlagsFromString(
-              '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering',
-            );
+          return undefined;
         }
       : undefined;
-  const code = await cli.main(args, { stop: stop.signal, beforeHttp });
-  save();
-  return code;
+  return cli.main(args, { stop: stop.signal, beforeHttp });
 }
 
 run(process.argv.slice(2)).then(
   async (code) => {
     process.exitCode = code;
-    // Exit now rather than when idle: the HTTP pool's timers would hold the process ~100 ms more.
+    // Exit now rather than when idle: the HTTP pool's timers would hold the process longer.
     await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
     process.exit(code);
   },
