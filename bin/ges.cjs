@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // CommonJS on purpose: Node starts a CommonJS entry sooner than an ES module one.
-const { readFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, rmSync, statSync } = require('node:fs');
 const path = require('node:path');
 
 // A reader that went away (`ges job cancel movies - < ids | head -1`) is no error of ours:
@@ -32,6 +32,51 @@ function quickAnswer(args) {
   }
 }
 
+/**
+ * The folder (made 0700 when missing) is fit for cached code: a folder of the user's own (or
+ * root's) that nobody else can write, as every cached file's folder must be.
+ */
+function privateFolder(dir) {
+  let st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    st = statSync(dir);
+  }
+  const uid = process.getuid?.();
+  const own = uid === undefined || ((st.uid === uid || st.uid === 0) && (st.mode & 0o022) === 0);
+  return st.isDirectory() && own;
+}
+
+/**
+ * Node's compile cache (22.10+) for the bundle, in the user's cache folder under compile/:
+ * only when there is one (an absolute home) and it is private, else the run goes without.
+ * Node writes it through a temporary file it leaves behind when the disk is full: the cache
+ * is written when the process exits, and any such file removed then.
+ */
+function enableCompileCache() {
+  const nodeModule = require('node:module');
+  if (!nodeModule.enableCompileCache || !nodeModule.flushCompileCache) return;
+  try {
+    const { cache } = require(path.join(ROOT, 'dist/paths.cjs')).userDirs(process.env);
+    const dir = cache && path.join(cache, 'compile');
+    if (!dir || !privateFolder(cache) || !privateFolder(dir)) return;
+    const { ENABLED } = nodeModule.constants.compileCacheStatus;
+    if (nodeModule.enableCompileCache(dir).status !== ENABLED) return;
+    process.once('exit', () => {
+      try {
+        nodeModule.flushCompileCache();
+        const written = nodeModule.getCompileCacheDir();
+        for (const name of readdirSync(written))
+          if (/^[0-9a-f]{8}\.[0-9A-Za-z]{6}$/.test(name)) rmSync(path.join(written, name));
+      } catch {
+        // the cache is only a cache
+      }
+    });
+  } catch {
+    // no cache this run
+  }
+}
+
 /** Resolves once everything written so far has been handed to the OS. */
 const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
 
@@ -48,6 +93,7 @@ async function run(args) {
   for (const [name, exitCode] of Object.entries(exitCodes)) {
     process.on(name, () => (stop.signal.aborted ? process.exit(exitCode) : stop.abort(name)));
   }
+  enableCompileCache();
   const cli = require(path.join(ROOT, 'dist/ges.cjs'));
   // llhttp (undici's parser) is WebAssembly: on Node 20 V8's optimising tier-up of it costs
   // ~35 MB and holds exit ~150 ms for a parser that reads a few small answers. Baseline code

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -49,6 +50,65 @@ describe('bin/ges.cjs', () => {
       results: [{ outcome: 'cancelled' }],
     });
     expect((await runGes(['job', 'wait', 'movies', done], { env })).code).toBe(0);
+  });
+
+  // Node 22.10+ (enableCompileCache and flushCompileCache); on Node 20 there is none.
+  const compileCache = typeof createRequire(import.meta.url)('node:module').flushCompileCache;
+  const hasCompileCache = compileCache === 'function';
+  /** The files in each of Node's folders under the compile cache folder (one per Node version). */
+  const compiled = (dir: string): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir).flatMap((v) => readdirSync(path.join(dir, v)).map((f) => `${v}/${f}`))
+      : [];
+
+  it.runIf(hasCompileCache)(
+    "keeps Node's compile cache in the user's private cache folder, and runs from it",
+    async () => {
+      const home = tempHome();
+      const dir = path.join(home, '.cache/ges/compile');
+      const first = await runGes(['config', 'path'], { home });
+      expect(first.code).toBe(0);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(compiled(dir).length).toBeGreaterThan(0);
+      // A temporary file Node left (a full disk) is removed by the next run.
+      const [version] = readdirSync(dir);
+      const leftover = path.join(dir, version!, '0123abcd.Xy12Zq');
+      writeFileSync(leftover, '');
+      const second = await runGes(['config', 'path'], {
+        home,
+        env: { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' },
+      });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toBe(first.stdout);
+      expect(second.stderr).toMatch(/dist\/ges\.cjs was accepted/);
+      expect(existsSync(leftover)).toBe(false);
+    },
+  );
+
+  it.runIf(hasCompileCache)(
+    'keeps no compile cache without an absolute home, or in a folder others can write',
+    async () => {
+      const cwd = tempHome();
+      const homeless = await runGes(['config', 'path'], {
+        cwd,
+        env: { HOME: undefined, XDG_CACHE_HOME: undefined, XDG_CONFIG_HOME: undefined },
+      });
+      expect(homeless.code).toBe(0);
+      expect(readdirSync(cwd)).toEqual(['.config']);
+      for (const open of ['.cache/ges', '.cache/ges/compile']) {
+        const home = tempHome();
+        mkdirSync(path.join(home, open), { recursive: true });
+        chmodSync(path.join(home, open), 0o777);
+        expect((await runGes(['config', 'path'], { home })).code).toBe(0);
+        expect(compiled(path.join(home, '.cache/ges/compile'))).toEqual([]);
+      }
+    },
+  );
+
+  it.runIf(!hasCompileCache)('keeps no compile cache where Node has none', async () => {
+    const home = tempHome();
+    expect((await runGes(['config', 'path'], { home })).code).toBe(0);
+    expect(existsSync(path.join(home, '.cache'))).toBe(false);
   });
 
   it(
