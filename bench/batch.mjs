@@ -26,9 +26,7 @@ const undiciFile = (file) => JSON.stringify(path.join(ROOT, 'node_modules/undici
 
 const LOAD = {
   index: `const { Agent, request } = require(${undiciFile('')});`,
-  lean: `if (Number(process.versions.node.split('.')[0]) < 22)
-  require('node:v8').setFlagsFromString('--liftoff-only');
-const Agent = require(${undiciFile('lib/dispatcher/agent.js')});
+  lean: `const Agent = require(${undiciFile('lib/dispatcher/agent.js')});
 const send = require(${undiciFile('lib/api/api-request.js')});
 const request = (url, options) => {
   const { origin, pathname } = new URL(url);

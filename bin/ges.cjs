@@ -13,7 +13,6 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const ROOT = path.join(__dirname, '..');
-const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
 /**
  * `--version` and `--help` are answered here, from package.json and the help the build
@@ -95,18 +94,7 @@ async function run(args) {
   }
   enableCompileCache();
   const cli = require(path.join(ROOT, 'dist/ges.cjs'));
-  // llhttp (undici's parser) is WebAssembly: on Node 20 V8's optimising tier-up of it costs
-  // ~35 MB and holds exit ~150 ms for a parser that reads a few small answers. Baseline code
-  // is plenty. Set just before it compiles: set earlier, the flag change makes every later
-  // built-in miss its code cache. Node 22+ does not need it.
-  const beforeHttp =
-    NODE_MAJOR < 22
-      ? () => {
-          require('node:v8').setFlagsFromString('--liftoff-only');
-          return undefined;
-        }
-      : undefined;
-  return cli.main(args, { stop: stop.signal, beforeHttp });
+  return cli.main(args, { stop: stop.signal });
 }
 
 run(process.argv.slice(2)).then(

@@ -61,8 +61,6 @@ export interface CommandContext {
   cwd: string;
   /** Aborted on Ctrl-C, SIGTERM, SIGHUP or --max-time; its reason says which. */
   signal: AbortSignal;
-  /** Run once before the HTTP client first loads (bin/ges.cjs's process-level choices). */
-  beforeHttp?: () => (() => void) | undefined;
 }
 
 /** Loads a command's implementation (lazily: --help and other commands never pay for it). */
@@ -136,7 +134,6 @@ export async function connect(
     userAgent: userAgent(),
     signal: ctx.signal,
     trace: ctx.options.verbose ? ctx.output.trace : undefined,
-    beforeLoad: ctx.beforeHttp,
     connections: choices.connections,
   };
   const warn = (message: string): void => ctx.output.warn(message);

@@ -4,7 +4,7 @@ import { errorFields } from './body.js';
 import { exchange } from './exchange.js';
 import { maskBodySecrets, maskHeaders } from './mask.js';
 import type { HttpResult } from './result.js';
-import { answered, loadAgent, loadEnvHttpProxyAgent } from './undici.js';
+import { loadAgent, loadEnvHttpProxyAgent } from './undici.js';
 
 export type { HttpResult } from './result.js';
 
@@ -62,8 +62,6 @@ export interface HttpClientOptions {
   proxy?: { http: string; https: string; noProxy: string };
   /** The most connections the pool opens: the requests a run keeps in flight (default 8). */
   connections?: number;
-  /** Run once before undici first loads (a process-level choice of bin/ges.cjs). */
-  beforeLoad?: () => (() => void) | undefined;
   /**
    * The endpoint came from a cache: when it refuses connections or never answers, ask for it
    * again (once a run); the request is tried again only when the answer is a new address.
@@ -258,7 +256,7 @@ export class HttpClient {
   private dispatcher: Dispatcher | undefined;
 
   private async makeDispatcher(): Promise<Dispatcher> {
-    const Agent = await loadAgent(this.options.beforeLoad);
+    const Agent = await loadAgent();
     const { timeoutMs, tls: tlsOptions, proxy } = this.options;
     // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.
     const ca = tlsOptions?.ca
@@ -344,7 +342,6 @@ export class HttpClient {
           )),
           attempts: attempt,
         };
-        answered();
         if (trace) {
           const { status, headers, text } = result;
           trace(`< ${status} (${Date.now() - started} ms)`);
