@@ -92,6 +92,11 @@ async function run(args) {
   for (const [name, exitCode] of Object.entries(exitCodes)) {
     process.on(name, () => (stop.signal.aborted ? process.exit(exitCode) : stop.abort(name)));
   }
+  // On Node 20, V8 optimises undici's WebAssembly parser as soon as it has read an answer or
+  // two, and holds the exit until that compile ends (and the memory it took): baseline code
+  // reads a few answers, or a batch's thousand, at least as fast. Node 22+ does not do this.
+  if (process.versions.node.startsWith('20.'))
+    require('node:v8').setFlagsFromString('--liftoff-only');
   enableCompileCache();
   const cli = require(path.join(ROOT, 'dist/ges.cjs'));
   return cli.main(args, { stop: stop.signal });
