@@ -79,25 +79,15 @@ const stubs = [
 ];
 /**
  * Node built-ins a dependency loads at start for something ges does not use then, each stood in
- * for where that dependency asks (and only there): node:http (~3 ms on Node 20) is read by undici
- * for http.maxHeaderSize, used for a client made without one (ges passes its own; undici's client
- * to a proxy does not), so the stand-in holds Node's default, and for IncomingMessage, which ges
- * never hands to undici. Others are loaded when first used:
- * node:child_process (~3 ms with node:dgram), which commander loads to spawn executable
- * subcommands (ges has none), and node:crypto (~2 ms), which cosmiconfig's loaders load to name
- * the temporary files of TypeScript configs (ges reads none).
+ * for where that dependency asks (and only there), and loaded when first used:
+ * node:child_process (with node:dgram), which commander loads to spawn executable subcommands
+ * (ges has none), and node:crypto, which cosmiconfig's loaders load to name the temporary files
+ * of TypeScript configs (ges reads none).
  */
 const onFirstUse = (builtin) =>
   'let m; module.exports = new Proxy({}, ' +
   `{ get: (_, key) => (m ??= require("node:${builtin}"))[key] })`;
 const lazyBuiltins = [
-  {
-    name: 'http-for-undici',
-    builtin: /^node:http$/,
-    importer: /[/\\]undici[/\\]lib[/\\](core[/\\]util|dispatcher[/\\]client)\.js$/,
-    contents:
-      'module.exports = { maxHeaderSize: 16384, IncomingMessage: class IncomingMessage {} }',
-  },
   {
     name: 'child-process-for-commander',
     builtin: /^node:child_process$/,
