@@ -59,9 +59,9 @@ for (const [file, check] of [
 }
 
 /**
- * Stand-ins for undici files ges never runs: its HTTP/2 client loads node:http2 (~10 ms) for a
- * protocol ges never asks for (allowH2 is off), and the fetch body code (~100 KB with WebIDL and
- * the multipart parser) is required only to send FormData or a web stream, which ges never does.
+ * Stand-ins, each kept only where bench/README.md shows it pays on Node 24 and 26. undici's
+ * HTTP/2 client loads node:http2 (and node:crypto) for a protocol ges never asks for (allowH2
+ * is off).
  */
 const stubs = [
   {
@@ -70,30 +70,16 @@ const stubs = [
     contents:
       'module.exports = function connectH2 () { throw new Error("HTTP/2 is not used by ges") }',
   },
-  {
-    file: /[/\\]web[/\\]fetch[/\\]body\.js$|^\.\.\/web\/fetch\/body\.js$/,
-    name: 'fetch-body',
-    contents:
-      'module.exports = { extractBody () { throw new Error("ges sends string bodies only") } }',
-  },
 ];
 /**
- * Node built-ins a dependency loads at start for something ges does not use then, each stood in
- * for where that dependency asks (and only there), and loaded when first used:
- * node:child_process (with node:dgram), which commander loads to spawn executable subcommands
- * (ges has none), and node:crypto, which cosmiconfig's loaders load to name the temporary files
- * of TypeScript configs (ges reads none).
+ * Node built-ins a dependency loads at start for something ges does not use then, stood in for
+ * where that dependency asks (and only there), and loaded when first used: node:crypto, which
+ * cosmiconfig's loaders load to name the temporary files of TypeScript configs (ges reads none).
  */
 const onFirstUse = (builtin) =>
   'let m; module.exports = new Proxy({}, ' +
   `{ get: (_, key) => (m ??= require("node:${builtin}"))[key] })`;
 const lazyBuiltins = [
-  {
-    name: 'child-process-for-commander',
-    builtin: /^node:child_process$/,
-    importer: /[/\\]commander[/\\]lib[/\\]command\.js$/,
-    contents: onFirstUse('child_process'),
-  },
   {
     name: 'crypto-for-cosmiconfig',
     builtin: /^(node:)?crypto$/,
