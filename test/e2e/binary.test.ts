@@ -1,4 +1,12 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +16,9 @@ import {
   emulator,
   envFor,
   parseJson,
+  ROOT,
   runGes,
+  runMain,
   TOKEN,
   tempHome,
   writeFile,
@@ -35,6 +45,18 @@ describe('bin/ges.cjs', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: ges job cancel [options] <graph> [jobId...]');
     expect(help.stdout).toContain('Examples:');
+  });
+
+  it("answers --help from dist/help.json with the CLI's own help, for every command", async () => {
+    const stored = JSON.parse(readFileSync(path.join(ROOT, 'dist/help.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    expect(Object.keys(stored)).toEqual(expect.arrayContaining(['', 'job cancel', 'config']));
+    for (const [command, text] of Object.entries(stored)) {
+      const args = [...command.split(' ').filter(Boolean), '--help'];
+      expect({ command, stdout: (await runMain(args)).stdout }).toEqual({ command, stdout: text });
+    }
   });
 
   it('job cancel, status, list and wait', async () => {
