@@ -52,16 +52,21 @@ export function nodes() {
     .filter((node) => !wanted || wanted.includes(String(node.major)));
 }
 
+/** `ges emulator` on a free port; what it prints on stderr is shown only if it fails to start. */
 async function startEmulator(home) {
   const args = ['emulator', '--port', '0', '--json', '--pending-ms', '0'];
   args.push('--running-ms', '86400000', '--graph', 'movies', '--graph', 'batch');
   const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, HOME: home },
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    if (stderr.length < 10_000) stderr += d;
   });
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', () => reject(new Error('the emulator did not start')));
+    child.once('exit', () => reject(new Error(`the emulator did not start: ${stderr}`)));
   });
   return { child, ...JSON.parse(line) };
 }
