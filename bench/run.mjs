@@ -2,8 +2,9 @@
 /**
  * npm run bench [scenario...]: runs every scenario in bench/ (or the ones named), prints each
  * budget with PASS or FAIL, writes the figures into bench/results.md, and exits 1 when a
- * budget fails. A scenario is a file here exporting `title` and `run(bench)`, which resolves
- * to `{ lines, checks }`: Markdown for the results and the budgets it checked (harness.mjs).
+ * budget fails. A scenario is a file here exporting `title` and `async function run(bench)`,
+ * which resolves to `{ lines, checks }`: Markdown for the results and the budgets it checked
+ * (harness.mjs).
  * Loopback only; every loop is bounded.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,14 +18,20 @@ const RESULTS = path.join(BENCH, 'results.md');
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
+/**
+ * The scenario files: those that export run(). Other scripts here run on their own (`node
+ * bench/x.mjs`) and are not imported, since importing one would run it.
+ */
 async function scenarios(only) {
   const list = [];
   for (const file of readdirSync(BENCH).sort()) {
     if (!file.endsWith('.mjs') || file === 'run.mjs' || file === 'harness.mjs') continue;
     const name = file.slice(0, -'.mjs'.length);
     if (only.length && !only.includes(name)) continue;
+    const source = readFileSync(path.join(BENCH, file), 'utf8');
+    if (!/^export (async )?function run\(/m.test(source)) continue;
     const scenario = await import(pathToFileURL(path.join(BENCH, file)).href);
-    if (typeof scenario.run === 'function') list.push({ name, ...scenario });
+    list.push({ name, ...scenario });
   }
   return list;
 }
