@@ -3,10 +3,10 @@
  * The build behind `npm run build`: type-check with tsc, bundle with esbuild into dist/
  * (dist/ges.cjs, the CLI in one file, and dist/demo.js), then store every command's help for
  * bin/ges.cjs.
- * Bundling measurably pays here: see README, "Performance".
+ * Bundling measurably pays here: see bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,8 @@ for (const [file, check] of [
     mod = require(path.join(root, 'node_modules', file));
   } catch (error) {
     throw new Error(
-      `build: ${file} cannot be loaded (${error.message}); undici's layout changed: update src/core/http/undici.ts and this list`,
+      `build: ${file} cannot be loaded (${error.message}); undici's layout changed: ` +
+        'update src/core/http/undici.ts and this list',
     );
   }
   if (!check(mod))
@@ -58,9 +59,9 @@ for (const [file, check] of [
 }
 
 /**
- * Stand-ins for undici files ges never runs: its HTTP/2 client loads node:http2 (~10 ms) for a
- * protocol ges never asks for (allowH2 is off), and the fetch body code (~100 KB with WebIDL and
- * the multipart parser) is required only to send FormData or a web stream, which ges never does.
+ * Stand-ins, each kept only where bench/README.md shows it pays on Node 24 and 26. undici's
+ * HTTP/2 client loads node:http2 (and node:crypto) for a protocol ges never asks for (allowH2
+ * is off).
  */
 const stubs = [
   {
@@ -69,39 +70,16 @@ const stubs = [
     contents:
       'module.exports = function connectH2 () { throw new Error("HTTP/2 is not used by ges") }',
   },
-  {
-    file: /[/\\]web[/\\]fetch[/\\]body\.js$|^\.\.\/web\/fetch\/body\.js$/,
-    name: 'fetch-body',
-    contents:
-      'module.exports = { extractBody () { throw new Error("ges sends string bodies only") } }',
-  },
 ];
 /**
- * Node built-ins a dependency loads at start for something ges does not use then, each stood in
- * for where that dependency asks (and only there): node:http (~3 ms on Node 20) is read by undici
- * for http.maxHeaderSize, used for a client made without one (ges passes its own; undici's client
- * to a proxy does not), so the stand-in holds Node's default, and for IncomingMessage, which ges
- * never hands to undici. Others are loaded when first used:
- * node:child_process (~3 ms with node:dgram), which commander loads to spawn executable
- * subcommands (ges has none), and node:crypto (~2 ms), which cosmiconfig's loaders load to name
- * the temporary files of TypeScript configs (ges reads none).
+ * Node built-ins a dependency loads at start for something ges does not use then, stood in for
+ * where that dependency asks (and only there), and loaded when first used: node:crypto, which
+ * cosmiconfig's loaders load to name the temporary files of TypeScript configs (ges reads none).
  */
 const onFirstUse = (builtin) =>
-  `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require("node:${builtin}"))[key] })`;
+  'let m; module.exports = new Proxy({}, ' +
+  `{ get: (_, key) => (m ??= require("node:${builtin}"))[key] })`;
 const lazyBuiltins = [
-  {
-    name: 'http-for-undici',
-    builtin: /^node:http$/,
-    importer: /[/\\]undici[/\\]lib[/\\](core[/\\]util|dispatcher[/\\]client)\.js$/,
-    contents:
-      'module.exports = { maxHeaderSize: 16384, IncomingMessage: class IncomingMessage {} }',
-  },
-  {
-    name: 'child-process-for-commander',
-    builtin: /^node:child_process$/,
-    importer: /[/\\]commander[/\\]lib[/\\]command\.js$/,
-    contents: onFirstUse('child_process'),
-  },
   {
     name: 'crypto-for-cosmiconfig',
     builtin: /^(node:)?crypto$/,
@@ -142,26 +120,29 @@ await esbuild.build({
   format: 'esm',
   platform: 'node',
   target: 'node20.18',
-  // cosmiconfig loads users' .js/.ts config files with its own require tricks: keep it as installed.
+  // cosmiconfig loads users' .js/.ts config files with its own require tricks: keep it as
+  // installed.
   external: ['cosmiconfig'],
   define: { __GES_VERSION__: JSON.stringify(version) },
   // CommonJS dependencies (undici) call require() for Node's built-ins.
   banner: {
-    js: "import { createRequire as __gesRequire } from 'node:module'; const require = __gesRequire(import.meta.url);",
+    js:
+      "import { createRequire as __gesRequire } from 'node:module'; " +
+      'const require = __gesRequire(import.meta.url);',
   },
   plugins: [withoutUnused],
   logLevel: 'warning',
 });
 
-// The binary's bundle: one file with everything (commands, undici's parts, the YAML parser), so
-// bin/code-cache.cjs compiles it once with a V8 code cache instead of resolving and compiling a
-// dozen modules on every start. It is written as the function Node would wrap a CommonJS module
-// in, so it is compiled as read (no second 1 MB copy of the source to make the wrapper), without
-// comments or indentation (0.8 MB, not 1.1 MB, to read and keep in memory), and in ASCII only,
-// so it can be read as Latin-1 (no UTF-8 decoding). Licences go to dist/ges.cjs.LEGAL.txt.
+// The binary's bundle: one CommonJS file with everything (commands, undici's parts, the YAML
+// parser), which bin/ges.cjs require()s: one file to resolve, read and compile (and keep in
+// Node's compile cache) instead of dozens of modules on every start. Without comments or
+// indentation (0.75 MB, not 1.1 MB, to read, hash and keep in memory); licences go to
+// dist/ges.cjs.LEGAL.txt. And dist/paths.cjs, which bin/ges.cjs loads first to find the
+// user's cache folder: the one place that decides user folders, in CommonJS.
 await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { ges: 'src/cli/main.ts' },
+  entryPoints: { ges: 'src/cli/main.ts', paths: 'src/core/paths.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -169,39 +150,19 @@ await esbuild.build({
   platform: 'node',
   target: 'node20.18',
   minifyWhitespace: true,
-  charset: 'ascii',
   legalComments: 'external',
-  // import() becomes require(): code from V8's code cache cannot run import() on Node 20. The
-  // one import() that must stay (a user's ES module config) is in a file of its own, copied.
-  supported: { 'dynamic-import': false },
-  external: ['./import-file.cjs'],
-  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
-  footer: { js: '})' },
   define: { __GES_VERSION__: JSON.stringify(version) },
   plugins: [withoutUnused],
   logLevel: 'warning',
 });
 
-copyFileSync(
-  path.join(root, 'src/core/config/import-file.cjs'),
-  path.join(root, 'dist/import-file.cjs'),
-);
-if (/[^a-zA-Z_$.]import\(/.test(readFileSync(path.join(root, 'dist/ges.cjs'), 'latin1'))) {
-  throw new Error(
-    'build: dist/ges.cjs still holds an import(), which fails there when compiled from the code cache',
-  );
-}
-
 for (const stub of [...stubs, ...lazyBuiltins]) {
   if (!stubbed.has(stub.name))
     throw new Error(
-      `build: ${stub.name} was not found to stand in for; a dependency changed its files: update .ci/build.mjs`,
+      `build: ${stub.name} was not found to stand in for; a dependency changed its files: ` +
+        'update .ci/build.mjs',
     );
 }
-if (/[^\x00-\x7f]/.test(readFileSync(path.join(root, 'dist/ges.cjs'), 'latin1'))) {
-  throw new Error('build: dist/ges.cjs is not ASCII; bin/code-cache.cjs reads it as Latin-1');
-}
-
 writeFileSync(
   path.join(root, 'dist/help.json'),
   run(process.execPath, [path.join(root, 'bin/ges.cjs'), '__help-json']),

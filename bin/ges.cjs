@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// CommonJS on purpose: Node 20 starts a CommonJS entry ~4 ms sooner than an ES module one.
-const { readFileSync } = require('node:fs');
+// CommonJS on purpose: Node starts a CommonJS entry sooner than an ES module one.
+const { mkdirSync, readdirSync, readFileSync, rmSync, statSync } = require('node:fs');
 const path = require('node:path');
 
 // A reader that went away (`ges job cancel movies - < ids | head -1`) is no error of ours:
@@ -13,7 +13,6 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const ROOT = path.join(__dirname, '..');
-const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
 /**
  * `--version` and `--help` are answered here, from package.json and the help the build
@@ -32,18 +31,53 @@ function quickAnswer(args) {
   }
 }
 
-/** Resolves once everything written so far has been handed to the OS. */
-const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
+/**
+ * The folder (made 0700 when missing) is fit for cached code: a folder of the user's own (or
+ * root's) that nobody else can write, as every cached file's folder must be.
+ */
+function privateFolder(dir) {
+  let st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    st = statSync(dir);
+  }
+  const uid = process.getuid?.();
+  const own = uid === undefined || ((st.uid === uid || st.uid === 0) && (st.mode & 0o022) === 0);
+  return st.isDirectory() && own;
+}
 
 /**
- * The CLI, one CommonJS bundle (dist/ges.cjs), compiled with V8's code cache (bin/code-cache.cjs):
- * on every Node, since the cache it saves at the end of a run holds the code that run compiled,
- * where Node 22+'s own compile cache holds only the bundle's top level (one cancel: 0.88x the
- * time on Node 24). `save` stores it.
+ * Node's compile cache (22.10+) for the bundle, in the user's cache folder under compile/:
+ * only when there is one (an absolute home) and it is private, else the run goes without.
+ * Node writes it through a temporary file it leaves behind when the disk is full: the cache
+ * is written when the process exits, and any such file removed then.
  */
-function loadCli() {
-  return require('./code-cache.cjs')(path.join(ROOT, 'dist/ges.cjs'));
+function enableCompileCache() {
+  const nodeModule = require('node:module');
+  if (!nodeModule.enableCompileCache || !nodeModule.flushCompileCache) return;
+  try {
+    const { cache } = require(path.join(ROOT, 'dist/paths.cjs')).userDirs(process.env);
+    const dir = cache && path.join(cache, 'compile');
+    if (!dir || !privateFolder(cache) || !privateFolder(dir)) return;
+    const { ENABLED } = nodeModule.constants.compileCacheStatus;
+    if (nodeModule.enableCompileCache(dir).status !== ENABLED) return;
+    process.once('exit', () => {
+      try {
+        nodeModule.flushCompileCache();
+        const written = nodeModule.getCompileCacheDir();
+        for (const name of readdirSync(written))
+          if (/^[0-9a-f]{8}\.[0-9A-Za-z]{6}$/.test(name)) rmSync(path.join(written, name));
+      } catch {
+        // the cache is only a cache
+      }
+    });
+  } catch {
+    // no cache this run
+  }
 }
+
+/** Resolves once everything written so far has been handed to the OS. */
+const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
 
 async function run(args) {
   const answer = quickAnswer(args);
@@ -58,33 +92,20 @@ async function run(args) {
   for (const [name, exitCode] of Object.entries(exitCodes)) {
     process.on(name, () => (stop.signal.aborted ? process.exit(exitCode) : stop.abort(name)));
   }
-  const { cli, save } = loadCli();
-  // llhttp (undici's parser) is WebAssembly: on Node 20 V8's optimising tier-up of it costs
-  // ~35 MB and holds exit ~150 ms for a parser that reads a few small answers. Baseline code
-  // is plenty. Set just before it compiles: set earlier, the flag change makes every later
-  // built-in miss its code cache. The code cache is saved before that: V8 refuses cached code
-  // made under other flags. Node 22+ needs neither.
-  const beforeHttp =
-    NODE_MAJOR < 22
-      ? () => {
-          require('node:v8').setFlagsFromString('--liftoff-only');
-          // Once the parser is compiled, V8's flags are put back: the code cache saved at the
-          // end then matches the flags the next run compiles under (V8 refuses a mismatch).
-          return () =>
-            require('node:v8').setFlagsFromString(
-              '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering',
-            );
-        }
-      : undefined;
-  const code = await cli.main(args, { stop: stop.signal, beforeHttp });
-  save();
-  return code;
+  // On Node 20, V8 optimises undici's WebAssembly parser as soon as it has read an answer or
+  // two, and holds the exit until that compile ends (and the memory it took): baseline code
+  // reads a few answers, or a batch's thousand, at least as fast. Node 22+ does not do this.
+  if (process.versions.node.startsWith('20.'))
+    require('node:v8').setFlagsFromString('--liftoff-only');
+  enableCompileCache();
+  const cli = require(path.join(ROOT, 'dist/ges.cjs'));
+  return cli.main(args, { stop: stop.signal });
 }
 
 run(process.argv.slice(2)).then(
   async (code) => {
     process.exitCode = code;
-    // Exit now rather than when idle: the HTTP pool's timers would hold the process ~100 ms more.
+    // Exit now rather than when idle: the HTTP pool's timers would hold the process longer.
     await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
     process.exit(code);
   },

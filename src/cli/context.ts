@@ -45,8 +45,6 @@ export interface CommandContext {
   cwd: string;
   /** Aborted on Ctrl-C, SIGTERM, SIGHUP or --max-time; its reason says which. */
   signal: AbortSignal;
-  /** Run once before the HTTP client first loads (bin/ges.cjs's process-level choices). */
-  beforeHttp?: () => (() => void) | undefined;
 }
 
 /**
@@ -137,7 +135,6 @@ export async function connect(
     userAgent: userAgent(),
     signal: ctx.signal,
     trace: ctx.options.verbose ? ctx.output.trace : undefined,
-    beforeLoad: ctx.beforeHttp,
     connections: choices.connections,
   };
   const warn = (message: string): void => ctx.output.warn(message);

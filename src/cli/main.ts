@@ -62,8 +62,6 @@ export interface RunContext {
    * SIGTERM and SIGHUP; --max-time aborts it with "max-time".
    */
   stop?: AbortSignal;
-  /** Process-level choices bin/ges.cjs makes: run once, before the HTTP client first loads. */
-  beforeHttp?: () => (() => void) | undefined;
 }
 
 /**
@@ -71,7 +69,7 @@ export interface RunContext {
  * not given comes from this process (its streams, environment and working directory).
  */
 export async function main(argv: string[], given: Partial<RunContext> = {}): Promise<number> {
-  const { streams, env, cwd, stop, beforeHttp } = {
+  const { streams, env, cwd, stop } = {
     // stdin only when read: Node builds the stream on first use (~1-2 ms, and a handle on a pipe).
     streams: {
       stdout: process.stdout,
@@ -117,7 +115,6 @@ export async function main(argv: string[], given: Partial<RunContext> = {}): Pro
         env,
         cwd,
         signal: abort.signal,
-        beforeHttp,
       };
       const run = await load();
       // Commander hands over the arguments the command declared, then its options object.

@@ -439,7 +439,6 @@ async function passwordLogin(
       trace: ctx.options.verbose ? ctx.output.trace : undefined,
       tls: { ca, insecure: settings.insecure },
       proxy: settings.proxy,
-      beforeLoad: ctx.beforeHttp,
     },
   );
   return entry.token;

@@ -17,8 +17,8 @@ code: it is used only after ges config trust, which records its real path
 and SHA-256; when the file changes it must be trusted again. It refuses
 a YAML or JSON file that does not parse or validate (exit 2, with the
 line and column); a .js one cannot be checked without running it, so read
-it first. An untrusted file is exit 2 before it is read. A file owned by another user or writable
-by group or others is refused whatever its trust.
+it first. An untrusted file is exit 2 before it is read. A file owned by
+another user or writable by group or others is refused whatever its trust.
 
 A profile holds the settings of one graph or project:
 

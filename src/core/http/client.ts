@@ -25,7 +25,7 @@ import {
 import { maskHeaders } from './mask.js';
 import { type ProxyChoice, proxyFor } from './proxy.js';
 import type { HttpResult } from './result.js';
-import { answered, loadAgent, loadEnvHttpProxyAgent } from './undici.js';
+import { loadAgent, loadEnvHttpProxyAgent } from './undici.js';
 
 export type { HttpResult } from './result.js';
 
@@ -90,8 +90,6 @@ export interface HttpClientOptions {
   proxy?: ProxyChoice;
   /** The most connections the pool opens: the requests a run keeps in flight (default 8). */
   connections?: number;
-  /** Run once before undici first loads (a process-level choice of bin/ges.cjs). */
-  beforeLoad?: () => (() => void) | undefined;
   /**
    * The endpoint came from a cache: when it refuses connections or never answers, ask for it
    * again (once a run); the request is tried again only when the answer is a new address.
@@ -234,7 +232,7 @@ export class HttpClient {
   private dispatcher: Dispatcher | undefined;
 
   private async makeDispatcher(): Promise<Dispatcher> {
-    const Agent = await loadAgent(this.options.beforeLoad);
+    const Agent = await loadAgent();
     const { connectTimeoutMs, tls: tlsOptions, proxy } = this.options;
     // Node replaces its built-in CAs when `ca` is given: keep them and add the extra ones.
     const ca = tlsOptions?.ca
@@ -347,7 +345,6 @@ export class HttpClient {
         { connectMs: connectTimeoutMs, answerMs: timeoutMs },
       );
       const result: HttpResult = { ...answer, attempts: progress.attempt };
-      answered();
       if (trace) traceAnswer(trace, result, Date.now() - started);
       return { result };
     } catch (error) {

@@ -1,8 +1,8 @@
 /**
  * Loads only the undici part a request needs: its Agent (requests go through its dispatch(),
- * see exchange.ts). The package's index pulls in fetch, WebSocket, caching and mocks: ~130 ms
- * here; the agent alone: ~50 ms. undici has no "exports" map, so its files are importable one
- * by one.
+ * see exchange.ts). The package's index pulls in fetch, WebSocket, caching and mocks, and
+ * costs a run several times what the agent alone does (bench/README.md). undici has no
+ * "exports" map, so its files are importable one by one (.ci/build.mjs checks they are there).
  */
 
 type AgentClass = typeof import('undici').Agent;
@@ -15,26 +15,10 @@ async function defaultOf<T>(module: Promise<unknown>): Promise<T> {
   return ((await module) as { default: T }).default;
 }
 
-/** What beforeLoad asked to run once the first answer is in (its parser then compiled). */
-let afterFirstAnswer: (() => void) | undefined;
-
-/**
- * Loads the agent once; `beforeLoad` runs just before the first load (and its WebAssembly
- * compile), and may return a function to run once the first answer has been read.
- */
-export function loadAgent(beforeLoad?: () => (() => void) | undefined): Promise<AgentClass> {
-  agent ??= (async () => {
-    afterFirstAnswer = beforeLoad?.();
-    return defaultOf<AgentClass>(import('undici/lib/dispatcher/agent.js'));
-  })();
+/** Loads the agent once. */
+export function loadAgent(): Promise<AgentClass> {
+  agent ??= defaultOf<AgentClass>(import('undici/lib/dispatcher/agent.js'));
   return agent;
-}
-
-/** Called after each answer: runs what beforeLoad left for the first one, once. */
-export function answered(): void {
-  const run = afterFirstAnswer;
-  afterFirstAnswer = undefined;
-  run?.();
 }
 
 /**
