@@ -32,6 +32,11 @@ export const GLOBAL_FLAGS = defineFlags({
     description: 'Huawei Cloud project ID (env GES_PROJECT_ID)',
   },
   json: { flags: '--json', description: 'print one JSON document on stdout', default: false },
+  jsonl: {
+    flags: '--jsonl',
+    description: 'print JSON lines: one a job as each ends, then a summary (else one document)',
+    default: false,
+  },
   quiet: { flags: '-q, --quiet', description: 'print nothing on success', default: false },
   verbose: {
     flags: '-v, --verbose',

@@ -78,6 +78,35 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
         'ges job wait movies a1 a2 --wait-timeout 10m',
       ),
     );
+  addCancelCommand(job, action);
+  addFlags(job.command('status'), STATUS_FLAGS)
+    .description("show one job's status (and result pages with --offset/--limit)")
+    .argument('<graph>', 'graph name')
+    .argument('<jobId>', 'job ID')
+    .addHelpText(
+      'after',
+      examples(
+        'ges job status movies a1',
+        'ges job status movies a1 --json --offset 0 --limit 100 | jq .data',
+      ),
+    )
+    .action(action(async () => runStatus));
+  addWaitCommand(job, action);
+  addFlags(job.command('list'), LIST_FLAGS)
+    .description("list the graph's jobs")
+    .argument('<graph>', 'graph name')
+    .addHelpText(
+      'after',
+      examples(
+        'ges job list movies',
+        'ges job list movies --status running,pending',
+        'ges job list movies --json | jq -r ".jobs[].jobId"',
+      ),
+    )
+    .action(action(async () => runList));
+}
+
+function addCancelCommand(job: Command, action: ActionFactory): void {
   addFlags(job.command('cancel'), CANCEL_FLAGS)
     .description('cancel one or more jobs ("-" reads job IDs from stdin, one per line)')
     .argument('<graph>', 'graph name')
@@ -92,18 +121,9 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
       ),
     )
     .action(action(async () => runCancel));
-  addFlags(job.command('status'), STATUS_FLAGS)
-    .description("show one job's status (and result pages with --offset/--limit)")
-    .argument('<graph>', 'graph name')
-    .argument('<jobId>', 'job ID')
-    .addHelpText(
-      'after',
-      examples(
-        'ges job status movies a1',
-        'ges job status movies a1 --json --offset 0 --limit 100 | jq .data',
-      ),
-    )
-    .action(action(async () => runStatus));
+}
+
+function addWaitCommand(job: Command, action: ActionFactory): void {
   addFlags(job.command('wait'), WAIT_FLAGS)
     .description('wait until each job has ended (any status but waiting, pending and running)')
     .argument('<graph>', 'graph name')
@@ -117,16 +137,4 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
         )}`,
     )
     .action(action(async () => runWait));
-  addFlags(job.command('list'), LIST_FLAGS)
-    .description("list the graph's jobs")
-    .argument('<graph>', 'graph name')
-    .addHelpText(
-      'after',
-      examples(
-        'ges job list movies',
-        'ges job list movies --status running,pending',
-        'ges job list movies --json | jq -r ".jobs[].jobId"',
-      ),
-    )
-    .action(action(async () => runList));
 }

@@ -1,9 +1,10 @@
 import { GesError, HttpError, InterruptedError } from '../errors.js';
-import { runPool } from '../pool.js';
+import { mapConcurrent } from '../pool.js';
+import { checkJobId } from '../validate.js';
 import type { GesApi } from './api.js';
 import { GES_ERRORS } from './constants.js';
 import { hasEnded } from './jobs.js';
-import { POLL_PAGE } from './wait.js';
+import { POLL_PAGE, type PollOptions, waitOne } from './wait.js';
 
 /**
  * What became of one job: `cancelled` (2xx), `already-finished` (GES.8303 under
@@ -75,9 +76,9 @@ export function failedResult(graph: string, jobId: string, error: unknown): Canc
 }
 
 export interface CancelJobsOptions {
+  /** Requests in flight, at most. */
   concurrency: number;
   signal?: AbortSignal;
-  onResult?: (result: CancelResult) => void;
   /** GES.8303 counts as done: the job's status tells finished from unknown. */
   ignoreFinished?: boolean;
 }
@@ -117,6 +118,7 @@ async function cancelOne(
   jobId: string,
   options: CancelJobsOptions,
 ): Promise<CancelResult> {
+  checkJobId(jobId);
   if (options.signal?.aborted)
     return failedResult(
       graph,
@@ -143,18 +145,46 @@ async function cancelOne(
 }
 
 /**
- * Cancels each job (at most `concurrency` at once); one result per job, in input order. Never
- * throws for a job.
+ * Cancels each job (at most `concurrency` requests in flight), yielding each result as its
+ * request ends, in that order. IDs are read from `jobIds` as slots free up, so a stream of IDs
+ * is never held whole. Never throws for a job; an invalid ID (UsageError) stops the reading,
+ * and is thrown once the requests under way have been yielded.
  */
 export function cancelJobs(
   api: GesApi,
   graph: string,
-  jobIds: readonly string[],
+  jobIds: Iterable<string> | AsyncIterable<string>,
   options: CancelJobsOptions,
-): Promise<CancelResult[]> {
-  return runPool(jobIds, options.concurrency, async (jobId) => {
-    const result = await cancelOne(api, graph, jobId, options);
-    options.onResult?.(result);
-    return result;
+): AsyncGenerator<CancelResult, void, undefined> {
+  return mapConcurrent(jobIds, options, (jobId) => cancelOne(api, graph, jobId, options));
+}
+
+/**
+ * Cancelled jobs waited for at once, at most: enough that waits do not hold back the cancels
+ * behind them, few enough to bound memory. Their polls share the connections of the cancels.
+ */
+export const WAITING_MAX = 1024;
+
+/**
+ * --wait: passes each result on, a cancelled job's once it is seen gone or ended (or the wait
+ * ends), with `stopped` and `jobStatus` set. Every result of `results` comes out: after a stop,
+ * the polls end at once (the signal is the polls'), and the rest are passed on as they are.
+ */
+export function waitForCancelled(
+  api: GesApi,
+  results: AsyncIterable<CancelResult>,
+  options: PollOptions,
+): AsyncGenerator<CancelResult, void, undefined> {
+  return mapConcurrent(results, { concurrency: WAITING_MAX }, async (r) => {
+    if (r.outcome !== 'cancelled') return r;
+    const w = await waitOne(api, r.graph, r.jobId, { ...options, goneIsSuccess: true });
+    r.stopped = !w.error;
+    r.jobStatus = w.end?.state === 'terminal' || w.end?.state === 'timeout' ? w.end.status : null;
+    if (w.error)
+      Object.assign(r, {
+        error: w.error,
+        errorMessage: `the cancel was accepted, but ${w.error.message}`,
+      });
+    return r;
   });
 }
