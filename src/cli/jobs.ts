@@ -2,6 +2,7 @@ import { parseDurationOption } from '../core/duration.js';
 import { GesError, UsageError } from '../core/errors.js';
 import type { GesApi, JobList } from '../core/ges/api.js';
 import { JOB_ID } from '../core/ges/constants.js';
+import { JobIdSet } from '../core/ges/id-set.js';
 import { type JobSummary, KNOWN_STATUSES } from '../core/ges/jobs.js';
 import { checkJobId } from '../core/validate.js';
 import type { CommandContext } from './context.js';
@@ -32,7 +33,7 @@ export class JobIdSource implements AsyncIterable<string> {
   duplicates = 0;
   /** IDs handed out so far. */
   taken = 0;
-  private readonly seen = new Set<string>();
+  private readonly seen = new JobIdSet();
   private readonly ids: AsyncGenerator<string, void, undefined>;
   private first: IteratorResult<string, void> | undefined;
   private argIndex = 0;
@@ -78,16 +79,12 @@ export class JobIdSource implements AsyncIterable<string> {
   /** After a stop: the IDs given as arguments that the run never reached. */
   *unreached(): Generator<string> {
     for (const arg of this.args.slice(this.argIndex + 1)) {
-      if (arg !== '-' && !this.seen.has(arg)) {
-        this.seen.add(arg);
-        yield arg;
-      }
+      if (arg !== '-' && this.seen.add(arg)) yield arg;
     }
   }
 
   private fresh(id: string): boolean {
-    if (!this.seen.has(id)) {
-      this.seen.add(id);
+    if (this.seen.add(id)) {
       this.taken++;
       return true;
     }
