@@ -1,9 +1,28 @@
+import { formatDuration, parseDurationOption } from '../core/duration.js';
 import { GesError } from '../core/errors.js';
 import { describeStop } from './context.js';
 import { ExitTally } from './exit-codes.js';
 import { hintFor } from './hints.js';
-import type { Output, Spinner } from './output.js';
+import type { Output, Status } from './output.js';
+import type { GlobalOptions } from './program.js';
 import { envelope, errorJson } from './report.js';
+
+/** Progress lines without a terminal: the default gap of silence before one. */
+const PROGRESS_EVERY_MS = 30_000;
+
+/**
+ * --progress-every in ms (0: off). Without the flag: 30 s, or off under --quiet (which asked
+ * for silence); given, it holds in every mode.
+ */
+export function progressEvery(options: GlobalOptions): number {
+  if (options.progressEvery === undefined) return options.quiet ? 0 : PROGRESS_EVERY_MS;
+  const ms = parseDurationOption('--progress-every', options.progressEvery, {
+    plainUnit: 's',
+    min: 0,
+    max: 86_400_000,
+  });
+  return ms === 0 ? 0 : Math.max(ms, 100);
+}
 
 /** How a command shows its kind of result (a cancel, a wait). */
 export interface JobView<R> {
@@ -49,6 +68,7 @@ export class JobReport<R> {
   failed = 0;
   private readonly tally = new ExitTally();
   private readonly hints = new Map<string, { text: string; jobs: number }>();
+  private readonly started = Date.now();
 
   constructor(
     private readonly output: Output,
@@ -104,17 +124,18 @@ export class JobReport<R> {
     this.hint(hintFor(error, { graph, jobId: '<jobId>' }), hintFor(error, { graph, jobId }));
   }
 
-  /** A spinner (on a terminal) showing `text()`, brought up to date as the run goes. */
-  async status(text: () => string): Promise<Pick<Spinner, 'stop'>> {
-    const spinner = await this.output.spinner(text());
-    const timer = setInterval(() => spinner.update(text()), 250);
-    timer.unref();
-    return {
-      stop: () => {
-        clearInterval(timer);
-        spinner.stop();
-      },
-    };
+  /** "0s", "12s", "1m12s": the time since the run began, in whole seconds. */
+  elapsed(): string {
+    const seconds = Math.floor((Date.now() - this.started) / 1000);
+    return seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000);
+  }
+
+  /** A status line (spinner or progress lines) showing `text()` with the elapsed time. */
+  status(options: GlobalOptions, text: () => string): Promise<Status> {
+    return this.output.status(
+      () => `${text()} (${this.elapsed()} elapsed)`,
+      progressEvery(options),
+    );
   }
 
   /** Ends the report: the summary or the document's totals. Returns the exit code. */

@@ -139,6 +139,12 @@ function badLine(line: number, id: string): UsageError {
   return new UsageError(`line ${line} of stdin: invalid job ID`);
 }
 
+/** --interval (100 ms to 1 h; a plain number is seconds), in milliseconds. */
+export function parseInterval(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return parseDurationOption('--interval', value, { plainUnit: 's', min: 100, max: 3_600_000 });
+}
+
 /** --wait-timeout (1 s to 24 h; a plain number is seconds), in milliseconds. */
 export function parseWaitTimeout(value: string): number {
   return parseDurationOption('--wait-timeout', value, {

@@ -106,6 +106,14 @@ export interface Spinner {
 
 const NO_SPINNER: Spinner = { update() {}, stop() {} };
 
+/** A long task's status line, shown as a spinner or as progress lines; stop() ends it. */
+export interface Status {
+  stop(): void;
+}
+
+/** How often a spinner's text is brought up to date (its counts and elapsed time). */
+const STATUS_REFRESH_MS = 250;
+
 export class Output {
   private activeSpinner: Spinner = NO_SPINNER;
   private readonly writer = new Writer();
@@ -282,7 +290,7 @@ export class Output {
   /** Whether a spinner may run: stderr a terminal of known width, not CI, dumb or quiet. */
   private spinnerAllowed(): boolean {
     const { stderr } = this.streams;
-    if (!stderr.isTTY || this.env.CI) return false;
+    if (!stderr.isTTY || this.env.CI || this.env.TERM === 'dumb') return false;
     if (this.flags.json || this.flags.quiet || this.flags.verbose) return false;
     // A terminal that reports no width (some pseudo-terminals) makes ora clear lines forever.
     return Boolean((stderr as NodeJS.WriteStream).columns);
@@ -315,5 +323,34 @@ export class Output {
 
   stopSpinner(): void {
     this.activeSpinner.stop();
+  }
+
+  /**
+   * A long task's status, `text()` read again as it goes: on a terminal a spinner showing it;
+   * otherwise a line of it on stderr whenever `everyMs` passes with nothing printed (0: never).
+   */
+  async status(text: () => string, everyMs: number): Promise<Status> {
+    const spinner = await this.spinner(text());
+    if (spinner !== NO_SPINNER) {
+      const timer = setInterval(() => spinner.update(text()), STATUS_REFRESH_MS);
+      timer.unref();
+      return {
+        stop: () => {
+          clearInterval(timer);
+          spinner.stop();
+        },
+      };
+    }
+    if (everyMs <= 0) return { stop() {} };
+    this.writer.lastText = Date.now();
+    let timer: NodeJS.Timeout;
+    const check = (): void => {
+      if (Date.now() - this.writer.lastText >= everyMs) this.toStderr(`${escapeText(text())}\n`);
+      timer = setTimeout(check, Math.max(1, this.writer.lastText + everyMs - Date.now()));
+      timer.unref();
+    };
+    timer = setTimeout(check, everyMs);
+    timer.unref();
+    return { stop: () => clearTimeout(timer) };
   }
 }

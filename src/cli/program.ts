@@ -72,6 +72,12 @@ export const GLOBAL_FLAGS = defineFlags({
     flags: '--max-time <duration>',
     description: 'a deadline for the whole run: when it passes, stop as on Ctrl-C, report, exit 1',
   },
+  progressEvery: {
+    flags: '--progress-every <duration>',
+    description:
+      'in long runs without a spinner: a progress line on stderr after this much silence ' +
+      '(default 30s, 0: off)',
+  },
   color: { flags: '--no-color', description: 'no colour, even on a terminal' },
 });
 

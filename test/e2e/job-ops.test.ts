@@ -75,7 +75,7 @@ describe('many jobs', () => {
     } finally {
       await counting.close();
     }
-  });
+  }, 120_000);
 
   it('result lines written as jobs end are coalesced: far fewer writes than lines', async () => {
     const ids: string[] = [];
@@ -97,7 +97,7 @@ describe('many jobs', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l.includes('Cancelled job'))).toHaveLength(1000);
     expect(r.stdoutWrites).toBeLessThan(250);
-  });
+  }, 120_000);
 
   it('--concurrency bounds requests in flight and connections, and reaches the bound', async () => {
     const counting = await countingServer(300);

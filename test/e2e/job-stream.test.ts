@@ -2,9 +2,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { expectNoSecrets, parseJson, tempHome } from './helpers.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import {
+  createJob,
+  emulator,
+  envFor,
+  expectNoSecrets,
+  parseJson,
+  requestLog,
+  tempHome,
+} from './helpers.js';
 
 /**
  * Streaming runs watched while they run: what is on stdout and stderr at each moment, with
@@ -255,5 +264,106 @@ describe('a stop in the middle of a stream', () => {
       'terminated (SIGTERM): 5 cancelled, 2 unknown (the request had been sent), ' +
         'stdin not read from line 8 on',
     );
+  });
+});
+
+describe('waits you can watch', () => {
+  let emu: Emulator;
+  beforeAll(async () => {
+    emu = await emulator();
+  });
+  afterAll(() => emu.close());
+  afterEach(() => vi.useRealTimers());
+
+  const fakeTime = (): void => {
+    vi.useFakeTimers({
+      shouldAdvanceTime: true,
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+  };
+
+  it('without a TTY: a job line when it stops, a progress line after silence', async () => {
+    const done = await createJob(emu, { status: 'success' });
+    const long = await createJob(emu);
+    fakeTime();
+    const run = start(
+      ['job', 'wait', 'movies', done, long, '--progress-every', '5s', '--interval', '1s'],
+      envFor(emu),
+    );
+    expect(await until(() => run.seen.out.includes(`Job ${done} on graph movies ended`))).toBe(
+      true,
+    );
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(run.seen.err).toBe('');
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(run.seen.err).toMatch(
+      /^Waiting for jobs on graph movies: 1 stopped, 1 waiting, 0 failed \(5s elapsed\)\n$/,
+    );
+    run.stop.abort('SIGINT');
+    expect(await run.done).toBe(130);
+  });
+
+  it('--interval sets the time between polls', async () => {
+    const long = await createJob(emu);
+    const polls = async (): Promise<number> =>
+      (await requestLog(emu)).filter((q) => q.path.includes(`/jobs/${long}/status`)).length;
+    fakeTime();
+    const run = start(['job', 'wait', 'movies', long, '--interval', '2s'], envFor(emu));
+    let seen = 0;
+    const more = async (): Promise<boolean> => {
+      for (let i = 0; i < 100; i++) {
+        if ((await polls()) > seen) {
+          seen++;
+          return true;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return false;
+    };
+    expect(await more()).toBe(true);
+    for (let round = 0; round < 3; round++) {
+      await vi.advanceTimersByTimeAsync(1900);
+      expect(await polls()).toBe(seen);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(await more()).toBe(true);
+    }
+    run.stop.abort('SIGINT');
+    expect(await run.done).toBe(130);
+    expect(seen).toBe(4);
+  });
+
+  it('on a terminal: the spinner shows the counts and the elapsed time', async () => {
+    const done = await createJob(emu, { status: 'success' });
+    const long = await createJob(emu);
+    fakeTime();
+    const run = start(['job', 'wait', 'movies', done, long], envFor(emu, { CI: undefined }), {
+      tty: true,
+    });
+    // The finished job's line while the other is still waited for.
+    expect(await until(() => run.seen.out.includes(`Job ${done} on graph movies ended`))).toBe(
+      true,
+    );
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(run.seen.err).toMatch(
+      /Waiting for jobs on graph movies: 1 stopped, 1 waiting, 0 failed \([34]s elapsed\)/,
+    );
+    expect(run.seen.out).toContain(`Job ${done} on graph movies ended: success`);
+    run.stop.abort('SIGINT');
+    expect(await run.done).toBe(130);
+  });
+
+  it('TERM=dumb: no spinner and no escape sequences', async () => {
+    const long = await createJob(emu);
+    fakeTime();
+    const run = start(
+      ['job', 'wait', 'movies', long, '--progress-every', '1s'],
+      envFor(emu, { CI: undefined, TERM: 'dumb' }),
+      { tty: true },
+    );
+    await vi.advanceTimersByTimeAsync(1500);
+    run.stop.abort('SIGINT');
+    expect(await run.done).toBe(130);
+    expect(run.seen.err).toContain('Waiting for jobs on graph movies: 0 stopped, 1 waiting');
+    expect(run.seen.err + run.seen.out).not.toContain('\u001b');
   });
 });

@@ -2,9 +2,9 @@ import { InterruptedError, UsageError } from '../../core/errors.js';
 import type { GesApi } from '../../core/ges/api.js';
 import {
   type CancelResult,
+  cancelAndWait,
   cancelJobs,
   failedResult,
-  waitForCancelled,
 } from '../../core/ges/cancel.js';
 import { RUNNING_STATUSES } from '../../core/ges/jobs.js';
 import { mapConcurrent } from '../../core/pool.js';
@@ -12,7 +12,13 @@ import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.j
 import { CANCEL_OUTCOMES, type CancelRow, CancelView, SKIPPED_MESSAGE } from '../cancel-view.js';
 import { type CommandContext, type Connection, connect } from '../context.js';
 import { JobReport } from '../job-report.js';
-import { JobIdSource, parseStatusFilter, parseWaitTimeout, readJobList } from '../jobs.js';
+import {
+  JobIdSource,
+  parseInterval,
+  parseStatusFilter,
+  parseWaitTimeout,
+  readJobList,
+} from '../jobs.js';
 import type { CancelOptions } from '../program/job.js';
 import { DryRunPrinter, showLookup } from '../report.js';
 
@@ -28,6 +34,7 @@ interface CancelPlan {
   graph: string;
   concurrency: number;
   waitTimeoutMs: number;
+  intervalMs?: number;
   /** --all: the states to cancel. */
   statuses?: Set<string>;
 }
@@ -40,6 +47,7 @@ function planCancel(graphArg: string, jobArgs: string[], opts: CancelOptions): C
     integer: true,
   });
   const waitTimeoutMs = parseWaitTimeout(opts.waitTimeout);
+  const intervalMs = parseInterval(opts.interval);
   if (opts.all && jobArgs.length > 0)
     throw new UsageError(
       '--all cancels every matching job: give either job IDs or --all, not both',
@@ -54,7 +62,7 @@ function planCancel(graphArg: string, jobArgs: string[], opts: CancelOptions): C
   const statuses = opts.all
     ? parseStatusFilter(opts.status ?? RUNNING_STATUSES.join(','))
     : undefined;
-  return { graph, concurrency, waitTimeoutMs, statuses };
+  return { graph, concurrency, waitTimeoutMs, intervalMs, statuses };
 }
 
 /**
@@ -118,7 +126,7 @@ async function cancelAll(
 ): Promise<number> {
   const { signal } = ctx;
   const before = report.jobs;
-  const status = await report.status(() => {
+  const status = await report.status(ctx.options, () => {
     const pending = ids.taken - (report.jobs - before);
     const ok = report.jobs - before - report.failed;
     return opts.wait
@@ -129,14 +137,18 @@ async function cancelAll(
   });
   let error: Awaited<ReturnType<typeof report.drain>>;
   try {
-    const options = { concurrency: plan.concurrency, signal };
-    let results: AsyncIterable<CancelRow> = ctx.options.dryRun
+    const options = {
+      concurrency: plan.concurrency,
+      signal,
+      ignoreFinished: opts.ignoreFinished,
+      deadline: Date.now() + plan.waitTimeoutMs,
+      intervalMs: plan.intervalMs,
+    };
+    const results: AsyncIterable<CancelRow> = ctx.options.dryRun
       ? plannedCancels(conn.api, graph, ids, plan, signal)
-      : cancelJobs(conn.api, graph, ids, { ...options, ignoreFinished: opts.ignoreFinished });
-    if (opts.wait && !ctx.options.dryRun) {
-      const deadline = Date.now() + plan.waitTimeoutMs;
-      results = waitForCancelled(conn.api, results, { signal, deadline });
-    }
+      : opts.wait
+        ? cancelAndWait(conn.api, graph, ids, options)
+        : cancelJobs(conn.api, graph, ids, options);
     error = await report.drain(results);
     if (signal.aborted)
       for (const id of ids.unreached()) await report.add(notSent(graph, id, signal));

@@ -11,7 +11,7 @@ import { mapConcurrent } from '../../core/pool.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { type CommandContext, connect } from '../context.js';
 import { JobReport, type JobView } from '../job-report.js';
-import { JobIdSource, parseWaitTimeout } from '../jobs.js';
+import { JobIdSource, parseInterval, parseWaitTimeout } from '../jobs.js';
 import type { Output } from '../output.js';
 import type { WaitOptions } from '../program/job.js';
 import { DryRunPrinter, errorJson, showLookup } from '../report.js';
@@ -172,6 +172,7 @@ export async function runWait(
     max: 64,
     integer: true,
   });
+  const intervalMs = parseInterval(opts.interval);
   const ids = new JobIdSource(jobArgs, ctx.streams, signal);
   if (!(await ids.hasAny())) {
     if (!signal.aborted) output.info('No job IDs on stdin: nothing to wait for');
@@ -180,7 +181,7 @@ export async function runWait(
   const conn = await connect(ctx, graph, { connections: concurrency });
   graph = conn.graph ?? graph;
   if (dryRun && conn.lookup && !output.flags.json) showLookup(output, conn.lookup);
-  const status = await report.status(() => {
+  const status = await report.status(ctx.options, () => {
     const ok = report.jobs - report.failed;
     return (
       `Waiting for jobs on graph ${graph}: ${ok} stopped, ` +
@@ -196,6 +197,7 @@ export async function runWait(
             deadline: Date.now() + timeoutMs,
             concurrency,
             signal,
+            intervalMs,
           }),
     );
     if (signal.aborted)

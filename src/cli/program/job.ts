@@ -14,6 +14,11 @@ const WAIT_TIMEOUT = {
   default: '300s',
 } as const;
 
+const INTERVAL = {
+  flags: '--interval <duration>',
+  description: 'time between polls of a job (default: from 0.5s, growing by half, to 5s)',
+} as const;
+
 const CONCURRENCY = {
   flags: '--concurrency <n>',
   description: 'requests in flight when handling many jobs (1-64)',
@@ -39,6 +44,7 @@ export const CANCEL_FLAGS = defineFlags({
     description: 'once every cancel is sent, wait until each job is gone or has ended',
   },
   waitTimeout: WAIT_TIMEOUT,
+  interval: { ...INTERVAL, description: `with --wait: ${INTERVAL.description}` },
   concurrency: CONCURRENCY,
 });
 export type CancelOptions = OptionsOf<typeof CANCEL_FLAGS>;
@@ -51,6 +57,7 @@ export type StatusOptions = OptionsOf<typeof STATUS_FLAGS>;
 
 export const WAIT_FLAGS = defineFlags({
   waitTimeout: WAIT_TIMEOUT,
+  interval: INTERVAL,
   concurrency: { ...CONCURRENCY, description: 'jobs polled at once (1-64)' },
 });
 export type WaitOptions = OptionsOf<typeof WAIT_FLAGS>;

@@ -161,23 +161,53 @@ export function cancelJobs(
 
 /**
  * Cancelled jobs waited for at once, at most: enough that waits do not hold back the cancels
- * behind them, few enough to bound memory. Their polls share the connections of the cancels.
+ * behind them, few enough to bound memory.
  */
 export const WAITING_MAX = 1024;
 
+/** Cancels in flight; a poll waits until there are none (cancels go first on the connections). */
+class CancelsFirst {
+  private active = 0;
+  private held: (() => void)[] = [];
+
+  async run<T>(cancel: () => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await cancel();
+    } finally {
+      if (--this.active === 0) {
+        const held = this.held;
+        this.held = [];
+        for (const release of held) release();
+      }
+    }
+  }
+
+  readonly beforePoll = (): Promise<void> | undefined =>
+    this.active === 0 ? undefined : new Promise<void>((release) => this.held.push(release));
+}
+
 /**
- * --wait: passes each result on, a cancelled job's once it is seen gone or ended (or the wait
- * ends), with `stopped` and `jobStatus` set. Every result of `results` comes out: after a stop,
- * the polls end at once (the signal is the polls'), and the rest are passed on as they are.
+ * --wait: cancels each job as cancelJobs does and waits until it is gone or has ended (or the
+ * wait ends), yielding each result then, with `stopped` and `jobStatus` set. Polls wait while
+ * cancels are in flight, so a batch is cancelled first and watched after, and a stream keeps
+ * both going (the cancels pause once WAITING_MAX jobs are waited for). After a stop the polls
+ * end at once and every result still comes out.
  */
-export function waitForCancelled(
+export function cancelAndWait(
   api: GesApi,
-  results: AsyncIterable<CancelResult>,
-  options: PollOptions,
+  graph: string,
+  jobIds: Iterable<string> | AsyncIterable<string>,
+  options: CancelJobsOptions & PollOptions,
 ): AsyncGenerator<CancelResult, void, undefined> {
-  return mapConcurrent(results, { concurrency: WAITING_MAX }, async (r) => {
+  const gate = new CancelsFirst();
+  const cancelled = mapConcurrent(jobIds, options, (jobId) =>
+    gate.run(() => cancelOne(api, graph, jobId, options)),
+  );
+  const polls: PollOptions = { ...options, beforePoll: gate.beforePoll };
+  return mapConcurrent(cancelled, { concurrency: WAITING_MAX }, async (r) => {
     if (r.outcome !== 'cancelled') return r;
-    const w = await waitOne(api, r.graph, r.jobId, { ...options, goneIsSuccess: true });
+    const w = await waitOne(api, r.graph, r.jobId, { ...polls, goneIsSuccess: true });
     r.stopped = !w.error;
     r.jobStatus = w.end?.state === 'terminal' || w.end?.state === 'timeout' ? w.end.status : null;
     if (w.error)

@@ -31,6 +31,10 @@ export interface PollOptions {
   deadline: number;
   signal?: AbortSignal;
   now?: () => number;
+  /** A fixed time between polls; without it, pollDelayMs's backoff. */
+  intervalMs?: number;
+  /** Called before each poll; a promise it returns holds the poll until it settles. */
+  beforePoll?: () => Promise<void> | undefined;
 }
 
 /**
@@ -46,6 +50,8 @@ export async function waitForJob(
   const now = options.now ?? Date.now;
   let last: string | null = null;
   for (let poll = 0; ; poll++) {
+    const held = options.beforePoll?.();
+    if (held) await held;
     try {
       last = (await api.jobStatus(graph, jobId, POLL_PAGE)).status;
       if (hasEnded(last)) return { state: 'terminal', status: last, polls: poll + 1 };
@@ -56,7 +62,7 @@ export async function waitForJob(
     }
     const left = options.deadline - now();
     if (left <= 0) return { state: 'timeout', status: last, polls: poll + 1 };
-    await sleep(Math.min(pollDelayMs(poll), left), options.signal);
+    await sleep(Math.min(options.intervalMs ?? pollDelayMs(poll), left), options.signal);
   }
 }
 
