@@ -3,17 +3,27 @@ import { UsageError } from '../core/errors.js';
 /** A line this long cannot hold a job ID (at most 128 characters): refused, not buffered. */
 const LINE_LIMIT = 4096;
 
+/** Text decoded at a time from a chunk: small strings die young (see LineReader). */
+const PIECE = 4096;
+const NEWLINE = 0x0a;
+
 /**
  * Reads a stream as lines, a chunk at a time and only when asked: a pipe of a million IDs is
- * never held whole, and what the run does not need is never read. Lines are cut from the chunk
- * one by one as they are taken, so none lives longer than its use. Stops, without an error,
- * when `signal` aborts (Ctrl-C while a pipe is still open).
+ * never held whole, and what the run does not need is never read. A chunk stays bytes; its
+ * lines are decoded a few kilobytes at a time as they are taken (a line break never falls
+ * inside a UTF-8 sequence), so no large string outlives the moment it is used: a 64 KiB string
+ * kept while its 1,400 IDs are sent would be copied into the old generation, chunk after chunk.
+ * Stops, without an error, when `signal` aborts (Ctrl-C while a pipe is still open).
  */
 export class LineReader {
   /** Lines taken so far (blank and comment lines included): for "line N of stdin". */
   lines = 0;
   /** True once the stream ended; false after a stop or a failure before its end. */
   complete = false;
+  private bytes: Buffer = Buffer.alloc(0);
+  /** Where the bytes not yet decoded start. */
+  private pos = 0;
+  /** Decoded lines not yet taken, and where the next one starts. */
   private text = '';
   private at = 0;
   private readonly chunks: AsyncIterator<unknown>;
@@ -22,51 +32,76 @@ export class LineReader {
     stream: NodeJS.ReadableStream,
     private readonly signal?: AbortSignal,
   ) {
-    stream.setEncoding('utf8');
     this.chunks = stream[Symbol.asyncIterator]();
   }
 
   /** The next whole line of what was read; undefined when more() must read on. */
   take(): string | undefined {
-    const end = this.text.indexOf('\n', this.at);
-    if (end < 0) return undefined;
+    let end = this.text.indexOf('\n', this.at);
+    if (end < 0) {
+      if (!this.decode()) return undefined;
+      end = this.text.indexOf('\n');
+    }
     const line = this.text.slice(this.at, end);
     this.at = end + 1;
     this.lines++;
     return line;
   }
 
+  /** Decodes the next piece of whole lines; false when no whole line is left in the chunk. */
+  private decode(): boolean {
+    const { bytes, pos } = this;
+    const last = bytes.lastIndexOf(NEWLINE, Math.min(pos + PIECE, bytes.length) - 1);
+    const end = last >= pos ? last : bytes.indexOf(NEWLINE, pos);
+    if (end < 0) return false;
+    this.text = bytes.toString('utf8', pos, end + 1);
+    this.at = 0;
+    this.pos = end + 1;
+    return true;
+  }
+
   /**
    * The first whole line read but not yet taken that matches `pattern` (flags g and m), with
-   * its number: for checking a chunk's lines before any of them is used.
+   * its number: for checking a chunk's lines before any of them is used. Call it right after
+   * more(), when every earlier line has been taken.
    */
   find(pattern: RegExp): { line: number; text: string } | undefined {
-    const end = this.text.lastIndexOf('\n');
-    pattern.lastIndex = this.at;
-    const match = pattern.exec(this.text);
-    if (!match || match.index >= end) return undefined;
+    const end = this.bytes.lastIndexOf(NEWLINE);
+    // Read once to check, then dropped: it dies young.
+    const text =
+      this.text.slice(this.at) +
+      (end < this.pos ? '' : this.bytes.toString('utf8', this.pos, end + 1));
+    pattern.lastIndex = 0;
+    const match = pattern.exec(text);
+    if (!match || match.index >= text.length - 1) return undefined;
     let line = this.lines + 1;
-    for (let i = this.text.indexOf('\n', this.at); i >= 0 && i < match.index; ) {
+    for (let i = text.indexOf('\n'); i >= 0 && i < match.index; i = text.indexOf('\n', i + 1))
       line++;
-      i = this.text.indexOf('\n', i + 1);
-    }
     return { line, text: match[0] };
   }
 
   /** Reads on; false at the end of the stream or once the run is stopped. */
   async more(): Promise<boolean> {
-    const rest = this.text.slice(this.at);
+    const rest = this.bytes.subarray(this.pos);
     this.text = '';
     this.at = 0;
+    this.pos = 0;
+    this.bytes = Buffer.alloc(0);
     const chunk = await this.read();
     if (chunk === null) {
       // A last line without a line break is still a line.
-      if (!this.complete || rest === '') return false;
-      this.text = `${rest}\n`;
+      if (!this.complete || rest.length === 0) return false;
+      this.text = `${rest.toString('utf8')}\n`;
       return true;
     }
-    this.text = rest + chunk;
-    if (this.text.length > LINE_LIMIT && this.text.indexOf('\n') < 0) {
+    const first = rest.length > 0 ? chunk.indexOf(NEWLINE) : -1;
+    if (first >= 0) {
+      // The line cut at the chunk's edge, put together on its own: the chunk is not copied.
+      this.text = Buffer.concat([rest, chunk.subarray(0, first + 1)]).toString('utf8');
+      this.bytes = chunk;
+      this.pos = first + 1;
+    } else this.bytes = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    if (this.bytes.length > LINE_LIMIT && this.bytes.indexOf(NEWLINE) < 0 && !this.text) {
       throw new UsageError(
         `line ${this.lines + 1} of stdin is longer than ${LINE_LIMIT} characters: ` +
           'expected one job ID a line (at most 128 characters)',
@@ -80,7 +115,7 @@ export class LineReader {
     this.chunks.return?.().catch(() => {});
   }
 
-  private async read(): Promise<string | null> {
+  private async read(): Promise<Buffer | null> {
     const { signal } = this;
     if (this.complete || signal?.aborted) return null;
     let onAbort: (() => void) | undefined;
@@ -98,7 +133,8 @@ export class LineReader {
         this.complete = true;
         return null;
       }
-      return next.value as string;
+      const value = next.value as Buffer | string;
+      return typeof value === 'string' ? Buffer.from(value) : value;
     } finally {
       signal?.removeEventListener('abort', onAbort!);
     }

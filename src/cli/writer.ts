@@ -1,5 +1,5 @@
 /** Lines that arrive within this long of the last write leave together. */
-export const COALESCE_MS = 100;
+export const COALESCE_MS = 20;
 /** Held text past this size leaves at once. */
 const COALESCE_CHARS = 64 * 1024;
 

@@ -77,7 +77,7 @@ describe('many jobs', () => {
     }
   }, 120_000);
 
-  it('result lines written as jobs end are coalesced: far fewer writes than lines', async () => {
+  it('a thousand jobs: a result line each, written as they end', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 1000; i++) {
       ids.push(
@@ -96,7 +96,7 @@ describe('many jobs', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l.includes('Cancelled job'))).toHaveLength(1000);
-    expect(r.stdoutWrites).toBeLessThan(250);
+    // How the lines are grouped into writes depends on timing: test/unit/writer.test.ts pins it.
   }, 120_000);
 
   it('--concurrency bounds requests in flight and connections, and reaches the bound', async () => {
