@@ -37,17 +37,24 @@ export class JobIdSource implements AsyncIterable<string> {
   private readonly ids: AsyncGenerator<string, void, undefined>;
   private first: IteratorResult<string, void> | undefined;
   private argIndex = 0;
-  private stdin: StdinProgress | undefined;
+  private reading: StdinProgress | undefined;
 
+  /**
+   * `stdin`: where "-" reads from; none for IDs that are data (a job list), where "-" is just
+   * a job ID.
+   */
   constructor(
     private readonly args: readonly string[],
-    private readonly streams: Pick<Streams, 'stdin'>,
-    private readonly signal?: AbortSignal,
+    private readonly stdin?: { streams: Pick<Streams, 'stdin'>; signal?: AbortSignal },
   ) {
-    if (args.filter((a) => a === '-').length > 1)
+    if (stdin && args.filter((a) => a === '-').length > 1)
       throw new UsageError('"-" (read job IDs from stdin) may be given only once');
-    for (const arg of args) if (arg !== '-') checkJobId(arg);
+    for (const arg of args) if (!this.isDash(arg)) checkJobId(arg);
     this.ids = this.read();
+  }
+
+  private isDash(arg: string): boolean {
+    return arg === '-' && this.stdin !== undefined;
   }
 
   /** Reads up to the first ID; false when there is none ("-" with nothing on stdin). */
@@ -72,14 +79,14 @@ export class JobIdSource implements AsyncIterable<string> {
    * stop or a bad line). Undefined without "-".
    */
   get stdinState(): { nextLine: number; complete: boolean } | undefined {
-    const s = this.stdin;
+    const s = this.reading;
     return s && { nextLine: s.lastLine + 1, complete: s.done };
   }
 
   /** After a stop: the IDs given as arguments that the run never reached. */
   *unreached(): Generator<string> {
     for (const arg of this.args.slice(this.argIndex + 1)) {
-      if (arg !== '-' && this.seen.add(arg)) yield arg;
+      if (!this.isDash(arg) && this.seen.add(arg)) yield arg;
     }
   }
 
@@ -95,13 +102,13 @@ export class JobIdSource implements AsyncIterable<string> {
   private async *read(): AsyncGenerator<string, void, undefined> {
     for (; this.argIndex < this.args.length; this.argIndex++) {
       const arg = this.args[this.argIndex]!;
-      if (arg !== '-') {
+      if (!this.isDash(arg)) {
         if (this.fresh(arg)) yield arg;
         continue;
       }
-      const reader = new LineReader(this.streams.stdin, this.signal);
+      const reader = new LineReader(this.stdin!.streams.stdin, this.stdin!.signal);
       const stdin: StdinProgress = { reader, lastLine: 0, done: false };
-      this.stdin = stdin;
+      this.reading = stdin;
       try {
         while (await reader.more()) {
           // The chunk's lines are checked before any of them is sent: stdin that fits in one

@@ -175,7 +175,8 @@ export async function runCancel(
   const dryRun = ctx.options.dryRun ? new DryRunPrinter(output) : undefined;
   const report = new JobReport<CancelRow>(output, new CancelView(output, dryRun), CANCEL_OUTCOMES);
   const plan = planCancel(graphArg, jobArgs, opts);
-  let ids = plan.statuses ? undefined : new JobIdSource(jobArgs, ctx.streams, ctx.signal);
+  const stdin = { streams: ctx.streams, signal: ctx.signal };
+  let ids = plan.statuses ? undefined : new JobIdSource(jobArgs, stdin);
   if (ids && !(await ids.hasAny())) {
     if (!ctx.signal.aborted) output.info('No job IDs on stdin: nothing to cancel');
     return report.finish({
@@ -193,7 +194,7 @@ export async function runCancel(
         output.info(`No ${orList([...plan.statuses])} jobs on graph ${graph}: nothing to cancel`);
         return report.finish();
       }
-      ids = new JobIdSource(listed, ctx.streams, ctx.signal);
+      ids = new JobIdSource(listed);
     }
     // A job the list showed as pending or running that GES.8303 refuses ended in between.
     const ignoreFinished = opts.ignoreFinished || Boolean(plan.statuses);

@@ -173,7 +173,7 @@ export async function runWait(
     integer: true,
   });
   const intervalMs = parseInterval(opts.interval);
-  const ids = new JobIdSource(jobArgs, ctx.streams, signal);
+  const ids = new JobIdSource(jobArgs, { streams: ctx.streams, signal });
   if (!(await ids.hasAny())) {
     if (!signal.aborted) output.info('No job IDs on stdin: nothing to wait for');
     return report.finish({ stopped: signal.aborted ? signal : undefined, stdin: ids.stdinState });
