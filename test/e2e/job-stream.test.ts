@@ -12,6 +12,7 @@ import {
   expectNoSecrets,
   parseJson,
   requestLog,
+  runMain,
   tempHome,
 } from './helpers.js';
 
@@ -365,5 +366,45 @@ describe('waits you can watch', () => {
     expect(await run.done).toBe(130);
     expect(run.seen.err).toContain('Waiting for jobs on graph movies: 0 stopped, 1 waiting');
     expect(run.seen.err + run.seen.out).not.toContain('\u001b');
+  });
+});
+
+describe('--jsonl beyond per-job commands, and the one error shape', () => {
+  let emu: Emulator;
+  beforeAll(async () => {
+    emu = await emulator();
+  });
+  afterAll(() => emu.close());
+
+  it('job status --jsonl: its --json document on one line, the error with its hint', async () => {
+    const r = await runMain(['job', 'status', 'movies', 'nope', '--jsonl'], { env: envFor(emu) });
+    expect(r.code).toBe(4);
+    expect(r.stdout.endsWith('\n')).toBe(true);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 4,
+      error: {
+        kind: 'http',
+        code: 'GES.8301',
+        httpStatus: 400,
+        hint: "the engine does not know this job; list the graph's jobs with: ges job list movies",
+      },
+    });
+  });
+
+  it('a usage error of job cancel under --jsonl: the summary line, nothing sent', async () => {
+    const r = await runMain(['job', 'cancel', 'movies', 'a1', 'a/1', '--jsonl'], {
+      env: envFor(emu),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      summary: true,
+      ok: false,
+      exitCode: 2,
+      counts: { cancelled: 0 },
+      error: { kind: 'usage', code: null, httpStatus: null, hint: null },
+    });
   });
 });
