@@ -42,26 +42,27 @@ export function withoutEcho(message: string, jobId: string): string {
 /** One job's entry in --json (and its --jsonl line), keys in a fixed order. */
 export function cancelJson(r: CancelRow): Record<string, unknown> {
   const { graph, jobId, error } = r;
-  return {
+  const entry: Record<string, unknown> = {
     graph,
     jobId,
     outcome: r.outcome,
     httpStatus: r.httpStatus,
-    error: error
-      ? {
-          ...errorJson(error, { graph, jobId }, false),
-          // A cancel accepted but not seen stopping: the wait's failure, said of the cancel.
-          message: r.outcome === 'cancelled' ? r.errorMessage : error.message,
-        }
-      : null,
+    error: null,
     errorCode: r.errorCode,
     errorMessage: r.errorMessage,
     attempts: r.attempts,
-    ...(r.jobStatus !== undefined ? { jobStatus: r.jobStatus } : {}),
-    ...(r.stopped !== undefined ? { stopped: r.stopped } : {}),
-    ...(r.note ? { note: r.note } : {}),
-    ...(r.request ? { request: r.request } : {}),
   };
+  if (error) {
+    entry.error = errorJson(error, { graph, jobId }, false);
+    // A cancel accepted but not seen stopping: the wait's failure, said of the cancel.
+    if (r.outcome === 'cancelled')
+      (entry.error as Record<string, unknown>).message = r.errorMessage;
+  }
+  if (r.jobStatus !== undefined) entry.jobStatus = r.jobStatus;
+  if (r.stopped !== undefined) entry.stopped = r.stopped;
+  if (r.note) entry.note = r.note;
+  if (r.request) entry.request = r.request;
+  return entry;
 }
 
 function describeDone(r: CancelResult): string {
