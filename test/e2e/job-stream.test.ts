@@ -353,6 +353,20 @@ describe('waits you can watch', () => {
     expect(await run.done).toBe(130);
   });
 
+  it('a wait stopped by SIGTERM exits 143; jobs not reached are reported too', async () => {
+    const [a, b] = [await createJob(emu), await createJob(emu)];
+    const run = start(['job', 'wait', 'movies', a, b, '--concurrency', '1', '--json'], envFor(emu));
+    await new Promise((r) => setTimeout(r, 300));
+    run.stop.abort('SIGTERM');
+    expect(await run.done).toBe(143);
+    const doc = parseJson(run.seen.out);
+    expect(doc.results.map((r: any) => [r.jobId, r.outcome])).toEqual([
+      [a, 'interrupted'],
+      [b, 'interrupted'],
+    ]);
+    expect(doc).toMatchObject({ exitCode: 143, stoppedBy: 'terminated (SIGTERM)' });
+  });
+
   it('TERM=dumb: no spinner and no escape sequences', async () => {
     const long = await createJob(emu);
     fakeTime();

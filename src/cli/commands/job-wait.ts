@@ -202,7 +202,11 @@ export async function runWait(
     );
     if (signal.aborted)
       for (const jobId of ids.unreached())
-        await report.add({ graph, jobId, error: new InterruptedError('interrupted', 0, false) });
+        await report.add({
+          graph,
+          jobId,
+          error: new InterruptedError('interrupted before its wait began', 0, false, signal.reason),
+        });
   } finally {
     status.stop();
     await conn.close();
