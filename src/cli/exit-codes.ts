@@ -1,6 +1,9 @@
 import type { ErrorKind } from '../core/errors.js';
 
-/** The one table from failure kinds to exit codes (see README, "Exit codes"). */
+/**
+ * Every mapping from an outcome to an exit code lives here: a failure's kind, a stop's reason,
+ * and the outcomes of many jobs (ExitTally). Commands ask; they do not combine codes themselves.
+ */
 export const EXIT = {
   ok: 0,
   noAnswer: 1,
@@ -38,30 +41,54 @@ export function exitCodeForStatus(status: number): number {
   return klass >= 3 && klass <= 5 ? klass : status >= 200 && status < 300 ? EXIT.ok : EXIT.noAnswer;
 }
 
+/** The exit code of one failure (undefined: none). */
 export function exitCodeFor(
   error: { kind: ErrorKind; httpStatus?: number | null; reason?: string } | undefined,
 ): number {
   if (!error) return EXIT.ok;
   if (error.kind === 'http') return exitCodeForStatus(error.httpStatus ?? 0);
-  if (error.kind === 'interrupted') return STOPPED[error.reason ?? 'SIGINT'] ?? EXIT.interrupted;
+  if (error.kind === 'interrupted') return exitCodeForStop(error.reason ?? 'SIGINT');
   return BY_KIND[error.kind];
 }
 
+/** The exit code of a run stopped by `reason` (an abort reason: a signal's name, "max-time"). */
+export function exitCodeForStop(reason: unknown): number {
+  return STOPPED[String(reason)] ?? EXIT.interrupted;
+}
+
 /**
- * Several jobs: an interruption (by a signal) wins, then the first of 5, 1, 4, 3 that any job
- * earned, else 0.
+ * Which code wins when several were earned: a stop by a signal, then a usage error (a bad line
+ * of stdin after some jobs were handled), then the first of 5, 1, 4, 3, else 0.
  */
-export function combineExitCodes(codes: readonly number[]): number {
-  for (const code of [
-    EXIT.interrupted,
-    EXIT.terminated,
-    EXIT.hungUp,
-    EXIT.serverError,
-    EXIT.noAnswer,
-    EXIT.clientError,
-    EXIT.redirect,
-  ]) {
-    if (codes.includes(code)) return code;
+const PRECEDENCE: readonly number[] = [
+  EXIT.interrupted,
+  EXIT.terminated,
+  EXIT.hungUp,
+  EXIT.usage,
+  EXIT.serverError,
+  EXIT.noAnswer,
+  EXIT.clientError,
+  EXIT.redirect,
+];
+
+/**
+ * The exit code of a run over many jobs, counted as their outcomes stream past: no list of
+ * results is kept, only which codes were earned.
+ */
+export class ExitTally {
+  private readonly earned = new Set<number>();
+
+  /** One job's failure (undefined: it succeeded), or a failure of the run itself. */
+  add(error: Parameters<typeof exitCodeFor>[0]): void {
+    this.earned.add(exitCodeFor(error));
   }
-  return EXIT.ok;
+
+  /** The run was stopped (Ctrl-C, a signal, --max-time). */
+  stop(reason: unknown): void {
+    this.earned.add(exitCodeForStop(reason));
+  }
+
+  get code(): number {
+    return PRECEDENCE.find((code) => this.earned.has(code)) ?? EXIT.ok;
+  }
 }

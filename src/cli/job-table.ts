@@ -204,7 +204,7 @@ export function tsvFields(job: JobSummary, wide: boolean): string[] {
 
 /** --jsonl, read where the global flag puts it. */
 export function wantsJsonl(ctx: CommandContext): boolean {
-  return Boolean((ctx.options as { jsonl?: boolean }).jsonl);
+  return ctx.options.jsonl;
 }
 
 /** One JSON object on one line of stdout (--jsonl): exact, JSON does its own escaping. */

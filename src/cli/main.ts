@@ -11,7 +11,7 @@ import {
 import { EXIT } from './exit-codes.js';
 import { unknownCommand } from './help.js';
 import { dashedJobIdHint } from './hints.js';
-import { createOutput, escapeText, type Output, type Streams } from './output.js';
+import { createOutput, escapeText, type Output, type OutputFlags, type Streams } from './output.js';
 import { createProgram, type GlobalOptions } from './program.js';
 import { envelope, reportError } from './report.js';
 
@@ -19,21 +19,24 @@ import { envelope, reportError } from './report.js';
 const MAX_TIME = { plainUnit: 's', min: 1, max: 7 * 86_400_000 } as const;
 
 /** Boolean flags that shape output, read before commander so its own errors honour them. */
-function scanOutputFlags(argv: string[]): {
-  json: boolean;
-  quiet: boolean;
-  verbose: boolean;
-  color: boolean;
-} {
+function scanOutputFlags(argv: string[]): OutputFlags {
   const end = argv.indexOf('--');
   const args = end < 0 ? argv : argv.slice(0, end);
   const has = (...names: string[]): boolean => args.some((a) => names.includes(a));
   return {
-    json: has('--json'),
+    json: has('--json', '--jsonl'),
+    jsonl: has('--jsonl'),
     quiet: has('-q', '--quiet'),
     verbose: has('-v', '--verbose'),
     color: !has('--no-color'),
   };
+}
+
+/** How to skip the orderly stop: the same key or signal again (bin/ges.cjs exits then). */
+function quitAtOnce(reason: unknown): string {
+  if (reason === 'SIGINT') return 'press Ctrl-C again to quit at once';
+  if (reason === 'SIGTERM' || reason === 'SIGHUP') return `send ${reason} again to quit at once`;
+  return 'send it again to quit at once';
 }
 
 /**
@@ -86,7 +89,7 @@ export async function main(argv: string[], given: Partial<RunContext> = {}): Pro
   const abort = new AbortController();
   const onStop = (): void => {
     output.stopSpinner();
-    streams.stderr.write(`${describeStop(stop!)}: stopping (press Ctrl-C again to quit at once)\n`);
+    output.notice(`${describeStop(stop!)}: stopping (${quitAtOnce(stop!.reason)})`);
     abort.abort(stop!.reason);
   };
   stop?.addEventListener('abort', onStop, { once: true });
@@ -130,6 +133,7 @@ export async function main(argv: string[], given: Partial<RunContext> = {}): Pro
   } finally {
     clearTimeout(maxTimer);
     stop?.removeEventListener('abort', onStop);
+    output.close();
   }
   return exitCode;
 }

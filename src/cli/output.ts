@@ -1,4 +1,5 @@
 import type { Env } from '../core/config/resolve.js';
+import { Writer } from './writer.js';
 
 /** The streams a command talks to; injected so tests can drive commands in-process. */
 export interface Streams {
@@ -8,7 +9,10 @@ export interface Streams {
 }
 
 export interface OutputFlags {
+  /** Machine output on stdout: --json or --jsonl. */
   json: boolean;
+  /** --jsonl: one JSON value a line (per job where a command has jobs). */
+  jsonl: boolean;
   quiet: boolean;
   verbose: boolean;
   /** false with --no-color. */
@@ -102,8 +106,24 @@ export interface Spinner {
 
 const NO_SPINNER: Spinner = { update() {}, stop() {} };
 
+/** A long task's status line, shown as a spinner or as progress lines; stop() ends it. */
+export interface Status {
+  stop(): void;
+}
+
+/** How often a spinner's text is brought up to date (its counts and elapsed time). */
+const STATUS_REFRESH_MS = 250;
+
 export class Output {
   private activeSpinner: Spinner = NO_SPINNER;
+  private readonly writer = new Writer();
+  /**
+   * A per-job command's document under --json: not begun, begun with nothing written yet, or
+   * open (its `results` array written up to the last job that ended).
+   */
+  private results: 'off' | 'pending' | 'open' = 'off';
+  /** Fields the document ends with unless its end says otherwise (zero counts). */
+  private resultDefaults: Record<string, unknown> = {};
 
   /** `out` and `err`: colours for stdout and for stderr, each decided by its own stream. */
   constructor(
@@ -159,17 +179,12 @@ export class Output {
     this.toStdout(`${fields.map((f) => escapeText(f, CELL_LIMIT)).join('\t')}\n`);
   }
 
-  /** Lines held back by batch(), per stream; undefined outside it. */
-  private held: { out: string[]; err: string[] } | undefined;
-
   private toStdout(text: string): void {
-    if (this.held) this.held.out.push(text);
-    else this.streams.stdout.write(text);
+    this.writer.write(this.streams.stdout, text);
   }
 
   private toStderr(text: string): void {
-    if (this.held) this.held.err.push(text);
-    else this.streams.stderr.write(text);
+    this.writer.write(this.streams.stderr, text);
   }
 
   /**
@@ -177,23 +192,72 @@ export class Output {
    * result lines leave in one write, not a thousand (corking does not do that for a file).
    */
   batch(write: () => void): void {
-    const held = (this.held = { out: [], err: [] });
+    this.writer.hold();
     try {
       write();
     } finally {
-      this.held = undefined;
-      if (held.out.length) this.streams.stdout.write(held.out.join(''));
-      if (held.err.length) this.streams.stderr.write(held.err.join(''));
+      this.writer.release();
     }
   }
 
-  /** The one JSON document of a --json run: exact, never escaped (JSON has its own escaping). */
-  json(doc: unknown): void {
-    this.toStdout(`${JSON.stringify(doc, null, 2)}\n`);
+  /**
+   * Resolves once stdout and stderr take more (undefined when they do now): a loop that prints
+   * as it goes awaits it, so a slow reader slows the run instead of filling memory.
+   */
+  ready(): Promise<void> | undefined {
+    return this.writer.ready();
+  }
+
+  /** Writes whatever is held and stops the spinner: the end of a run. */
+  close(): void {
+    this.stopSpinner();
+    this.writer.flush();
+  }
+
+  /**
+   * The one JSON document of a --json run (one line under --jsonl): exact, never escaped (JSON
+   * has its own escaping). When a per-job command's results are being written, it ends that
+   * document instead: its fields follow the `results` array.
+   */
+  json(doc: Record<string, unknown>): void {
+    if (this.results !== 'off') this.endResults(doc);
+    else
+      this.toStdout(`${this.flags.jsonl ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)}\n`);
+  }
+
+  /**
+   * A per-job command starts: under --json its document is written as jobs end (`results`
+   * first, the totals after it); under --jsonl a line a job, then a summary line.
+   */
+  beginResults(defaults: Record<string, unknown> = {}): void {
+    if (!this.flags.json) return;
+    this.results = 'pending';
+    this.resultDefaults = defaults;
+  }
+
+  /** One job's result: an element of --json's `results`, or a --jsonl line. */
+  jobResult(entry: Record<string, unknown>): void {
+    if (!this.flags.json) return;
+    const line = JSON.stringify(entry);
+    if (this.flags.jsonl) this.toStdout(`${line}\n`);
+    else {
+      this.toStdout(this.results === 'open' ? `,\n    ${line}` : `{\n  "results": [\n    ${line}`);
+      this.results = 'open';
+    }
+  }
+
+  private endResults(doc: Record<string, unknown>): void {
+    const { results: _, ...fields } = doc;
+    for (const [key, value] of Object.entries(this.resultDefaults))
+      if (!(key in fields)) fields[key] = value;
+    if (this.flags.jsonl) this.toStdout(`${JSON.stringify({ summary: true, ...fields })}\n`);
+    else if (this.results === 'open')
+      this.toStdout(`\n  ],\n${JSON.stringify(fields, null, 2).slice(2)}\n`);
+    else this.toStdout(`${JSON.stringify({ results: [], ...fields }, null, 2)}\n`);
+    this.results = 'off';
   }
 
   error(message: string, hint?: string): void {
-    this.stopSpinner();
     this.toStderr(`${this.err.red('error:')} ${escapeText(message)}\n`);
     if (hint) this.hint(hint);
   }
@@ -204,8 +268,12 @@ export class Output {
 
   /** Warnings reach stderr even under --quiet and --json: they are about safety or typos. */
   warn(message: string): void {
-    this.stopSpinner();
     this.toStderr(`${this.err.yellow('warning:')} ${escapeText(message)}\n`);
+  }
+
+  /** A line on stderr that every mode shows: what the run is doing about a stop. */
+  notice(message: string): void {
+    this.toStderr(`${escapeText(message)}\n`);
   }
 
   /** Informational lines on stderr (not results); silent under --json and --quiet. */
@@ -219,17 +287,23 @@ export class Output {
     if (this.flags.verbose) this.toStderr(`${this.err.dim(escapeText(line))}\n`);
   };
 
+  /** Whether a spinner may run: stderr a terminal of known width, not CI, dumb or quiet. */
+  private spinnerAllowed(): boolean {
+    const { stderr } = this.streams;
+    if (!stderr.isTTY || this.env.CI || this.env.TERM === 'dumb') return false;
+    if (this.flags.json || this.flags.quiet || this.flags.verbose) return false;
+    // A terminal that reports no width (some pseudo-terminals) makes ora clear lines forever.
+    return Boolean((stderr as NodeJS.WriteStream).columns);
+  }
+
   /** A spinner on stderr, only on a TTY outside CI and without --json or --quiet. */
   async spinner(text: string): Promise<Spinner> {
-    const { stderr } = this.streams;
-    if (!stderr.isTTY || this.env.CI || this.flags.json || this.flags.quiet || this.flags.verbose)
-      return NO_SPINNER;
-    // A terminal that reports no width (some pseudo-terminals) makes ora clear lines forever.
-    if (!(stderr as NodeJS.WriteStream).columns) return NO_SPINNER;
+    if (!this.spinnerAllowed()) return NO_SPINNER;
     const { default: ora } = await import('ora');
+    this.writer.flush();
     const spinner = ora({
       text: escapeText(text),
-      stream: stderr as NodeJS.WriteStream,
+      stream: this.streams.stderr as NodeJS.WriteStream,
       color: 'cyan',
       isEnabled: true,
       discardStdin: false,
@@ -239,6 +313,7 @@ export class Output {
         spinner.text = escapeText(t);
       },
       stop: () => {
+        this.writer.flush();
         spinner.stop();
         this.activeSpinner = NO_SPINNER;
       },
@@ -248,5 +323,34 @@ export class Output {
 
   stopSpinner(): void {
     this.activeSpinner.stop();
+  }
+
+  /**
+   * A long task's status, `text()` read again as it goes: on a terminal a spinner showing it;
+   * otherwise a line of it on stderr whenever `everyMs` passes with nothing printed (0: never).
+   */
+  async status(text: () => string, everyMs: number): Promise<Status> {
+    const spinner = await this.spinner(text());
+    if (spinner !== NO_SPINNER) {
+      const timer = setInterval(() => spinner.update(text()), STATUS_REFRESH_MS);
+      timer.unref();
+      return {
+        stop: () => {
+          clearInterval(timer);
+          spinner.stop();
+        },
+      };
+    }
+    if (everyMs <= 0) return { stop() {} };
+    this.writer.lastText = Date.now();
+    let timer: NodeJS.Timeout;
+    const check = (): void => {
+      if (Date.now() - this.writer.lastText >= everyMs) this.toStderr(`${escapeText(text())}\n`);
+      timer = setTimeout(check, Math.max(1, this.writer.lastText + everyMs - Date.now()));
+      timer.unref();
+    };
+    timer = setTimeout(check, everyMs);
+    timer.unref();
+    return { stop: () => clearTimeout(timer) };
   }
 }

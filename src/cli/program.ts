@@ -34,6 +34,11 @@ export const GLOBAL_FLAGS = defineFlags({
     description: 'Huawei Cloud project ID (env GES_PROJECT_ID)',
   },
   json: { flags: '--json', description: 'print one JSON document on stdout', default: false },
+  jsonl: {
+    flags: '--jsonl',
+    description: 'print JSON lines: one a job as each ends, then a summary (else one document)',
+    default: false,
+  },
   quiet: { flags: '-q, --quiet', description: 'print nothing on success', default: false },
   verbose: {
     flags: '-v, --verbose',
@@ -68,6 +73,12 @@ export const GLOBAL_FLAGS = defineFlags({
   maxTime: {
     flags: '--max-time <duration>',
     description: 'a deadline for the whole run: when it passes, stop as on Ctrl-C, report, exit 1',
+  },
+  progressEvery: {
+    flags: '--progress-every <duration>',
+    description:
+      'in long runs without a spinner: a progress line on stderr after this much silence ' +
+      '(default 30s, 0: off)',
   },
   color: { flags: '--no-color', description: 'no colour, even on a terminal' },
 });

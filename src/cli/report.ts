@@ -1,17 +1,34 @@
-import type { GesError } from '../core/errors.js';
+import { type GesError, NetworkError } from '../core/errors.js';
 import type { HttpClient, HttpRequest, PreparedRequest } from '../core/http/client.js';
 import type { Lookup } from './context.js';
 import { exitCodeFor } from './exit-codes.js';
-import { hintFor } from './hints.js';
+import { type HintContext, hintFor } from './hints.js';
 import type { Output } from './output.js';
 
-/** The `error` object of a failed --json document. */
-export function errorJson(error: GesError): Record<string, unknown> {
-  const doc: Record<string, unknown> = { kind: error.kind, message: error.message };
+/**
+ * The one error shape of --json, for a job and for a whole run: `kind`, `code` (GES's error
+ * code, or the system's for no answer, such as ECONNREFUSED; else null), `message`,
+ * `httpStatus` (null without an answer) and `hint` (what human output shows, else null).
+ * A run's error also keeps `attempts`, and for an HTTP error the flat `errorCode` and
+ * `errorMessage` (deprecated: `code` and `message` say it).
+ */
+export function errorJson(
+  error: GesError,
+  about: HintContext = error.about ?? {},
+  flat = true,
+): Record<string, unknown> {
   const { httpStatus, errorCode, errorMessage, attempts } = error.fields();
-  if (error.kind === 'http') Object.assign(doc, { httpStatus, errorCode, errorMessage, attempts });
-  else if (error.kind === 'network' || error.kind === 'response')
-    Object.assign(doc, { httpStatus, attempts });
+  const code = errorCode ?? (error instanceof NetworkError ? (error.code ?? null) : null);
+  const doc: Record<string, unknown> = {
+    kind: error.kind,
+    code,
+    message: error.message,
+    httpStatus,
+    hint: hintFor(error, about) ?? null,
+  };
+  if (!flat) return doc;
+  if (error.kind === 'http') Object.assign(doc, { errorCode, errorMessage, attempts });
+  else if (error.kind === 'network' || error.kind === 'response') Object.assign(doc, { attempts });
   return doc;
 }
 
@@ -79,6 +96,35 @@ export function showLookup(output: Output, lookup: Lookup): void {
 /** A --dry-run request in human form (credentials already masked). */
 export function showRequest(output: Output, req: PreparedRequest, suffix = ''): void {
   output.result(`would send: ${req.method} ${req.url}${suffix}`);
+  showHeaders(output, req);
+}
+
+function showHeaders(output: Output, req: PreparedRequest): void {
   for (const [k, v] of Object.entries(req.headers)) output.result(`  ${k}: ${v}`);
   if (req.body) output.result(`  ${req.body}`);
+}
+
+/**
+ * --dry-run over many jobs, a line each as it is planned: the first request with its headers,
+ * every later one as its method, URL, graph and job, its headers only with --verbose (they are
+ * the first one's, but for a signature and its date).
+ */
+export class DryRunPrinter {
+  private shown = 0;
+
+  constructor(private readonly output: Output) {}
+
+  show(req: PreparedRequest, graph: string, jobId: string): void {
+    this.output.result(`would send: ${req.method} ${req.url} (graph ${graph}, job ${jobId})`);
+    if (this.shown++ === 0 || this.output.flags.verbose) showHeaders(this.output, req);
+  }
+
+  /** After the last: how to read what was printed. */
+  end(): void {
+    if (this.shown > 1 && !this.output.flags.verbose)
+      this.output.info(
+        `${this.shown} requests; each carries the headers shown with the first ` +
+          '(--verbose shows every request in full)',
+      );
+  }
 }

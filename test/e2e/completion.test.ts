@@ -109,7 +109,7 @@ describe.skipIf(!has('bash'))('bash', () => {
     expect(cancel).not.toContain('--offset');
     expect(list).toEqual(['--status']);
     expect(configList).toEqual([]);
-    expect(pro).toEqual(['--profile', '--project-id']);
+    expect(pro).toEqual(['--profile', '--project-id', '--progress-every']);
     expect(jo).toEqual(['job']);
     expect(ca).toEqual(['cancel']);
   });

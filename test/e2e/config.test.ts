@@ -361,7 +361,7 @@ describe('config errors: exit 2, one clear line, nothing sent', () => {
       env: { GES_TOKEN: TOKEN },
     });
     expect(r.code).toBe(2);
-    expect(parseJson(r.stdout)).toEqual({
+    expect(parseJson(r.stdout)).toMatchObject({
       ok: false,
       exitCode: 2,
       error: {
@@ -468,7 +468,7 @@ describe('usage errors', () => {
     expect(b.stderr).toContain('did you mean ges job cancel?');
     const c = await runMain(['job', 'cancel', 'movies', 'a1', '--bogus', '--json']);
     expect(c.code).toBe(2);
-    expect(parseJson(c.stdout).error).toEqual({
+    expect(parseJson(c.stdout).error).toMatchObject({
       kind: 'usage',
       message: "unknown option '--bogus'",
     });

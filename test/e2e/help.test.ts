@@ -145,7 +145,13 @@ describe('help for a mistyped command', () => {
     expect(parseJson(json.stdout)).toEqual({
       ok: false,
       exitCode: 2,
-      error: { kind: 'usage', message: "unknown command 'cancle' for 'ges job'" },
+      error: {
+        kind: 'usage',
+        code: null,
+        message: "unknown command 'cancle' for 'ges job'",
+        httpStatus: null,
+        hint: 'did you mean ges help job cancel?',
+      },
     });
     expect((await runMain(['help', 'exit-code'])).stderr).toContain(
       'hint: did you mean ges help exit-codes?',

@@ -319,7 +319,6 @@ describe('true reports', () => {
     const run = runMain(['job', 'cancel', 'movies', '-', '--json'], {
       env: env(),
       openStdin: true,
-      stdin: 'a1\n',
       stop: stop.signal,
     });
     setTimeout(() => stop.abort('SIGTERM'), 100);
@@ -328,7 +327,7 @@ describe('true reports', () => {
     expect(parseJson(r.stdout)).toMatchObject({
       ok: false,
       exitCode: 143,
-      error: { kind: 'interrupted' },
+      stoppedBy: 'terminated (SIGTERM)',
     });
     expect(await deletes()).toEqual([]);
   });
@@ -341,7 +340,7 @@ describe('true reports', () => {
       env: env(),
       stdin: '',
     });
-    expect(parseJson(json.stdout)).toEqual({ ok: true, exitCode: 0, results: [] });
+    expect(parseJson(json.stdout)).toMatchObject({ ok: true, exitCode: 0, results: [] });
   });
 });
 
@@ -380,7 +379,6 @@ describe('through the binary', () => {
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    child.stdin.write('a1\n');
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -157,8 +157,10 @@ describe('ges job status', () => {
       exitCode: 4,
       error: {
         kind: 'http',
+        code: 'GES.8301',
         message: 'HTTP 400 GES.8301: can not find job, jobId is nope',
         httpStatus: 400,
+        hint: "the engine does not know this job; list the graph's jobs with: ges job list movies",
         errorCode: 'GES.8301',
         errorMessage: 'can not find job, jobId is nope',
         attempts: 1,

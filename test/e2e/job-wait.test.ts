@@ -64,10 +64,17 @@ describe.concurrent('--wait and job wait', () => {
       env,
     });
     expect(t.code).toBe(1);
-    expect(parseJson(t.stdout).results[0]).toMatchObject({
+    const stillRunning = parseJson(t.stdout).results.find((x: any) => x.jobId === long);
+    expect(stillRunning).toMatchObject({
       outcome: 'timeout',
       status: 'running',
-      error: { kind: 'timeout' },
+      error: {
+        kind: 'timeout',
+        code: null,
+        message: 'the job was still running when the wait ran out',
+        httpStatus: null,
+        hint: null,
+      },
     });
     const unknown = await runMain(['job', 'wait', 'movies', 'no-such-job'], { env });
     expect(unknown.code).toBe(4);

@@ -82,6 +82,7 @@ async function watchJsonl(emu: Emulator, graph: string): Promise<Watch> {
   const env = environment(emu);
   const output = await createOutput(io.streams, env, {
     json: false,
+    jsonl: true,
     quiet: false,
     verbose: false,
     color: false,

@@ -81,6 +81,20 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     expect(screen).not.toContain('\u001b[?25l');
   });
 
+  it('TERM=dumb: no spinner, no colour, no escape sequence at all', async () => {
+    await fetch(`${emu.url}/emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ path: '/jobs/status', delayMs: 400, status: 200, body: { jobs: [] } }),
+    });
+    const { code, screen } = await underTty(`stty cols 100; node ${BIN} job list movies`, {
+      ...env,
+      TERM: 'dumb',
+    });
+    expect(code).toBe(0);
+    expect(screen).not.toContain('Listing jobs');
+    expect(screen).not.toContain('\u001b');
+  });
+
   it('a terminal that reports no width gets no spinner and does not hang', async () => {
     const { code, screen } = await underTty(`stty cols 0; node ${BIN} job list movies`, env);
     expect(code).toBe(0);

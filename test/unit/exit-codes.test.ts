@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { combineExitCodes, exitCodeFor, exitCodeForStatus } from '../../src/cli/exit-codes.js';
+import {
+  ExitTally,
+  exitCodeFor,
+  exitCodeForStatus,
+  exitCodeForStop,
+} from '../../src/cli/exit-codes.js';
 import {
   ConfigError,
   HttpError,
@@ -41,6 +46,36 @@ describe('exit codes', () => {
     [[3, 0], 3],
     [[4, 1], 1],
     [[1, 5, 4], 5],
+    [[5, 2], 2],
     [[5, 130], 130],
-  ])('several jobs %j -> %i', (codes, code) => expect(combineExitCodes(codes)).toBe(code));
+  ])('several jobs %j -> %i', (codes, code) => {
+    const tally = new ExitTally();
+    const errorFor = (c: number) =>
+      c === 0
+        ? undefined
+        : c === 1
+          ? new NetworkError('x', 'ECONNRESET', 1)
+          : c === 2
+            ? new UsageError('line 3 of stdin: invalid job ID')
+            : c === 130
+              ? new InterruptedError()
+              : new HttpError('x', c * 100, null, null, 1);
+    for (const c of codes) tally.add(errorFor(c));
+    expect(tally.code).toBe(code);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['max-time', 1],
+    ['anything else', 130],
+  ])('a run stopped by %s -> %i, whatever its jobs earned', (reason, code) => {
+    expect(exitCodeForStop(reason)).toBe(code);
+    const tally = new ExitTally();
+    tally.add(new HttpError('x', 400, null, null, 1));
+    tally.add(undefined);
+    tally.stop(reason);
+    expect(tally.code).toBe(code);
+  });
 });

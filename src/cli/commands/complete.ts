@@ -103,6 +103,7 @@ async function runningJobIds(ctx: CommandContext, graph: string | undefined): Pr
     },
     output: await createOutput(streamsTo(sink, ctx), ctx.env, {
       json: false,
+      jsonl: false,
       quiet: true,
       verbose: false,
       color: false,

@@ -33,9 +33,9 @@ export function readListOptions(ctx: CommandContext, opts: ListOptions): ListCho
       `invalid --output ${JSON.stringify(opts.output)}: use wide, or json (the same as --json)`,
     );
   if (opts.output === 'json') ctx.output.flags.json = true;
-  if (ctx.output.flags.json && wantsJsonl(ctx))
+  if ((ctx.options.json || opts.output === 'json') && wantsJsonl(ctx))
     throw new UsageError('--json and --jsonl go apart: pick one');
-  if (opts.watch && ctx.output.flags.json)
+  if (opts.watch && ctx.output.flags.json && !wantsJsonl(ctx))
     throw new UsageError(
       '--watch prints a stream of changes, not one JSON document: use --jsonl with --watch',
     );
@@ -95,11 +95,7 @@ function printList(
   const { output } = ctx;
   const jobs = selectJobs(all, choices);
   const now = Date.now();
-  if (output.flags.json) {
-    output.json(
-      envelope(0, { graph, totalCount: all.length, jobs: jobs.map((j) => jobFields(j, now)) }),
-    );
-  } else if (wantsJsonl(ctx)) {
+  if (wantsJsonl(ctx)) {
     for (const job of jobs) writeJsonLine(ctx, jobFields(job, now));
     const counts: Record<string, number> = {};
     for (const job of jobs) counts[job.status] = (counts[job.status] ?? 0) + 1;
@@ -107,6 +103,10 @@ function printList(
       summary: true,
       ...envelope(0, { graph, totalCount: all.length, counts }),
     });
+  } else if (output.flags.json) {
+    output.json(
+      envelope(0, { graph, totalCount: all.length, jobs: jobs.map((j) => jobFields(j, now)) }),
+    );
   } else if (jobs.length === 0) {
     output.info(noJobsLine(graph, choices.filter));
   } else if (output.flags.quiet) {

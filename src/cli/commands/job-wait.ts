@@ -1,22 +1,44 @@
-import { JobFailedError, WaitTimeoutError } from '../../core/errors.js';
+import {
+  type GesError,
+  InterruptedError,
+  JobFailedError,
+  WaitTimeoutError,
+} from '../../core/errors.js';
+import type { GesApi } from '../../core/ges/api.js';
 import { POLL_PAGE, type WaitResult, waitJobs } from '../../core/ges/wait.js';
-import { checkGraph, parseNumberOption } from '../../core/validate.js';
-import { type CommandContext, connect, describeStop } from '../context.js';
-import { combineExitCodes, exitCodeFor } from '../exit-codes.js';
-import { hintFor } from '../hints.js';
-import { collectJobIds, parseWaitTimeout } from '../jobs.js';
+import type { PreparedRequest } from '../../core/http/client.js';
+import { mapConcurrent } from '../../core/pool.js';
+import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
+import { type CommandContext, connect } from '../context.js';
+import { JobReport, type JobView } from '../job-report.js';
+import { JobIdSource, parseInterval, parseWaitTimeout } from '../jobs.js';
 import type { Output } from '../output.js';
 import type { WaitOptions } from '../program/job.js';
-import { envelope, errorJson, showDryRun } from '../report.js';
+import { DryRunPrinter, errorJson, showLookup } from '../report.js';
+
+/** A wait's result as the command reports it; under --dry-run, the poll it would send. */
+type WaitRow = WaitResult & { request?: PreparedRequest };
 
 /**
- * success | failed | timeout | unknown (GES no longer knows it) | error (could not be
- * followed).
+ * success | failed | timeout | unknown (GES no longer knows it) | error (could not be followed)
+ * | interrupted (the run was stopped first) | dry-run.
  */
-function outcomeOf(r: WaitResult): string {
+const WAIT_OUTCOMES = [
+  'success',
+  'failed',
+  'timeout',
+  'unknown',
+  'error',
+  'interrupted',
+  'dry-run',
+] as const;
+
+function outcomeOf(r: WaitRow): (typeof WAIT_OUTCOMES)[number] {
+  if (r.request) return 'dry-run';
   if (!r.error) return 'success';
   if (r.error instanceof JobFailedError) return 'failed';
   if (r.error instanceof WaitTimeoutError) return 'timeout';
+  if (r.error instanceof InterruptedError) return 'interrupted';
   if (r.end?.state === 'gone') return 'unknown';
   return 'error';
 }
@@ -25,118 +47,175 @@ function statusOf(r: WaitResult): string | null {
   return r.end?.state === 'terminal' || r.end?.state === 'timeout' ? r.end.status : null;
 }
 
+const SUMMARY_WORDS: [string, string][] = [
+  ['success', 'ended well'],
+  ['failed', 'ended otherwise'],
+  ['timeout', 'still going when the wait ran out'],
+  ['unknown', 'unknown to GES'],
+  ['error', 'could not be followed'],
+  ['interrupted', 'not seen ending'],
+];
+
+/** How job wait reports each job: a line as it stops. */
+class WaitView implements JobView<WaitRow> {
+  private readonly interrupted = { count: 0, first: [] as string[] };
+
+  constructor(
+    private readonly output: Output,
+    private readonly timeoutMs: number,
+    private readonly dryRun?: DryRunPrinter,
+  ) {}
+
+  outcome = outcomeOf;
+  error = (r: WaitRow): GesError | undefined => r.error;
+
+  json(r: WaitRow): Record<string, unknown> {
+    const { graph, jobId, error } = r;
+    return {
+      graph,
+      jobId,
+      outcome: outcomeOf(r),
+      status: statusOf(r),
+      error: error ? errorJson(error, { graph, jobId }, false) : null,
+      ...(r.request ? { request: r.request } : {}),
+    };
+  }
+
+  show(r: WaitRow, report: JobReport<WaitRow>): void {
+    const outcome = outcomeOf(r);
+    if (outcome === 'dry-run') this.dryRun?.show(r.request!, r.graph, r.jobId);
+    else if (outcome === 'success') {
+      const line = `Job ${r.jobId} on graph ${r.graph} ended: ${statusOf(r) ?? 'gone'}`;
+      this.output.result(line, { mark: true });
+    } else if (outcome === 'interrupted') {
+      if (this.interrupted.count++ < 10) this.interrupted.first.push(r.jobId);
+    } else this.showFailure(r, outcome, report);
+  }
+
+  private showFailure(r: WaitRow, outcome: string, report: JobReport<WaitRow>): void {
+    const { output } = this;
+    const job = `job ${r.jobId} on graph ${r.graph}`;
+    const error = r.error!;
+    if (outcome === 'failed') {
+      output.error(`${job} ended: ${statusOf(r)}`);
+      report.hint(
+        `see its details with: ges job status ${r.graph} <jobId> --json`,
+        `see its details with: ges job status ${r.graph} ${r.jobId} --json`,
+      );
+      return;
+    }
+    if (outcome === 'unknown')
+      output.error(
+        `GES does not know ${job} (GES.8301): it ended long ago, was cancelled, or the ID is wrong`,
+      );
+    else if (outcome === 'timeout')
+      output.error(`${job}: ${error.message} (after ${this.timeoutMs / 1000} s)`);
+    else output.error(`could not follow ${job}: ${error.message}`);
+    report.hintFor(error, r.graph, r.jobId);
+  }
+
+  end(): void {
+    if (this.dryRun) {
+      this.dryRun.end();
+      this.output.info(
+        `each job would be polled until it ends, at most ${this.timeoutMs / 1000} s`,
+      );
+    }
+    const { count, first } = this.interrupted;
+    if (count === 0) return;
+    this.output.error(
+      `not seen ending: ${count === 1 ? 'job' : `${count} jobs`} ` +
+        `${first.join(', ')}${count > first.length ? ', …' : ''}`,
+    );
+  }
+
+  summary(counts: Readonly<Record<string, number>>): string[] {
+    if (counts['dry-run']) return [`${counts['dry-run']} jobs would be polled`];
+    return SUMMARY_WORDS.filter(([key]) => counts[key]).map(
+      ([key, words]) => `${counts[key]} ${words}`,
+    );
+  }
+}
+
+/** --dry-run: the first poll of each job, as the IDs come. */
+function plannedPolls(
+  api: GesApi,
+  graph: string,
+  ids: JobIdSource,
+  concurrency: number,
+  signal: AbortSignal,
+): AsyncIterable<WaitRow> {
+  return mapConcurrent(ids, { concurrency, signal }, async (jobId) => ({
+    graph,
+    jobId: checkJobId(jobId),
+    request: await api.http.describe(api.statusRequest(graph, jobId, POLL_PAGE)),
+  }));
+}
+
 export async function runWait(
   ctx: CommandContext,
   graphArg: string,
   jobArgs: string[],
   opts: WaitOptions,
 ): Promise<number> {
-  const { output } = ctx;
+  const { output, signal } = ctx;
+  const timeoutMs = parseWaitTimeout(opts.waitTimeout);
+  const dryRun = ctx.options.dryRun ? new DryRunPrinter(output) : undefined;
+  const report = new JobReport<WaitRow>(
+    output,
+    new WaitView(output, timeoutMs, dryRun),
+    WAIT_OUTCOMES,
+  );
   let graph = checkGraph(graphArg);
   const concurrency = parseNumberOption('--concurrency', opts.concurrency, {
     min: 1,
     max: 64,
     integer: true,
   });
-  const timeoutMs = parseWaitTimeout(opts.waitTimeout);
-  const jobIds = await collectJobIds(jobArgs, ctx.streams, ctx.signal);
-  if (jobIds.length === 0) {
-    if (output.flags.json) output.json(envelope(0, { results: [] }));
-    else output.info('No job IDs on stdin: nothing to wait for');
-    return 0;
+  const intervalMs = parseInterval(opts.interval);
+  const ids = new JobIdSource(jobArgs, { streams: ctx.streams, signal });
+  if (!(await ids.hasAny())) {
+    if (!signal.aborted) output.info('No job IDs on stdin: nothing to wait for');
+    return report.finish({ stopped: signal.aborted ? signal : undefined, stdin: ids.stdinState });
   }
   const conn = await connect(ctx, graph, { connections: concurrency });
   graph = conn.graph ?? graph;
-  try {
-    if (ctx.options.dryRun) {
-      const request = conn.api.statusRequest(graph, jobIds[0]!, POLL_PAGE);
-      return showDryRun(
-        output,
-        conn.api.http,
-        request,
-        ` (repeated for each job until it ends, at most ${timeoutMs / 1000} s)`,
-        conn.lookup,
-      );
-    }
-    const spinner = await output.spinner(
-      `Waiting for ${jobIds.length === 1 ? `job ${jobIds[0]}` : `${jobIds.length} jobs`} ` +
-        `on graph ${graph}`,
+  if (dryRun && conn.lookup && !output.flags.json) showLookup(output, conn.lookup);
+  const status = await report.status(ctx.options, () => {
+    const ok = report.jobs - report.failed;
+    return (
+      `Waiting for jobs on graph ${graph}: ${ok} stopped, ` +
+      `${ids.taken - report.jobs} waiting, ${report.failed} failed`
     );
-    let ended = 0;
-    let results: WaitResult[];
-    try {
-      results = await waitJobs(conn.api, graph, jobIds, {
-        deadline: Date.now() + timeoutMs,
-        concurrency,
-        signal: ctx.signal,
-        onResult: () =>
-          spinner.update(`Waiting for jobs on graph ${graph}: ${++ended}/${jobIds.length} ended`),
-      });
-    } finally {
-      spinner.stop();
-    }
-    const exitCode = combineExitCodes(results.map((r) => exitCodeFor(r.error)));
-    const stop = ctx.signal.aborted ? describeStop(ctx.signal) : undefined;
-    if (output.flags.json) {
-      output.json(
-        envelope(exitCode, {
-          ...(stop ? { stoppedBy: stop } : {}),
-          results: results.map((r) => ({
-            graph,
-            jobId: r.jobId,
-            outcome: outcomeOf(r),
-            status: statusOf(r),
-            ...(r.error ? { error: errorJson(r.error) } : {}),
-          })),
-        }),
-      );
-      return exitCode;
-    }
-    output.batch(() => report(output, results, graph, timeoutMs, stop));
-    return exitCode;
+  });
+  let error: GesError | undefined;
+  try {
+    error = await report.drain(
+      dryRun
+        ? plannedPolls(conn.api, graph, ids, concurrency, signal)
+        : waitJobs(conn.api, graph, ids, {
+            deadline: Date.now() + timeoutMs,
+            concurrency,
+            signal,
+            intervalMs,
+          }),
+    );
+    if (signal.aborted)
+      for (const jobId of ids.unreached())
+        await report.add({
+          graph,
+          jobId,
+          error: new InterruptedError('interrupted before its wait began', 0, false, signal.reason),
+        });
   } finally {
+    status.stop();
     await conn.close();
   }
-}
-
-/** One line per job, then the stop if any: written in one piece. */
-function report(
-  output: Output,
-  results: WaitResult[],
-  graph: string,
-  timeoutMs: number,
-  stop: string | undefined,
-): void {
-  for (const r of results) {
-    const outcome = outcomeOf(r);
-    if (outcome === 'success')
-      output.result(`Job ${r.jobId} on graph ${graph} ended: ${statusOf(r) ?? 'gone'}`, {
-        mark: true,
-      });
-    else if (outcome === 'failed')
-      output.error(
-        `job ${r.jobId} on graph ${graph} ended: ${statusOf(r)}`,
-        `see its details with: ges job status ${graph} ${r.jobId} --json`,
-      );
-    else if (outcome === 'unknown')
-      output.error(
-        `GES does not know job ${r.jobId} on graph ${graph} (GES.8301): ` +
-          'it ended long ago, was cancelled, or the ID is wrong',
-        hintFor(r.error, { graph, jobId: r.jobId }),
-      );
-    else if (outcome === 'timeout')
-      output.error(
-        `job ${r.jobId} on graph ${graph}: ${r.error!.message} (after ${timeoutMs / 1000} s)`,
-        hintFor(r.error, { graph, jobId: r.jobId }),
-      );
-    else
-      output.error(
-        `could not follow job ${r.jobId} on graph ${graph}: ${r.error!.message}`,
-        hintFor(r.error, { graph, jobId: r.jobId }),
-      );
-  }
-  if (stop)
-    output.error(
-      `${stop}: ${results.filter((r) => !r.error).length} of ${results.length} jobs seen ending`,
-    );
+  return report.finish({
+    stopped: signal.aborted ? signal : undefined,
+    error,
+    stdin: ids.stdinState,
+    duplicates: ids.duplicates,
+    fields: dryRun && conn.lookup ? { lookup: conn.lookup } : {},
+  });
 }

@@ -14,6 +14,11 @@ const WAIT_TIMEOUT = {
   default: '300s',
 } as const;
 
+const INTERVAL = {
+  flags: '--interval <duration>',
+  description: 'time between polls of a job (default: from 0.5s, growing by half, to 5s)',
+} as const;
+
 const CONCURRENCY = {
   flags: '--concurrency <n>',
   description: 'requests in flight when handling many jobs (1-64)',
@@ -39,6 +44,7 @@ export const CANCEL_FLAGS = defineFlags({
     description: 'once every cancel is sent, wait until each job is gone or has ended',
   },
   waitTimeout: WAIT_TIMEOUT,
+  interval: { ...INTERVAL, description: `with --wait: ${INTERVAL.description}` },
   concurrency: CONCURRENCY,
 });
 export type CancelOptions = OptionsOf<typeof CANCEL_FLAGS>;
@@ -51,6 +57,7 @@ export type StatusOptions = OptionsOf<typeof STATUS_FLAGS>;
 
 export const WAIT_FLAGS = defineFlags({
   waitTimeout: WAIT_TIMEOUT,
+  interval: INTERVAL,
   concurrency: { ...CONCURRENCY, description: 'jobs polled at once (1-64)' },
 });
 export type WaitOptions = OptionsOf<typeof WAIT_FLAGS>;
@@ -91,6 +98,13 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
         'ges job wait movies a1 a2 --wait-timeout 10m',
       ),
     );
+  addCancelCommand(job, action);
+  addStatusCommand(job, action);
+  addWaitCommand(job, action);
+  addListCommand(job, action);
+}
+
+function addCancelCommand(job: Command, action: ActionFactory): void {
   addFlags(job.command('cancel'), CANCEL_FLAGS)
     .description('cancel one or more jobs ("-" reads job IDs from stdin, one per line)')
     .argument('<graph>', 'graph name')
@@ -105,7 +119,24 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
       ),
     )
     .action(action(async () => runCancel));
-  addStatusCommand(job, action);
+}
+
+function addStatusCommand(job: Command, action: ActionFactory): void {
+  addFlags(job.command('status'), STATUS_FLAGS)
+    .description('show one job: its status, kind, progress and times (and result pages)')
+    .argument('<graph>', 'graph name')
+    .argument('<jobId>', 'job ID')
+    .addHelpText(
+      'after',
+      examples(
+        'ges job status movies a1',
+        'ges job status movies a1 --json --offset 0 --limit 100 | jq .data',
+      ),
+    )
+    .action(action(async () => runStatus));
+}
+
+function addWaitCommand(job: Command, action: ActionFactory): void {
   addFlags(job.command('wait'), WAIT_FLAGS)
     .description('wait until each job has ended (any status but waiting, pending and running)')
     .argument('<graph>', 'graph name')
@@ -122,22 +153,6 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
         ),
     )
     .action(action(async () => runWait));
-  addListCommand(job, action);
-}
-
-function addStatusCommand(job: Command, action: ActionFactory): void {
-  addFlags(job.command('status'), STATUS_FLAGS)
-    .description('show one job: its status, kind, progress and times (and result pages)')
-    .argument('<graph>', 'graph name')
-    .argument('<jobId>', 'job ID')
-    .addHelpText(
-      'after',
-      examples(
-        'ges job status movies a1',
-        'ges job status movies a1 --json --offset 0 --limit 100 | jq .data',
-      ),
-    )
-    .action(action(async () => runStatus));
 }
 
 function addListCommand(job: Command, action: ActionFactory): void {

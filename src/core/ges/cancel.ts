@@ -1,9 +1,10 @@
 import { GesError, HttpError, InterruptedError } from '../errors.js';
-import { runPool } from '../pool.js';
+import { mapConcurrent } from '../pool.js';
+import { checkJobId } from '../validate.js';
 import type { GesApi } from './api.js';
 import { GES_ERRORS } from './constants.js';
 import { hasEnded } from './jobs.js';
-import { POLL_PAGE } from './wait.js';
+import { POLL_PAGE, type PollOptions, waitOne } from './wait.js';
 
 /**
  * What became of one job: `cancelled` (2xx), `already-finished` (GES.8303 under
@@ -75,9 +76,9 @@ export function failedResult(graph: string, jobId: string, error: unknown): Canc
 }
 
 export interface CancelJobsOptions {
+  /** Requests in flight, at most. */
   concurrency: number;
   signal?: AbortSignal;
-  onResult?: (result: CancelResult) => void;
   /** GES.8303 counts as done: the job's status tells finished from unknown. */
   ignoreFinished?: boolean;
 }
@@ -117,6 +118,7 @@ async function cancelOne(
   jobId: string,
   options: CancelJobsOptions,
 ): Promise<CancelResult> {
+  checkJobId(jobId);
   if (options.signal?.aborted)
     return failedResult(
       graph,
@@ -143,18 +145,76 @@ async function cancelOne(
 }
 
 /**
- * Cancels each job (at most `concurrency` at once); one result per job, in input order. Never
- * throws for a job.
+ * Cancels each job (at most `concurrency` requests in flight), yielding each result as its
+ * request ends, in that order. IDs are read from `jobIds` as slots free up, so a stream of IDs
+ * is never held whole. Never throws for a job; an invalid ID (UsageError) stops the reading,
+ * and is thrown once the requests under way have been yielded.
  */
 export function cancelJobs(
   api: GesApi,
   graph: string,
-  jobIds: readonly string[],
+  jobIds: Iterable<string> | AsyncIterable<string>,
   options: CancelJobsOptions,
-): Promise<CancelResult[]> {
-  return runPool(jobIds, options.concurrency, async (jobId) => {
-    const result = await cancelOne(api, graph, jobId, options);
-    options.onResult?.(result);
-    return result;
+): AsyncGenerator<CancelResult, void, undefined> {
+  return mapConcurrent(jobIds, options, (jobId) => cancelOne(api, graph, jobId, options));
+}
+
+/**
+ * Cancelled jobs waited for at once, at most: enough that waits do not hold back the cancels
+ * behind them, few enough to bound memory.
+ */
+export const WAITING_MAX = 1024;
+
+/** Cancels in flight; a poll waits until there are none (cancels go first on the connections). */
+class CancelsFirst {
+  private active = 0;
+  private held: (() => void)[] = [];
+
+  async run<T>(cancel: () => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await cancel();
+    } finally {
+      if (--this.active === 0) {
+        const held = this.held;
+        this.held = [];
+        for (const release of held) release();
+      }
+    }
+  }
+
+  readonly beforePoll = (): Promise<void> | undefined =>
+    this.active === 0 ? undefined : new Promise<void>((release) => this.held.push(release));
+}
+
+/**
+ * --wait: cancels each job as cancelJobs does and waits until it is gone or has ended (or the
+ * wait ends), yielding each result then, with `stopped` and `jobStatus` set. Polls wait while
+ * cancels are in flight, so a batch is cancelled first and watched after, and a stream keeps
+ * both going (the cancels pause once WAITING_MAX jobs are waited for). After a stop the polls
+ * end at once and every result still comes out.
+ */
+export function cancelAndWait(
+  api: GesApi,
+  graph: string,
+  jobIds: Iterable<string> | AsyncIterable<string>,
+  options: CancelJobsOptions & PollOptions,
+): AsyncGenerator<CancelResult, void, undefined> {
+  const gate = new CancelsFirst();
+  const cancelled = mapConcurrent(jobIds, options, (jobId) =>
+    gate.run(() => cancelOne(api, graph, jobId, options)),
+  );
+  const polls: PollOptions = { ...options, beforePoll: gate.beforePoll };
+  return mapConcurrent(cancelled, { concurrency: WAITING_MAX }, async (r) => {
+    if (r.outcome !== 'cancelled') return r;
+    const w = await waitOne(api, r.graph, r.jobId, { ...polls, goneIsSuccess: true });
+    r.stopped = !w.error;
+    r.jobStatus = w.end?.state === 'terminal' || w.end?.state === 'timeout' ? w.end.status : null;
+    if (w.error)
+      Object.assign(r, {
+        error: w.error,
+        errorMessage: `the cancel was accepted, but ${w.error.message}`,
+      });
+    return r;
   });
 }

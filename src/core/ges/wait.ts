@@ -1,6 +1,7 @@
 import { GesError, HttpError, JobFailedError, WaitTimeoutError } from '../errors.js';
-import { runPool } from '../pool.js';
+import { mapConcurrent } from '../pool.js';
 import { sleep } from '../sleep.js';
+import { checkJobId } from '../validate.js';
 import type { GesApi } from './api.js';
 import { GES_ERRORS } from './constants.js';
 import { hasEnded, SUCCESS_STATUSES } from './jobs.js';
@@ -30,6 +31,10 @@ export interface PollOptions {
   deadline: number;
   signal?: AbortSignal;
   now?: () => number;
+  /** A fixed time between polls; without it, pollDelayMs's backoff. */
+  intervalMs?: number;
+  /** Called before each poll; a promise it returns holds the poll until it settles. */
+  beforePoll?: () => Promise<void> | undefined;
 }
 
 /**
@@ -45,6 +50,8 @@ export async function waitForJob(
   const now = options.now ?? Date.now;
   let last: string | null = null;
   for (let poll = 0; ; poll++) {
+    const held = options.beforePoll?.();
+    if (held) await held;
     try {
       last = (await api.jobStatus(graph, jobId, POLL_PAGE)).status;
       if (hasEnded(last)) return { state: 'terminal', status: last, polls: poll + 1 };
@@ -55,7 +62,7 @@ export async function waitForJob(
     }
     const left = options.deadline - now();
     if (left <= 0) return { state: 'timeout', status: last, polls: poll + 1 };
-    await sleep(Math.min(pollDelayMs(poll), left), options.signal);
+    await sleep(Math.min(options.intervalMs ?? pollDelayMs(poll), left), options.signal);
   }
 }
 
@@ -71,10 +78,7 @@ export interface WaitResult {
   error?: GesError;
 }
 
-export interface WaitJobsOptions extends PollOptions {
-  concurrency: number;
-  /** After each job, in the order they end. */
-  onResult?: (result: WaitResult) => void;
+export interface WaitOneOptions extends PollOptions {
   /**
    * True: a job GES no longer knows counts as stopped (after a cancel); false: as unknown (job
    * wait).
@@ -82,30 +86,41 @@ export interface WaitJobsOptions extends PollOptions {
   goneIsSuccess?: boolean;
 }
 
+export interface WaitJobsOptions extends WaitOneOptions {
+  /** Jobs polled at once. */
+  concurrency: number;
+}
+
+/** Waits for one job; never throws a GesError (it is kept on the result). */
+export async function waitOne(
+  api: GesApi,
+  graph: string,
+  jobId: string,
+  options: WaitOneOptions,
+): Promise<WaitResult> {
+  try {
+    const end = await waitForJob(api, graph, jobId, options);
+    return { graph, jobId, end, error: errorFor(end, jobId, options) };
+  } catch (error) {
+    if (!(error instanceof GesError)) throw error;
+    return { graph, jobId, error };
+  }
+}
+
 /**
- * Waits for each job (at most `concurrency` polled at once); one result per job, in input order.
+ * Waits for each job (at most `concurrency` polled at once), yielding each result as its job
+ * stops, in that order. IDs are read from `jobIds` as slots free up. Never throws for a job.
  */
 export function waitJobs(
   api: GesApi,
   graph: string,
-  jobIds: readonly string[],
+  jobIds: Iterable<string> | AsyncIterable<string>,
   options: WaitJobsOptions,
-): Promise<WaitResult[]> {
-  return runPool(jobIds, options.concurrency, async (jobId): Promise<WaitResult> => {
-    let result: WaitResult;
-    try {
-      const end = await waitForJob(api, graph, jobId, options);
-      result = { graph, jobId, end, error: errorFor(end, jobId, options) };
-    } catch (error) {
-      if (!(error instanceof GesError)) throw error;
-      result = { graph, jobId, error };
-    }
-    options.onResult?.(result);
-    return result;
-  });
+): AsyncGenerator<WaitResult, void, undefined> {
+  return mapConcurrent(jobIds, options, (jobId) => waitOne(api, graph, checkJobId(jobId), options));
 }
 
-function errorFor(end: WaitEnd, jobId: string, options: WaitJobsOptions): GesError | undefined {
+function errorFor(end: WaitEnd, jobId: string, options: WaitOneOptions): GesError | undefined {
   if (end.state === 'gone') return options.goneIsSuccess ? undefined : end.error;
   if (end.state === 'timeout')
     return new WaitTimeoutError(

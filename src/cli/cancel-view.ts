@@ -1,0 +1,138 @@
+import type { GesError } from '../core/errors.js';
+import type { CancelOutcome, CancelResult } from '../core/ges/cancel.js';
+import type { PreparedRequest } from '../core/http/client.js';
+import { type JobReport, type JobView, plural } from './job-report.js';
+import type { Output } from './output.js';
+import { type DryRunPrinter, errorJson } from './report.js';
+
+/** A cancel's result as the command reports it; under --dry-run, with the request it plans. */
+export type CancelRow = CancelResult & { request?: PreparedRequest };
+
+export const SKIPPED_MESSAGE = 'the job list marks it canStop: false, so no cancel was sent';
+
+/** Every outcome, counted in this order (--json's `counts`). */
+export const CANCEL_OUTCOMES: readonly CancelOutcome[] = [
+  'cancelled',
+  'already-finished',
+  'skipped',
+  'failed',
+  'unknown',
+  'not-sent',
+  'dry-run',
+];
+
+/** How each count reads in the human summary, after "N cancelled". */
+const SUMMARY_WORDS: [string, string][] = [
+  ['already-finished', 'had already ended'],
+  ['skipped', 'skipped (canStop: false)'],
+  ['failed', 'failed'],
+  ['unknown', 'unknown (the request had been sent)'],
+  ['not-sent', 'not sent'],
+  ['not-stopped', 'not seen stopping'],
+];
+
+/**
+ * GES repeats the job's ID at the end of some messages ("can not find job to cancel, id is
+ * a1"); the line already names the job, so the echo goes.
+ */
+export function withoutEcho(message: string, jobId: string): string {
+  return message.replace(new RegExp(`,?\\s*(?:job\\s*)?id is ${jobId}\\s*$`, 'i'), '');
+}
+
+/** One job's entry in --json (and its --jsonl line), keys in a fixed order. */
+export function cancelJson(r: CancelRow): Record<string, unknown> {
+  const { graph, jobId, error } = r;
+  const entry: Record<string, unknown> = {
+    graph,
+    jobId,
+    outcome: r.outcome,
+    httpStatus: r.httpStatus,
+    error: null,
+    errorCode: r.errorCode,
+    errorMessage: r.errorMessage,
+    attempts: r.attempts,
+  };
+  if (error) {
+    entry.error = errorJson(error, { graph, jobId }, false);
+    // A cancel accepted but not seen stopping: the wait's failure, said of the cancel.
+    if (r.outcome === 'cancelled')
+      (entry.error as Record<string, unknown>).message = r.errorMessage;
+  }
+  if (r.jobStatus !== undefined) entry.jobStatus = r.jobStatus;
+  if (r.stopped !== undefined) entry.stopped = r.stopped;
+  if (r.note) entry.note = r.note;
+  if (r.request) entry.request = r.request;
+  return entry;
+}
+
+function describeDone(r: CancelResult): string {
+  if (r.outcome === 'already-finished') {
+    return (
+      `Job ${r.jobId} on graph ${r.graph} had already ` +
+      `${r.jobStatus ? `ended (${r.jobStatus})` : 'ended, or is unknown to GES'}`
+    );
+  }
+  const stopped = r.stopped ? (r.jobStatus ? `; it ended ${r.jobStatus}` : '; it has stopped') : '';
+  return `Cancelled job ${r.jobId} on graph ${r.graph}${stopped}`;
+}
+
+/** How job cancel reports each job: a line as it ends, the jobs not sent listed at the end. */
+export class CancelView implements JobView<CancelRow> {
+  private readonly notSent = { count: 0, first: [] as string[] };
+
+  constructor(
+    private readonly output: Output,
+    private readonly dryRun?: DryRunPrinter,
+  ) {}
+
+  outcome = (r: CancelRow): string => r.outcome;
+  also = (r: CancelRow): string | undefined => (r.stopped === false ? 'not-stopped' : undefined);
+  error = (r: CancelRow) => r.error;
+  json = cancelJson;
+
+  show(r: CancelRow, report: JobReport<CancelRow>): void {
+    const { output } = this;
+    if (r.outcome === 'dry-run') this.dryRun?.show(r.request!, r.graph, r.jobId);
+    else if (r.outcome === 'not-sent') {
+      if (this.notSent.count++ < 10) this.notSent.first.push(r.jobId);
+    } else if (r.outcome === 'skipped') {
+      const verb = this.dryRun ? 'Would skip' : 'Skipped';
+      output.result(`- ${verb} job ${r.jobId} on graph ${r.graph}: ${SKIPPED_MESSAGE}`);
+    } else if (!r.error) output.result(describeDone(r), { mark: true });
+    else this.showFailure(r, r.error, report);
+  }
+
+  private showFailure(r: CancelRow, error: GesError, report: JobReport<CancelRow>): void {
+    const job = `job ${r.jobId} on graph ${r.graph}`;
+    if (r.outcome === 'cancelled') this.output.error(`${job}: ${r.errorMessage}`);
+    else if (r.outcome === 'unknown') this.output.error(`${job}: ${error.message}`);
+    else this.output.error(`could not cancel ${job}: ${withoutEcho(error.message, r.jobId)}`);
+    report.hint(r.note, r.note);
+    report.hintFor(error, r.graph, r.jobId);
+  }
+
+  end(): void {
+    this.dryRun?.end();
+    const { count, first } = this.notSent;
+    if (count === 0) return;
+    this.output.error(
+      `not sent, so not cancelled: ${count === 1 ? 'job' : `${count} jobs`} ` +
+        `${first.join(', ')}${count > first.length ? ', …' : ''}` +
+        `${count > 1 ? ' (--json lists each)' : ''}`,
+    );
+  }
+
+  summary(counts: Readonly<Record<string, number>>): string[] {
+    if (counts['dry-run']) {
+      const skipped = counts.skipped ? [`${counts.skipped} would be skipped (canStop: false)`] : [];
+      const n = counts['dry-run'];
+      return [`${n} cancel${plural(n)} would be sent`, ...skipped];
+    }
+    return [
+      `${counts.cancelled ?? 0} cancelled`,
+      ...SUMMARY_WORDS.filter(([key]) => counts[key]).map(
+        ([key, words]) => `${counts[key]} ${words}`,
+      ),
+    ];
+  }
+}
