@@ -3,7 +3,7 @@ import { authenticate } from './auth.js';
 import { type EmulatorContext, intParam, Reply } from './context.js';
 
 /**
- * The management plane's graph list, GET /v2/{project_id}/graphs (ges-api.md, "Management plane"):
+ * The management plane's graph list, GET /v2/{project_id}/graphs (docs/ges-api.md#graph-list):
  * every graph the emulator serves, at the emulator's own address unless the control API says
  * otherwise, in the v2 snake_case shape, paged with offset/limit and counted by graph_count.
  */

@@ -26,7 +26,7 @@ export interface ManagedGraph {
   version: string | null;
 }
 
-/** The documented state codes (ges-api.md, "Management plane"). */
+/** The documented state codes (docs/ges-api.md#graph-states). */
 export const GRAPH_STATES: Record<string, string> = {
   '100': 'preparing',
   '200': 'running',
