@@ -25,7 +25,10 @@ export interface EmulatorOptions {
   runningMs?: number;
   /** How long a cancelled job keeps running before it is gone (0: at once). */
   cancelDelayMs?: number;
-  /** The answer shapes and status words of one GES edition (docs/ges-api.md#editions); default memory. */
+  /**
+   * The answer shapes and status words of one GES edition (docs/ges-api.md#editions); default
+   * memory.
+   */
   edition?: Edition;
   /**
    * What a cancelled job becomes: gone (default), failed, or listed as running a while (linger).

@@ -11,7 +11,10 @@ import {
 } from './context.js';
 import { type EmulatedJob, isCancellableAlgorithm, JOB_KINDS, RESULT_SIZE } from './state.js';
 
-/** The GES service-plane calls, with their documented bodies and error codes (docs/ges-api.md#service-plane). */
+/**
+ * The GES service-plane calls, with their documented bodies and error codes
+ * (docs/ges-api.md#service-plane).
+ */
 
 /** /ges/v1.0/{project}/graphs/{graph}{rest} */
 const GES_PATH = new RegExp(`^${API_PREFIX.replace(/\./g, '\\.')}/([^/]+)/graphs/([^/]+)(/.*)?$`);

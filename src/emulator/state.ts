@@ -6,7 +6,10 @@ import { CANCELLABLE_ALGORITHMS } from '../core/ges/constants.js';
 export type FinalStatus = 'success' | 'failed';
 /** `waiting` is the older docs' word for `pending` (a job created in that state keeps the word). */
 export type JobStatusName = 'waiting' | 'pending' | 'running' | FinalStatus;
-/** What a cancelled job becomes (undocumented by GES: all three are possible, docs/ges-api.md#what-happens-after-a-cancel). */
+/**
+ * What a cancelled job becomes (undocumented by GES: all three are possible,
+ * docs/ges-api.md#what-happens-after-a-cancel).
+ */
 export type AfterCancel = 'gone' | 'failed' | 'linger';
 export const AFTER_CANCEL: readonly AfterCancel[] = ['gone', 'failed', 'linger'];
 /**

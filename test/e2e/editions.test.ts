@@ -18,8 +18,8 @@ import {
 } from './helpers.js';
 
 /**
- * Every edition the emulator serves (docs/ges-api.md#editions: three job-list shapes, two words for a
- * finished job, paging honoured or ignored) and every aftermath of a cancel: job list,
+ * Every edition the emulator serves (docs/ges-api.md#editions: three job-list shapes, two
+ * words for a finished job, paging honoured or ignored) and every aftermath of a cancel: job list,
  * cancel --all, --wait and job wait must behave the same, correctly, against each.
  */
 

@@ -1,7 +1,9 @@
 import { JOB_ID } from './constants.js';
 
 /**
- * Reading the entries of a job list, whatever the edition sends (docs/ges-api.md#list-a-graphs-jobs): the memory edition's `request` object (2021) or flat jobs with `taskType`,
+ * Reading the entries of a job list, whatever the edition sends
+ * (docs/ges-api.md#list-a-graphs-jobs): the memory edition's `request` object (2021) or flat
+ * jobs with `taskType`,
  * `canStop`, `rawRequest` (current), and the database edition's `request` with `rawRequest`
  * and sometimes `job_id`. Everything is data from the server: an entry whose ID fails the
  * job-ID rule, or that has no status, is skipped, never listed or cancelled.
@@ -116,7 +118,8 @@ export function isSkipped(entry: JobSummary | SkippedEntry): entry is SkippedEnt
 }
 
 /**
- * GES sends a job's times as "a date string or a timestamp" (docs/ges-api.md#list-a-graphs-jobs). A timestamp (a
+ * GES sends a job's times as "a date string or a timestamp"
+ * (docs/ges-api.md#list-a-graphs-jobs). A timestamp (a
  * number, or 10 or 13 digits: seconds or milliseconds) becomes ISO 8601, which any reader
  * understands; a date string is kept as sent; an empty or unreadable value is null.
  */
