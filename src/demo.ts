@@ -39,10 +39,10 @@ function run(
   });
 }
 
-async function main(): Promise<number> {
-  const emulator = await startEmulator({ port: 0, token: TOKEN, pendingMs: 0, runningMs: 600_000 });
-  const dir = mkdtempSync(path.join(tmpdir(), 'ges-demo-'));
-  const config = path.join(dir, 'ges.yaml');
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+/** A profile by address and one by graph name (the emulated management plane, as a region). */
+function writeConfig(emulator: Emulator, config: string): void {
   writeFileSync(
     config,
     `profiles:\n  demo:\n    endpoint: ${emulator.url}\n` +
@@ -55,6 +55,10 @@ async function main(): Promise<number> {
       `    auth:\n      type: token\n      token: \${DEMO_GES_TOKEN}\n`,
     { mode: 0o600 },
   );
+}
+
+/** This process's environment without the user's GES settings, pointed at the demo's config. */
+function demoEnv(config: string, dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     GES_CONFIG: config,
@@ -65,7 +69,20 @@ async function main(): Promise<number> {
   for (const name of Object.keys(env)) {
     if (/^(GES_(ENDPOINT|PROJECT_ID|TOKEN)|HUAWEICLOUD_SDK_)/.test(name)) delete env[name];
   }
+  return env;
+}
 
+/** The IDs of the demo's jobs: two cancelled, one finished, one left running, one by name. */
+interface DemoJobs {
+  query: string;
+  pagerank: string;
+  finished: string;
+  running: string;
+  byName: string;
+}
+
+/** Jobs created through the GES API (and one finished job), as a user's code would. */
+async function createJobs(emulator: Emulator): Promise<DemoJobs> {
   const post = async (route: string, body: unknown): Promise<string> => {
     const res = await fetch(
       `${emulator.url}/ges/v1.0/${emulator.projectId}/graphs/movies${route}`,
@@ -95,12 +112,12 @@ async function main(): Promise<number> {
     indexProperty: ['age'],
   });
   const byName = await post('/edges/action?action_id=query', { labels: ['rate'] });
+  return { query, pagerank, finished, running, byName };
+}
 
-  console.log(
-    `GES emulator on ${emulator.url} (project ${emulator.projectId}, graph movies); ` +
-      `config ${config}\n`,
-  );
-  const steps: Step[] = [
+function demoSteps(jobs: DemoJobs): Step[] {
+  const { query, pagerank, finished, running, byName } = jobs;
+  return [
     {
       title: "List the graph's jobs",
       args: ['job', 'list', 'movies'],
@@ -150,7 +167,10 @@ async function main(): Promise<number> {
       check: (out) => out.includes(running) && !out.includes(query),
     },
   ];
+}
 
+/** Runs each step with the real binary; the number of steps that did not behave. */
+async function runSteps(steps: Step[], env: NodeJS.ProcessEnv): Promise<number> {
   let failures = 0;
   for (const step of steps) {
     console.log(`# ${step.title}`);
@@ -162,6 +182,22 @@ async function main(): Promise<number> {
     console.log(`${ok ? 'ok' : 'UNEXPECTED'}: exit ${r.status} (expected ${step.expectCode})\n`);
     if (!ok) failures++;
   }
+  return failures;
+}
+
+async function main(): Promise<number> {
+  const emulator = await startEmulator({ port: 0, token: TOKEN, pendingMs: 0, runningMs: 600_000 });
+  const dir = mkdtempSync(path.join(tmpdir(), 'ges-demo-'));
+  const config = path.join(dir, 'ges.yaml');
+  writeConfig(emulator, config);
+  const env = demoEnv(config, dir);
+  const jobs = await createJobs(emulator);
+  console.log(
+    `GES emulator on ${emulator.url} (project ${emulator.projectId}, graph movies); ` +
+      `config ${config}\n`,
+  );
+  const steps = demoSteps(jobs);
+  const failures = await runSteps(steps, env);
   await emulator.close();
   rmSync(dir, { recursive: true, force: true });
   console.log(
