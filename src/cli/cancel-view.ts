@@ -5,10 +5,30 @@ import { type JobReport, type JobView, plural } from './job-report.js';
 import type { Output } from './output.js';
 import { type DryRunPrinter, errorJson } from './report.js';
 
-/** A cancel's result as the command reports it; under --dry-run, with the request it plans. */
-export type CancelRow = CancelResult & { request?: PreparedRequest };
+/**
+ * A cancel's result as the command reports it; under --dry-run, with the request it plans, or
+ * (--all-graphs) the job's kind as the list gives it.
+ */
+export type CancelRow = CancelResult & {
+  request?: PreparedRequest;
+  command?: string | null;
+  algorithm?: string | null;
+};
 
 export const SKIPPED_MESSAGE = 'the job list marks it canStop: false, so no cancel was sent';
+
+/** --all: a job the list marks canStop: false, reported without a request. */
+export function skippedRow(graph: string, jobId: string): CancelRow {
+  return {
+    graph,
+    jobId,
+    outcome: 'skipped',
+    httpStatus: null,
+    errorCode: null,
+    errorMessage: SKIPPED_MESSAGE,
+    attempts: 0,
+  };
+}
 
 /** Every outcome, counted in this order (--json's `counts`). */
 export const CANCEL_OUTCOMES: readonly CancelOutcome[] = [
@@ -59,6 +79,7 @@ export function cancelJson(r: CancelRow): Record<string, unknown> {
       (entry.error as Record<string, unknown>).message = r.errorMessage;
   }
   if (r.jobStatus !== undefined) entry.jobStatus = r.jobStatus;
+  if (r.command !== undefined) Object.assign(entry, { command: r.command, algorithm: r.algorithm });
   if (r.stopped !== undefined) entry.stopped = r.stopped;
   if (r.note) entry.note = r.note;
   if (r.request) entry.request = r.request;

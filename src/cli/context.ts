@@ -82,6 +82,8 @@ export interface Connection {
   /** Set for a connection to the management plane only (connect() without a graph). */
   management?: ManagementApi;
   discovery?: DiscoveryOptions;
+  /** With `management`: the GES API at a graph's address, with the same credentials. */
+  serviceApi?: (endpoint: string) => GesApi;
 }
 
 /** The config file named by --config or GES_CONFIG (no search then), and which of them named it. */
@@ -198,6 +200,12 @@ export async function connect(
         api: new GesApi(management.http, settings.projectId, settings.language),
         management,
         discovery: options,
+        serviceApi: (address) => {
+          const authType = settings.auth.type;
+          for (const w of networkWarnings({ insecure: false, endpoints: [address], authType }))
+            warn(w);
+          return new GesApi(client(address), settings.projectId, settings.language);
+        },
         settings,
         close,
       };

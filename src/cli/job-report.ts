@@ -54,6 +54,8 @@ export interface RunEnd {
   duplicates?: number;
   /** More top-level fields for --json. */
   fields?: Record<string, unknown>;
+  /** The human summary's label ("Total on 3 graphs"): with one, it is shown however few jobs. */
+  total?: string;
 }
 
 /**
@@ -92,6 +94,11 @@ export class JobReport<R> {
     if (this.output.flags.json) this.output.jobResult(this.view.json(r));
     else this.view.show(r, this);
     return this.output.ready();
+  }
+
+  /** A failure beside the jobs (a graph's list not read): it counts for the exit code. */
+  fail(error: GesError): void {
+    this.tally.add(error);
   }
 
   /** Reports each result as it comes; a GesError the stream throws is returned, not thrown. */
@@ -175,8 +182,16 @@ export class JobReport<R> {
           'nothing was sent',
       );
     else if (end.stopped) output.error(`${describeStop(end.stopped)}: ${parts.join(', ')}`);
+    else if (end.total) output.info(`${end.total}: ${parts.join(', ')}`);
     else if (this.jobs > 1 || end.error || end.duplicates) output.info(parts.join(', '));
   }
 }
 
 export const plural = (n: number): string => (n === 1 ? '' : 's');
+
+/** "waiting, pending or running" */
+export function orList(words: readonly string[]): string {
+  return words.length < 2
+    ? words.join('')
+    : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}

@@ -201,7 +201,8 @@ export async function readJobList(
   return list;
 }
 
-function warnSkipped(output: Output, list: JobList, graph: string): void {
+/** A warning about the entries of a graph's job list that ges left out, if any. */
+export function warnSkipped(output: Output, list: JobList, graph: string): void {
   if (list.skippedCount === 0) return;
   const first = list.skipped[0]!;
   output.warn(

@@ -19,6 +19,11 @@ export interface EmulatorOptions {
   port?: number;
   projectId?: string;
   graphs?: string[];
+  /**
+   * How the management plane lists some of the graphs: their state codes ("900" stopped, ...);
+   * any other graph is running ("200").
+   */
+  graphStates?: Record<string, string>;
   /** The X-Auth-Token to accept; null accepts requests without credentials. */
   token?: string | null;
   pendingMs?: number;
@@ -118,6 +123,16 @@ export interface ManagedGraphView {
   privateIp: string | null;
   publicIp: string;
   enableHttps: boolean | null;
+}
+
+/** The graphs given a state from the start (graphStates): listed so, at the emulator's address. */
+export function managedGraphs(states: Record<string, string> = {}): Map<string, ManagedGraphView> {
+  return new Map(
+    Object.entries(states).map(([name, status]) => [
+      name,
+      { status, privateIp: null, publicIp: '', enableHttps: null },
+    ]),
+  );
 }
 
 export const MAX_BODY = 1024 * 1024;

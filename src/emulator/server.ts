@@ -7,7 +7,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { maskBodySecrets, maskHeaders } from '../core/http/mask.js';
 import { serveIam } from './auth.js';
-import { type EmulatorContext, type EmulatorOptions, MAX_LOG, readBody } from './context.js';
+import {
+  type EmulatorContext,
+  type EmulatorOptions,
+  MAX_LOG,
+  managedGraphs,
+  readBody,
+} from './context.js';
 import { serveControl } from './control-routes.js';
 import { EMULATOR_DEFAULTS } from './defaults.js';
 import { answerWithFault, send, takeFault } from './faults.js';
@@ -54,7 +60,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log: [],
     stats: { inFlight: 0, maxInFlight: 0, connections: 0 },
     faults: (options.faults ?? []).map((f) => ({ ...f, count: f.count ?? 1 })),
-    managed: new Map(),
+    managed: managedGraphs(options.graphStates),
     selfAddress: '',
   };
   const timers = new Set<NodeJS.Timeout>();

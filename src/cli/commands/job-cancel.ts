@@ -9,9 +9,9 @@ import {
 import { RUNNING_STATUSES } from '../../core/ges/jobs.js';
 import { mapConcurrent } from '../../core/pool.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
-import { CANCEL_OUTCOMES, type CancelRow, CancelView, SKIPPED_MESSAGE } from '../cancel-view.js';
+import { CANCEL_OUTCOMES, type CancelRow, CancelView, skippedRow } from '../cancel-view.js';
 import { type CommandContext, type Connection, connect } from '../context.js';
-import { JobReport } from '../job-report.js';
+import { JobReport, orList } from '../job-report.js';
 import {
   JobIdSource,
   parseInterval,
@@ -21,13 +21,7 @@ import {
 } from '../jobs.js';
 import type { CancelOptions } from '../program/job.js';
 import { DryRunPrinter, showLookup } from '../report.js';
-
-/** "waiting, pending or running" */
-function orList(words: string[]): string {
-  return words.length < 2
-    ? words.join('')
-    : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
-}
+import { type GraphsPlan, runCancelAllGraphs } from './job-cancel-graphs.js';
 
 /** What the options ask for, checked before anything is read or sent. */
 interface CancelPlan {
@@ -39,13 +33,16 @@ interface CancelPlan {
   statuses?: Set<string>;
 }
 
+const parseConcurrency = (value: string): number =>
+  parseNumberOption('--concurrency', value, { min: 1, max: 64, integer: true });
+
+/** --status, or every state a job has not ended in. */
+const cancelStatuses = (opts: CancelOptions): Set<string> =>
+  parseStatusFilter(opts.status ?? RUNNING_STATUSES.join(','))!;
+
 function planCancel(graphArg: string, jobArgs: string[], opts: CancelOptions): CancelPlan {
   const graph = checkGraph(graphArg);
-  const concurrency = parseNumberOption('--concurrency', opts.concurrency, {
-    min: 1,
-    max: 64,
-    integer: true,
-  });
+  const concurrency = parseConcurrency(opts.concurrency);
   const waitTimeoutMs = parseWaitTimeout(opts.waitTimeout);
   const intervalMs = parseInterval(opts.interval);
   if (opts.all && jobArgs.length > 0)
@@ -59,9 +56,7 @@ function planCancel(graphArg: string, jobArgs: string[], opts: CancelOptions): C
       'no job IDs: give job IDs, "-" to read them from stdin, or --all',
       'see ges job cancel --help',
     );
-  const statuses = opts.all
-    ? parseStatusFilter(opts.status ?? RUNNING_STATUSES.join(','))
-    : undefined;
+  const statuses = opts.all ? cancelStatuses(opts) : undefined;
   return { graph, concurrency, waitTimeoutMs, intervalMs, statuses };
 }
 
@@ -77,17 +72,8 @@ async function listedJobs(
   report: JobReport<CancelRow>,
 ): Promise<string[]> {
   const jobs = (await readJobList(ctx, api, graph)).jobs.filter((j) => statuses.has(j.status));
-  for (const j of jobs.filter((j) => j.canStop === false)) {
-    await report.add({
-      graph,
-      jobId: j.jobId,
-      outcome: 'skipped',
-      httpStatus: null,
-      errorCode: null,
-      errorMessage: SKIPPED_MESSAGE,
-      attempts: 0,
-    });
-  }
+  for (const j of jobs.filter((j) => j.canStop === false))
+    await report.add(skippedRow(graph, j.jobId));
   return jobs.filter((j) => j.canStop !== false).map((j) => j.jobId);
 }
 
@@ -164,12 +150,36 @@ async function cancelAll(
   });
 }
 
+/** --all-graphs: checked before anything is read or sent. */
+function planAllGraphs(graphArg: string | undefined, opts: CancelOptions): GraphsPlan {
+  if (graphArg !== undefined)
+    throw new UsageError(
+      `--all-graphs cancels on every running graph of the project: give either a graph ` +
+        `(${JSON.stringify(graphArg)}) or --all-graphs, not both`,
+    );
+  if (!opts.all)
+    throw new UsageError(
+      '--all-graphs goes with --all: ges job cancel --all --all-graphs cancels every ' +
+        'waiting, pending or running job of every running graph',
+    );
+  if (opts.wait) throw new UsageError('--wait does not go with --all-graphs');
+  const concurrency = parseConcurrency(opts.concurrency);
+  return { concurrency, statuses: cancelStatuses(opts), yes: Boolean(opts.yes) };
+}
+
 export async function runCancel(
   ctx: CommandContext,
-  graphArg: string,
+  graphArg: string | undefined,
   jobArgsGiven: string[] | undefined,
   opts: CancelOptions,
 ): Promise<number> {
+  if (opts.allGraphs) return runCancelAllGraphs(ctx, planAllGraphs(graphArg, opts));
+  if (opts.yes) throw new UsageError('--yes goes with --all-graphs (nothing else asks)');
+  if (graphArg === undefined)
+    throw new UsageError(
+      "missing required argument 'graph'",
+      'give the graph, or --all --all-graphs for every graph of the project',
+    );
   const jobArgs = jobArgsGiven ?? [];
   const { output } = ctx;
   const dryRun = ctx.options.dryRun ? new DryRunPrinter(output) : undefined;

@@ -43,6 +43,11 @@ attempt went unanswered: that attempt may have cancelled the job.
 "stoppedBy" (top level) says what stopped the run: interrupted,
 terminated (SIGTERM), hung up (SIGHUP) or stopped by --max-time.
 
+job cancel --all --all-graphs adds "graphs" (also on the --jsonl summary
+line): each graph of the project with its "state", "stateWords",
+"skipped" (not running), "jobs" (in the chosen states; null when its list
+was not read), "counts" and "error" (null, or why it was not reached).
+
 job status, job list and job wait:
 
   {"ok": true, "exitCode": 0, "graph": "movies", "jobId": "a1",

@@ -30,6 +30,16 @@ export const CANCEL_FLAGS = defineFlags({
     flags: '--all',
     description: 'cancel every waiting, pending or running job of the graph (from the job list)',
   },
+  allGraphs: {
+    flags: '--all-graphs',
+    description:
+      'with --all and no graph: every running graph of the project (needs a region; ' +
+      'asks first on a terminal)',
+  },
+  yes: {
+    flags: '-y, --yes',
+    description: 'with --all-graphs: do not ask (needed without a terminal)',
+  },
   status: {
     flags: '--status <list>',
     description:
@@ -107,8 +117,10 @@ export function addJobCommands(program: Command, action: ActionFactory): void {
 function addCancelCommand(job: Command, action: ActionFactory): void {
   addFlags(job.command('cancel'), CANCEL_FLAGS)
     .description('cancel one or more jobs ("-" reads job IDs from stdin, one per line)')
-    .argument('<graph>', 'graph name')
+    // The graph may be left out only with --all-graphs: runCancel says so otherwise.
+    .argument('[graph]', 'graph name (none with --all-graphs)')
     .argument('[jobId...]', 'job IDs, or "-" for stdin')
+    .usage('[options] <graph> [jobId...] | --all --all-graphs')
     .addHelpText(
       'after',
       examples(
@@ -116,6 +128,8 @@ function addCancelCommand(job: Command, action: ActionFactory): void {
         'ges job cancel movies a1 a2 a3 --ignore-finished --json',
         'ges job cancel movies --all --wait     # clean up a graph in a CI step',
         'ges job list movies --status running | cut -f1 | ges job cancel movies -',
+        'ges job cancel --all --all-graphs --region cn-north-4 --dry-run',
+        'ges job cancel --all --all-graphs --yes --json   # stop the whole project',
       ),
     )
     .action(action(async () => runCancel));

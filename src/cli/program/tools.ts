@@ -17,7 +17,9 @@ export const EMULATOR_FLAGS = defineFlags({
   },
   graph: {
     flags: '--graph <name>',
-    description: 'a graph to serve (repeatable; default movies)',
+    description:
+      'a graph to serve (repeatable; default movies); name:stopped (or another state) ' +
+      'lists it so on the management plane',
     repeatable: true,
   },
   token: { flags: '--token <token>', description: 'the X-Auth-Token to accept', default: D.token },
@@ -143,6 +145,7 @@ export function addToolCommands(program: Command, action: ActionFactory): void {
         examples(
           'ges emulator',
           'ges emulator --port 0 --json --graph movies --graph friends',
+          'ges emulator --graph movies --graph archive:stopped  # not running',
           'GES_ENDPOINT=http://127.0.0.1:8080 GES_PROJECT_ID=demo \\\n' +
             '  GES_TOKEN=demo-token ges job list movies',
           'ges help emulator                    # what it serves, its control API',

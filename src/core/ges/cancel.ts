@@ -112,7 +112,8 @@ async function alreadyFinished(api: GesApi, failed: CancelResult): Promise<Cance
   }
 }
 
-async function cancelOne(
+/** Cancels one job (see cancelJobs): a failed request is its result, never thrown. */
+export async function cancelOne(
   api: GesApi,
   graph: string,
   jobId: string,
