@@ -275,6 +275,24 @@ describe('--ignore-finished', () => {
     },
   );
 
+  it('GES.8303 on a job still running is explained, and fails', async () => {
+    const id = await createJob(emu);
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      status: 400,
+      body: { errorCode: 'GES.8303', errorMessage: 'can not find job to cancel' },
+    });
+    const r = await runMain(['job', 'cancel', 'movies', id, '--ignore-finished', '--json'], {
+      env: envFor(emu),
+    });
+    expect(r.code).toBe(4);
+    expect(parseJson(r.stdout).results[0]).toMatchObject({
+      outcome: 'failed',
+      jobStatus: 'running',
+    });
+    expect(parseJson(r.stdout).results[0].note).toContain('though the job is still running');
+  });
+
   it('other failures still fail', async () => {
     const id = await createJob(emu, { kind: 'algorithm', algorithmName: 'bfs' });
     const r = await runMain(['job', 'cancel', 'movies', id, '--ignore-finished'], {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import {
   BIN,
+  closedPort,
   control,
   createJob,
   emulator,
@@ -192,6 +193,20 @@ describe('proxies', () => {
       env: envFor(plain, { HTTP_PROXY: 'http://127.0.0.1:1' }),
     });
     expect(r.code).toBe(1);
+  });
+
+  it('a proxy that refuses is named as the proxy', async () => {
+    const port = await closedPort();
+    const r = await runMain(['job', 'list', 'movies', '--retries', '0'], {
+      env: envFor(plain, {
+        GES_ENDPOINT: 'http://10.1.2.3:9',
+        HTTP_PROXY: `http://127.0.0.1:${port}`,
+      }),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `connection refused by the proxy http://127.0.0.1:${port} (on the way to 10.1.2.3:9)`,
+    );
   });
 });
 
