@@ -46,6 +46,10 @@ export interface RunOptions {
   home?: string;
   /** Secrets this run must not print, on top of SECRETS. */
   secrets?: string[];
+  /**
+   * A bound on the run: runGes kills the child after this long (20 s unless given); runMain
+   * fails the test once this long has passed without an exit code (no bound unless given).
+   */
   timeoutMs?: number;
 }
 
@@ -205,16 +209,31 @@ export async function runMain(
   }
   if (options.stdin !== undefined) stdin.write(options.stdin);
   if (!options.openStdin) stdin.end();
-  const code = await main(args, {
+  const run = main(args, {
     streams: { stdout, stderr, stdin },
     env: testEnv(home, options.env),
     cwd: options.cwd ?? home,
     stop: options.stop,
   });
+  const code = await within(run, options.timeoutMs, `ges ${args.join(' ')}`);
   await new Promise((r) => setImmediate(r));
   const result = { code, stdout: out, stderr: err, stdoutWrites };
   expectNoSecrets(result, options.secrets);
   return result;
+}
+
+/** `work`, or a failure naming `what` once `ms` of real time have passed without an end. */
+async function within<T>(work: Promise<T>, ms: number | undefined, what: string): Promise<T> {
+  if (ms === undefined) return work;
+  const limit = new AbortController();
+  const late = realDelay(ms, undefined, { signal: limit.signal }).then(() => {
+    throw new Error(`${what}: still running after ${ms} ms`);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    limit.abort();
+  }
 }
 
 export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
