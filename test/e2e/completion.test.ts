@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import {
   TOKEN,
   tempHome,
   writeFile,
+  writeTrusted,
 } from './helpers.js';
 
 /**
@@ -344,5 +345,69 @@ describe('ges __complete jobs <graph>', () => {
     expect(await result).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const paths = (await requestLog(emu)).map((r) => r.path);
     expect(paths.some((p) => p.startsWith(`/v2/${emu.projectId}/graphs`))).toBe(true);
+  });
+});
+
+/** A trusted config in the working folder, with two profiles and the graphs of one. */
+const TEAM_CONFIG = `defaultProfile: dev
+profiles:
+  dev:
+    endpoint: http://192.168.0.20
+    projectId: devproject
+    graphs: [movies, friends]
+    auth:
+      type: token
+      token: \${GES_TOKEN}
+  prod:
+    endpoint: https://100.93.1.2
+    projectId: prodproject
+    auth:
+      type: aksk
+      accessKey: AKIDEXAMPLE12345678
+      secretKey: \${SK}
+`;
+
+describe('ges completion', () => {
+  it('prints bash, zsh and fish scripts; an unknown shell is exit 2', async () => {
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const r = await runMain(['completion', shell]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/ges __complete|__ges_names profiles/);
+    }
+    expect((await runMain(['completion', 'tcsh'])).code).toBe(2);
+  });
+
+  it('the bash script completes commands, options, profiles and graphs', async () => {
+    const home = tempHome();
+    writeTrusted(home, '.gesrc.yaml', TEAM_CONFIG);
+    const shim = writeFile(
+      home,
+      'bin/ges',
+      `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`,
+      0o755,
+    );
+    chmodSync(shim, 0o755);
+    const script = (await runMain(['completion', 'bash'])).stdout;
+    writeFileSync(path.join(home, 'ges.bash'), script);
+    const complete = (words: string[]): string =>
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `source ges.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
+            `COMP_CWORD=${words.length - 1}; _ges_complete; echo "\${COMPREPLY[*]}"`,
+        ],
+        {
+          cwd: home,
+          env: { PATH: `${path.join(home, 'bin')}:${process.env.PATH}`, HOME: home },
+          encoding: 'utf8',
+        },
+      ).trim();
+    expect(complete(['ges', 'jo'])).toBe('job');
+    expect(complete(['ges', 'job', 'ca'])).toBe('cancel');
+    expect(complete(['ges', 'job', 'cancel', '--ig'])).toBe('--ignore-finished');
+    expect(complete(['ges', '-p', ''])).toBe('dev prod');
+    expect(complete(['ges', 'job', 'cancel', 'mo'])).toBe('movies');
+    expect(complete(['ges', 'config', ''])).toContain('init');
   });
 });

@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -71,6 +71,19 @@ describe('ges config path', () => {
       `${file}  (trusted: named by --config or GES_CONFIG)\n(named by --config: no search)\n`,
     );
   });
+
+  it('on a malformed file: the path, the parse error, exit 2', async () => {
+    const home = tempHome();
+    const file = writeFile(
+      home,
+      '.config/ges/config.yaml',
+      'profiles:\n  default:\n    endpoint: [unclosed\n',
+    );
+    const r = await runMain(['config', 'path'], { cwd: home });
+    expect(r.code).toBe(2);
+    expect(r.stdout.split('\n')[0]).toBe(`${file}  (trusted: in the user config folder)`);
+    expect(r.stderr).toContain(`malformed config file ${file} at line`);
+  });
 });
 
 describe('ges config list', () => {
@@ -87,6 +100,17 @@ describe('ges config list', () => {
       { name: 'dev', default: true, endpoint: 'http://192.168.0.20', authType: 'token' },
       { name: 'prod', default: false, endpoint: 'https://100.93.1.2', authType: 'aksk' },
     ]);
+  });
+
+  it('masks user info in endpoints', async () => {
+    const home = tempHome();
+    writeFile(
+      home,
+      '.config/ges/config.yaml',
+      'profiles:\n  default:\n    endpoint: http://admin:hunter2@10.0.0.5\n',
+    );
+    const r = await runMain(['config', 'list'], { cwd: home, secrets: ['hunter2'] });
+    expect(r.stdout).toContain('http://***@10.0.0.5/');
   });
 });
 
@@ -119,6 +143,66 @@ describe('ges config show', () => {
     expect(prod.stdout).toMatch(/auth\.accessKey +\*\*\*\*5678/);
     expect(prod.stdout).toMatch(/timeout +5 +flag --timeout/);
     expect(prod.stdout).not.toContain('AKIDEXAMPLE');
+  });
+
+  it(
+    'labels each source: IAM endpoint and security token from the environment; ' +
+      'a short access key shows its end',
+    async () => {
+      const home = tempHome();
+      writeFile(
+        home,
+        '.config/ges/config.yaml',
+        `profiles:\n  default:\n    endpoint: http://192.168.0.20\n    projectId: demo\n` +
+          `    auth: {type: password, iamEndpoint: "https://iam.file", ` +
+          `domain: d, user: u, password: "\${PW}"}\n`,
+      );
+      const iam = parseJson(
+        (
+          await runMain(['config', 'show', '--json'], {
+            cwd: home,
+            env: { PW: 'x', HUAWEICLOUD_SDK_IAM_ENDPOINT: 'https://iam.env' },
+          })
+        ).stdout,
+      );
+      expect(iam.settings['auth.iamEndpoint']).toEqual({
+        value: 'https://iam.env',
+        source: 'env HUAWEICLOUD_SDK_IAM_ENDPOINT',
+      });
+      expect(iam.settings['auth.domain'].source).toContain('file ');
+      const aksk = parseJson(
+        (
+          await runMain(['config', 'show', '--json'], {
+            cwd: home,
+            env: {
+              PW: 'x',
+              HUAWEICLOUD_SDK_AK: 'AKSHORT1',
+              HUAWEICLOUD_SDK_SK: SECRET_KEY,
+              HUAWEICLOUD_SDK_SECURITY_TOKEN: 'st-x',
+            },
+          })
+        ).stdout,
+      );
+      expect(aksk.settings['auth.securityToken']).toEqual({
+        value: '***',
+        source: 'env HUAWEICLOUD_SDK_SECURITY_TOKEN',
+      });
+      expect(aksk.settings['auth.accessKey'].value).toBe('****T1');
+    },
+  );
+
+  it('never shows a password', async () => {
+    const home = tempHome();
+    writeTrusted(
+      home,
+      '.gesrc.yaml',
+      `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n` +
+        `    auth: {type: password, iamEndpoint: "https://iam", ` +
+        `domain: d, user: u, password: "\${PW}"}\n`,
+    );
+    const r = await runMain(['config', 'show'], { cwd: home, env: { PW: PASSWORD } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/auth\.password +\*\*\*/);
   });
 
   it('an incomplete config is exit 2 saying what is missing', async () => {
@@ -349,6 +433,41 @@ describe('ges config init', () => {
     );
   });
 
+  it(
+    'writes to --config, adds to a shadowing .gesrc, ' + 'refuses a shadowing package.json',
+    async () => {
+      const init = [
+        'config',
+        'init',
+        '-p',
+        'ci',
+        '--endpoint',
+        'http://192.168.0.20',
+        '--project-id',
+        'demo',
+        '--auth',
+        'token',
+      ];
+      const home = tempHome();
+      const named = path.join(home, 'elsewhere.yaml');
+      expect((await runMain([...init, '--config', named], { cwd: home })).code).toBe(0);
+      expect(readFileSync(named, 'utf8')).toContain('ci:');
+
+      const a = path.join(home, 'a');
+      writeTrusted(home, 'a/.gesrc', 'profiles:\n  old:\n    endpoint: http://127.0.0.1:1\n');
+      expect((await runMain([...init, '--local'], { cwd: a, home })).code).toBe(0);
+      expect(readFileSync(path.join(a, '.gesrc'), 'utf8')).toContain('ci:');
+
+      const b = path.join(home, 'b');
+      writeFile(home, 'b/package.json', JSON.stringify({ name: 'b', ges: { profiles: {} } }));
+      const refused = await runMain([...init, '--local'], { cwd: b, home });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `${path.join(b, 'package.json')} is read before ${path.join(b, '.gesrc.yaml')}`,
+      );
+    },
+  );
+
   it.skipIf(!hasScript)('on a terminal it asks for what is missing', async () => {
     const home = tempHome();
     // Answer each prompt when it shows, as a person would.
@@ -430,66 +549,5 @@ describe('ges config trust', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('It is JavaScript, so it was not checked');
     expect(Object.keys(JSON.parse(readFileSync(trustList(home), 'utf8')).files)).toEqual([file]);
-  });
-});
-
-describe('ges completion', () => {
-  it('prints bash, zsh and fish scripts; an unknown shell is exit 2', async () => {
-    for (const shell of ['bash', 'zsh', 'fish']) {
-      const r = await runMain(['completion', shell]);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/ges __complete|__ges_names profiles/);
-    }
-    expect((await runMain(['completion', 'tcsh'])).code).toBe(2);
-  });
-
-  it('the bash script completes commands, options, profiles and graphs', async () => {
-    const home = tempHome();
-    writeTrusted(home, '.gesrc.yaml', CONFIG);
-    const shim = writeFile(
-      home,
-      'bin/ges',
-      `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`,
-      0o755,
-    );
-    chmodSync(shim, 0o755);
-    const script = (await runMain(['completion', 'bash'])).stdout;
-    writeFileSync(path.join(home, 'ges.bash'), script);
-    const complete = (words: string[]): string =>
-      execFileSync(
-        'bash',
-        [
-          '-c',
-          `source ges.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
-            `COMP_CWORD=${words.length - 1}; _ges_complete; echo "\${COMPREPLY[*]}"`,
-        ],
-        {
-          cwd: home,
-          env: { PATH: `${path.join(home, 'bin')}:${process.env.PATH}`, HOME: home },
-          encoding: 'utf8',
-        },
-      ).trim();
-    expect(complete(['ges', 'jo'])).toBe('job');
-    expect(complete(['ges', 'job', 'ca'])).toBe('cancel');
-    expect(complete(['ges', 'job', 'cancel', '--ig'])).toBe('--ignore-finished');
-    expect(complete(['ges', '-p', ''])).toBe('dev prod');
-    expect(complete(['ges', 'job', 'cancel', 'mo'])).toBe('movies');
-    expect(complete(['ges', 'config', ''])).toContain('init');
-  });
-});
-
-describe('config output', () => {
-  it('password secrets never show in config output', async () => {
-    const home = tempHome();
-    writeTrusted(
-      home,
-      '.gesrc.yaml',
-      `profiles:\n  default:\n    endpoint: https://h\n    projectId: p\n` +
-        `    auth: {type: password, iamEndpoint: "https://iam", ` +
-        `domain: d, user: u, password: "\${PW}"}\n`,
-    );
-    const r = await runMain(['config', 'show'], { cwd: home, env: { PW: PASSWORD } });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/auth\.password +\*\*\*/);
   });
 });

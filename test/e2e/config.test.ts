@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -7,6 +8,7 @@ import {
   emulator,
   envFor,
   parseJson,
+  ROOT,
   requestLog,
   runMain,
   TOKEN,
@@ -233,6 +235,28 @@ profiles:
       await open.close();
     }
   });
+
+  it('.ts configs are not searched (an installed ges cannot compile them)', async () => {
+    writeFile(home, '.gesrc.ts', 'export default { profiles: {} }\n');
+    const r = await runMain(['config', 'path'], { cwd: home });
+    expect(r.stdout.split('\n')[0]).toBe('none');
+    expect(r.stdout).not.toContain('.ts');
+  });
+
+  it('--config with any extension is read as YAML: .gesrc.example and x.conf', async () => {
+    const example = await runMain(
+      ['config', 'show', '-p', 'local', '--config', path.join(ROOT, '.gesrc.example')],
+      {},
+    );
+    expect(example.code, example.stderr).toBe(0);
+    const conf = writeFile(
+      home,
+      'x.conf',
+      'profiles:\n  default:\n    endpoint: http://192.168.0.20\n' +
+        '    projectId: demo\n    auth: {type: none}\n',
+    );
+    expect((await runMain(['config', 'show', '--config', conf], { cwd: home })).code).toBe(0);
+  });
 });
 
 describe('precedence through a run', () => {
@@ -453,63 +477,9 @@ describe('config warnings', () => {
   );
 });
 
-describe('usage errors', () => {
-  it('commander errors exit 2 with a pointer to the right --help; JSON when asked', async () => {
-    const a = await runMain(['job', 'cancel', 'movies']);
-    expect(a.code).toBe(2);
-    expect(a.stderr).toContain('no job IDs: give job IDs, "-" to read them from stdin, or --all');
-    expect(a.stderr).toContain('ges job cancel --help');
-    const s = await runMain(['job', 'status', 'movies']);
-    expect(s.code).toBe(2);
-    expect(s.stderr).toContain("missing required argument 'jobId'");
-    expect(s.stderr).toContain('ges job status --help');
-    const b = await runMain(['job', 'cancle', 'movies', 'a1']);
-    expect(b.code).toBe(2);
-    expect(b.stderr).toContain('did you mean ges job cancel?');
-    const c = await runMain(['job', 'cancel', 'movies', 'a1', '--bogus', '--json']);
-    expect(c.code).toBe(2);
-    expect(parseJson(c.stdout).error).toMatchObject({
-      kind: 'usage',
-      message: "unknown option '--bogus'",
-    });
-  });
-
-  it('bad graph and job IDs are refused before anything is sent', async () => {
-    const env = envFor(emu) as Record<string, string>;
-    for (const args of [
-      ['9graph', 'a1'],
-      ['movies', 'a/1'],
-      ['movies', 'x'.repeat(129)],
-      ['g'.repeat(65), 'a1'],
-    ]) {
-      const r = await runMain(['job', 'cancel', ...args], { env });
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/invalid (graph name|job ID)/);
-    }
-    const stdin = await runMain(['job', 'cancel', 'movies', '-'], { env, stdin: 'ok1\nbad id\n' });
-    expect(stdin.code).toBe(2);
-    expect(await requestLog(emu)).toEqual([]);
-  });
-
-  it('--version and --help exit 0; help shows examples and exit codes', async () => {
-    const v = await runMain(['--version']);
-    expect(v.code).toBe(0);
-    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    const h = await runMain(['job', 'cancel', '--help']);
-    expect(h.code).toBe(0);
-    expect(h.stdout).toContain('Examples:');
-    expect(h.stdout).toContain('Exit codes:');
-  });
-});
-
 describe('.gesrc.example', () => {
   it('is a valid config: its local profile works as is', async () => {
-    const { readFileSync } = await import('node:fs');
-    writeTrusted(
-      home,
-      '.gesrc.yaml',
-      readFileSync(path.join(__dirname, '../../.gesrc.example'), 'utf8'),
-    );
+    writeTrusted(home, '.gesrc.yaml', readFileSync(path.join(ROOT, '.gesrc.example'), 'utf8'));
     const r = await runMain(['job', 'cancel', 'movies', 'a1', '--profile', 'local', '--dry-run'], {
       cwd: home,
     });
@@ -518,5 +488,12 @@ describe('.gesrc.example', () => {
       'would send: DELETE http://127.0.0.1:8080/ges/v1.0/demo/graphs/movies/jobs/a1',
     );
     expect(r.stderr).toBe('');
+  });
+
+  it('has a profile of each auth kind and points at no missing file', () => {
+    const text = readFileSync(path.join(ROOT, '.gesrc.example'), 'utf8');
+    for (const type of ['token', 'password', 'aksk', 'none'])
+      expect(text).toMatch(new RegExp(`^\\s+type: ${type}$`, 'm'));
+    expect(text).not.toMatch(/^\s+caFile:/m);
   });
 });

@@ -143,7 +143,7 @@ describe('the connect timeout bounds reaching the server or the proxy', () => {
         setTimeout(() => res.writeHead(200).end('{}'), 500);
       }),
     );
-    const http = client(`http://${host}`, { connectTimeoutMs: 200, timeoutMs: 2_000 });
+    const http = client(`http://${host}`, { connectTimeoutMs: 200, timeoutMs: 10_000 });
     try {
       const result = await http.send({ method: 'GET', path: '/' });
       expect(result.status).toBe(200);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TokenCache } from '../../src/core/auth/token-cache.js';
 import { PrivateCache } from '../../src/core/cache.js';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -8,12 +8,15 @@ import {
   createJob,
   emulator,
   envFor,
+  fakeTime,
+  onFakeTime,
   PASSWORD,
   parseJson,
   requestLog,
   runMain,
   TOKEN,
   tempHome,
+  testNow,
   writeFile,
 } from './helpers.js';
 
@@ -33,9 +36,11 @@ describe.each(EDITIONS)('edition %s', (edition) => {
   afterAll(() => emu.close());
 
   it('job list reads every job, each once, with its kind', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 150; i++)
-      ids.push(await createJob(emu, { graph: 'big', status: i % 2 ? 'running' : 'success' }));
+    const ids = await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        createJob(emu, { graph: 'big', status: i % 2 ? 'running' : 'success' }),
+      ),
+    );
     const r = await runMain(['job', 'list', 'big', '--json'], { env: envFor(emu) });
     expect(r.code, r.stderr).toBe(0);
     const doc = parseJson(r.stdout);
@@ -129,20 +134,31 @@ describe('the memory edition marks jobs it cannot stop', () => {
 describe.each(['gone', 'failed', 'linger'] as const)(
   'after a cancel the job is %s',
   (afterCancel) => {
+    // On fake time: the job stops (or stops being listed) as the emulator's clock, shared
+    // with the command's polls, passes its cancel delay.
     let emu: Emulator;
     beforeAll(async () => {
-      emu = await emulator({ afterCancel, cancelDelayMs: afterCancel === 'linger' ? 0 : 300 });
+      emu = await emulator({
+        afterCancel,
+        cancelDelayMs: afterCancel === 'linger' ? 0 : 300,
+        now: testNow,
+      });
     });
     afterAll(() => emu.close());
+    beforeEach(fakeTime);
+    afterEach(() => {
+      vi.useRealTimers();
+    });
 
     it(
       '--wait counts it stopped (gone, or any ended word), ' +
         'polling on while it is still listed as running',
       async () => {
         const id = await createJob(emu);
-        const r = await runMain(
-          ['job', 'cancel', 'movies', id, '--wait', '--wait-timeout', '10', '--json'],
-          { env: envFor(emu) },
+        const r = await onFakeTime(
+          runMain(['job', 'cancel', 'movies', id, '--wait', '--wait-timeout', '10', '--json'], {
+            env: envFor(emu),
+          }),
         );
         expect(r.code, r.stdout).toBe(0);
         expect(parseJson(r.stdout).results[0]).toMatchObject({
@@ -157,10 +173,12 @@ describe.each(['gone', 'failed', 'linger'] as const)(
 
     it('job wait on a cancelled job: 4, as it did not succeed', async () => {
       const id = await createJob(emu);
-      await runMain(['job', 'cancel', 'movies', id], { env: envFor(emu) });
-      const r = await runMain(['job', 'wait', 'movies', id, '--wait-timeout', '10', '--json'], {
-        env: envFor(emu),
-      });
+      await onFakeTime(runMain(['job', 'cancel', 'movies', id], { env: envFor(emu) }));
+      const r = await onFakeTime(
+        runMain(['job', 'wait', 'movies', id, '--wait-timeout', '10', '--json'], {
+          env: envFor(emu),
+        }),
+      );
       expect(r.code).toBe(4);
       expect(parseJson(r.stdout).results[0].outcome).toBe(
         afterCancel === 'failed' ? 'failed' : 'unknown',

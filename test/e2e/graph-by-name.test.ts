@@ -4,14 +4,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PrivateCache } from '../../src/core/cache.js';
+import { ADDRESS_TTL_MS } from '../../src/core/ges/management.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import {
   closedPort,
   control,
   createJob,
   emulator,
+  fakeTime,
+  onFakeTime,
   PASSWORD,
   parseJson,
   requestLog,
@@ -291,6 +294,37 @@ describe('the address cache', () => {
       }
     },
   );
+});
+
+describe('the address cache on fake time', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('an address is used for an hour, then looked up again', async () => {
+    const { m, s1, s2 } = await movingGraph();
+    try {
+      fakeTime();
+      await control(m, 'POST', 'graphs', { name: 'movies', privateIp: new URL(s2.url).host });
+      await control(m, 'DELETE', 'requests');
+      const listed = async (emu: Emulator): Promise<number> =>
+        (await requestLog(emu)).filter((q) => q.path.includes('/graphs/movies/jobs')).length;
+      const list = () =>
+        onFakeTime(runMain(['job', 'list', 'movies'], { cwd: home, env: { T: TOKEN } }));
+
+      vi.setSystemTime(Date.now() + ADDRESS_TTL_MS - 60_000);
+      expect((await list()).code).toBe(0);
+      expect(await lists(m)).toBe(0);
+      expect([await listed(s1), await listed(s2)]).toEqual([2, 0]);
+
+      vi.setSystemTime(Date.now() + 2 * 60_000);
+      expect((await list()).code).toBe(0);
+      expect(await lists(m)).toBe(1);
+      expect([await listed(s1), await listed(s2)]).toEqual([2, 1]);
+    } finally {
+      await Promise.all([m.close(), s1.close(), s2.close()]);
+    }
+  });
 });
 
 describe('a cache entry that is not an address', () => {

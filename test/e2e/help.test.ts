@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TOPICS } from '../../src/cli/help/topics.js';
 import { helpFor } from '../../src/cli/help.js';
 import { createProgram } from '../../src/cli/program.js';
-import { parseJson, ROOT, runMain, tempHome } from './helpers.js';
+import { parseJson, ROOT, runGes, runMain, tempHome } from './helpers.js';
 
 /** Every command's help as the build cached it (dist/help.json): the same as --help prints. */
 const cached = (): Record<string, string> =>
@@ -122,6 +122,33 @@ describe('ges help', () => {
     await expect(parseOnly().parseAsync(['job', 'cancel', 'x', '--wiat'], user)).rejects.toThrow();
     await expect(parseOnly().parseAsync(['job', 'status', 'movies'], user)).rejects.toThrow();
   });
+
+  it('--version and --help exit 0; help shows examples and exit codes', async () => {
+    const v = await runMain(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = await runMain(['job', 'cancel', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('Examples:');
+    expect(h.stdout).toContain('Exit codes:');
+  });
+
+  it(
+    'ges help, ges help job and ges job help list print help and exit 0; ' +
+      'group helps teach too',
+    async () => {
+      for (const args of [['help'], ['help', 'job'], ['job', 'help', 'list']]) {
+        const r = await runMain(args, {});
+        expect(r.code, args.join(' ')).toBe(0);
+        expect(r.stdout, args.join(' ')).toContain('Usage: ges');
+      }
+      for (const group of ['job', 'config']) {
+        const r = await runGes([group, '--help']);
+        expect(r.stdout, group).toContain('Examples:');
+        expect(r.stdout, group).toContain('Exit codes:');
+      }
+    },
+  );
 });
 
 describe('help for a mistyped command', () => {

@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { subscribe } from 'node:diagnostics_channel';
 import {
   chmodSync,
   existsSync,
@@ -8,12 +9,14 @@ import {
   realpathSync,
   writeFileSync,
 } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { setTimeout as realDelay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { sha256 } from '../../src/core/config/trust.js';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 
@@ -43,6 +46,10 @@ export interface RunOptions {
   home?: string;
   /** Secrets this run must not print, on top of SECRETS. */
   secrets?: string[];
+  /**
+   * A bound on the run: runGes kills the child after this long (20 s unless given); runMain
+   * fails the test once this long has passed without an exit code (no bound unless given).
+   */
   timeoutMs?: number;
 }
 
@@ -149,6 +156,13 @@ export interface InProcessOptions extends RunOptions {
   stop?: AbortSignal;
   /** Keep stdin open (a pipe nobody closes). */
   openStdin?: boolean;
+  /**
+   * Called once the command first asks stdin for data: the run is past its start (a stop is
+   * heard from then on) and waits on stdin. A readiness signal, instead of a guessed delay.
+   */
+  onStdinRead?: () => void;
+  /** Called with each piece of output as it is written: a readiness signal too. */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
 /**
@@ -172,20 +186,54 @@ export async function runMain(
     stdoutWrites++;
     return write(...args);
   }) as typeof stdout.write;
-  stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    options.onOutput?.('stdout', d);
+  });
+  stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+    options.onOutput?.('stderr', d);
+  });
+  const onStdinRead = options.onStdinRead;
+  if (onStdinRead) {
+    // A stream's async iterator calls read() to take data; read(0) only refills the buffer.
+    const read = stdin.read.bind(stdin);
+    let told = false;
+    stdin.read = ((size?: number) => {
+      if (!told && size !== 0) {
+        told = true;
+        queueMicrotask(onStdinRead);
+      }
+      return read(size);
+    }) as typeof stdin.read;
+  }
   if (options.stdin !== undefined) stdin.write(options.stdin);
   if (!options.openStdin) stdin.end();
-  const code = await main(args, {
+  const run = main(args, {
     streams: { stdout, stderr, stdin },
     env: testEnv(home, options.env),
     cwd: options.cwd ?? home,
     stop: options.stop,
   });
+  const code = await within(run, options.timeoutMs, `ges ${args.join(' ')}`);
   await new Promise((r) => setImmediate(r));
   const result = { code, stdout: out, stderr: err, stdoutWrites };
   expectNoSecrets(result, options.secrets);
   return result;
+}
+
+/** `work`, or a failure naming `what` once `ms` of real time have passed without an end. */
+async function within<T>(work: Promise<T>, ms: number | undefined, what: string): Promise<T> {
+  if (ms === undefined) return work;
+  const limit = new AbortController();
+  const late = realDelay(ms, undefined, { signal: limit.signal }).then(() => {
+    throw new Error(`${what}: still running after ${ms} ms`);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    limit.abort();
+  }
 }
 
 export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -205,18 +253,33 @@ export function envFor(
   };
 }
 
-/** Calls the emulator's control API. */
-export async function control(
+/**
+ * Calls the emulator's control API, on a connection of its own: a kept-alive connection the
+ * emulator is closing as the next call goes out is reset (ECONNRESET) under load.
+ */
+export function control(
   emu: Emulator,
   method: string,
   route: string,
   body?: unknown,
 ): Promise<any> {
-  const res = await fetch(`${emu.url}/emulator/${route}`, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${emu.url}/emulator/${route}`, { method, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('error', reject);
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          reject(new Error(`${method} /emulator/${route}: ${res.statusCode} ${text}`));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
-  return res.json();
 }
 
 export async function createJob(
@@ -256,3 +319,75 @@ export const hasScript = ((): boolean => {
     return false;
   }
 })();
+
+/** Polls `check` in real time every few milliseconds for at most `ms`: whether it came true. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  ms = 10_000,
+): Promise<boolean> {
+  const end = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > end) return false;
+    await realDelay(5);
+  }
+  return true;
+}
+
+/**
+ * Fake time for commands run in this process: the timers a command waits on (setTimeout:
+ * polls, backoff, Retry-After, --max-time, progress lines) and Date (deadlines, ages, the time
+ * elapsed). Requests keep their real per-attempt deadlines (setInterval and performance stay
+ * real, as sockets do). Undo with vi.useRealTimers(), in afterEach.
+ */
+export function fakeTime(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+}
+
+/** A clock for an emulator that follows the test's: `emulator({ now: testNow })`. */
+export const testNow = (): number => Date.now();
+
+/** The HTTP requests under way in this process, as undici tells them. */
+const requestsUnderWay = new Set<unknown>();
+const requestOf = (message: unknown): unknown => (message as { request: unknown }).request;
+subscribe('undici:request:create', (m) => requestsUnderWay.add(requestOf(m)));
+for (const channel of ['undici:request:trailers', 'undici:request:error'])
+  subscribe(channel, (m) => requestsUnderWay.delete(requestOf(m)));
+
+/** Whether real I/O is under way: a request, or a file or name lookup. */
+function busy(): boolean {
+  return (
+    requestsUnderWay.size > 0 ||
+    process.getActiveResourcesInfo().some((r) => /^(FSReq|CloseReq|GetAddrInfo)/.test(r))
+  );
+}
+
+/**
+ * Lets `work` (a command run in this process after fakeTime()) go on as a process would on a
+ * machine with no load: while I/O is under way, real time passes; once none is, the clock jumps
+ * to the next timer (a poll, a backoff, a deadline). An emulator made with `now: testNow`
+ * keeps the same clock, so no outcome depends on how busy the machine is, and nothing sleeps.
+ * A fault's delayMs is a timer held while its request is under way: step those with
+ * vi.advanceTimersByTimeAsync instead.
+ */
+export async function onFakeTime<T>(work: Promise<T>, limitMs = 86_400_000): Promise<T> {
+  let settled = false;
+  const done = work.finally(() => {
+    settled = true;
+  });
+  done.catch(() => undefined);
+  const start = Date.now();
+  let idle = 0;
+  while (!settled) {
+    await realDelay(1);
+    if (settled || busy()) {
+      idle = 0;
+      continue;
+    }
+    // Idle twice running: what had just resolved has had its turn.
+    if (++idle < 2) continue;
+    idle = 0;
+    if (Date.now() - start > limitMs) throw new Error(`still running after ${limitMs} ms`);
+    await vi.advanceTimersToNextTimerAsync();
+  }
+  return done;
+}

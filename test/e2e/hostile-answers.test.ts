@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import {
   BIN,
@@ -7,11 +7,13 @@ import {
   createJob,
   emulator,
   envFor,
+  fakeTime,
   PASSWORD,
   parseJson,
   requestLog,
   runMain,
   tempHome,
+  waitFor,
   writeFile,
 } from './helpers.js';
 
@@ -29,6 +31,9 @@ afterAll(() => emu.close());
 beforeEach(async () => {
   await control(emu, 'DELETE', 'faults');
   await control(emu, 'DELETE', 'requests');
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 const LIST = '/graphs/movies/jobs/status';
@@ -50,6 +55,9 @@ async function listAnswers(body: unknown, count = 1): Promise<void> {
 async function deletes(): Promise<string[]> {
   return (await requestLog(emu)).filter((r) => r.method === 'DELETE').map((r) => r.path);
 }
+
+/** Comment lines, 1 MiB of them: more than any pipe holds unread. */
+const PIPE_FILLER = `# filler line ${'x'.repeat(100)}\n`.repeat(Math.ceil(2 ** 20 / 116));
 
 const ESC = '\u001b';
 const hostileText = `${ESC}]52;c;cm0gLXJmIH4=${ESC}\\${ESC}[2J${ESC}[1A✓ Cancelled\u202eevil\u0085`;
@@ -184,16 +192,24 @@ describe('paging that never ends', () => {
 
   it('full pages of new IDs forever: stops at the page cap, exit 1', async () => {
     let n = 0;
-    // Each answer a full page of fresh IDs: the fault API serves one body per fault.
-    for (let i = 0; i < 1001; i++)
-      await listAnswers({
-        jobs: Array.from({ length: 100 }, () => ({ jobId: `k${n++}`, status: 'success' })),
-      });
-    const r = await runMain(['job', 'list', 'movies', '--json'], { env: env() });
-    expect(r.code).toBe(1);
-    expect(parseJson(r.stdout).error.message).toContain(
-      'the job list did not end after 1000 pages',
-    );
+    // Each answer a full page of fresh IDs: a fault serves one body, so one fault a page, all
+    // in place from the start.
+    const pages = Array.from({ length: 1001 }, () => ({
+      method: 'GET',
+      path: LIST,
+      status: 200,
+      body: { jobs: Array.from({ length: 100 }, () => ({ jobId: `k${n++}`, status: 'success' })) },
+    }));
+    const endless = await emulator({ faults: pages });
+    try {
+      const r = await runMain(['job', 'list', 'movies', '--json'], { env: envFor(endless) });
+      expect(r.code).toBe(1);
+      expect(parseJson(r.stdout).error.message).toContain(
+        'the job list did not end after 1000 pages',
+      );
+    } finally {
+      await endless.close();
+    }
   }, 60_000);
 });
 
@@ -303,10 +319,15 @@ describe('true reports', () => {
   it('--max-time stops the run as Ctrl-C would, reports every job, exit 1', async () => {
     const ids = [await createJob(emu), await createJob(emu)];
     await control(emu, 'POST', 'faults', { method: 'DELETE', stall: true, count: 2 });
-    const r = await runMain(
+    fakeTime();
+    const run = runMain(
       ['job', 'cancel', 'movies', ...ids, '--concurrency', '1', '--max-time', '0.3', '--json'],
       { env: env() },
     );
+    // The time runs out once the first cancel is on its way, however long it took to send.
+    expect(await waitFor(async () => (await deletes()).length === 1)).toBe(true);
+    await vi.advanceTimersByTimeAsync(300);
+    const r = await run;
     expect(r.code).toBe(1);
     const doc = parseJson(r.stdout);
     expect(doc).toMatchObject({ ok: false, exitCode: 1, stoppedBy: 'stopped by --max-time' });
@@ -316,13 +337,12 @@ describe('true reports', () => {
 
   it('a signal while "-" still reads an open stdin stops at once; nothing is sent', async () => {
     const stop = new AbortController();
-    const run = runMain(['job', 'cancel', 'movies', '-', '--json'], {
+    const r = await runMain(['job', 'cancel', 'movies', '-', '--json'], {
       env: env(),
       openStdin: true,
       stop: stop.signal,
+      onStdinRead: () => stop.abort('SIGTERM'),
     });
-    setTimeout(() => stop.abort('SIGTERM'), 100);
-    const r = await run;
     expect(r.code).toBe(143);
     expect(parseJson(r.stdout)).toMatchObject({
       ok: false,
@@ -382,9 +402,13 @@ describe('through the binary', () => {
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await new Promise((r) => setTimeout(r, 300));
+    // Ready once it reads the pipe: comment lines beyond what the pipe holds are taken in only
+    // as ges reads them, and it reads stdin only once its Ctrl-C handling is in place.
+    await new Promise<void>((resolve, reject) =>
+      child.stdin.write(PIPE_FILLER, (error) => (error ? reject(error) : resolve())),
+    );
     child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     expect(await closed).toBe(130);
     clearTimeout(timer);
     expect(stderr).toContain('interrupted while reading job IDs from stdin; nothing was sent');

@@ -15,21 +15,33 @@ beforeEach(async () => {
 });
 
 /**
- * A GES stand-in answering every DELETE 200 `{}` after `delayMs`, counting requests in flight
- * honestly: from the request's arrival to just before its answer is written. (Counting until
- * the answer has finished would overlap the client's next request on the same connection.)
+ * A GES stand-in answering every DELETE 200 `{}`, counting requests in flight honestly: from
+ * the request's arrival to just before its answer is written. (Counting until the answer has
+ * finished would overlap the client's next request on the same connection.) Each answer waits
+ * `delayMs`, or less: the answers held are all given a moment after `gather` requests are in
+ * flight, so a bound can be shown to be reached whatever the machine's load.
  */
-async function countingServer(delayMs = 0) {
+async function countingServer(delayMs = 0, gather = Number.POSITIVE_INFINITY) {
   const stats = { inFlight: 0, maxInFlight: 0, connections: 0, deletes: 0 };
+  const held = new Set<() => void>();
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       stats.maxInFlight = Math.max(stats.maxInFlight, ++stats.inFlight);
-      setTimeout(() => {
+      const answer = (): void => {
+        if (!held.delete(answer)) return;
+        clearTimeout(timer);
         stats.inFlight--;
         if (req.method === 'DELETE') stats.deletes++;
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      }, delayMs);
+      };
+      held.add(answer);
+      const timer = setTimeout(answer, delayMs);
+      // Given a moment more, so that a request past the bound would be seen in flight too.
+      if (held.size === gather)
+        setTimeout(() => {
+          for (const a of [...held]) a();
+        }, 50);
     });
   });
   server.on('connection', () => stats.connections++);
@@ -77,7 +89,7 @@ describe('many jobs', () => {
     }
   }, 120_000);
 
-  it('a thousand jobs: a result line each, written as they end', async () => {
+  it('a thousand jobs: a result line each', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 1000; i++) {
       ids.push(
@@ -100,7 +112,8 @@ describe('many jobs', () => {
   }, 120_000);
 
   it('--concurrency bounds requests in flight and connections, and reaches the bound', async () => {
-    const counting = await countingServer(300);
+    // Answers held until three are in flight (at most 10 s): the bound is reached, never passed.
+    const counting = await countingServer(10_000, 3);
     try {
       const ids = Array.from({ length: 12 }, (_, i) => `job-${i}`);
       const r = await runMain(['job', 'cancel', 'batch', ...ids, '--concurrency', '3', '--json'], {
@@ -274,6 +287,24 @@ describe('--ignore-finished', () => {
       expect(human.stdout).toContain(`Job ${done} on graph movies had already ended (success)`);
     },
   );
+
+  it('GES.8303 on a job still running is explained, and fails', async () => {
+    const id = await createJob(emu);
+    await control(emu, 'POST', 'faults', {
+      method: 'DELETE',
+      status: 400,
+      body: { errorCode: 'GES.8303', errorMessage: 'can not find job to cancel' },
+    });
+    const r = await runMain(['job', 'cancel', 'movies', id, '--ignore-finished', '--json'], {
+      env: envFor(emu),
+    });
+    expect(r.code).toBe(4);
+    expect(parseJson(r.stdout).results[0]).toMatchObject({
+      outcome: 'failed',
+      jobStatus: 'running',
+    });
+    expect(parseJson(r.stdout).results[0].note).toContain('though the job is still running');
+  });
 
   it('other failures still fail', async () => {
     const id = await createJob(emu, { kind: 'algorithm', algorithmName: 'bfs' });

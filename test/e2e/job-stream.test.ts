@@ -14,6 +14,7 @@ import {
   requestLog,
   runMain,
   tempHome,
+  waitFor,
 } from './helpers.js';
 
 /**
@@ -63,14 +64,8 @@ function start(
   return { seen, stdin, stop, done };
 }
 
-/** Polls `test` every 10 ms (real time) for at most `ms`; true once it held. */
-async function until(test: () => boolean, ms = 5000): Promise<boolean> {
-  for (let waited = 0; waited < ms; waited += 10) {
-    if (test()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return test();
-}
+/** Polls `test` in real time (fake timers or not) for at most `ms`; true once it held. */
+const until = (test: () => boolean, ms = 5000): Promise<boolean> => waitFor(test, ms);
 
 /**
  * A GES stand-in: each DELETE answered 200 `{}` by `answer(jobId, res)`, which may hold it.
@@ -276,9 +271,9 @@ describe('waits you can watch', () => {
   afterAll(() => emu.close());
   afterEach(() => vi.useRealTimers());
 
+  // Time moves only when a test moves it: no outcome depends on how long the machine took.
   const fakeTime = (): void => {
     vi.useFakeTimers({
-      shouldAdvanceTime: true,
       toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
     });
   };
@@ -312,14 +307,9 @@ describe('waits you can watch', () => {
     const run = start(['job', 'wait', 'movies', long, '--interval', '2s'], envFor(emu));
     let seen = 0;
     const more = async (): Promise<boolean> => {
-      for (let i = 0; i < 100; i++) {
-        if ((await polls()) > seen) {
-          seen++;
-          return true;
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return false;
+      if (!(await waitFor(async () => (await polls()) > seen, 2000))) return false;
+      seen++;
+      return true;
     };
     expect(await more()).toBe(true);
     for (let round = 0; round < 3; round++) {
@@ -344,9 +334,10 @@ describe('waits you can watch', () => {
     expect(await until(() => run.seen.out.includes(`Job ${done} on graph movies ended`))).toBe(
       true,
     );
-    await vi.advanceTimersByTimeAsync(3000);
+    // 3 s, and a frame of the spinner to show them.
+    await vi.advanceTimersByTimeAsync(3100);
     expect(run.seen.err).toMatch(
-      /Waiting for jobs on graph movies: 1 stopped, 1 waiting, 0 failed \([34]s elapsed\)/,
+      /Waiting for jobs on graph movies: 1 stopped, 1 waiting, 0 failed \(3s elapsed\)/,
     );
     expect(run.seen.out).toContain(`Job ${done} on graph movies ended: success`);
     run.stop.abort('SIGINT');
@@ -356,7 +347,10 @@ describe('waits you can watch', () => {
   it('a wait stopped by SIGTERM exits 143; jobs not reached are reported too', async () => {
     const [a, b] = [await createJob(emu), await createJob(emu)];
     const run = start(['job', 'wait', 'movies', a, b, '--concurrency', '1', '--json'], envFor(emu));
-    await new Promise((r) => setTimeout(r, 300));
+    // Stopped while the first job is being waited for: once its first poll is in.
+    const polled = async (): Promise<boolean> =>
+      (await requestLog(emu)).some((q) => q.path.includes(`/jobs/${a}/status`));
+    expect(await waitFor(polled)).toBe(true);
     run.stop.abort('SIGTERM');
     expect(await run.done).toBe(143);
     const doc = parseJson(run.seen.out);

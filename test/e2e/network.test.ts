@@ -1,14 +1,17 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import {
   BIN,
+  closedPort,
   control,
   createJob,
   emulator,
   envFor,
+  fakeTime,
+  onFakeTime,
   parseJson,
   requestLog,
   runGes,
@@ -36,6 +39,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([plain.close(), secure.close(), selfSigned.close()]);
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe('TLS', () => {
@@ -193,24 +199,42 @@ describe('proxies', () => {
     });
     expect(r.code).toBe(1);
   });
+
+  it('a proxy that refuses is named as the proxy', async () => {
+    const port = await closedPort();
+    const r = await runMain(['job', 'list', 'movies', '--retries', '0'], {
+      env: envFor(plain, {
+        GES_ENDPOINT: 'http://10.1.2.3:9',
+        HTTP_PROXY: `http://127.0.0.1:${port}`,
+      }),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `connection refused by the proxy http://127.0.0.1:${port} (on the way to 10.1.2.3:9)`,
+    );
+  });
 });
 
 describe('retries, resets and lost answers', () => {
-  it('Retry-After is honoured (seconds and HTTP date)', async () => {
+  it('Retry-After is honoured (seconds and HTTP date), on fake time', async () => {
     const id = await createJob(plain);
     await control(plain, 'POST', 'faults', {
       method: 'DELETE',
       status: 503,
       body: {},
-      headers: { 'retry-after': '1' },
+      headers: { 'retry-after': '7' },
       count: 1,
     });
-    const r = await runMain(['job', 'cancel', 'movies', id, '--verbose', '--json'], {
-      env: envFor(plain),
-    });
+    fakeTime();
+    const started = Date.now();
+    const r = await onFakeTime(
+      runMain(['job', 'cancel', 'movies', id, '--verbose', '--json'], { env: envFor(plain) }),
+    );
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('retrying in 1.0 s (retry 1 of 2)');
+    expect(r.stderr).toContain('retrying in 7.0 s (retry 1 of 2)');
     expect(parseJson(r.stdout).results[0].attempts).toBe(2);
+    // The retry waited what the server asked, not the backoff's half a second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(7000);
     await control(plain, 'POST', 'faults', {
       method: 'GET',
       status: 429,
@@ -218,7 +242,9 @@ describe('retries, resets and lost answers', () => {
       headers: { 'retry-after': new Date(Date.now() - 5000).toUTCString() },
       count: 1,
     });
-    const d = await runMain(['job', 'list', 'movies', '--verbose'], { env: envFor(plain) });
+    const d = await onFakeTime(
+      runMain(['job', 'list', 'movies', '--verbose'], { env: envFor(plain) }),
+    );
     expect(d.code).toBe(0);
     expect(d.stderr).toContain('retrying in 0.0 s');
   });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { BIN, createJob, emulator, hasScript, TOKEN, tempHome } from './helpers.js';
+import { BIN, control, createJob, emulator, hasScript, TOKEN, tempHome } from './helpers.js';
 
 /**
  * Runs a shell line under a pseudo-terminal (util-linux `script`), returning what the terminal
@@ -10,13 +10,22 @@ import { BIN, createJob, emulator, hasScript, TOKEN, tempHome } from './helpers.
 function underTty(
   line: string,
   env: Record<string, string>,
+  /** Types Ctrl-C once the screen shows what this asks for. */
+  ctrlCWhen?: (screen: string) => boolean,
 ): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', line, '/dev/null'], {
       env: { PATH: process.env.PATH ?? '', HOME: tempHome(), ...env },
     });
     let screen = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
+    let typed = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      screen += d;
+      if (ctrlCWhen && !typed && ctrlCWhen(screen)) {
+        typed = true;
+        child.stdin.write('\u0003');
+      }
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -37,14 +46,11 @@ describe.skipIf(!hasScript)('on a terminal', () => {
   afterAll(() => emu.close());
 
   it('job list prints a coloured table with a header, and a spinner while waiting', async () => {
-    await fetch(`${emu.url}/emulator/faults`, {
-      method: 'POST',
-      body: JSON.stringify({
-        path: '/jobs/status',
-        delayMs: 400,
-        status: 200,
-        body: { jobs: [{ jobId: 'j1', status: 'running' }], totalCount: 1 },
-      }),
+    await control(emu, 'POST', 'faults', {
+      path: '/jobs/status',
+      delayMs: 400,
+      status: 200,
+      body: { jobs: [{ jobId: 'j1', status: 'running' }], totalCount: 1 },
     });
     const { code, screen } = await underTty(`stty cols 100; node ${BIN} job list movies`, env);
     expect(code).toBe(0);
@@ -66,10 +72,14 @@ describe.skipIf(!hasScript)('on a terminal', () => {
   });
 
   it('job list --watch redraws in place; after Ctrl-C a whole table, exit 130', async () => {
-    const line =
-      'stty cols 100 rows 20; ' +
-      `timeout --preserve-status -s INT 5 node ${BIN} job list movies --watch --interval 500ms`;
-    const { code, screen } = await underTty(line, env);
+    // Ctrl-C typed once three frames are drawn; -echo keeps the terminal from echoing "^C".
+    const watch = `node ${BIN} job list movies --watch --interval 500ms`;
+    const line = `stty cols 100 rows 20 -echo; exec ${watch}`;
+    const { code, screen } = await underTty(
+      line,
+      env,
+      (shown) => shown.split('\u001b[J').length > 3,
+    );
     expect(code).toBe(130);
     const frames = screen.split('\u001b[J');
     expect(frames.length).toBeGreaterThan(2); // more than one frame drawn
@@ -82,9 +92,11 @@ describe.skipIf(!hasScript)('on a terminal', () => {
   });
 
   it('TERM=dumb: no spinner, no colour, no escape sequence at all', async () => {
-    await fetch(`${emu.url}/emulator/faults`, {
-      method: 'POST',
-      body: JSON.stringify({ path: '/jobs/status', delayMs: 400, status: 200, body: { jobs: [] } }),
+    await control(emu, 'POST', 'faults', {
+      path: '/jobs/status',
+      delayMs: 400,
+      status: 200,
+      body: { jobs: [] },
     });
     const { code, screen } = await underTty(`stty cols 100; node ${BIN} job list movies`, {
       ...env,

@@ -178,11 +178,13 @@ describe('many runs at once', () => {
     const readerRepo = path.join(home, 'src/r0');
     const first = await runGes(['config', 'trust', files[0]!], { home, cwd: home });
     expect(first.code, first.stderr).toBe(0);
+    // 36 processes on a loaded machine: each bounded well inside the test's own bound.
+    const timeoutMs = 100_000;
     const [trusts, reads] = await Promise.all([
-      Promise.all(files.slice(1).map((f) => runGes(['config', 'trust', f], { home }))),
+      Promise.all(files.slice(1).map((f) => runGes(['config', 'trust', f], { home, timeoutMs }))),
       Promise.all(
         Array.from({ length: 6 }, () =>
-          runGes(['config', 'list', '--json'], { home, cwd: readerRepo }),
+          runGes(['config', 'list', '--json'], { home, cwd: readerRepo, timeoutMs }),
         ),
       ),
     ]);

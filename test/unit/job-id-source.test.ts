@@ -59,7 +59,7 @@ describe('JobIdSource', () => {
       () => undefined,
       (error: Error) => error,
     );
-    // A chunk at a time, each read before the next is written.
+    // A chunk at a time, each taken in before the next is written.
     for (const [from, to] of [
       [0, 7],
       [7, 20_000],
@@ -67,7 +67,9 @@ describe('JobIdSource', () => {
       [cut, bytes.length],
     ]) {
       stdin.write(bytes.subarray(from, to));
-      await new Promise((r) => setTimeout(r, 20));
+      for (let turn = 0; turn < 10_000 && stdin.readableLength > 0; turn++)
+        await new Promise((r) => setImmediate(r));
+      expect(stdin.readableLength).toBe(0);
     }
     stdin.end();
     expect((await failure)?.message).toMatch(/^line 3001 of stdin: invalid job ID "bad-é"/);

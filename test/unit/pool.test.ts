@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mapConcurrent } from '../../src/core/pool.js';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -25,20 +25,27 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 describe('mapConcurrent', () => {
   it('yields each result as it ends, never more than `concurrency` at once', async () => {
-    const delays = [30, 5, 20, 1, 10, 2, 15, 3];
-    let running = 0;
-    let max = 0;
-    const out = await collect(
-      mapConcurrent(delays.keys(), { concurrency: 3 }, async (i) => {
-        running++;
-        max = Math.max(max, running);
-        await new Promise((r) => setTimeout(r, delays[i]));
-        running--;
-        return i;
-      }),
-    );
-    expect(out.sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(max).toBe(3);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const delays = [30, 5, 20, 1, 10, 2, 15, 3];
+      let running = 0;
+      let max = 0;
+      const run = collect(
+        mapConcurrent(delays.keys(), { concurrency: 3 }, async (i) => {
+          running++;
+          max = Math.max(max, running);
+          await new Promise((r) => setTimeout(r, delays[i]));
+          running--;
+          return i;
+        }),
+      );
+      await vi.runAllTimersAsync();
+      // Three slots: 1 ends at 5, 3 at 6, 4 at 16, 5 at 18, 2 at 20, 7 at 23, 0 at 30, 6 at 33.
+      expect(await run).toEqual([1, 3, 4, 5, 2, 7, 0, 6]);
+      expect(max).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reads only into a free slot; a slot frees when its result is taken', async () => {
