@@ -1,9 +1,10 @@
 /**
- * Typed errors thrown by core. The CLI maps each kind to an exit code in one table
- * (src/cli/exit-codes.ts); nothing in core decides how a failure is shown. The library
- * (src/index.ts) exports the classes a caller catches as they are, named as their `name` says
- * (GesHttpError, GesConnectionError, ...; an interruption is an AbortError, as for fetch()).
+ * Typed errors thrown by core. The CLI maps each kind to an exit code in one table (its
+ * exit-codes.ts); nothing in core decides how a failure is shown. The library exports the
+ * classes a caller catches as they are, named as their `name` says (GesHttpError,
+ * GesConnectionError, ...; an interruption is an AbortError, as for fetch()).
  */
+/** What kind of failure it is: what sets the CLI's exit code. */
 export type ErrorKind =
   | 'usage'
   | 'config'
@@ -83,6 +84,7 @@ export class NetworkError extends GesError {
     super(message);
   }
 
+  /** @internal */
   override fields(): ExchangeFields {
     return { ...super.fields(), attempts: this.attempts };
   }
@@ -100,6 +102,7 @@ export class ResponseError extends GesError {
     super(message);
   }
 
+  /** @internal */
   override fields(): ExchangeFields {
     return { ...super.fields(), httpStatus: this.httpStatus, attempts: this.attempts };
   }
@@ -129,6 +132,7 @@ export class HttpError extends GesError {
     return this.errorCode;
   }
 
+  /** @internal */
   override fields(): ExchangeFields {
     return {
       httpStatus: this.httpStatus,
@@ -159,6 +163,7 @@ export class InterruptedError extends GesError {
     super(message);
   }
 
+  /** @internal */
   override fields(): ExchangeFields {
     return { ...super.fields(), attempts: this.attempts };
   }

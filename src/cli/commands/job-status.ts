@@ -1,5 +1,11 @@
 import { GesError } from '../../core/errors.js';
-import { type JobDetails, type JobStatus, LIST_PAGE_SIZE, type Page } from '../../core/ges/api.js';
+import {
+  type JobDetails,
+  type JobStatus,
+  LIST_PAGE_SIZE,
+  type Page,
+  unlistedWarning,
+} from '../../core/ges/api.js';
 import { ageSeconds, humanAge, type JobSummary } from '../../core/ges/jobs.js';
 import { jobStatusRecord } from '../../core/records.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
@@ -87,10 +93,7 @@ async function readJob(
     const { listError } = details;
     if (listError) {
       if (ctx.signal.aborted) throw listError;
-      ctx.output.warn(
-        `could not read job ${jobId}'s kind, progress and times from graph ${graph}'s job ` +
-          `list: ${listError.message}`,
-      );
+      ctx.output.warn(unlistedWarning(graph, jobId, listError));
     }
     return details;
   } catch (error) {

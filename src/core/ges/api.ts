@@ -249,6 +249,14 @@ export class GesApi {
   }
 }
 
+/** What to say when a job's details could not be read from its graph's job list. */
+export function unlistedWarning(graph: string, jobId: string, error: GesError): string {
+  return (
+    `could not read job ${jobId}'s kind, progress and times from graph ${graph}'s job ` +
+    `list: ${error.message}`
+  );
+}
+
 /** What to say about the entries a job list left out; undefined when it left none out. */
 export function skippedWarning(
   list: Pick<JobList, 'skipped' | 'skippedCount'>,

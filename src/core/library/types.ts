@@ -1,8 +1,7 @@
 /**
  * The library's public types: its options, its client, and the records it yields, which are the
- * fields of the CLI's JSON (the CLI builds its JSON from the same records: src/core/records.ts).
- * This file imports nothing, so the build can put these types, as they are, into the one
- * declaration file users get (dist/index.d.ts).
+ * fields of the CLI's JSON (the CLI prints the same records). This file imports nothing, so the
+ * build can put these types as they are into the one declaration file users get.
  */
 
 /** Credentials, as a profile's auth section holds them. */
