@@ -310,6 +310,11 @@ describe('typed errors', () => {
     expect(error).toBeInstanceOf(GesConfigError);
     const concurrency = await thrown(() => all(c.cancelJobs('movies', ['a1'], { concurrency: 0 })));
     expect(concurrency).toBeInstanceOf(GesConfigError);
+    // A graph found by name is not even looked up when an ID is bad.
+    const byName = client({ endpoint: undefined, managementEndpoint: emu.url });
+    const badId = await thrown(() => all(byName.cancelJobs('movies', ['a1', 'not an id'])));
+    expect(badId).toBeInstanceOf(GesConfigError);
+    expect((badId as Error).message).toMatch(/invalid job ID "not an id"/);
     expect(await requestLog(emu)).toEqual([]);
   });
 

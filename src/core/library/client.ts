@@ -77,8 +77,14 @@ function linked(sources: (AbortSignal | undefined)[]): Call {
   };
 }
 
+/** What a call stopped by its signal throws, once the results under way are out. */
 const interrupted = (signal: AbortSignal): InterruptedError =>
-  new InterruptedError('interrupted', 0, false, String(signal.reason));
+  new InterruptedError(
+    `aborted${typeof signal.reason === 'string' ? ` (${signal.reason})` : ''}`,
+    0,
+    false,
+    String(signal.reason),
+  );
 
 /** The promise's outcome, or an InterruptedError as soon as `signal` aborts. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -104,16 +110,18 @@ function publicError(error: unknown, about: HintContext): unknown {
   return thrown;
 }
 
-/**
- * Each different ID once, as the CLI sends them. An array is checked whole before anything is
- * sent; other sources as they are read.
- */
-async function* uniqueIds(
-  ids: Iterable<string> | AsyncIterable<string>,
-): AsyncGenerator<string, void, undefined> {
+type IdSource = Iterable<string> | AsyncIterable<string>;
+
+/** Job IDs as given: an array is checked whole, before anything is sent (a lookup included). */
+function checkIds(ids: IdSource): IdSource {
   if (Array.isArray(ids)) for (const id of ids) checkId(id);
   else if (!ids || (!(Symbol.iterator in Object(ids)) && !(Symbol.asyncIterator in Object(ids))))
     throw new ConfigError('job IDs must be an array or another iterable of strings');
+  return ids;
+}
+
+/** Each different ID once, as the CLI sends them; each checked as it is read. */
+async function* uniqueIds(ids: IdSource): AsyncGenerator<string, void, undefined> {
   const seen = new JobIdSet();
   for await (const id of ids) if (seen.add(checkId(id))) yield id;
 }
@@ -202,7 +210,7 @@ class LibraryClient implements GesClient {
 
   cancelJobs(
     graph: string,
-    jobIds: Iterable<string> | AsyncIterable<string>,
+    jobIds: IdSource,
     options?: CancelJobsOptions,
   ): AsyncGenerator<CancelRecord, void, undefined> {
     const keys = ['concurrency', 'ignoreFinished'];
@@ -213,16 +221,17 @@ class LibraryClient implements GesClient {
 
   private async *canceling(
     graph: string,
-    jobIds: Iterable<string> | AsyncIterable<string>,
+    jobIds: IdSource,
     o: CancelJobsOptions,
     call: Call,
   ): AsyncGenerator<CancelRecord, void, undefined> {
     const name = checkGraphArg(graph);
+    const ids = checkIds(jobIds);
     const concurrency = concurrencyOf(o.concurrency);
     const { api, graph: named } = await this.target(name, call);
     const { signal } = call;
     const options = { concurrency, signal, ignoreFinished: o.ignoreFinished === true };
-    const results = cancelJobs(api.withSignal(signal), named, uniqueIds(jobIds), options);
+    const results = cancelJobs(api.withSignal(signal), named, uniqueIds(ids), options);
     for await (const r of results) yield cancelRecord(r);
   }
 
@@ -311,7 +320,7 @@ class LibraryClient implements GesClient {
 
   waitJobs(
     graph: string,
-    jobIds: Iterable<string> | AsyncIterable<string>,
+    jobIds: IdSource,
     options?: WaitJobsOptions,
   ): AsyncGenerator<WaitRecord, void, undefined> {
     const keys = ['timeout', 'interval', 'concurrency'];
@@ -320,17 +329,18 @@ class LibraryClient implements GesClient {
 
   private async *waiting(
     graph: string,
-    jobIds: Iterable<string> | AsyncIterable<string>,
+    jobIds: IdSource,
     o: WaitJobsOptions,
     call: Call,
   ): AsyncGenerator<WaitRecord, void, undefined> {
     const name = checkGraphArg(graph);
+    const ids = checkIds(jobIds);
     const timeout = whole(o.timeout, 'timeout', 1000, 86_400_000) ?? 300_000;
     const intervalMs = whole(o.interval, 'interval', 100, 3_600_000);
     const concurrency = concurrencyOf(o.concurrency);
     const { api, graph: named } = await this.target(name, call);
     const { signal } = call;
-    const results = waitJobs(api.withSignal(signal), named, uniqueIds(jobIds), {
+    const results = waitJobs(api.withSignal(signal), named, uniqueIds(ids), {
       deadline: Date.now() + timeout,
       concurrency,
       signal,

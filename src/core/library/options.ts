@@ -166,6 +166,7 @@ function checkLocation(
   const endpoint = text(o.endpoint, 'endpoint');
   const region = text(o.region, 'region');
   const management = text(o.managementEndpoint, 'managementEndpoint');
+  const network = oneOf(o.network, 'network', ['private', 'public'] as const) ?? 'private';
   if (region !== undefined) checkRegion(region, 'option region');
   const plane = management ?? (region && regionEndpoint('ges', region));
   if (!endpoint && !plane)
@@ -179,7 +180,7 @@ function checkLocation(
       ? {
           managementEndpoint: asConfig(() => checkEndpoint(plane, 'option managementEndpoint')),
           region: region ?? null,
-          network: oneOf(o.network, 'network', ['private', 'public'] as const) ?? 'private',
+          network,
         }
       : null,
   };
