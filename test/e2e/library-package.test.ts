@@ -1,5 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +55,15 @@ export async function use(client: GesClient, options: ClientOptions): Promise<st
   return seen;
 }
 `;
+
+describe('docs/library.md', () => {
+  it('shows the example as examples/cancel-all.mjs holds it', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/library.md'), 'utf8');
+    const example = readFileSync(path.join(ROOT, 'examples/cancel-all.mjs'), 'utf8');
+    const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks).toContain(example);
+  });
+});
 
 describe('the packed library', () => {
   it('installs into a project, type-checks the example and runs it', {
