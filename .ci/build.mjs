@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 /**
  * The build behind `npm run build`: type-check with tsc, bundle with esbuild into dist/
- * (dist/ges.cjs, the CLI in one file, and dist/demo.js), then store every command's help for
- * bin/ges.cjs.
+ * (dist/ges.cjs, the CLI in one file, dist/demo.js, and the library, dist/index.js with its
+ * declarations), then store every command's help for bin/ges.cjs.
  * Bundling measurably pays here: see bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { bundleDeclarations } from './declarations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args) =>
@@ -133,6 +135,38 @@ await esbuild.build({
   plugins: [withoutUnused],
   logLevel: 'warning',
 });
+
+// The library (package.json "exports"): dist/index.js, one ES module that imports its
+// dependencies as installed, and its one declaration file, dist/index.d.ts
+// (.ci/declarations.mjs), from the declarations tsc emits for it.
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/index.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.18',
+  packages: 'external',
+  define: { __GES_VERSION__: JSON.stringify(version) },
+  logLevel: 'warning',
+});
+const declarations = mkdtempSync(path.join(tmpdir(), 'ges-types-'));
+try {
+  run(process.execPath, [
+    path.join(root, 'node_modules/typescript/bin/tsc'),
+    '-p',
+    '.ci/tsconfig.library.json',
+    '--outDir',
+    declarations,
+  ]);
+  writeFileSync(
+    path.join(root, 'dist/index.d.ts'),
+    bundleDeclarations(path.join(declarations, 'index.d.ts')),
+  );
+} finally {
+  rmSync(declarations, { recursive: true, force: true });
+}
 
 // The binary's bundle: one CommonJS file with everything (commands, undici's parts, the YAML
 // parser), which bin/ges.cjs require()s: one file to resolve, read and compile (and keep in

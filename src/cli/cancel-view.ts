@@ -1,9 +1,10 @@
 import type { GesError } from '../core/errors.js';
-import type { CancelOutcome, CancelResult } from '../core/ges/cancel.js';
+import { type CancelOutcome, type CancelResult, SKIPPED_MESSAGE } from '../core/ges/cancel.js';
 import type { PreparedRequest } from '../core/http/client.js';
+import { cancelRecord } from '../core/records.js';
 import { type JobReport, type JobView, plural } from './job-report.js';
 import type { Output } from './output.js';
-import { type DryRunPrinter, errorJson } from './report.js';
+import type { DryRunPrinter } from './report.js';
 
 /**
  * A cancel's result as the command reports it; under --dry-run, with the request it plans, or
@@ -14,8 +15,6 @@ export type CancelRow = CancelResult & {
   command?: string | null;
   algorithm?: string | null;
 };
-
-export const SKIPPED_MESSAGE = 'the job list marks it canStop: false, so no cancel was sent';
 
 /** --all: a job the list marks canStop: false, reported without a request. */
 export function skippedRow(graph: string, jobId: string): CancelRow {
@@ -59,30 +58,10 @@ export function withoutEcho(message: string, jobId: string): string {
   return message.replace(new RegExp(`,?\\s*(?:job\\s*)?id is ${jobId}\\s*$`, 'i'), '');
 }
 
-/** One job's entry in --json (and its --jsonl line), keys in a fixed order. */
+/** One job's entry in --json (and its --jsonl line); --all-graphs adds the job's kind. */
 export function cancelJson(r: CancelRow): Record<string, unknown> {
-  const { graph, jobId, error } = r;
-  const entry: Record<string, unknown> = {
-    graph,
-    jobId,
-    outcome: r.outcome,
-    httpStatus: r.httpStatus,
-    error: null,
-    errorCode: r.errorCode,
-    errorMessage: r.errorMessage,
-    attempts: r.attempts,
-  };
-  if (error) {
-    entry.error = errorJson(error, { graph, jobId }, false);
-    // A cancel accepted but not seen stopping: the wait's failure, said of the cancel.
-    if (r.outcome === 'cancelled')
-      (entry.error as Record<string, unknown>).message = r.errorMessage;
-  }
-  if (r.jobStatus !== undefined) entry.jobStatus = r.jobStatus;
+  const entry: Record<string, unknown> = { ...cancelRecord(r) };
   if (r.command !== undefined) Object.assign(entry, { command: r.command, algorithm: r.algorithm });
-  if (r.stopped !== undefined) entry.stopped = r.stopped;
-  if (r.note) entry.note = r.note;
-  if (r.request) entry.request = r.request;
   return entry;
 }
 
@@ -109,7 +88,7 @@ export class CancelView implements JobView<CancelRow> {
   outcome = (r: CancelRow): string => r.outcome;
   also = (r: CancelRow): string | undefined => (r.stopped === false ? 'not-stopped' : undefined);
   error = (r: CancelRow) => r.error;
-  json = cancelJson;
+  json = cancelRecord;
 
   show(r: CancelRow, report: JobReport<CancelRow>): void {
     const { output } = this;

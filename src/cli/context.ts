@@ -1,23 +1,14 @@
-import { createAuthenticator } from '../core/auth/authenticator.js';
-import { PrivateCache } from '../core/cache.js';
+import { Connector, type Lookup } from '../core/client.js';
 import { type LoadedConfig, loadConfig } from '../core/config/load.js';
 import { type Env, resolveSettings, type Settings } from '../core/config/resolve.js';
-import { GesError } from '../core/errors.js';
 import { GesApi } from '../core/ges/api.js';
-import {
-  type DiscoveryOptions,
-  forgetAddress,
-  ManagementApi,
-  resolveGraphAddress,
-} from '../core/ges/management.js';
-import { networkWarnings } from '../core/http/address.js';
-import { HttpClient, type HttpClientOptions, type PreparedRequest } from '../core/http/client.js';
+import type { DiscoveryOptions, ManagementApi } from '../core/ges/management.js';
 import { readCaFile } from '../core/http/tls.js';
 import { whyNoDir } from '../core/paths.js';
+import { userAgent } from '../core/version.js';
 import type { Output, Streams } from './output.js';
 import type { GlobalOptions } from './program.js';
 import { settingRows } from './settings-view.js';
-import { userAgent } from './version.js';
 
 /**
  * What stopped a run, from its abort reason: "interrupted (Ctrl-C)",
@@ -59,17 +50,6 @@ export type CommandRun<A extends unknown[]> = (ctx: CommandContext, ...args: A) 
 export type ActionFactory = <A extends unknown[]>(
   load: () => Promise<CommandRun<A>>,
 ) => (...args: unknown[]) => Promise<void>;
-
-/** How a graph's address was found by its name (for --dry-run, --verbose and config show). */
-export interface Lookup {
-  /** The graph's name as the management plane spells it. */
-  graph: string;
-  /** The management-plane list request (credentials masked): for --dry-run, which shows it. */
-  request?: PreparedRequest;
-  /** null when --dry-run did not look. */
-  endpoint: string | null;
-  source: string;
-}
 
 export interface Connection {
   api: GesApi;
@@ -114,10 +94,11 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
 }
 
 /**
- * Settings -> CA, warnings, authenticator, HTTP clients and the GES API. With no endpoint but
- * a region, `graph` is found by name through the management plane (its address cached); a
- * cached address that does not answer is looked up again once. `choices`: settings already
- * read (config show), and how many requests the command keeps in flight (the pool's size).
+ * Settings -> CA, then the core's Connector: warnings, authenticator, HTTP clients and the GES
+ * API. With no endpoint but a region, `graph` is found by name through the management plane
+ * (its address cached); a cached address that does not answer is looked up again once.
+ * `choices`: settings already read (config show), and how many requests the command keeps in
+ * flight (the pool's size).
  */
 export async function connect(
   ctx: CommandContext,
@@ -128,130 +109,28 @@ export async function connect(
   const ca = settings.caFile
     ? readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd)
     : undefined;
-  const httpOptions = {
-    tls: { ca, insecure: settings.insecure },
-    proxy: settings.proxy,
-    timeoutMs: settings.timeoutMs,
-    connectTimeoutMs: settings.connectTimeoutMs,
-    retries: settings.retries,
+  const connector = await Connector.open(settings, {
+    ca,
     userAgent: userAgent(),
     signal: ctx.signal,
     trace: ctx.options.verbose ? ctx.output.trace : undefined,
+    warn: (message) => ctx.output.warn(message),
     connections: choices.connections,
-  };
-  const warn = (message: string): void => ctx.output.warn(message);
-  // One private cache for the run: IAM tokens and graph addresses. One that cannot be used
-  // changes no outcome: a note for --verbose.
-  const cache = new PrivateCache(settings.cacheDir, ctx.output.trace, whyNoDir(ctx.env, 'cache'));
-  const authenticator = await createAuthenticator(settings.auth, {
-    projectId: settings.projectId,
-    cache,
-    http: httpOptions,
-    warn,
+    insecureSource: settings.sources.insecure,
+    cacheNote: ctx.output.trace,
+    noCache: whyNoDir(ctx.env, 'cache'),
   });
-  const clients: HttpClient[] = [];
-  const client = (endpoint: string, extra: Partial<HttpClientOptions> = {}): HttpClient => {
-    const http = new HttpClient({ ...httpOptions, endpoint, authenticator, ...extra });
-    clients.push(http);
-    return http;
-  };
-  const close = async (): Promise<void> => {
-    await Promise.all(clients.map((c) => c.close()));
-  };
-  /**
-   * What the settings risk (TLS off, credentials over plain http), for the addresses this run
-   * talks to.
-   */
-  const warnAbout = (endpoints: (string | null | undefined)[]): void => {
-    const iam = settings.auth.type === 'password' ? settings.auth.iamEndpoint : undefined;
-    for (const warning of networkWarnings({
-      insecure: settings.insecure,
-      insecureSource: settings.sources.insecure,
-      endpoints: [...endpoints, iam],
-      authType: settings.auth.type,
-    })) {
-      warn(warning);
-    }
-  };
-  let endpoint = settings.endpoint;
-  let lookup: Lookup | undefined;
-  let rediscover: (() => Promise<string | null>) | undefined;
-  const discovery = settings.discovery;
-  if (discovery && (!endpoint || !graph)) {
-    const management = new ManagementApi(
-      client(discovery.managementEndpoint),
-      settings.projectId,
-      warn,
-    );
-    const options: DiscoveryOptions = {
-      managementEndpoint: discovery.managementEndpoint,
-      projectId: settings.projectId,
-      network: discovery.network,
-      where:
-        `project ${settings.projectId}${discovery.region ? ` in region ${discovery.region}` : ''}` +
-        ` (${discovery.managementEndpoint})`,
-      cache,
-      warn,
-    };
-    if (!graph) {
-      // A command without a graph (graph list) reaches only the management plane.
-      warnAbout([discovery.managementEndpoint]);
-      return {
-        api: new GesApi(management.http, settings.projectId, settings.language),
-        management,
-        discovery: options,
-        serviceApi: (address) => {
-          const authType = settings.auth.type;
-          for (const w of networkWarnings({ insecure: false, endpoints: [address], authType }))
-            warn(w);
-          return new GesApi(client(address), settings.projectId, settings.language);
-        },
-        settings,
-        close,
-      };
-    }
-    // --dry-run reads the management plane (read-only), but never logs in to IAM for it.
-    const request = ctx.options.dryRun
-      ? await management.http.describe(management.listRequest())
-      : undefined;
-    if (ctx.options.dryRun && settings.auth.type === 'password') {
-      endpoint = 'http://graph-address.invalid';
-      lookup = {
-        graph,
-        request,
-        endpoint: null,
-        source: 'not looked up: that needs an IAM login, which --dry-run never does',
-      };
-    } else {
-      try {
-        const resolved = await resolveGraphAddress(management, graph, options);
-        endpoint = resolved.endpoint;
-        lookup = { graph: resolved.name, request, endpoint, source: resolved.source };
-        if (resolved.fromCache) {
-          rediscover = async () => {
-            await forgetAddress(graph, options);
-            return (await resolveGraphAddress(management, graph, { ...options, fresh: true }))
-              .endpoint;
-          };
-        }
-      } catch (error) {
-        if (error instanceof GesError)
-          error.during(`could not find graph ${graph} through the management plane`, { graph });
-        throw error;
-      }
-    }
-    settings.sources.endpoint = lookup.source;
+  const close = (): Promise<void> => connector.close();
+  const { discovery } = connector;
+  if (!graph && discovery) {
+    // A command without a graph (graph list) reaches only the management plane.
+    const management = connector.management!;
+    connector.warnAbout([discovery.managementEndpoint]);
+    const api = new GesApi(management.http, settings.projectId, settings.language);
+    const serviceApi = (address: string): GesApi => connector.serviceApi(address);
+    return { api, management, discovery, serviceApi, settings, close };
   }
-  warnAbout([
-    lookup && !lookup.endpoint ? null : endpoint,
-    lookup ? discovery?.managementEndpoint : undefined,
-  ]);
-  const http = client(endpoint!, { rediscover });
-  return {
-    api: new GesApi(http, settings.projectId, settings.language),
-    settings,
-    close,
-    graph: lookup?.graph ?? graph,
-    ...(lookup ? { lookup } : {}),
-  };
+  const { api, lookup, graph: named } = await connector.target(graph, ctx.options.dryRun);
+  if (lookup) settings.sources.endpoint = lookup.source;
+  return { api, settings, close, graph: named, ...(lookup ? { lookup } : {}) };
 }

@@ -1,8 +1,8 @@
 import { formatDuration, parseDurationOption } from '../core/duration.js';
 import { GesError } from '../core/errors.js';
+import { hintFor } from '../core/hints.js';
 import { describeStop } from './context.js';
 import { ExitTally } from './exit-codes.js';
-import { hintFor } from './hints.js';
 import type { Output, Status } from './output.js';
 import type { GlobalOptions } from './program.js';
 import { envelope, errorJson } from './report.js';
@@ -33,7 +33,7 @@ export interface JobView<R> {
   /** What it earns for the exit code; undefined for a success. */
   error(r: R): GesError | undefined;
   /** Its element of --json's `results` (and its --jsonl line). */
-  json(r: R): Record<string, unknown>;
+  json(r: R): object;
   /** Its human lines, written as the job ends (through output; --quiet silences results). */
   show(r: R, report: JobReport<R>): void;
   /** Human lines after the last job, before the summary (lists held back). */

@@ -39,22 +39,6 @@ export function noJobsLine(graph: string, filter: Set<string> | undefined): stri
     : `No jobs on graph ${graph}`;
 }
 
-/** One job as --json, --jsonl and watch events show it: the same names everywhere. */
-export function jobFields(job: JobSummary, now: number): Record<string, unknown> {
-  return {
-    jobId: job.jobId,
-    status: job.status,
-    command: job.command,
-    algorithm: job.algorithm,
-    canStop: job.canStop,
-    progress: job.progress,
-    startTime: job.startTime,
-    endTime: job.endTime,
-    ageSeconds: ageSeconds(job, now),
-    failReason: job.failReason,
-  };
-}
-
 /** `execute-algorithm (pagerank)`, the command alone, or `-` when GES does not say. */
 export function kindOf(job: Pick<JobSummary, 'command' | 'algorithm'>): string {
   if (!job.command) return '-';

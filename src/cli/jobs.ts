@@ -1,6 +1,6 @@
 import { parseDurationOption } from '../core/duration.js';
 import { GesError, UsageError } from '../core/errors.js';
-import type { GesApi, JobList } from '../core/ges/api.js';
+import { type GesApi, type JobList, skippedWarning } from '../core/ges/api.js';
 import { JOB_ID } from '../core/ges/constants.js';
 import { JobIdSet } from '../core/ges/id-set.js';
 import { type JobSummary, KNOWN_STATUSES } from '../core/ges/jobs.js';
@@ -201,16 +201,9 @@ export async function readJobList(
   return list;
 }
 
-/** A warning about the entries of a graph's job list that ges left out, if any. */
 export function warnSkipped(output: Output, list: JobList, graph: string): void {
-  if (list.skippedCount === 0) return;
-  const first = list.skipped[0]!;
-  output.warn(
-    `left out ${list.skippedCount} entr${list.skippedCount === 1 ? 'y' : 'ies'} ` +
-      `of graph ${graph}'s job list that ges cannot use ` +
-      `(first: ${first.why}, ${JSON.stringify(first.sample.slice(0, 60))}); ` +
-      'nothing is sent for them',
-  );
+  const warning = skippedWarning(list, graph);
+  if (warning) output.warn(warning);
 }
 
 /** One job in --json: the fields every edition can fill, null where this one does not. */

@@ -236,7 +236,7 @@ export class Output {
   }
 
   /** One job's result: an element of --json's `results`, or a --jsonl line. */
-  jobResult(entry: Record<string, unknown>): void {
+  jobResult(entry: object): void {
     if (!this.flags.json) return;
     const line = JSON.stringify(entry);
     if (this.flags.jsonl) this.toStdout(`${line}\n`);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { version } from '../core/version.js';
 import type { ActionFactory, CommandContext } from './context.js';
 import { topicList } from './help/topics.js';
 import type { Streams } from './output.js';
@@ -9,7 +10,6 @@ import { addGraphCommands } from './program/graph.js';
 import { examples, HELP_FOOTER, HELP_LAYOUT } from './program/help-text.js';
 import { addJobCommands } from './program/job.js';
 import { addToolCommands } from './program/tools.js';
-import { version } from './version.js';
 
 /** The options every command takes (commander's "global" options). */
 export const GLOBAL_FLAGS = defineFlags({

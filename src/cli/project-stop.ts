@@ -7,6 +7,8 @@ import {
 } from '../core/ges/cancel-graphs.js';
 import type { JobSummary } from '../core/ges/jobs.js';
 import { type ManagedGraph, stateWords } from '../core/ges/management.js';
+import { hintFor } from '../core/hints.js';
+import { errorRecord } from '../core/records.js';
 import {
   CANCEL_OUTCOMES,
   type CancelRow,
@@ -14,12 +16,11 @@ import {
   cancelJson,
   skippedRow,
 } from './cancel-view.js';
-import { hintFor } from './hints.js';
 import { JobReport, type JobView, orList, plural } from './job-report.js';
 import { kindOf } from './job-table.js';
 import { warnSkipped } from './jobs.js';
 import type { Output } from './output.js';
-import { DryRunPrinter, errorJson } from './report.js';
+import { DryRunPrinter } from './report.js';
 
 /** How one graph of the project fared in a stop. */
 interface GraphEntry {
@@ -215,7 +216,7 @@ export class ProjectStop {
       skipped: e.notRunning !== undefined,
       jobs: e.listed ?? null,
       counts: e.counts,
-      error: e.error ? errorJson(e.error, { graph: e.graph.name }, false) : null,
+      error: e.error ? errorRecord(e.error, { graph: e.graph.name }) : null,
     };
   }
 

@@ -1,32 +1,18 @@
-import { type GesError, NetworkError } from '../core/errors.js';
+import type { Lookup } from '../core/client.js';
+import type { GesError } from '../core/errors.js';
+import { hintFor } from '../core/hints.js';
 import type { HttpClient, HttpRequest, PreparedRequest } from '../core/http/client.js';
-import type { Lookup } from './context.js';
+import { errorRecord } from '../core/records.js';
 import { exitCodeFor } from './exit-codes.js';
-import { type HintContext, hintFor } from './hints.js';
 import type { Output } from './output.js';
 
 /**
- * The one error shape of --json, for a job and for a whole run: `kind`, `code` (GES's error
- * code, or the system's for no answer, such as ECONNREFUSED; else null), `message`,
- * `httpStatus` (null without an answer) and `hint` (what human output shows, else null).
- * A run's error also keeps `attempts`, and for an HTTP error the flat `errorCode` and
- * `errorMessage` (deprecated: `code` and `message` say it).
+ * A run's error in --json: the one error shape (core/records.ts), and for an HTTP error the flat
+ * `errorCode` and `errorMessage` (deprecated: `code` and `message` say it) and `attempts`.
  */
-export function errorJson(
-  error: GesError,
-  about: HintContext = error.about ?? {},
-  flat = true,
-): Record<string, unknown> {
-  const { httpStatus, errorCode, errorMessage, attempts } = error.fields();
-  const code = errorCode ?? (error instanceof NetworkError ? (error.code ?? null) : null);
-  const doc: Record<string, unknown> = {
-    kind: error.kind,
-    code,
-    message: error.message,
-    httpStatus,
-    hint: hintFor(error, about) ?? null,
-  };
-  if (!flat) return doc;
+export function errorJson(error: GesError): Record<string, unknown> {
+  const doc: Record<string, unknown> = { ...errorRecord(error) };
+  const { errorCode, errorMessage, attempts } = error.fields();
   if (error.kind === 'http') Object.assign(doc, { errorCode, errorMessage, attempts });
   else if (error.kind === 'network' || error.kind === 'response') Object.assign(doc, { attempts });
   return doc;

@@ -1,7 +1,10 @@
 /**
- * Typed errors thrown by core. The CLI maps each kind to an exit code in one table
- * (src/cli/exit-codes.ts); nothing in core decides how a failure is shown.
+ * Typed errors thrown by core. The CLI maps each kind to an exit code in one table (its
+ * exit-codes.ts); nothing in core decides how a failure is shown. The library exports the
+ * classes a caller catches as they are, named as their `name` says (GesHttpError,
+ * GesConnectionError, ...; an interruption is an AbortError, as for fetch()).
  */
+/** What kind of failure it is: what sets the CLI's exit code. */
 export type ErrorKind =
   | 'usage'
   | 'config'
@@ -32,12 +35,16 @@ export abstract class GesError extends Error {
 
   /**
    * The exchange fields of a job result or a JSON error; each class with an HTTP side overrides it.
+   * @internal
    */
   fields(): ExchangeFields {
     return { httpStatus: null, errorCode: null, errorMessage: this.message, attempts: 0 };
   }
 
-  /** Adds what was being done when it failed (kept when already set deeper down). */
+  /**
+   * Adds what was being done when it failed (kept when already set deeper down).
+   * @internal
+   */
   during(subject: string, about: { graph?: string; jobId?: string } = {}): this {
     this.subject ??= subject;
     this.about ??= about;
@@ -56,6 +63,7 @@ export class UsageError extends GesError {
 
 /** A missing, malformed or invalid configuration. Nothing was sent. */
 export class ConfigError extends GesError {
+  override readonly name = 'GesConfigError';
   readonly kind = 'config';
   constructor(message: string, hint?: string) {
     super(message);
@@ -65,15 +73,18 @@ export class ConfigError extends GesError {
 
 /** No usable HTTP answer: refused, reset, DNS, TLS, timeout. */
 export class NetworkError extends GesError {
+  override readonly name = 'GesConnectionError';
   readonly kind = 'network';
   constructor(
     message: string,
+    /** The system's name for the failure: ECONNREFUSED, ENOTFOUND, UND_ERR_CONNECT_TIMEOUT. */
     readonly code: string | undefined,
     readonly attempts: number,
   ) {
     super(message);
   }
 
+  /** @internal */
   override fields(): ExchangeFields {
     return { ...super.fields(), attempts: this.attempts };
   }
@@ -81,6 +92,7 @@ export class NetworkError extends GesError {
 
 /** An answer arrived but could not be understood (not JSON where JSON was due). */
 export class ResponseError extends GesError {
+  override readonly name = 'GesResponseError';
   readonly kind = 'response';
   constructor(
     message: string,
@@ -90,6 +102,7 @@ export class ResponseError extends GesError {
     super(message);
   }
 
+  /** @internal */
   override fields(): ExchangeFields {
     return { ...super.fields(), httpStatus: this.httpStatus, attempts: this.attempts };
   }
@@ -97,6 +110,7 @@ export class ResponseError extends GesError {
 
 /** The server answered with a status outside 2xx. */
 export class HttpError extends GesError {
+  override readonly name = 'GesHttpError';
   readonly kind = 'http';
   constructor(
     message: string,
@@ -108,6 +122,17 @@ export class HttpError extends GesError {
     super(message);
   }
 
+  /** The HTTP status (the library's name for httpStatus). */
+  get status(): number {
+    return this.httpStatus;
+  }
+
+  /** GES's error code ("GES.8303"), null when the answer gave none. */
+  get code(): string | null {
+    return this.errorCode;
+  }
+
+  /** @internal */
   override fields(): ExchangeFields {
     return {
       httpStatus: this.httpStatus,
@@ -120,6 +145,8 @@ export class HttpError extends GesError {
 
 /** The user pressed Ctrl-C, a signal came, or --max-time passed (the caller aborted). */
 export class InterruptedError extends GesError {
+  /** As a fetch() stopped by its signal: what `error.name === 'AbortError'` checks look for. */
+  override readonly name = 'AbortError';
   readonly kind = 'interrupted';
   /**
    * `attempts`: how many times the request had been sent (0: never, so it had no effect).
@@ -136,11 +163,15 @@ export class InterruptedError extends GesError {
     super(message);
   }
 
+  /** @internal */
   override fields(): ExchangeFields {
     return { ...super.fields(), attempts: this.attempts };
   }
 
-  /** The same interruption, told in other words or with another attempt count. */
+  /**
+   * The same interruption, told in other words or with another attempt count.
+   * @internal
+   */
   retold(message: string, attempts = this.attempts, inFlight = this.inFlight): InterruptedError {
     return new InterruptedError(message, attempts, inFlight, this.reason);
   }
@@ -156,6 +187,7 @@ export class WaitTimeoutError extends GesError {
 
 /** A graph that exists but does not serve requests now (stopped, frozen, faulty, ...). */
 export class GraphUnavailableError extends GesError {
+  override readonly name = 'GesGraphUnavailableError';
   readonly kind = 'unavailable';
   constructor(
     message: string,

@@ -7,8 +7,8 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
-import { hintFor } from '../../src/cli/hints.js';
 import { NetworkError } from '../../src/core/errors.js';
+import { hintFor } from '../../src/core/hints.js';
 import { HttpClient, type HttpClientOptions, NO_AUTH } from '../../src/core/http/client.js';
 import { parseJson, runMain, TOKEN } from './helpers.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dashedJobIdHint, hintFor } from '../../src/cli/hints.js';
+import { dashedJobIdHint } from '../../src/cli/hints.js';
 import { HttpError, NetworkError } from '../../src/core/errors.js';
+import { hintFor } from '../../src/core/hints.js';
 import { FAILURE_CODES } from '../../src/core/http/failure.js';
 
 const network = (code: string | undefined) => hintFor(new NetworkError('x', code, 1), {});

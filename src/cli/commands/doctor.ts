@@ -30,17 +30,17 @@ import { GesError, InterruptedError } from '../../core/errors.js';
 import { shellQuote } from '../../core/fs-safety.js';
 import { GRAPH_NAME } from '../../core/ges/constants.js';
 import { cacheAddresses } from '../../core/ges/management.js';
+import { hintFor } from '../../core/hints.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { httpErrorFor, parseJsonBody, summariseBody } from '../../core/http/body.js';
 import type { HttpResult } from '../../core/http/client.js';
 import { readCaFile } from '../../core/http/tls.js';
 import { checkGraph } from '../../core/validate.js';
+import { userAgent } from '../../core/version.js';
 import { type CommandContext, connect, explicitConfig } from '../context.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
-import { hintFor } from '../hints.js';
 import { escapeText, type Paint } from '../output.js';
 import { envelope } from '../report.js';
-import { userAgent } from '../version.js';
 
 /**
  * ges doctor: checks, one line each, what a command needs to work: the config (and its trust),

@@ -1,21 +1,8 @@
 import { GesError, UsageError } from '../../core/errors.js';
 import { cacheAddresses, type ManagedGraph, stateWords } from '../../core/ges/management.js';
+import { graphRecord } from '../../core/records.js';
 import { type CommandContext, connect } from '../context.js';
 import { envelope, showDryRun } from '../report.js';
-
-function graphJson(g: ManagedGraph): Record<string, unknown> {
-  return {
-    name: g.name,
-    id: g.id,
-    state: g.status,
-    stateWords: stateWords(g.status),
-    edition: g.edition,
-    version: g.version,
-    privateAddress: g.privateIp,
-    publicAddress: g.publicIp,
-    https: g.https,
-  };
-}
 
 /** ges graph list: the project's graphs from the management plane; refreshes the address cache. */
 export async function runGraphList(ctx: CommandContext): Promise<number> {
@@ -53,7 +40,7 @@ export async function runGraphList(ctx: CommandContext): Promise<number> {
         envelope(0, {
           projectId: conn.settings.projectId,
           region: conn.settings.discovery?.region ?? null,
-          graphs: graphs.map(graphJson),
+          graphs: graphs.map(graphRecord),
         }),
       );
       return 0;

@@ -5,11 +5,12 @@ import {
   cancelAndWait,
   cancelJobs,
   failedResult,
+  stoppableJobs,
 } from '../../core/ges/cancel.js';
 import { RUNNING_STATUSES } from '../../core/ges/jobs.js';
 import { mapConcurrent } from '../../core/pool.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
-import { CANCEL_OUTCOMES, type CancelRow, CancelView, skippedRow } from '../cancel-view.js';
+import { CANCEL_OUTCOMES, type CancelRow, CancelView } from '../cancel-view.js';
 import { type CommandContext, type Connection, connect } from '../context.js';
 import { JobReport, orList } from '../job-report.js';
 import {
@@ -71,10 +72,10 @@ async function listedJobs(
   statuses: Set<string>,
   report: JobReport<CancelRow>,
 ): Promise<string[]> {
-  const jobs = (await readJobList(ctx, api, graph)).jobs.filter((j) => statuses.has(j.status));
-  for (const j of jobs.filter((j) => j.canStop === false))
-    await report.add(skippedRow(graph, j.jobId));
-  return jobs.filter((j) => j.canStop !== false).map((j) => j.jobId);
+  const listed = (await readJobList(ctx, api, graph)).jobs;
+  const { skipped, ids } = stoppableJobs(graph, listed, statuses);
+  for (const result of skipped) await report.add(result);
+  return ids;
 }
 
 /** A job the run never reached: stopped before its request. */

@@ -2,10 +2,10 @@ import { parseDurationOption } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { LIST_PAGE_SIZE } from '../../core/ges/api.js';
 import type { JobSummary } from '../../core/ges/jobs.js';
+import { jobRecord } from '../../core/records.js';
 import { checkGraph, parseNumberOption } from '../../core/validate.js';
 import { type CommandContext, connect } from '../context.js';
 import {
-  jobFields,
   jobRows,
   type ListChoices,
   noJobsLine,
@@ -96,7 +96,7 @@ function printList(
   const jobs = selectJobs(all, choices);
   const now = Date.now();
   if (wantsJsonl(ctx)) {
-    for (const job of jobs) writeJsonLine(ctx, jobFields(job, now));
+    for (const job of jobs) writeJsonLine(ctx, jobRecord(job, now));
     const counts: Record<string, number> = {};
     for (const job of jobs) counts[job.status] = (counts[job.status] ?? 0) + 1;
     writeJsonLine(ctx, {
@@ -105,7 +105,7 @@ function printList(
     });
   } else if (output.flags.json) {
     output.json(
-      envelope(0, { graph, totalCount: all.length, jobs: jobs.map((j) => jobFields(j, now)) }),
+      envelope(0, { graph, totalCount: all.length, jobs: jobs.map((j) => jobRecord(j, now)) }),
     );
   } else if (jobs.length === 0) {
     output.info(noJobsLine(graph, choices.filter));

@@ -1,11 +1,17 @@
 import { GesError } from '../../core/errors.js';
-import { type JobStatus, LIST_PAGE_SIZE, type Page } from '../../core/ges/api.js';
+import {
+  type JobDetails,
+  type JobStatus,
+  LIST_PAGE_SIZE,
+  type Page,
+  unlistedWarning,
+} from '../../core/ges/api.js';
 import { ageSeconds, humanAge, type JobSummary } from '../../core/ges/jobs.js';
+import { jobStatusRecord } from '../../core/records.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { type CommandContext, type Connection, connect } from '../context.js';
 import {
   canStopText,
-  jobFields,
   kindOf,
   progressText,
   statusStyle,
@@ -49,24 +55,6 @@ function readPage(opts: StatusOptions): Page {
   };
 }
 
-/** The job as the list shows it, or with nulls where the list did not hold it. */
-function summaryOf(listed: JobSummary | null, jobId: string, status: string): JobSummary {
-  return {
-    jobId,
-    command: null,
-    canStop: null,
-    progress: null,
-    startTime: null,
-    endTime: null,
-    startedAt: null,
-    failReason: null,
-    algorithm: null,
-    ...listed,
-    // The status call is the fresher of the two answers.
-    status,
-  };
-}
-
 export async function runStatus(
   ctx: CommandContext,
   graphArg: string,
@@ -80,8 +68,8 @@ export async function runStatus(
   graph = conn.graph ?? graph;
   try {
     if (ctx.options.dryRun) return await showStatusDryRun(ctx, conn, graph, jobId, page);
-    const { status, listed } = await readJob(ctx, conn, graph, jobId, page);
-    printStatus(ctx, graph, summaryOf(listed, jobId, status.status), status);
+    const { job, status } = await readJob(ctx, conn, graph, jobId, page);
+    printStatus(ctx, graph, job, status);
     return 0;
   } finally {
     await conn.close();
@@ -98,24 +86,16 @@ async function readJob(
   graph: string,
   jobId: string,
   page: Page,
-): Promise<{ status: JobStatus; listed: JobSummary | null }> {
+): Promise<JobDetails> {
   const spinner = await ctx.output.spinner(`Reading job ${jobId} on graph ${graph}`);
-  // Settled either way, so a status failure (which closes the connection) leaves no rejection.
-  const listing = conn.api.findListedJob(graph, jobId).then(
-    (job) => ({ job }),
-    (error: unknown) => ({ error }),
-  );
   try {
-    const status = await conn.api.jobStatus(graph, jobId, page);
-    const listed = await listing;
-    if ('error' in listed) {
-      if (!(listed.error instanceof GesError) || ctx.signal.aborted) throw listed.error;
-      ctx.output.warn(
-        `could not read job ${jobId}'s kind, progress and times from graph ${graph}'s job ` +
-          `list: ${listed.error.message}`,
-      );
+    const details = await conn.api.jobDetails(graph, jobId, page);
+    const { listError } = details;
+    if (listError) {
+      if (ctx.signal.aborted) throw listError;
+      ctx.output.warn(unlistedWarning(graph, jobId, listError));
     }
-    return { status, listed: 'job' in listed ? listed.job : null };
+    return details;
   } catch (error) {
     if (error instanceof GesError)
       error.during(`could not read job ${jobId} on graph ${graph}`, { graph, jobId });
@@ -127,16 +107,10 @@ async function readJob(
 
 function printStatus(ctx: CommandContext, graph: string, job: JobSummary, status: JobStatus): void {
   const { output } = ctx;
-  const data = status.body.data ?? null;
-  const doc = {
-    graph,
-    ...jobFields(job, Date.now()),
-    result: status.body.result ?? null,
-    data,
-    attempts: status.attempts,
-  };
+  const doc = jobStatusRecord(graph, job, status, Date.now());
+  const { data } = doc;
   if (output.flags.json) {
-    output.json(envelope(0, doc));
+    output.json(envelope(0, { ...doc }));
     return;
   }
   if (wantsJsonl(ctx)) {

@@ -1,20 +1,17 @@
-import {
-  type GesError,
-  InterruptedError,
-  JobFailedError,
-  WaitTimeoutError,
-} from '../../core/errors.js';
+import { type GesError, InterruptedError } from '../../core/errors.js';
 import type { GesApi } from '../../core/ges/api.js';
 import { POLL_PAGE, type WaitResult, waitJobs } from '../../core/ges/wait.js';
 import type { PreparedRequest } from '../../core/http/client.js';
+import type { WaitOutcome } from '../../core/library/types.js';
 import { mapConcurrent } from '../../core/pool.js';
+import { waitOutcome, waitRecord, waitStatus } from '../../core/records.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { type CommandContext, connect } from '../context.js';
 import { JobReport, type JobView } from '../job-report.js';
 import { JobIdSource, parseInterval, parseWaitTimeout } from '../jobs.js';
 import type { Output } from '../output.js';
 import type { WaitOptions } from '../program/job.js';
-import { DryRunPrinter, errorJson, showLookup } from '../report.js';
+import { DryRunPrinter, showLookup } from '../report.js';
 
 /** A wait's result as the command reports it; under --dry-run, the poll it would send. */
 type WaitRow = WaitResult & { request?: PreparedRequest };
@@ -23,7 +20,7 @@ type WaitRow = WaitResult & { request?: PreparedRequest };
  * success | failed | timeout | unknown (GES no longer knows it) | error (could not be followed)
  * | interrupted (the run was stopped first) | dry-run.
  */
-const WAIT_OUTCOMES = [
+const WAIT_OUTCOMES: readonly WaitOutcome[] = [
   'success',
   'failed',
   'timeout',
@@ -31,21 +28,7 @@ const WAIT_OUTCOMES = [
   'error',
   'interrupted',
   'dry-run',
-] as const;
-
-function outcomeOf(r: WaitRow): (typeof WAIT_OUTCOMES)[number] {
-  if (r.request) return 'dry-run';
-  if (!r.error) return 'success';
-  if (r.error instanceof JobFailedError) return 'failed';
-  if (r.error instanceof WaitTimeoutError) return 'timeout';
-  if (r.error instanceof InterruptedError) return 'interrupted';
-  if (r.end?.state === 'gone') return 'unknown';
-  return 'error';
-}
-
-function statusOf(r: WaitResult): string | null {
-  return r.end?.state === 'terminal' || r.end?.state === 'timeout' ? r.end.status : null;
-}
+];
 
 const SUMMARY_WORDS: [string, string][] = [
   ['success', 'ended well'],
@@ -66,26 +49,15 @@ class WaitView implements JobView<WaitRow> {
     private readonly dryRun?: DryRunPrinter,
   ) {}
 
-  outcome = outcomeOf;
+  outcome = waitOutcome;
   error = (r: WaitRow): GesError | undefined => r.error;
-
-  json(r: WaitRow): Record<string, unknown> {
-    const { graph, jobId, error } = r;
-    return {
-      graph,
-      jobId,
-      outcome: outcomeOf(r),
-      status: statusOf(r),
-      error: error ? errorJson(error, { graph, jobId }, false) : null,
-      ...(r.request ? { request: r.request } : {}),
-    };
-  }
+  json = waitRecord;
 
   show(r: WaitRow, report: JobReport<WaitRow>): void {
-    const outcome = outcomeOf(r);
+    const outcome = waitOutcome(r);
     if (outcome === 'dry-run') this.dryRun?.show(r.request!, r.graph, r.jobId);
     else if (outcome === 'success') {
-      const line = `Job ${r.jobId} on graph ${r.graph} ended: ${statusOf(r) ?? 'gone'}`;
+      const line = `Job ${r.jobId} on graph ${r.graph} ended: ${waitStatus(r) ?? 'gone'}`;
       this.output.result(line, { mark: true });
     } else if (outcome === 'interrupted') {
       if (this.interrupted.count++ < 10) this.interrupted.first.push(r.jobId);
@@ -97,7 +69,7 @@ class WaitView implements JobView<WaitRow> {
     const job = `job ${r.jobId} on graph ${r.graph}`;
     const error = r.error!;
     if (outcome === 'failed') {
-      output.error(`${job} ended: ${statusOf(r)}`);
+      output.error(`${job} ended: ${waitStatus(r)}`);
       report.hint(
         `see its details with: ges job status ${r.graph} <jobId> --json`,
         `see its details with: ges job status ${r.graph} ${r.jobId} --json`,

@@ -2,12 +2,12 @@ import { formatDuration } from '../../core/duration.js';
 import { GesError } from '../../core/errors.js';
 import type { GesApi } from '../../core/ges/api.js';
 import { diffJobs, type JobSummary, type WatchEvent } from '../../core/ges/jobs.js';
+import { jobRecord } from '../../core/records.js';
 import { sleep } from '../../core/sleep.js';
 import { type CommandContext, describeStop } from '../context.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import {
   cellWidth,
-  jobFields,
   jobRows,
   type ListChoices,
   noJobsLine,
@@ -146,7 +146,7 @@ function jsonlView(ctx: CommandContext, graph: string): WatchView {
   return {
     show(events) {
       const now = Date.now();
-      for (const { type, job } of events) writeJsonLine(ctx, { type, job: jobFields(job, now) });
+      for (const { type, job } of events) writeJsonLine(ctx, { type, job: jobRecord(job, now) });
     },
     warn: (message) => ctx.output.warn(message),
     end(stoppedBy, exitCode, jobs) {

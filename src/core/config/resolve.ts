@@ -412,7 +412,7 @@ const HEADER_CREDENTIALS = {
  * A credential that cannot go in an HTTP header (a CR left by `curl | awk`, a line break, a
  * space) is a config error naming where it came from, never a failed request.
  */
-function checkHeaderCredentials(auth: AuthConfig, source: string): void {
+export function checkHeaderCredentials(auth: AuthConfig, source: string): void {
   for (const [key, envName] of Object.entries(HEADER_CREDENTIALS)) {
     const value = auth[key as keyof typeof HEADER_CREDENTIALS];
     if (value === undefined) continue;

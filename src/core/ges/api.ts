@@ -1,8 +1,8 @@
-import { ResponseError } from '../errors.js';
+import { GesError, InterruptedError, ResponseError } from '../errors.js';
 import { httpErrorFor, parseJsonBody, summariseBody, TooDeepError } from '../http/body.js';
 import type { HttpClient, HttpRequest, HttpResult } from '../http/client.js';
 import { graphPath, jobPath } from './constants.js';
-import { isSkipped, type JobSummary, readJobEntry, type SkippedEntry } from './jobs.js';
+import { isSkipped, type JobSummary, readJobEntry, type SkippedEntry, withStatus } from './jobs.js';
 
 export interface Page {
   offset?: number;
@@ -14,6 +14,14 @@ export interface JobStatus {
   /** The whole answer: `data` with result pages, and on some editions `result`. */
   body: Record<string, unknown>;
   attempts: number;
+}
+
+/** One job in full (see GesApi.jobDetails). */
+export interface JobDetails {
+  job: JobSummary;
+  status: JobStatus;
+  /** Why the job list could not be read (its fields are null then). */
+  listError?: GesError;
 }
 
 export interface Answer {
@@ -55,8 +63,15 @@ export class GesApi {
     readonly projectId: string,
     /** The X-Language the service-plane docs mark mandatory (en-us or zh-cn). */
     readonly language = 'en-us',
+    /** Stops every request of this API's calls (a library call's signal). */
+    private readonly signal?: AbortSignal,
   ) {
     this.headers = { 'X-Language': language };
+  }
+
+  /** The same API over the same connections, its requests stopped by `signal`. */
+  withSignal(signal: AbortSignal | undefined): GesApi {
+    return new GesApi(this.http, this.projectId, this.language, signal);
   }
 
   cancelRequest(graph: string, jobId: string): HttpRequest {
@@ -86,7 +101,8 @@ export class GesApi {
    * ResponseError.
    */
   async call(request: HttpRequest): Promise<Answer> {
-    const result = await this.http.send(request);
+    const { signal } = this;
+    const result = await this.http.send(signal ? { ...request, signal } : request);
     if (result.status < 200 || result.status >= 300) throw httpErrorFor(result);
     if (result.truncated) {
       throw new ResponseError(
@@ -202,6 +218,25 @@ export class GesApi {
   }
 
   /**
+   * One job: the status call (its status and result pages) and its entry in the job list (where
+   * GES keeps its kind, progress, times, failure reason and whether it can stop), asked at once.
+   * A failed status call throws; a job list that cannot be read only leaves its fields null.
+   */
+  async jobDetails(graph: string, jobId: string, page: Page = {}): Promise<JobDetails> {
+    // Settled either way, so a status failure (which closes the connection) leaves no rejection.
+    const listing = this.findListedJob(graph, jobId).then(
+      (job) => ({ job }),
+      (error: unknown) => ({ error }),
+    );
+    const status = await this.jobStatus(graph, jobId, page);
+    const listed = await listing;
+    if ('job' in listed) return { job: withStatus(listed.job, jobId, status.status), status };
+    if (!(listed.error instanceof GesError) || listed.error instanceof InterruptedError)
+      throw listed.error;
+    return { job: withStatus(null, jobId, status.status), status, listError: listed.error };
+  }
+
+  /**
    * One job's entry in the job list (where the editions put its kind, progress and times), or
    * null when the list does not hold it. Reads pages only until the job is found.
    */
@@ -212,6 +247,29 @@ export class GesApi {
     }
     return null;
   }
+}
+
+/** What to say when a job's details could not be read from its graph's job list. */
+export function unlistedWarning(graph: string, jobId: string, error: GesError): string {
+  return (
+    `could not read job ${jobId}'s kind, progress and times from graph ${graph}'s job ` +
+    `list: ${error.message}`
+  );
+}
+
+/** What to say about the entries a job list left out; undefined when it left none out. */
+export function skippedWarning(
+  list: Pick<JobList, 'skipped' | 'skippedCount'>,
+  graph: string,
+): string | undefined {
+  const { skippedCount: count, skipped } = list;
+  if (count === 0 || !skipped[0]) return undefined;
+  return (
+    `left out ${count} entr${count === 1 ? 'y' : 'ies'} ` +
+    `of graph ${graph}'s job list that ges cannot use ` +
+    `(first: ${skipped[0].why}, ${JSON.stringify(skipped[0].sample.slice(0, 60))}); ` +
+    'nothing is sent for them'
+  );
 }
 
 /** Entries left out that a list or page keeps (the count counts them all). */

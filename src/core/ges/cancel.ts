@@ -1,25 +1,14 @@
 import { GesError, HttpError, InterruptedError } from '../errors.js';
+import type { CancelOutcome } from '../library/types.js';
 import { mapConcurrent } from '../pool.js';
 import { checkJobId } from '../validate.js';
 import type { GesApi } from './api.js';
 import { GES_ERRORS } from './constants.js';
-import { hasEnded } from './jobs.js';
+import { hasEnded, type JobSummary } from './jobs.js';
 import { POLL_PAGE, type PollOptions, waitOne } from './wait.js';
 
-/**
- * What became of one job: `cancelled` (2xx), `already-finished` (GES.8303 under
- * --ignore-finished, the job had ended), `failed`, `skipped` (the list says it cannot be
- * stopped: nothing sent), `dry-run`, and after an interruption `unknown` (a request had been
- * sent, so its effect is not known) or `not-sent`.
- */
-export type CancelOutcome =
-  | 'cancelled'
-  | 'already-finished'
-  | 'failed'
-  | 'skipped'
-  | 'dry-run'
-  | 'unknown'
-  | 'not-sent';
+/** What became of one job (see its words in the library's types, which the CLI's JSON shares). */
+export type { CancelOutcome } from '../library/types.js';
 
 export interface CancelResult {
   graph: string;
@@ -73,6 +62,38 @@ export function failedResult(graph: string, jobId: string, error: unknown): Canc
     ...(uncertain ? { note: uncertain } : {}),
     error,
   };
+}
+
+export const SKIPPED_MESSAGE = 'the job list marks it canStop: false, so no cancel was sent';
+
+/**
+ * Cancelling every job of a list in some states (--all): the jobs GES marks canStop: false
+ * become `skipped` results (nothing is sent for them), the others' IDs are to be cancelled.
+ * A job the list showed as pending or running that GES.8303 refuses ended in between, so the
+ * cancels go with ignoreFinished.
+ */
+export function stoppableJobs(
+  graph: string,
+  jobs: readonly JobSummary[],
+  statuses: ReadonlySet<string>,
+): { skipped: CancelResult[]; ids: string[] } {
+  const skipped: CancelResult[] = [];
+  const ids: string[] = [];
+  for (const job of jobs) {
+    if (!statuses.has(job.status)) continue;
+    if (job.canStop !== false) ids.push(job.jobId);
+    else
+      skipped.push({
+        graph,
+        jobId: job.jobId,
+        outcome: 'skipped',
+        httpStatus: null,
+        errorCode: null,
+        errorMessage: SKIPPED_MESSAGE,
+        attempts: 0,
+      });
+  }
+  return { skipped, ids };
 }
 
 export interface CancelJobsOptions {

@@ -118,6 +118,26 @@ export function isSkipped(entry: JobSummary | SkippedEntry): entry is SkippedEnt
 }
 
 /**
+ * A job as its status call and its list entry tell it: the list's fields (nulls where the list
+ * did not hold it), with the status call's status, the fresher of the two.
+ */
+export function withStatus(listed: JobSummary | null, jobId: string, status: string): JobSummary {
+  return {
+    jobId,
+    command: null,
+    canStop: null,
+    progress: null,
+    startTime: null,
+    endTime: null,
+    startedAt: null,
+    failReason: null,
+    algorithm: null,
+    ...listed,
+    status,
+  };
+}
+
+/**
  * GES sends a job's times as "a date string or a timestamp"
  * (docs/ges-api.md#list-a-graphs-jobs). A timestamp (a
  * number, or 10 or 13 digits: seconds or milliseconds) becomes ISO 8601, which any reader

@@ -122,8 +122,12 @@ export class ManagementApi {
   }
 
   /** One page: its graphs as sent and the total the server claims (NaN when it gives none). */
-  private async page(offset: number): Promise<{ graphs: unknown[]; count: number }> {
-    const result = await this.http.send(this.listRequest(offset));
+  private async page(
+    offset: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ graphs: unknown[]; count: number }> {
+    const request = this.listRequest(offset);
+    const result = await this.http.send(signal ? { ...request, signal } : request);
     if (result.status < 200 || result.status >= 300) throw httpErrorFor(result);
     let body: { graphs?: unknown; graph_count?: unknown; graphCount?: unknown } | undefined;
     try {
@@ -142,38 +146,46 @@ export class ManagementApi {
   }
 
   /**
-   * Every graph of the project, each once: pages until the list ends (an empty or short page,
-   * or as many as graph_count says). A server that sends no new graph on a page, or more than
-   * MAX_PAGES pages, is not followed further: a warning says how many graphs were read.
+   * Every graph of the project, each once, as its page is read: pages until the list ends (an
+   * empty or short page, or as many as graph_count says). A server that sends no new graph on a
+   * page, or more than MAX_PAGES pages, is not followed further: a warning says how many graphs
+   * were read. Stopping the iteration early sends no further request.
    */
-  async listGraphs(): Promise<ManagedGraph[]> {
-    const graphs = new Map<string, ManagedGraph>();
+  async *graphs(signal?: AbortSignal): AsyncGenerator<ManagedGraph, void, undefined> {
+    const seen = new Set<string>();
     let offset = 0;
     for (let page = 1; ; page++) {
-      const { graphs: raw, count } = await this.page(offset);
+      const { graphs: raw, count } = await this.page(offset, signal);
       let fresh = 0;
       for (const entry of raw) {
         const graph = readGraphEntry(entry);
-        if (graph && !graphs.has(graph.name)) {
-          graphs.set(graph.name, graph);
+        if (graph && !seen.has(graph.name)) {
+          seen.add(graph.name);
           fresh++;
+          yield graph;
         }
       }
       offset += raw.length;
       const known = Number.isFinite(count);
-      if (raw.length === 0 || (known ? offset >= count : raw.length < GRAPHS_PAGE)) break;
+      if (raw.length === 0 || (known ? offset >= count : raw.length < GRAPHS_PAGE)) return;
       const of = known ? ` of the ${count} it counts` : '';
       if (fresh === 0 || page === MAX_PAGES) {
         this.warn(
           (fresh === 0
             ? `the management plane sent a page of graphs already listed`
             : `the graph list goes on past ${MAX_PAGES} pages`) +
-            `; stopped after reading ${graphs.size} graphs${of}`,
+            `; stopped after reading ${seen.size} graphs${of}`,
         );
-        break;
+        return;
       }
     }
-    return [...graphs.values()];
+  }
+
+  /** Every graph of the project (see graphs()). */
+  async listGraphs(signal?: AbortSignal): Promise<ManagedGraph[]> {
+    const graphs: ManagedGraph[] = [];
+    for await (const graph of this.graphs(signal)) graphs.push(graph);
+    return graphs;
   }
 }
 

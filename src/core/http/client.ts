@@ -106,6 +106,11 @@ export interface HttpRequest {
   body?: unknown;
   /** Extra headers of this call (X-Language on the service plane). */
   headers?: Record<string, string>;
+  /**
+   * Stops this request alone (a library call's signal), as the client's own signal stops every
+   * request: an attempt under way is abandoned, and InterruptedError thrown.
+   */
+  signal?: AbortSignal;
 }
 
 export interface PreparedRequest {
@@ -284,17 +289,18 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<HttpResult> {
     const dispatcher = this.dispatcher ?? (await (this.ready ??= this.makeDispatcher()));
     const progress = newProgress(Date.now());
+    const { signal } = request;
     for (;;) {
       progress.attempt++;
-      this.stopIfAborted(progress.attempt - 1, false);
+      this.stopIfAborted(progress.attempt - 1, false, signal);
       const draft = this.draft(request);
       const adding = this.addCredentials(draft);
       if (adding) await adding;
       this.announce(draft, progress);
-      const outcome = await this.attempt(dispatcher, draft, progress);
+      const outcome = await this.attempt(dispatcher, draft, progress, signal);
       if (outcome.result && (await this.relogin(outcome.result, draft, progress))) continue;
       if (shouldRetry(outcome, progress.retried, this.options.retries)) {
-        await this.backoff(outcome, progress);
+        await this.backoff(outcome, progress, signal);
         continue;
       }
       if (outcome.result) return outcome.result;
@@ -303,11 +309,15 @@ export class HttpClient {
     }
   }
 
-  /** Throws InterruptedError once the run is stopped (`attempts` sent, the last `inFlight`). */
-  private stopIfAborted(attempts: number, inFlight: boolean): void {
-    const { signal } = this.options;
-    if (signal?.aborted)
-      throw new InterruptedError('interrupted', attempts, inFlight, String(signal.reason));
+  /**
+   * Throws InterruptedError once the run or the request is stopped (`attempts` sent, the last
+   * `inFlight`).
+   */
+  private stopIfAborted(attempts: number, inFlight: boolean, request?: AbortSignal): void {
+    const run = this.options.signal;
+    const stopped = run?.aborted ? run : request?.aborted ? request : undefined;
+    if (stopped)
+      throw new InterruptedError('interrupted', attempts, inFlight, String(stopped.reason));
   }
 
   /** Tells the trace and onAttempt that an attempt starts. */
@@ -327,6 +337,7 @@ export class HttpClient {
     dispatcher: Dispatcher,
     draft: Draft,
     progress: Progress,
+    signal: AbortSignal | undefined,
   ): Promise<Outcome> {
     const { trace, timeoutMs, connectTimeoutMs } = this.options;
     const origin = this.base.origin;
@@ -343,12 +354,13 @@ export class HttpClient {
         },
         bodyLimit,
         { connectMs: connectTimeoutMs, answerMs: timeoutMs },
+        signal,
       );
       const result: HttpResult = { ...answer, attempts: progress.attempt };
       if (trace) traceAnswer(trace, result, Date.now() - started);
       return { result };
     } catch (error) {
-      this.stopIfAborted(progress.attempt, true);
+      this.stopIfAborted(progress.attempt, true, signal);
       const failure = failureOf(error);
       if (trace) {
         const context = this.failureContext(draft.url, progress.attempt, progress.startedAt);
@@ -377,12 +389,17 @@ export class HttpClient {
   }
 
   /** Waits before the next attempt, as Retry-After asks or with backoff. */
-  private async backoff(outcome: Outcome, progress: Progress): Promise<void> {
+  private async backoff(
+    outcome: Outcome,
+    progress: Progress,
+    request: AbortSignal | undefined,
+  ): Promise<void> {
     const { retries, random, signal, trace } = this.options;
     const delay = retryDelayMs(outcome, progress.retried, random);
     progress.retried++;
     trace?.(`retrying in ${(delay / 1000).toFixed(1)} s (retry ${progress.retried} of ${retries})`);
-    await sleep(delay, signal).catch((error: InterruptedError) => {
+    const stop = signal && request ? AbortSignal.any([signal, request]) : (signal ?? request);
+    await sleep(delay, stop).catch((error: InterruptedError) => {
       throw error.retold(error.message, progress.attempt);
     });
   }

@@ -66,7 +66,7 @@ export class AttemptFailure extends Error {
  * up to `limitFor(status)` bytes. Past it, the request is aborted (its connection closed) and
  * the first `limit` bytes are kept.
  */
-class Exchange implements Dispatcher.DispatchHandler, Expiring {
+class Exchange implements Dispatcher.DispatchHandler, Expiring, EventListenerObject {
   private phase: Phase = 'connect';
   expireAt: number;
   private controller: Dispatcher.DispatchController | undefined;
@@ -83,9 +83,17 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring {
     private readonly limitFor: (status: number) => number,
     private readonly resolve: (answer: Exchanged) => void,
     private readonly reject: (failure: AttemptFailure) => void,
+    private readonly signal: AbortSignal | undefined,
   ) {
     this.expireAt = performance.now() + limits.connectMs;
     watch(this);
+    // The object itself listens (handleEvent): no closure per request.
+    signal?.addEventListener('abort', this);
+  }
+
+  /** The request's signal aborted: the attempt ends without an answer. */
+  handleEvent(): void {
+    this.fail(new Error('the request was stopped by its signal'));
   }
 
   expire(): void {
@@ -98,6 +106,7 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring {
     if (this.settled) return;
     this.settled = true;
     unwatch(this);
+    this.signal?.removeEventListener('abort', this);
     this.chunks = [];
     this.reject(new AttemptFailure(reason, this.phase, this.informational));
     if (abort) this.controller?.abort(reason);
@@ -106,6 +115,7 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring {
   private settle(truncated: boolean): void {
     this.settled = true;
     unwatch(this);
+    this.signal?.removeEventListener('abort', this);
     const { chunks, limit } = this;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     this.chunks = [];
@@ -167,16 +177,21 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring {
 }
 
 /**
- * One request and its answer through undici's dispatcher, within the attempt's deadline.
- * Rejects with an AttemptFailure.
+ * One request and its answer through undici's dispatcher, within the attempt's deadline, until
+ * `signal` (if any) aborts. Rejects with an AttemptFailure.
  */
 export function exchange(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
   limitFor: (status: number) => number,
   limits: AttemptLimits,
+  signal?: AbortSignal,
 ): Promise<Exchanged> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(options, new Exchange(limits, limitFor, resolve, reject));
+    if (signal?.aborted)
+      return reject(
+        new AttemptFailure(new Error('the request was stopped by its signal'), 'connect', 0),
+      );
+    dispatcher.dispatch(options, new Exchange(limits, limitFor, resolve, reject, signal));
   });
 }
