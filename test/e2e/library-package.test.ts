@@ -16,8 +16,9 @@ import { control, createJob, emulator, envFor, ROOT, requestLog, tempHome } from
 
 /**
  * The library as a user's project gets it: the packed tarball installed into a fresh project,
- * the documented example (examples/cancel-all.mjs) type-checked there by this repository's own
- * tsc, strictly, against the declarations the package ships, then run against the emulator.
+ * the documented example (docs/examples/cancel-all.mjs) type-checked there by this
+ * repository's own tsc, strictly, against the declarations the package ships, then run against
+ * the emulator.
  */
 
 let emu: Emulator;
@@ -57,9 +58,9 @@ export async function use(client: GesClient, options: ClientOptions): Promise<st
 `;
 
 describe('docs/library.md', () => {
-  it('shows the example as examples/cancel-all.mjs holds it', () => {
+  it('shows the example as docs/examples/cancel-all.mjs holds it', () => {
     const doc = readFileSync(path.join(ROOT, 'docs/library.md'), 'utf8');
-    const example = readFileSync(path.join(ROOT, 'examples/cancel-all.mjs'), 'utf8');
+    const example = readFileSync(path.join(ROOT, 'docs/examples/cancel-all.mjs'), 'utf8');
     const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks).toContain(example);
   });
@@ -88,7 +89,10 @@ describe('the packed library', () => {
       ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball],
       { cwd: project, stdio: 'ignore', env: { ...process.env, HOME: home } },
     );
-    copyFileSync(path.join(ROOT, 'examples/cancel-all.mjs'), path.join(project, 'cancel-all.mjs'));
+    copyFileSync(
+      path.join(ROOT, 'docs/examples/cancel-all.mjs'),
+      path.join(project, 'cancel-all.mjs'),
+    );
     writeFileSync(path.join(project, 'types-check.mts'), TYPES_CHECK);
     writeFileSync(
       path.join(project, 'tsconfig.json'),

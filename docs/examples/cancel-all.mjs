@@ -1,7 +1,7 @@
 // Cancels every waiting, pending or running job of a graph, as `ges job cancel <graph> --all`
 // does, with the settings `ges` would use: its config file, profile and environment.
 //
-//   node examples/cancel-all.mjs <graph>
+//   node docs/examples/cancel-all.mjs <graph>
 //
 // Each job's result is printed as it comes; the exit code is 1 when any job failed.
 import { createClient, GesError, loadProfile } from 'ges-cli';
