@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { InterruptedError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
 import type { Streams } from './output.js';
@@ -16,6 +15,8 @@ export function canAsk(streams: Streams): boolean {
  */
 export async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
   const { stdin, stderr } = ctx.streams;
+  // Loaded here: a run that asks nothing does not pay for node:readline.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: stdin, output: stderr });
   let onStop = (): void => {};
   try {

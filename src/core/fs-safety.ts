@@ -1,5 +1,4 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 
 /**
@@ -222,10 +221,10 @@ async function readLock(fs: WriteFs, lock: string): Promise<LockSeen | null> {
 }
 
 /** Whether a lock's holder is gone: it says so by its age, or its pid is dead on this host. */
-function isStale(seen: LockSeen, now: number): boolean {
+function isStale(seen: LockSeen, now: number, thisHost: string): boolean {
   const [pid, time, host] = seen.text.trim().split(' ');
   if (now - (Number(time) || seen.mtimeMs) > STALE_LOCK_MS) return true;
-  if (!pid || !/^\d+$/.test(pid) || host !== hostname()) return false;
+  if (!pid || !/^\d+$/.test(pid) || host !== thisHost) return false;
   try {
     process.kill(Number(pid), 0);
     return false;
@@ -286,8 +285,10 @@ async function takeLock(file: string, options: LockOptions): Promise<() => Promi
   const now = options.now ?? Date.now;
   const lock = `${file}.lock`;
   const deadline = now() + LOCK_WAIT_MS;
+  // node:os is loaded by a run that writes, not by every start.
+  const host = (await import('node:os')).hostname();
   for (;;) {
-    const text = `${process.pid} ${now()} ${hostname()}\n`;
+    const text = `${process.pid} ${now()} ${host}\n`;
     if (await createLock(fs, lock, text)) {
       // Released only while still ours (a lock held past STALE_LOCK_MS may be another's now).
       return async () => {
@@ -296,7 +297,7 @@ async function takeLock(file: string, options: LockOptions): Promise<() => Promi
       };
     }
     const seen = await readLock(fs, lock);
-    if (seen && isStale(seen, now())) await breakLock(fs, lock, seen, now());
+    if (seen && isStale(seen, now(), host)) await breakLock(fs, lock, seen, now());
     else if (now() > deadline)
       throw Object.assign(new Error(`${lock} is held by another run (${seen?.text.trim()})`), {
         code: 'ELOCKED',

@@ -8,7 +8,13 @@ import {
   traceAnswer,
   traceRequest,
 } from '../../src/core/http/attempts.js';
-import { DEADLINE_TICK_MS, type Expiring, unwatch, watch } from '../../src/core/http/deadline.js';
+import {
+  DEADLINE_TICK_MS,
+  type Expiring,
+  nowMs,
+  unwatch,
+  watch,
+} from '../../src/core/http/deadline.js';
 import { AttemptFailure, DeadlineError } from '../../src/core/http/exchange.js';
 import {
   describeFailure,
@@ -101,7 +107,7 @@ describe('tracing', () => {
 });
 
 describe('one deadline per attempt, checked by one ticker', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] }));
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'hrtime'] }));
   afterEach(() => {
     // The ticker stops at its first tick with nothing to watch: never left behind as a fake.
     vi.advanceTimersByTime(DEADLINE_TICK_MS);
@@ -111,7 +117,7 @@ describe('one deadline per attempt, checked by one ticker', () => {
   const item = (ms: number): Expiring & { expired: number } => {
     const it = {
       expired: 0,
-      expireAt: performance.now() + ms,
+      expireAt: nowMs() + ms,
       expire: () => void it.expired++,
     };
     return it;
@@ -126,7 +132,7 @@ describe('one deadline per attempt, checked by one ticker', () => {
     expect([soon.expired, later.expired]).toEqual([0, 0]);
     vi.advanceTimersByTime(100);
     expect([soon.expired, later.expired]).toEqual([1, 0]);
-    later.expireAt = performance.now() + 2000; // a new phase moves the deadline
+    later.expireAt = nowMs() + 2000; // a new phase moves the deadline
     vi.advanceTimersByTime(1500);
     expect(later.expired).toBe(0);
     vi.advanceTimersByTime(600);

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { type Expiring, unwatch, watch } from './deadline.js';
+import { type Expiring, nowMs, unwatch, watch } from './deadline.js';
 
 /**
  * An answer as read off the wire: the status, its headers (one string each) and the body's text.
@@ -85,7 +85,7 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring, EventListenerObj
     private readonly reject: (failure: AttemptFailure) => void,
     private readonly signal: AbortSignal | undefined,
   ) {
-    this.expireAt = performance.now() + limits.connectMs;
+    this.expireAt = nowMs() + limits.connectMs;
     watch(this);
     // The object itself listens (handleEvent): no closure per request.
     signal?.addEventListener('abort', this);
@@ -135,7 +135,7 @@ class Exchange implements Dispatcher.DispatchHandler, Expiring, EventListenerObj
       return;
     }
     this.phase = 'headers';
-    this.expireAt = performance.now() + this.limits.answerMs;
+    this.expireAt = nowMs() + this.limits.answerMs;
   }
 
   onResponseStart(
