@@ -63,7 +63,8 @@ for (const [file, check] of [
 /**
  * Stand-ins, each kept only where bench/README.md shows it pays on Node 24 and 26. undici's
  * HTTP/2 client loads node:http2 (and node:crypto) for a protocol ges never asks for (allowH2
- * is off).
+ * is off). cosmiconfig's env-paths reads node:os at load for its global search, which ges does
+ * not use (it takes cosmiconfig's loaders only: docs/ARCHITECTURE.md says why).
  */
 const stubs = [
   {
@@ -72,21 +73,79 @@ const stubs = [
     contents:
       'module.exports = function connectH2 () { throw new Error("HTTP/2 is not used by ges") }',
   },
+  {
+    file: /^env-paths$/,
+    name: 'env-paths',
+    contents: 'module.exports = () => { throw new Error("ges does not search with cosmiconfig") }',
+  },
 ];
 /**
  * Node built-ins a dependency loads at start for something ges does not use then, stood in for
- * where that dependency asks (and only there), and loaded when first used: node:crypto, which
- * cosmiconfig's loaders load to name the temporary files of TypeScript configs (ges reads none).
+ * where that dependency asks (and only there). Loaded when first used: node:crypto, which
+ * cosmiconfig's loaders load to name the temporary files of TypeScript configs (ges reads none),
+ * node:fs/promises and node:os, which cosmiconfig's search and JavaScript loaders use (ges
+ * searches and reads files itself), node:assert for undici (below),
+ * and node:child_process, which commander loads for executable subcommands (ges has none). Never
+ * loaded: node:http (and its server, agent and timing modules) for undici, which reads two
+ * things of it: the class of node:http's responses, which its destroy() treats apart (ges hands
+ * undici none), and http.maxHeaderSize, a default ges never uses (src/core/http/client.ts sets
+ * maxHeaderSize).
  */
+// An import helper's look at __esModule (TypeScript's __importDefault) is no use.
 const onFirstUse = (builtin) =>
-  'let m; module.exports = new Proxy({}, ' +
-  `{ get: (_, key) => (m ??= require("node:${builtin}"))[key] })`;
+  'let m; module.exports = new Proxy({}, { get: (_, key) => key === "__esModule" ? ' +
+  `undefined : (m ??= require("node:${builtin}"))[key] })`;
+/**
+ * undici's invariants, `assert(value)` on every request: checked here, and node:assert loaded
+ * only to throw its AssertionError, or for any other of its functions.
+ */
+const checkFirst =
+  'let m; const load = () => (m ??= require("node:assert")); ' +
+  'function assert(value, message) { if (!value) load()(value, message); } ' +
+  'module.exports = new Proxy(assert, { get: (t, key) => key in t ? t[key] : load()[key] });';
+const undiciFile = (file) => new RegExp(`[/\\\\]undici[/\\\\]lib[/\\\\]${file}$`);
 const lazyBuiltins = [
   {
     name: 'crypto-for-cosmiconfig',
     builtin: /^(node:)?crypto$/,
     importer: /[/\\]cosmiconfig[/\\]dist[/\\]loaders\.js$/,
     contents: onFirstUse('crypto'),
+  },
+  {
+    name: 'fs-promises-for-cosmiconfig',
+    builtin: /^(node:)?fs\/promises$/,
+    importer: /[/\\]cosmiconfig[/\\]dist[/\\](loaders|Explorer)\.js$/,
+    contents: onFirstUse('fs/promises'),
+  },
+  {
+    name: 'os-for-cosmiconfig',
+    builtin: /^(node:)?os$/,
+    importer: /[/\\]cosmiconfig[/\\]dist[/\\]ExplorerBase\.js$/,
+    contents: onFirstUse('os'),
+  },
+  {
+    name: 'assert-for-undici',
+    builtin: /^(node:)?assert$/,
+    importer: /[/\\]undici[/\\]lib[/\\]/,
+    contents: checkFirst,
+  },
+  {
+    name: 'child-process-for-commander',
+    builtin: /^(node:)?child_process$/,
+    importer: /[/\\]commander[/\\]lib[/\\]command\.js$/,
+    contents: onFirstUse('child_process'),
+  },
+  {
+    name: 'http-for-undici-util',
+    builtin: /^(node:)?http$/,
+    importer: undiciFile('core[/\\\\]util\\.js'),
+    contents: 'module.exports = { IncomingMessage: class NotNodeHttp {} }',
+  },
+  {
+    name: 'http-for-undici-client',
+    builtin: /^(node:)?http$/,
+    importer: undiciFile('dispatcher[/\\\\]client\\.js'),
+    contents: 'module.exports = {}',
   },
 ];
 const stubbed = new Set();
