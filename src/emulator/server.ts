@@ -4,14 +4,16 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { maskBodySecrets, maskHeaders } from '../core/http/mask.js';
 import { serveIam } from './auth.js';
 import {
   type EmulatorContext,
   type EmulatorOptions,
+  type Fault,
   MAX_LOG,
   managedGraphs,
+  type Reply,
   readBody,
 } from './context.js';
 import { serveControl } from './control-routes.js';
@@ -39,9 +41,39 @@ export interface Emulator {
 
 /** Starts the emulator; resolves once it is listening. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const host = options.host ?? EMULATOR_DEFAULTS.host;
+  const ctx = emulatorContext(options);
+  const timers = new Timers();
+  const handler = requestHandler(ctx, timers);
+  const server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+    : createHttpServer(handler);
+  server.keepAliveTimeout = 5000;
+  const sockets = trackConnections(server, ctx);
+  const address = await listen(
+    server,
+    options.port ?? EMULATOR_DEFAULTS.port,
+    options.host ?? EMULATOR_DEFAULTS.host,
+  );
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  ctx.selfAddress = `${shownHost}:${address.port}`;
+  return {
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
+    projectId: ctx.projectId,
+    graphs: ctx.graphs,
+    token: ctx.token,
+    state: ctx.state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        timers.clear();
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function emulatorContext(options: EmulatorOptions): EmulatorContext {
   const graphs = options.graphs?.length ? options.graphs : EMULATOR_DEFAULTS.graphs;
-  const ctx: EmulatorContext = {
+  return {
     options,
     projectId: options.projectId ?? EMULATOR_DEFAULTS.projectId,
     graphs,
@@ -63,16 +95,39 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     managed: managedGraphs(options.graphStates),
     selfAddress: '',
   };
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, fn: () => void): void => {
+}
+
+/** Delayed answers, cancelled together when the emulator closes. */
+class Timers {
+  private readonly pending = new Set<NodeJS.Timeout>();
+
+  later(ms: number, fn: () => void): void {
     const t = setTimeout(() => {
-      timers.delete(t);
+      this.pending.delete(t);
       fn();
     }, ms);
-    timers.add(t);
-  };
+    this.pending.add(t);
+  }
 
-  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  clear(): void {
+    for (const t of this.pending) clearTimeout(t);
+    this.pending.clear();
+  }
+}
+
+/** A request as the routes see it: read whole, its URL parsed. */
+interface Incoming {
+  req: IncomingMessage;
+  method: string;
+  url: URL;
+  body: string;
+}
+
+function requestHandler(
+  ctx: EmulatorContext,
+  timers: Timers,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     let body: string;
@@ -87,69 +142,72 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     ctx.stats.maxInFlight = Math.max(ctx.stats.maxInFlight, ++ctx.stats.inFlight);
     res.once('close', () => ctx.stats.inFlight--);
-    const isIam =
-      method === 'POST' && url.pathname === '/v3/auth/tokens' && options.iam !== undefined;
-    if (ctx.log.length >= MAX_LOG) ctx.log.shift();
-    ctx.log.push({
-      time: new Date().toISOString(),
-      method,
-      path: `${url.pathname}${url.search}`,
-      headers: maskHeaders(
-        Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
-      ),
-      // The log is for tests and demos: a login body keeps its shape, never the password.
-      body: maskBodySecrets(body),
-    });
+    const incoming: Incoming = { req, method, url, body };
+    logRequest(ctx, incoming);
     const fault = takeFault(ctx, method, url.pathname);
     if (fault?.stall) return; // the socket is destroyed when the emulator closes
-    const answer = (): void => {
-      if (fault?.reset) return void req.socket.destroy();
-      if (answerWithFault(res, fault)) return;
-      const reply = isIam
-        ? serveIam(ctx, body)
-        : isManagementPath(url.pathname)
-          ? serveManagement(ctx, method, url, req.url ?? '/', req.headers, body)
-          : serveGes(ctx, method, url, req.url ?? '/', req.headers, body);
-      if (fault?.dropAnswer) return void req.socket.destroy();
-      send(res, reply.status, reply.body, reply.headers);
-    };
-    if (fault?.delayMs) later(Math.min(fault.delayMs, 600_000), answer);
+    const answer = (): void => answerService(ctx, incoming, res, fault);
+    if (fault?.delayMs) timers.later(Math.min(fault.delayMs, 600_000), answer);
     else answer();
   };
-  const server = options.tls
-    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler)
-    : createHttpServer(handler);
-  server.keepAliveTimeout = 5000;
+}
+
+function logRequest(ctx: EmulatorContext, { req, method, url, body }: Incoming): void {
+  if (ctx.log.length >= MAX_LOG) ctx.log.shift();
+  ctx.log.push({
+    time: new Date().toISOString(),
+    method,
+    path: `${url.pathname}${url.search}`,
+    headers: maskHeaders(
+      Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+    ),
+    // The log is for tests and demos: a login body keeps its shape, never the password.
+    body: maskBodySecrets(body),
+  });
+}
+
+/** Answers a GES, management or IAM request, unless its fault answers (or drops) it instead. */
+function answerService(
+  ctx: EmulatorContext,
+  incoming: Incoming,
+  res: ServerResponse,
+  fault: Fault | undefined,
+): void {
+  const { socket } = incoming.req;
+  if (fault?.reset) return void socket.destroy();
+  if (answerWithFault(res, fault)) return;
+  const reply = serviceReply(ctx, incoming);
+  if (fault?.dropAnswer) return void socket.destroy();
+  send(res, reply.status, reply.body, reply.headers);
+}
+
+function serviceReply(ctx: EmulatorContext, { req, method, url, body }: Incoming): Reply {
+  if (method === 'POST' && url.pathname === '/v3/auth/tokens' && ctx.options.iam !== undefined)
+    return serveIam(ctx, body);
+  const rawUrl = req.url ?? '/';
+  return isManagementPath(url.pathname)
+    ? serveManagement(ctx, method, url, rawUrl, req.headers, body)
+    : serveGes(ctx, method, url, rawUrl, req.headers, body);
+}
+
+/** Counts connections (for stats) and keeps them, to destroy on close. */
+function trackConnections(server: Server, ctx: EmulatorContext): Set<Socket> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     ctx.stats.connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  return sockets;
+}
 
+async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? EMULATOR_DEFAULTS.port, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  ctx.selfAddress = `${shownHost}:${address.port}`;
-
-  return {
-    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
-    projectId: ctx.projectId,
-    graphs,
-    token: ctx.token,
-    state: ctx.state,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return server.address() as AddressInfo;
 }
