@@ -2,7 +2,8 @@ import type { ErrorKind } from '../core/errors.js';
 
 /**
  * Every mapping from an outcome to an exit code lives here: a failure's kind, a stop's reason,
- * and the outcomes of many jobs (ExitTally). Commands ask; they do not combine codes themselves.
+ * a signal, and the outcomes of many jobs (ExitTally) or checks. Commands ask; they do not
+ * combine codes themselves. `ges help exit-codes` (help/exit-codes.ts) says the same in words.
  */
 export const EXIT = {
   ok: 0,
@@ -16,13 +17,15 @@ export const EXIT = {
   hungUp: 129,
 } as const;
 
-/** The exit code of a run stopped by each abort reason (--max-time: no answer in time, 1). */
-const STOPPED: Record<string, number> = {
+/** The exit code of a run stopped by each signal (128 + its number). */
+const SIGNALS: Readonly<Record<string, number>> = {
   SIGINT: EXIT.interrupted,
   SIGTERM: EXIT.terminated,
   SIGHUP: EXIT.hungUp,
-  'max-time': EXIT.noAnswer,
 };
+
+/** The exit code of a run stopped by each abort reason (--max-time: no answer in time, 1). */
+const STOPPED: Readonly<Record<string, number>> = { ...SIGNALS, 'max-time': EXIT.noAnswer };
 
 const BY_KIND: Record<Exclude<ErrorKind, 'http'>, number> = {
   usage: EXIT.usage,
@@ -54,6 +57,28 @@ export function exitCodeFor(
 /** The exit code of a run stopped by `reason` (an abort reason: a signal's name, "max-time"). */
 export function exitCodeForStop(reason: unknown): number {
   return STOPPED[String(reason)] ?? EXIT.interrupted;
+}
+
+/**
+ * The exit code of a process ended by `signal` (a second Ctrl-C exits at once with it);
+ * undefined for a signal ges does not stop on.
+ */
+export function signalExitCode(signal: NodeJS.Signals | string): number | undefined {
+  return Object.hasOwn(SIGNALS, signal) ? SIGNALS[signal] : undefined;
+}
+
+/**
+ * The exit code of `ges job watch` stopped by `reason`: --max-time is how a watch is meant to
+ * end (0); a signal earns its own code.
+ */
+export function exitCodeForWatchStop(reason: unknown): number {
+  return String(reason) === 'max-time' ? EXIT.ok : exitCodeForStop(reason);
+}
+
+/** The exit code of a run of checks (ges doctor): the first failure's code, else 0. */
+export function firstFailureCode(failures: Iterable<number>): number {
+  for (const code of failures) return code;
+  return EXIT.ok;
 }
 
 /**

@@ -55,6 +55,9 @@ function commandPath(program: Command, argv: string[]): { command: Command; word
   return { command, words };
 }
 
+/** The exit code of each signal bin/ges.cjs stops on, for its second signal (exit at once). */
+export { signalExitCode } from './exit-codes.js';
+
 /** What a run is given: its streams, environment and folder, and what stops it. */
 export interface RunContext {
   streams: Streams;

@@ -3,7 +3,7 @@ import type { GesError } from '../core/errors.js';
 import { hintFor } from '../core/hints.js';
 import type { HttpClient, HttpRequest, PreparedRequest } from '../core/http/client.js';
 import { errorRecord } from '../core/records.js';
-import { exitCodeFor } from './exit-codes.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { Output } from './output.js';
 
 /**
@@ -59,12 +59,12 @@ export async function showDryRun(
 ): Promise<number> {
   const req = await http.describe(request);
   if (output.flags.json)
-    output.json(envelope(0, { dryRun: true, ...(lookup ? { lookup } : {}), request: req }));
+    output.json(envelope(EXIT.ok, { dryRun: true, ...(lookup ? { lookup } : {}), request: req }));
   else {
     if (lookup) showLookup(output, lookup);
     showRequest(output, req, suffix);
   }
-  return 0;
+  return EXIT.ok;
 }
 
 /**

@@ -1,10 +1,16 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import {
+  EXIT,
   ExitTally,
   exitCodeFor,
   exitCodeForStatus,
   exitCodeForStop,
+  exitCodeForWatchStop,
+  firstFailureCode,
+  signalExitCode,
 } from '../../src/cli/exit-codes.js';
+import { text as topic } from '../../src/cli/help/exit-codes.js';
 import {
   ConfigError,
   HttpError,
@@ -77,5 +83,53 @@ describe('exit codes', () => {
     tally.add(undefined);
     tally.stop(reason);
     expect(tally.code).toBe(code);
+  });
+});
+
+describe('exit codes of a watch and of checks', () => {
+  it.each([
+    ['max-time', 0],
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ])('a watch stopped by %s -> %i', (reason, code) =>
+    expect(exitCodeForWatchStop(reason)).toBe(code),
+  );
+
+  it.each([
+    [[], 0],
+    [[2, 1], 2],
+    [[4, 5], 4],
+  ])('checks that failed with %j -> %i', (codes, code) =>
+    expect(firstFailureCode(codes)).toBe(code),
+  );
+});
+
+describe('signalExitCode', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGKILL', undefined],
+    ['max-time', undefined],
+    ['toString', undefined],
+  ])('%s -> %s', (signal, code) => expect(signalExitCode(signal)).toBe(code));
+
+  it('is each signal stop of a run', () => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+      expect(signalExitCode(signal)).toBe(exitCodeForStop(signal));
+  });
+
+  it('is exported by the built CLI bundle, beside main, for bin/ges.cjs', () => {
+    const cli = createRequire(import.meta.url)('../../dist/ges.cjs');
+    expect(typeof cli.main).toBe('function');
+    expect(cli.signalExitCode('SIGTERM')).toBe(143);
+  });
+});
+
+describe('the exit-codes help topic', () => {
+  it('lists every exit code, each once', () => {
+    for (const code of new Set(Object.values(EXIT)))
+      expect(topic.match(new RegExp(`^  ${code} `, 'gm')), String(code)).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@ import { holdsProfile, profileTarget, writeProfile } from '../../core/config/wri
 import { GesError, InterruptedError, UsageError } from '../../core/errors.js';
 import { checkEndpoint, checkProjectId } from '../../core/validate.js';
 import { type CommandContext, explicitConfig } from '../context.js';
+import { EXIT } from '../exit-codes.js';
 import { escapeText } from '../output.js';
 import type { InitOptions } from '../program/config.js';
 import { envelope } from '../report.js';
@@ -300,8 +301,8 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
     env,
   });
   if (output.flags.json) {
-    output.json(envelope(0, { file, profile: profile.name, written: !dryRun }));
-    return 0;
+    output.json(envelope(EXIT.ok, { file, profile: profile.name, written: !dryRun }));
+    return EXIT.ok;
   }
   output.result(`${dryRun ? 'Would write' : 'Wrote'} profile ${profile.name} to ${file}`);
   if (SECRET_VARIABLES[profile.auth])
@@ -309,5 +310,5 @@ export async function runConfigInit(ctx: CommandContext, opts: InitOptions): Pro
       `Secrets stay out of the file: set ${SECRET_VARIABLES[profile.auth]} in the environment, ` +
         `then try: ges job list <graph> -p ${profile.name}`,
     );
-  return 0;
+  return EXIT.ok;
 }

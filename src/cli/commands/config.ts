@@ -18,6 +18,7 @@ import {
   loadFileConfig,
   loadSettings,
 } from '../context.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
 import type { ShowOptions } from '../program/config.js';
 import { envelope } from '../report.js';
 import { settingRows } from '../settings-view.js';
@@ -60,7 +61,7 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
           (e: unknown) => (e instanceof ConfigError ? e : null),
         )
       : null;
-  const exitCode = problem ? 2 : 0;
+  const exitCode = problem ? exitCodeFor(problem) : EXIT.ok;
   if (output.flags.json) {
     output.json(
       envelope(exitCode, {
@@ -107,14 +108,14 @@ export async function runConfigList(ctx: CommandContext): Promise<number> {
   }));
   if (output.flags.json) {
     output.json(
-      envelope(0, {
+      envelope(EXIT.ok, {
         file: loaded?.filepath ?? null,
         trust: loaded?.trust ?? null,
         defaultProfile: loaded ? defaultName : null,
         profiles,
       }),
     );
-    return 0;
+    return EXIT.ok;
   }
   if (!loaded || profiles.length === 0) {
     output.info(
@@ -122,14 +123,14 @@ export async function runConfigList(ctx: CommandContext): Promise<number> {
         ? `no profiles in ${loaded.filepath} (${TRUST_WORDS[loaded.trust]})`
         : 'no config file found: create one with ges config init',
     );
-    return 0;
+    return EXIT.ok;
   }
   output.table([
     ['', 'NAME', 'ENDPOINT', 'AUTH'],
     ...profiles.map((p) => [p.default ? '*' : '', p.name, p.endpoint ?? '-', p.authType ?? '-']),
   ]);
   output.info(`from ${loaded.filepath} (${TRUST_WORDS[loaded.trust]}); * marks the default`);
-  return 0;
+  return EXIT.ok;
 }
 
 /**
@@ -170,9 +171,9 @@ export async function runConfigTrust(ctx: CommandContext, file?: string): Promis
   await recordTrust(globalDir, found.realpath, hash);
   if (output.flags.json) {
     output.json(
-      envelope(0, { file: found.realpath, sha256: hash, trusted: true, checked: !!warnings }),
+      envelope(EXIT.ok, { file: found.realpath, sha256: hash, trusted: true, checked: !!warnings }),
     );
-    return 0;
+    return EXIT.ok;
   }
   output.result(`Trusted ${found.realpath} (sha256 ${hash.slice(0, 12)}…)`);
   if (!warnings)
@@ -183,7 +184,7 @@ export async function runConfigTrust(ctx: CommandContext, file?: string): Promis
   output.info(
     'ges uses it until it changes; then it must be trusted again. Undo with: ges config untrust',
   );
-  return 0;
+  return EXIT.ok;
 }
 
 /** ges config untrust [file]: forgets a trusted file. */
@@ -193,12 +194,12 @@ export async function runConfigUntrust(ctx: CommandContext, file?: string): Prom
   const found = await trustTarget(ctx, file);
   const dropped = await dropTrust(globalDir, found.realpath);
   if (output.flags.json)
-    output.json(envelope(0, { file: found.realpath, trusted: false, wasTrusted: dropped }));
+    output.json(envelope(EXIT.ok, { file: found.realpath, trusted: false, wasTrusted: dropped }));
   else
     output.result(
       dropped ? `No longer trusted: ${found.realpath}` : `${found.realpath} was not trusted`,
     );
-  return 0;
+  return EXIT.ok;
 }
 
 /** ges config show: the resolved settings with the source of each value, secrets masked. */
@@ -215,12 +216,12 @@ export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Pro
   const rows = settingRows(s, ctx.env);
   if (output.flags.json) {
     output.json(
-      envelope(0, {
+      envelope(EXIT.ok, {
         settings: Object.fromEntries(rows.map(([k, value, source]) => [k, { value, source }])),
       }),
     );
-    return 0;
+    return EXIT.ok;
   }
   output.table([['SETTING', 'VALUE', 'SOURCE'], ...rows]);
-  return 0;
+  return EXIT.ok;
 }

@@ -38,7 +38,7 @@ import { readCaFile } from '../../core/http/tls.js';
 import { checkGraph } from '../../core/validate.js';
 import { userAgent } from '../../core/version.js';
 import { type CommandContext, connect, explicitConfig } from '../context.js';
-import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { EXIT, exitCodeFor, firstFailureCode } from '../exit-codes.js';
 import { escapeText, type Paint } from '../output.js';
 import { envelope } from '../report.js';
 
@@ -74,7 +74,7 @@ class DoctorReport {
     // A probe stopped by Ctrl-C saw nothing worth a line: the run ends as interrupted.
     if (this.ctx.signal.aborted)
       throw new InterruptedError('interrupted', 0, false, String(this.ctx.signal.reason));
-    const check = { name, ...verdict, exitCode: verdict.status === 'fail' ? exitCode : 0 };
+    const check = { name, ...verdict, exitCode: verdict.status === 'fail' ? exitCode : EXIT.ok };
     this.checks.push(check);
     this.print(check);
   }
@@ -106,7 +106,9 @@ class DoctorReport {
 
   /** The first failed check's exit code, else 0; the JSON document under --json. */
   finish(): number {
-    const exitCode = this.checks.find((c) => c.status === 'fail')?.exitCode ?? EXIT.ok;
+    const exitCode = firstFailureCode(
+      this.checks.filter((c) => c.status === 'fail').map((c) => c.exitCode),
+    );
     if (this.ctx.output.flags.json) {
       const checks = this.checks.map((c) => ({
         name: c.name,

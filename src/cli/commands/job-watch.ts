@@ -5,7 +5,7 @@ import { diffJobs, type JobSummary, type WatchEvent } from '../../core/ges/jobs.
 import { jobRecord } from '../../core/records.js';
 import { sleep } from '../../core/sleep.js';
 import { type CommandContext, describeStop } from '../context.js';
-import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { exitCodeForWatchStop } from '../exit-codes.js';
 import {
   cellWidth,
   jobRows,
@@ -102,9 +102,7 @@ export async function watchJobs(
     }
   } catch (error) {
     if (!ctx.signal.aborted) throw error;
-    const reason = String(ctx.signal.reason);
-    const code =
-      reason === 'max-time' ? EXIT.ok : exitCodeFor({ kind: 'interrupted', reason: reason });
+    const code = exitCodeForWatchStop(ctx.signal.reason);
     view.end(describeStop(ctx.signal), code, shown);
     return code;
   }

@@ -219,8 +219,8 @@ const JS_CONFIG = /\.(c|m)?js$/;
 
 /**
  * cosmiconfig's own YAML and JSON parsers, from its public API (loaded when a config is parsed,
- * not at start). Its search (the explorer) is not used: see src/ARCHITECTURE.md, "Finding the
- * config".
+ * not at start). Its search (the explorer) is not used: see docs/ARCHITECTURE.md, "Finding
+ * the config".
  */
 async function cosmiconfigLoaders() {
   const { defaultLoadersSync } = await import('cosmiconfig');
