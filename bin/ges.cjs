@@ -85,13 +85,6 @@ async function run(args) {
     process.stdout.write(answer);
     return 0;
   }
-  // Ctrl-C, SIGTERM (a CI timeout, `docker stop`) and SIGHUP stop the run the same way: requests
-  // in flight are aborted and every job is reported. A second signal exits at once.
-  const stop = new AbortController();
-  const exitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-  for (const [name, exitCode] of Object.entries(exitCodes)) {
-    process.on(name, () => (stop.signal.aborted ? process.exit(exitCode) : stop.abort(name)));
-  }
   // On Node 20, V8 optimises undici's WebAssembly parser as soon as it has read an answer or
   // two, and holds the exit until that compile ends (and the memory it took): baseline code
   // reads a few answers, or a batch's thousand, at least as fast. Node 22+ does not do this.
@@ -99,6 +92,15 @@ async function run(args) {
     require('node:v8').setFlagsFromString('--liftoff-only');
   enableCompileCache();
   const cli = require(path.join(ROOT, 'dist/ges.cjs'));
+  // Ctrl-C, SIGTERM (a CI timeout, `docker stop`) and SIGHUP stop the run the same way: requests
+  // in flight are aborted and every job is reported. A second signal exits at once, with the
+  // code the CLI gives that signal. (Before this point a signal ends the process as Node's
+  // default does: nothing has been sent yet.)
+  const stop = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    const exitCode = cli.signalExitCode(name);
+    process.on(name, () => (stop.signal.aborted ? process.exit(exitCode) : stop.abort(name)));
+  }
   return cli.main(args, { stop: stop.signal });
 }
 
