@@ -4,17 +4,10 @@
  * classes a caller catches as they are, named as their `name` says (GesHttpError,
  * GesConnectionError, ...; an interruption is an AbortError, as for fetch()).
  */
-/** What kind of failure it is: what sets the CLI's exit code. */
-export type ErrorKind =
-  | 'usage'
-  | 'config'
-  | 'network'
-  | 'response'
-  | 'http'
-  | 'timeout'
-  | 'interrupted'
-  | 'job-failed'
-  | 'unavailable';
+import type { ErrorRecord } from './library/types.js';
+
+/** What kind of failure it is: what sets the CLI's exit code (the library's ErrorRecord kinds). */
+export type ErrorKind = ErrorRecord['kind'];
 
 /** What a failure says about the HTTP exchange, the same four fields for every kind. */
 export interface ExchangeFields {
