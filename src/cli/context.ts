@@ -1,4 +1,4 @@
-import { Connector, type Lookup } from '../core/client.js';
+import { Connector, type GraphTarget, type Lookup } from '../core/client.js';
 import { type LoadedConfig, loadConfig } from '../core/config/load.js';
 import { type Env, resolveSettings, type Settings } from '../core/config/resolve.js';
 import { GesApi } from '../core/ges/api.js';
@@ -94,6 +94,26 @@ export async function loadSettings(ctx: CommandContext): Promise<Settings> {
 }
 
 /**
+ * The GES API for `graph`. Finding a graph by its name sends requests before any command shows
+ * a status line: on a terminal, one shows while they are retried or slow.
+ */
+async function findTarget(
+  ctx: CommandContext,
+  connector: Connector,
+  graph: string | undefined,
+): Promise<GraphTarget<string | undefined>> {
+  const finding =
+    graph !== undefined && !connector.settings.endpoint
+      ? ctx.output.whileConnecting(`Finding graph ${graph} through the management plane`)
+      : undefined;
+  try {
+    return await connector.target(graph, ctx.options.dryRun);
+  } finally {
+    finding?.stop();
+  }
+}
+
+/**
  * Settings -> CA, then the core's Connector: warnings, authenticator, HTTP clients and the GES
  * API. With no endpoint but a region, `graph` is found by name through the management plane
  * (its address cached); a cached address that does not answer is looked up again once.
@@ -119,6 +139,8 @@ export async function connect(
     insecureSource: settings.sources.insecure,
     cacheNote: ctx.output.trace,
     noCache: whyNoDir(ctx.env, 'cache'),
+    // On a terminal, the spinner tells a request that is retried or slow.
+    ...ctx.output.attemptListener(),
   });
   const close = (): Promise<void> => connector.close();
   const { discovery } = connector;
@@ -130,7 +152,7 @@ export async function connect(
     const serviceApi = (address: string): GesApi => connector.serviceApi(address);
     return { api, management, discovery, serviceApi, settings, close };
   }
-  const { api, lookup, graph: named } = await connector.target(graph, ctx.options.dryRun);
+  const { api, lookup, graph: named } = await findTarget(ctx, connector, graph);
   if (lookup) settings.sources.endpoint = lookup.source;
   return { api, settings, close, graph: named, ...(lookup ? { lookup } : {}) };
 }

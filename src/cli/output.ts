@@ -1,4 +1,6 @@
 import type { Env } from '../core/config/resolve.js';
+import { formatDuration } from '../core/duration.js';
+import type { AttemptInfo } from '../core/http/client.js';
 import { Writer } from './writer.js';
 
 /** The streams a command talks to; injected so tests can drive commands in-process. */
@@ -111,11 +113,48 @@ export interface Status {
   stop(): void;
 }
 
+/** A spinner running: render() redraws its text. */
+interface Shown extends Status {
+  render(): void;
+}
+
 /** How often a spinner's text is brought up to date (its counts and elapsed time). */
 const STATUS_REFRESH_MS = 250;
 
+/** A request's first attempt is worth a mention once it has taken this long. */
+export const SLOW_REQUEST_MS = 3000;
+
+/** What the HTTP clients tell of their requests' attempts (see ConnectorOptions). */
+export interface AttemptListener {
+  onAttempt(info: AttemptInfo): void;
+  onSettled(request: object): void;
+}
+
+/**
+ * "(attempt 2 of 3, 12s)": of the requests under way, the one on its latest attempt (the
+ * longest under way among those), once it is past its first attempt or slow; "" otherwise.
+ */
+export function attemptSuffix(requests: Iterable<AttemptInfo>, now: number): string {
+  let shown: AttemptInfo | undefined;
+  for (const r of requests) {
+    if (!shown || r.attempt > shown.attempt) shown = r;
+    else if (r.attempt === shown.attempt && r.startedAt < shown.startedAt) shown = r;
+  }
+  if (!shown) return '';
+  const elapsed = Math.max(0, now - shown.startedAt);
+  if (shown.attempt < 2 && elapsed < SLOW_REQUEST_MS) return '';
+  const seconds = Math.floor(elapsed / 1000);
+  const time = seconds === 0 ? '0s' : formatDuration(seconds * 1000);
+  return `(attempt ${shown.attempt} of ${Math.max(shown.of, shown.attempt)}, ${time})`;
+}
+
 export class Output {
-  private activeSpinner: Spinner = NO_SPINNER;
+  /** The spinner running, if one is. */
+  private active: Shown | undefined;
+  /** Requests under way, each at its latest attempt (only while a spinner may run). */
+  private readonly requests = new Map<object, AttemptInfo>();
+  /** Told when a request's attempt starts or the request ends: spinners that show them. */
+  private readonly watchers = new Set<() => void>();
   private readonly writer = new Writer();
   /**
    * A per-job command's document under --json: not begun, begun with nothing written yet, or
@@ -296,33 +335,121 @@ export class Output {
     return Boolean((stderr as NodeJS.WriteStream).columns);
   }
 
+  /**
+   * Listens to the requests' attempts, for a spinner to show one that is retried or slow;
+   * undefined where no spinner may run (--verbose traces each attempt instead).
+   */
+  attemptListener(): AttemptListener | undefined {
+    if (!this.spinnerAllowed()) return undefined;
+    const changed = (): void => {
+      for (const watch of this.watchers) watch();
+    };
+    return {
+      onAttempt: (info) => {
+        this.requests.set(info.request, info);
+        changed();
+      },
+      onSettled: (request) => {
+        this.requests.delete(request);
+        changed();
+      },
+    };
+  }
+
+  /** A spinner's text: `text`, then the attempt of a request that is retried or slow. */
+  private spinnerText(text: string): string {
+    const suffix = this.requests.size ? attemptSuffix(this.requests.values(), Date.now()) : '';
+    return escapeText(suffix ? `${text} ${suffix}` : text);
+  }
+
   /** A spinner on stderr, only on a TTY outside CI and without --json or --quiet. */
   async spinner(text: string): Promise<Spinner> {
-    if (!this.spinnerAllowed()) return NO_SPINNER;
+    let current = text;
+    const shown = await this.showSpinner(() => current);
+    if (!shown) return NO_SPINNER;
+    return {
+      update: (t) => {
+        current = t;
+        shown.render();
+      },
+      stop: shown.stop,
+    };
+  }
+
+  /**
+   * Starts the spinner showing `text()`, read again as it goes and as requests' attempts
+   * start and end; undefined where no spinner may run.
+   */
+  private async showSpinner(text: () => string): Promise<Shown | undefined> {
+    if (!this.spinnerAllowed()) return undefined;
     const { default: ora } = await import('ora');
     this.writer.flush();
     const spinner = ora({
-      text: escapeText(text),
+      text: this.spinnerText(text()),
       stream: this.streams.stderr as NodeJS.WriteStream,
       color: 'cyan',
       isEnabled: true,
       discardStdin: false,
     }).start();
-    this.activeSpinner = {
-      update: (t) => {
-        spinner.text = escapeText(t);
-      },
+    const render = (): void => {
+      spinner.text = this.spinnerText(text());
+    };
+    const timer = setInterval(render, STATUS_REFRESH_MS);
+    timer.unref();
+    this.watchers.add(render);
+    const shown: Shown = {
+      render,
       stop: () => {
+        clearInterval(timer);
+        this.watchers.delete(render);
         this.writer.flush();
         spinner.stop();
-        this.activeSpinner = NO_SPINNER;
+        if (this.active === shown) this.active = undefined;
       },
     };
-    return this.activeSpinner;
+    this.active = shown;
+    return shown;
   }
 
   stopSpinner(): void {
-    this.activeSpinner.stop();
+    this.active?.stop();
+  }
+
+  /**
+   * Until stop(): on a terminal, a spinner showing `text` while a request is retried or slow,
+   * and nothing otherwise (for steps before a command's own status line, quick as a rule).
+   */
+  whileConnecting(text: string): Status {
+    if (!this.spinnerAllowed()) return { stop() {} };
+    let spinner: Shown | undefined;
+    let starting = false;
+    let ended = false;
+    const check = (): void => {
+      const due = !ended && attemptSuffix(this.requests.values(), Date.now()) !== '';
+      if (spinner && !due) {
+        spinner.stop();
+        spinner = undefined;
+      } else if (due && !spinner && !starting && !this.active) {
+        starting = true;
+        void this.showSpinner(() => text).then((started) => {
+          starting = false;
+          spinner = started;
+          check();
+        });
+      }
+    };
+    // A first attempt becomes slow with no attempt starting or ending.
+    const timer = setInterval(check, STATUS_REFRESH_MS);
+    timer.unref();
+    this.watchers.add(check);
+    return {
+      stop: () => {
+        ended = true;
+        clearInterval(timer);
+        this.watchers.delete(check);
+        check();
+      },
+    };
   }
 
   /**
@@ -330,17 +457,8 @@ export class Output {
    * otherwise a line of it on stderr whenever `everyMs` passes with nothing printed (0: never).
    */
   async status(text: () => string, everyMs: number): Promise<Status> {
-    const spinner = await this.spinner(text());
-    if (spinner !== NO_SPINNER) {
-      const timer = setInterval(() => spinner.update(text()), STATUS_REFRESH_MS);
-      timer.unref();
-      return {
-        stop: () => {
-          clearInterval(timer);
-          spinner.stop();
-        },
-      };
-    }
+    const shown = await this.showSpinner(text);
+    if (shown) return shown;
     if (everyMs <= 0) return { stop() {} };
     this.writer.lastText = Date.now();
     let timer: NodeJS.Timeout;

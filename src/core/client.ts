@@ -12,6 +12,7 @@ import {
 } from './ges/management.js';
 import { networkWarnings } from './http/address.js';
 import {
+  type AttemptInfo,
   type Authenticator,
   HttpClient,
   type HttpClientOptions,
@@ -59,6 +60,10 @@ export interface ConnectorOptions {
   /** Where a cache that cannot be used is mentioned, and why there is none (no cacheDir). */
   cacheNote?: (message: string) => void;
   noCache?: string;
+  /** Each attempt as it starts, of every request: the IAM login, both planes (a progress line). */
+  onAttempt?: (info: AttemptInfo) => void;
+  /** A request whose attempts onAttempt was told of ended: its AttemptInfo's `request`. */
+  onSettled?: (request: object) => void;
 }
 
 /** How a graph's address was found by its name (for --dry-run, --verbose and config show). */
@@ -129,6 +134,8 @@ export class Connector {
       signal: options.signal,
       trace: options.trace,
       connections: options.connections,
+      onAttempt: options.onAttempt,
+      onSettled: options.onSettled,
     };
     // A cache that cannot be used changes no outcome: a note, and the run goes on without it.
     const cache = new PrivateCache(settings.cacheDir, options.cacheNote, options.noCache);

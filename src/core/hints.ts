@@ -97,7 +97,6 @@ const ANSWER_TIMEOUT_HINT =
 
 /** Next steps for failures without an answer, by the code they are known by. */
 const NETWORK_HINTS: Record<string, string> = {
-  ECONNREFUSED: 'check the endpoint and that the graph is running; --verbose shows each request',
   ENOTFOUND: 'check the host name in the endpoint',
   UND_ERR_HEADERS_TIMEOUT: ANSWER_TIMEOUT_HINT,
   UND_ERR_BODY_TIMEOUT: ANSWER_TIMEOUT_HINT,
@@ -123,10 +122,17 @@ const UNREACHABLE_HINT =
   'its VPC: run ges on a machine in that VPC, or use the public address ' +
   "(network: public in the profile); 'ges doctor' checks the way there";
 
+/**
+ * A refusal: a stopped graph, a wrong port, or a firewall on the way to a private address
+ * seen from outside its VPC.
+ */
+const REFUSED_HINT = `check the endpoint and that the graph is running; ${UNREACHABLE_HINT}`;
+
 function networkHint(code: string | undefined): string | undefined {
   if (code === undefined) return undefined;
   const hint = NETWORK_HINTS[code];
   if (hint) return hint;
+  if (code === 'ECONNREFUSED') return REFUSED_HINT;
   if (UNREACHABLE_CODES.has(code)) return UNREACHABLE_HINT;
   if (isTlsFailure(code)) {
     return (

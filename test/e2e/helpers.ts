@@ -13,6 +13,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { setTimeout as realDelay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +153,8 @@ export async function runGes(args: string[], options: RunOptions = {}): Promise<
 export interface InProcessOptions extends RunOptions {
   /** Whether stdout (and stderr) claim to be terminals. */
   tty?: boolean;
+  /** With `tty`: the terminals' width (a spinner runs only on a terminal of known width). */
+  columns?: number;
   /** Aborts the run as a signal would (its reason: "SIGINT", "SIGTERM", ...). */
   stop?: AbortSignal;
   /** Keep stdin open (a pipe nobody closes). */
@@ -166,6 +169,22 @@ export interface InProcessOptions extends RunOptions {
 }
 
 /**
+ * An output stream for runMain: a terminal when `tty` says so, and with `columns` one a
+ * spinner draws on (it moves the cursor as a terminal's stream does, with escape sequences).
+ */
+function testStream({ tty, columns }: InProcessOptions): PassThrough & { isTTY?: boolean } {
+  const stream = Object.assign(new PassThrough(), { isTTY: tty });
+  if (!tty || columns === undefined) return stream;
+  return Object.assign(stream, {
+    columns,
+    cursorTo: (x: number, y?: number) => readline.cursorTo(stream, x, y),
+    moveCursor: (dx: number, dy: number) => readline.moveCursor(stream, dx, dy),
+    clearLine: (dir: -1 | 0 | 1) => readline.clearLine(stream, dir),
+    clearScreenDown: () => readline.clearScreenDown(stream),
+  });
+}
+
+/**
  * Runs `main()` in this process with test streams, the way bin/ges.cjs runs it: same argv,
  * an injected environment, home and working directory; checks no secret was printed.
  */
@@ -175,8 +194,8 @@ export async function runMain(
 ): Promise<RunResult & { stdoutWrites: number }> {
   const { main } = await import('../../src/cli/main.js');
   const home = options.home ?? options.cwd ?? tempHome();
-  const stdout = Object.assign(new PassThrough(), { isTTY: options.tty });
-  const stderr = Object.assign(new PassThrough(), { isTTY: options.tty });
+  const stdout = testStream(options);
+  const stderr = testStream(options);
   const stdin = new PassThrough();
   let out = '';
   let err = '';

@@ -7,7 +7,7 @@ import { FAILURE_CODES } from '../../src/core/http/failure.js';
 const network = (code: string | undefined) => hintFor(new NetworkError('x', code, 1), {});
 
 describe('hints for failures without an answer', () => {
-  it.each(['UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'])(
+  it.each(['UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNREFUSED'])(
     '%s: the address is usually reachable only inside its VPC',
     (code) => {
       const hint = network(code)!;

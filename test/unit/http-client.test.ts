@@ -262,7 +262,12 @@ describe('HttpClient: the steps of send()', () => {
     statuses = [502, 504];
     const lines: string[] = [];
     const attempts: AttemptInfo[] = [];
-    const http = make(base, { trace: (l) => lines.push(l), onAttempt: (a) => attempts.push(a) });
+    const settled: object[] = [];
+    const http = make(base, {
+      trace: (l) => lines.push(l),
+      onAttempt: (a) => attempts.push({ ...a }),
+      onSettled: (request) => settled.push(request),
+    });
     try {
       const result = await http.send({ method: 'GET', path: '/p' });
       expect(result.attempts).toBe(3);
@@ -272,12 +277,38 @@ describe('HttpClient: the steps of send()', () => {
         [3, 3, `${base}/p`],
       ]);
       expect(new Set(attempts.map((a) => a.startedAt)).size).toBe(1);
+      // One request: the same `request` for each attempt, settled once, after the last.
+      expect(new Set(attempts.map((a) => a.request)).size).toBe(1);
+      expect(settled).toHaveLength(1);
+      expect(settled[0]).toBe(attempts[0]!.request);
       expect(lines.filter((l) => l.startsWith('retrying'))).toEqual([
         'retrying in 0.0 s (retry 1 of 2)',
         'retrying in 0.0 s (retry 2 of 2)',
       ]);
       expect(lines).toContain(`> GET ${base}/p (attempt 3)`);
       expect(lines.filter((l) => l.startsWith('< 502') || l.startsWith('< 200'))).toHaveLength(2);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('a request that fails is settled too', async () => {
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => dead.close(() => resolve()));
+    const told: object[] = [];
+    const settled: object[] = [];
+    const http = make(deadUrl, {
+      retries: 1,
+      onAttempt: (a) => told.push(a.request),
+      onSettled: (request) => settled.push(request),
+    });
+    try {
+      await expect(http.send({ method: 'GET', path: '/' })).rejects.toThrow(NetworkError);
+      expect(told).toHaveLength(2);
+      expect(settled).toEqual([told[0]]);
+      expect(settled[0]).toBe(told[1]);
     } finally {
       await http.close();
     }
@@ -306,7 +337,9 @@ describe('HttpClient: the steps of send()', () => {
       },
       refusalHint: () => 'log in again',
     };
-    const http = make(base, { authenticator: renewing });
+    const told: number[][] = [];
+    const onAttempt = (a: AttemptInfo): number => told.push([a.attempt, a.of]);
+    const http = make(base, { authenticator: renewing, onAttempt });
     try {
       const result = await http.send({ method: 'GET', path: '/' });
       expect([result.status, result.attempts, result.hint, renewals]).toEqual([
@@ -314,6 +347,11 @@ describe('HttpClient: the steps of send()', () => {
         2,
         'log in again',
         1,
+      ]);
+      // A re-login's attempt is one more than the retries allow: never "attempt 4 of 3".
+      expect(told).toEqual([
+        [1, 3],
+        [2, 4],
       ]);
     } finally {
       statuses = [];

@@ -62,8 +62,13 @@ export const NO_AUTH: Authenticator = { headers: () => ({}) };
 
 /** An attempt starting, for a progress line ("attempt 2 of 3, 12s"). */
 export interface AttemptInfo {
+  /** The request: the same object for each of its attempts, and given to onSettled. */
+  request: object;
   attempt: number;
-  /** The most attempts the request gets (its retries and one). */
+  /**
+   * The most attempts the request gets: its retries and one, and one more after a re-login or
+   * a move to a new address (which start no retry).
+   */
   of: number;
   /** When the request's first attempt started (Date.now()). */
   startedAt: number;
@@ -97,6 +102,8 @@ export interface HttpClientOptions {
   rediscover?: () => Promise<string | null>;
   /** Called as each attempt starts. */
   onAttempt?: (info: AttemptInfo) => void;
+  /** Called as a request ends (answered, failed or stopped), with its AttemptInfo's `request`. */
+  onSettled?: (request: object) => void;
 }
 
 export interface HttpRequest {
@@ -289,6 +296,21 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<HttpResult> {
     const dispatcher = this.dispatcher ?? (await (this.ready ??= this.makeDispatcher()));
     const progress = newProgress(Date.now());
+    const { onSettled } = this.options;
+    if (!onSettled) return this.attempts(dispatcher, request, progress);
+    try {
+      return await this.attempts(dispatcher, request, progress);
+    } finally {
+      onSettled(progress);
+    }
+  }
+
+  /** The attempts of one request, until an answer to return or a failure to throw. */
+  private async attempts(
+    dispatcher: Dispatcher,
+    request: HttpRequest,
+    progress: Progress,
+  ): Promise<HttpResult> {
     const { signal } = request;
     for (;;) {
       progress.attempt++;
@@ -325,8 +347,9 @@ export class HttpClient {
     const { trace, onAttempt, retries } = this.options;
     if (trace) traceRequest(trace, draft, progress.attempt);
     onAttempt?.({
+      request: progress,
       attempt: progress.attempt,
-      of: retries + 1,
+      of: progress.attempt - progress.retried + retries,
       startedAt: progress.startedAt,
       url: draft.href,
     });
