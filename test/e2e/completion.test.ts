@@ -341,7 +341,9 @@ describe('ges __complete jobs <graph>', () => {
       await sleep(5); // real time, for the sockets
     }
     expect(done).toBe(true);
-    expect(elapsed).toBeLessThanOrEqual(2100);
+    // Had it waited for the list (due at 2.4 s), the running jobs' IDs would be on stdout. How much
+    // fake time passed is no measure: on a busy machine the clock runs on while the command
+    // reads its config, before its 2 s begin.
     expect(await result).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const paths = (await requestLog(emu)).map((r) => r.path);
     expect(paths.some((p) => p.startsWith(`/v2/${emu.projectId}/graphs`))).toBe(true);
