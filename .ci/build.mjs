@@ -88,8 +88,9 @@ const stubs = [
  * and node:child_process, which commander loads for executable subcommands (ges has none). Never
  * loaded: node:http (and its server, agent and timing modules) for undici, which reads two
  * things of it: the class of node:http's responses, which its destroy() treats apart (ges hands
- * undici none), and http.maxHeaderSize, a default ges never uses (src/core/http/client.ts sets
- * maxHeaderSize).
+ * undici none), and http.maxHeaderSize, the default header limit of the connections undici's
+ * proxy agent makes: Node's default, 16 KiB, the limit src/core/http/client.ts sets for the
+ * others (a --max-http-header-size given to node is not seen).
  */
 // An import helper's look at __esModule (TypeScript's __importDefault) is no use.
 const onFirstUse = (builtin) =>
@@ -145,7 +146,7 @@ const lazyBuiltins = [
     name: 'http-for-undici-client',
     builtin: /^(node:)?http$/,
     importer: undiciFile('dispatcher[/\\\\]client\\.js'),
-    contents: 'module.exports = {}',
+    contents: `module.exports = { maxHeaderSize: ${16 * 1024} }`,
   },
 ];
 const stubbed = new Set();
