@@ -134,6 +134,11 @@ function networkHint(code: string | undefined): string | undefined {
   if (hint) return hint;
   if (code === 'ECONNREFUSED') return REFUSED_HINT;
   if (UNREACHABLE_CODES.has(code)) return UNREACHABLE_HINT;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return (
+      'use a name the certificate is for in the endpoint (ges doctor shows its names); ' +
+      'trusting another CA does not help here'
+    );
   if (isTlsFailure(code)) {
     return (
       'trust the CA that signed it with --ca-cert <pem> (or caFile in the profile), ' +

@@ -95,7 +95,7 @@ describe('config init on a terminal', () => {
     expect(r.stderr).toContain('invalid project ID "has-dashes" (from your answer)');
     expect(r.stderr).toContain('invalid auth type "oauth": use one of token, password, aksk');
     expect(readFileSync(USER_CONFIG(home), 'utf8')).toBe(
-      '# ges configuration (see .gesrc.example for every key)\n' +
+      "# ges configuration: 'ges help config' lists every key\n" +
         'defaultProfile: prod\nprofiles:\n  prod:\n    endpoint: https://100.93.1.2\n' +
         '    projectId: 0a1b2c3d\n    auth:\n      type: password\n' +
         '      iamEndpoint: https://iam.myhuaweicloud.com\n      domain: acme\n' +

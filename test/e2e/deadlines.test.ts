@@ -84,7 +84,8 @@ describe('--timeout bounds each attempt, whatever the server sends', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       new RegExp(
-        `no answer from ${host} within 0.5 s: only \\d+ informational \\(1xx\\) answers? came`,
+        `no answer from ${host} within 0.5 s an attempt ` +
+          '\\(only \\d+ informational \\(1xx\\) answers? came\\): 1 attempt over',
       ),
     );
   });

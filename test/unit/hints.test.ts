@@ -28,7 +28,11 @@ describe('hints for failures without an answer', () => {
     [FAILURE_CODES.proxyTimeout, 'raise --connect-timeout'],
     ['ECONNREFUSED', 'that the graph is running'],
     ['CERT_HAS_EXPIRED', '--ca-cert'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'a name the certificate is for'],
   ])('%s: %s', (code, words) => expect(network(code)).toContain(words));
+
+  it('a certificate for another name: no CA advice, which would not help', () =>
+    expect(network('ERR_TLS_CERT_ALTNAME_INVALID')).not.toContain('--ca-cert'));
 
   it('an unknown failure has no hint', () => expect(network('EWHATEVER')).toBeUndefined());
 

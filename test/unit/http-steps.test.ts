@@ -192,7 +192,11 @@ describe('naming a failure', () => {
       'connect',
       '10.0.0.5:8080 is unreachable (ENETUNREACH): 3 attempts over 31.2 s',
     ],
-    ['UND_ERR_HEADERS_TIMEOUT', 'headers', 'no answer from 10.0.0.5:8080 within 30 s'],
+    [
+      'UND_ERR_HEADERS_TIMEOUT',
+      'headers',
+      'no answer from 10.0.0.5:8080 within 30 s an attempt: 3 attempts over 31.2 s',
+    ],
     [
       'UND_ERR_BODY_TIMEOUT',
       'body',
@@ -208,7 +212,8 @@ describe('naming a failure', () => {
   it('counts the informational answers that came instead of one', () => {
     const f = { ...failed('UND_ERR_HEADERS_TIMEOUT', 'headers'), informational: 4 };
     expect(named(f).message).toBe(
-      'no answer from 10.0.0.5:8080 within 30 s: only 4 informational (1xx) answers came',
+      'no answer from 10.0.0.5:8080 within 30 s an attempt ' +
+        '(only 4 informational (1xx) answers came): 3 attempts over 31.2 s',
     );
   });
 

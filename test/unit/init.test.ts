@@ -12,7 +12,7 @@ const P: NewProfile = { name: 'new', endpoint: 'http://10.0.0.1', projectId: 'p1
 describe('addProfile', () => {
   it('makes a new file with defaultProfile', () => {
     expect(addProfile(null, P, 'f', false)).toBe(
-      '# ges configuration (see .gesrc.example for every key)\n' +
+      "# ges configuration: 'ges help config' lists every key\n" +
         'defaultProfile: new\nprofiles:\n  new:\n' +
         '    endpoint: http://10.0.0.1\n    projectId: p1\n' +
         '    auth:\n      type: token\n      token: ${GES_TOKEN}\n',

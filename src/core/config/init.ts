@@ -123,7 +123,7 @@ export function addProfile(
 ): string {
   if (text === null || text.trim() === '') {
     return [
-      `# ges configuration (see .gesrc.example for every key)`,
+      `# ges configuration: 'ges help config' lists every key`,
       `defaultProfile: ${profile.name}`,
       'profiles:',
       ...profileBlock(profile),

@@ -143,7 +143,7 @@ async function planProfile(
   if (written?.endpoint !== profile.endpoint || written?.region !== profile.region) {
     throw new UsageError(
       `could not add profile ${profile.name} to ${file} safely; ` +
-        `edit it by hand (see .gesrc.example)`,
+        `edit it by hand ('ges help config' lists every key)`,
     );
   }
   return { text, mode: 'bytes' in read ? read.mode & 0o755 : 0o600 };

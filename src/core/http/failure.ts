@@ -87,7 +87,7 @@ export function failureOf(error: unknown): Failure {
 const seconds = (ms: number): string => `${ms / 1000} s`;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "3 attempts over 31.2 s", for failures to reach the address at all. */
+/** "3 attempts over 31.2 s", for failures to reach the address or to hear from it. */
 function tally({ attempts, elapsedMs }: FailureContext): string {
   return `${plural(attempts, 'attempt')} over ${(elapsedMs / 1000).toFixed(1)} s`;
 }
@@ -166,10 +166,11 @@ function timeoutFailure(f: Failure, ctx: FailureContext): string | undefined {
       return `could not connect to ${host} (ETIMEDOUT): ${tally(ctx)}`;
     case 'UND_ERR_HEADERS_TIMEOUT':
       return (
-        `no answer from ${host} within ${seconds(ctx.answerMs)}` +
+        `no answer from ${host} within ${seconds(ctx.answerMs)} an attempt` +
         (f.informational
-          ? `: only ${plural(f.informational, 'informational (1xx) answer')} came`
-          : '')
+          ? ` (only ${plural(f.informational, 'informational (1xx) answer')} came)`
+          : '') +
+        `: ${tally(ctx)}`
       );
     case 'UND_ERR_BODY_TIMEOUT':
       return (
