@@ -387,7 +387,8 @@ export class Output {
     const spinner = ora({
       text: this.spinnerText(text()),
       stream: this.streams.stderr as NodeJS.WriteStream,
-      color: 'cyan',
+      // ora's colours come from chalk's own detection, which ignores NO_COLOR: ask for none.
+      color: useColor(true, this.env, this.flags.color) ? 'cyan' : false,
       isEnabled: true,
       discardStdin: false,
     }).start();

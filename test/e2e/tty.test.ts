@@ -71,6 +71,23 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     }
   });
 
+  it('NO_COLOR keeps the spinner but draws it without colour', async () => {
+    await control(emu, 'POST', 'faults', {
+      path: '/jobs/status',
+      delayMs: 400,
+      status: 200,
+      body: { jobs: [{ jobId: 'j1', status: 'running' }], totalCount: 1 },
+    });
+    const { code, screen } = await underTty(`stty cols 100; node ${BIN} job list movies`, {
+      ...env,
+      NO_COLOR: '1',
+      TERM: 'xterm-256color', // a terminal chalk would colour
+    });
+    expect(code).toBe(0);
+    expect(screen).toContain('Listing jobs on graph movies');
+    expect(screen).not.toMatch(/\u001b\[[\d;]*m/); // no colour or bold, only cursor moves
+  });
+
   it('job list --watch redraws in place; after Ctrl-C a whole table, exit 130', async () => {
     // Ctrl-C typed once three frames are drawn; -echo keeps the terminal from echoing "^C".
     const watch = `node ${BIN} job list movies --watch --interval 500ms`;
