@@ -85,7 +85,8 @@ const maxBytes = (buffer: GrowingBuffer): number =>
   (buffer as unknown as { maxByteLength: number }).maxByteLength;
 
 export class JobIdSet {
-  private readonly shards = Array.from({ length: SHARDS }, () => new Shard());
+  /** Made on first use: each sets address space aside, which a run of a few IDs does not need. */
+  private readonly shards: (Shard | undefined)[] = new Array(SHARDS);
   private count = 0;
 
   get size(): number {
@@ -108,7 +109,7 @@ export class JobIdSet {
     const a = h1 | 0;
     const b = h1 === 0 && h2 === 0 ? 1 : h2 | 0;
     // The shard from bits the slot index does not use.
-    if (!this.shards[b >>> 24]!.add(a, b)) return false;
+    if (!(this.shards[b >>> 24] ??= new Shard()).add(a, b)) return false;
     this.count++;
     return true;
   }
