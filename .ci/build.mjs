@@ -150,6 +150,40 @@ const lazyBuiltins = [
   },
 ];
 const stubbed = new Set();
+/**
+ * Files of their own in dist/, which the binary's bundle requires only when a run needs them, so
+ * that every start does not read and check them: undici's proxy agent (see
+ * src/core/http/undici-proxy.ts), the code undici's HTTP/1 client loads for bodies other than a
+ * string or bytes (ges sends none), and its HTTP parser for CPUs without WebAssembly SIMD.
+ */
+const undiciClient = /[/\\]undici[/\\]lib[/\\]dispatcher[/\\]client-h1\.js$/;
+const apart = [
+  { name: 'undici-proxy', entry: 'src/core/http/undici-proxy.ts', file: /^\.\/undici-proxy\.js$/ },
+  {
+    name: 'undici-body',
+    entry: 'node_modules/undici/lib/web/fetch/body.js',
+    file: /^\.\.\/web\/fetch\/body\.js$/,
+    importer: undiciClient,
+  },
+  {
+    name: 'llhttp-wasm',
+    entry: 'node_modules/undici/lib/llhttp/llhttp-wasm.js',
+    file: /^\.\.\/llhttp\/llhttp-wasm\.js$/,
+    importer: undiciClient,
+  },
+];
+const keptApart = new Set();
+const filesApart = {
+  name: 'files-apart',
+  setup(build) {
+    for (const part of apart)
+      build.onResolve({ filter: part.file }, (args) => {
+        if (part.importer && !part.importer.test(args.importer)) return undefined;
+        keptApart.add(part.name);
+        return { path: `./${part.name}.cjs`, external: true };
+      });
+  },
+};
 const withoutUnused = {
   name: 'without-unused',
   setup(build) {
@@ -236,7 +270,11 @@ try {
 // user's cache folder: the one place that decides user folders, in CommonJS.
 await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { ges: 'src/cli/main.ts', paths: 'src/core/paths.ts' },
+  entryPoints: {
+    ges: 'src/cli/main.ts',
+    paths: 'src/core/paths.ts',
+    ...Object.fromEntries(apart.map((part) => [part.name, part.entry])),
+  },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -246,10 +284,16 @@ await esbuild.build({
   minifyWhitespace: true,
   legalComments: 'external',
   define: { __GES_VERSION__: JSON.stringify(version) },
-  plugins: [withoutUnused],
+  plugins: [withoutUnused, filesApart],
   logLevel: 'warning',
 });
 
+for (const part of apart) {
+  if (!keptApart.has(part.name))
+    throw new Error(
+      `build: nothing imports ${part.entry} as expected any more: update .ci/build.mjs`,
+    );
+}
 for (const stub of [...stubs, ...lazyBuiltins]) {
   if (!stubbed.has(stub.name))
     throw new Error(

@@ -11,7 +11,7 @@ type EnvHttpProxyAgentClass = typeof import('undici').EnvHttpProxyAgent;
 let agent: Promise<AgentClass> | undefined;
 
 /** The default export of a CommonJS module (its module.exports). */
-async function defaultOf<T>(module: Promise<unknown>): Promise<T> {
+export async function defaultOf<T>(module: Promise<unknown>): Promise<T> {
   return ((await module) as { default: T }).default;
 }
 
@@ -21,16 +21,7 @@ export function loadAgent(): Promise<AgentClass> {
   return agent;
 }
 
-/**
- * The proxy agent tunnels with Dispatcher#connect, which undici's index mixes in from its API: do
- * the same.
- */
+/** The proxy agent, from its own file (undici-proxy.ts says why). */
 export async function loadEnvHttpProxyAgent(): Promise<EnvHttpProxyAgentClass> {
-  const [EnvHttpProxyAgent, Dispatcher, api] = await Promise.all([
-    defaultOf<EnvHttpProxyAgentClass>(import('undici/lib/dispatcher/env-http-proxy-agent.js')),
-    defaultOf<{ prototype: object }>(import('undici/lib/dispatcher/dispatcher.js')),
-    defaultOf<object>(import('undici/lib/api/index.js')),
-  ]);
-  Object.assign(Dispatcher.prototype, api);
-  return EnvHttpProxyAgent;
+  return (await import('./undici-proxy.js')).loadEnvHttpProxyAgent();
 }
