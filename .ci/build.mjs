@@ -154,7 +154,9 @@ const stubbed = new Set();
  * Files of their own in dist/, which the binary's bundle requires only when a run needs them, so
  * that every start does not read and check them: undici's proxy agent (see
  * src/core/http/undici-proxy.ts), the code undici's HTTP/1 client loads for bodies other than a
- * string or bytes (ges sends none), and its HTTP parser for CPUs without WebAssembly SIMD.
+ * string or bytes (ges sends none), its HTTP parser for CPUs without WebAssembly SIMD, the
+ * spinner (ora, with its spinners and its own copy of chalk: terminals only) and the JSON parser
+ * cosmiconfig loads for JSON configs (with its code frames).
  */
 const undiciClient = /[/\\]undici[/\\]lib[/\\]dispatcher[/\\]client-h1\.js$/;
 const apart = [
@@ -164,6 +166,19 @@ const apart = [
     entry: 'node_modules/undici/lib/web/fetch/body.js',
     file: /^\.\.\/web\/fetch\/body\.js$/,
     importer: undiciClient,
+  },
+  {
+    name: 'ora',
+    esm: true,
+    entry: 'node_modules/ora/index.js',
+    file: /^ora$/,
+    importer: /[/\\]src[/\\]cli[/\\]output\.ts$/,
+  },
+  {
+    name: 'parse-json',
+    entry: 'node_modules/parse-json/index.js',
+    file: /^parse-json$/,
+    importer: /[/\\]cosmiconfig[/\\]dist[/\\]loaders\.js$/,
   },
   {
     name: 'llhttp-wasm',
@@ -265,16 +280,12 @@ try {
 // The binary's bundle: one CommonJS file with everything (commands, undici's parts, the YAML
 // parser), which bin/ges.cjs require()s: one file to resolve, read and compile (and keep in
 // Node's compile cache) instead of dozens of modules on every start. Without comments or
-// indentation (0.75 MB, not 1.1 MB, to read, hash and keep in memory); licences go to
-// dist/ges.cjs.LEGAL.txt. And dist/paths.cjs, which bin/ges.cjs loads first to find the
-// user's cache folder: the one place that decides user folders, in CommonJS.
-await esbuild.build({
+// indentation (less to read, hash and keep in memory; renaming identifiers as well made
+// compiling slower); licences go to dist/<name>.cjs.LEGAL.txt. And dist/paths.cjs, which
+// bin/ges.cjs loads first to find the user's cache folder: the one place that decides user
+// folders, in CommonJS.
+const binaryOptions = {
   absWorkingDir: root,
-  entryPoints: {
-    ges: 'src/cli/main.ts',
-    paths: 'src/core/paths.ts',
-    ...Object.fromEntries(apart.map((part) => [part.name, part.entry])),
-  },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -286,7 +297,23 @@ await esbuild.build({
   define: { __GES_VERSION__: JSON.stringify(version) },
   plugins: [withoutUnused, filesApart],
   logLevel: 'warning',
+};
+await esbuild.build({
+  entryPoints: {
+    ges: 'src/cli/main.ts',
+    paths: 'src/core/paths.ts',
+    ...Object.fromEntries(apart.filter((p) => !p.esm).map((part) => [part.name, part.entry])),
+  },
+  ...binaryOptions,
 });
+// An ES module kept apart: as `import()` of a CommonJS file gives its module.exports as the
+// default, module.exports is made the module's default export.
+for (const part of apart.filter((p) => p.esm))
+  await esbuild.build({
+    entryPoints: { [part.name]: part.entry },
+    footer: { js: 'module.exports = module.exports.default;' },
+    ...binaryOptions,
+  });
 
 for (const part of apart) {
   if (!keptApart.has(part.name))
