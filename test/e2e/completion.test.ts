@@ -13,6 +13,7 @@ import {
   envFor,
   requestLog,
   runMain,
+  TEAM_CONFIG,
   TOKEN,
   tempHome,
   writeFile,
@@ -349,25 +350,6 @@ describe('ges __complete jobs <graph>', () => {
     expect(paths.some((p) => p.startsWith(`/v2/${emu.projectId}/graphs`))).toBe(true);
   });
 });
-
-/** A trusted config in the working folder, with two profiles and the graphs of one. */
-const TEAM_CONFIG = `defaultProfile: dev
-profiles:
-  dev:
-    endpoint: http://192.168.0.20
-    projectId: devproject
-    graphs: [movies, friends]
-    auth:
-      type: token
-      token: \${GES_TOKEN}
-  prod:
-    endpoint: https://100.93.1.2
-    projectId: prodproject
-    auth:
-      type: aksk
-      accessKey: AKIDEXAMPLE12345678
-      secretKey: \${SK}
-`;
 
 describe('ges completion', () => {
   it('prints bash, zsh and fish scripts; an unknown shell is exit 2', async () => {

@@ -9,38 +9,19 @@ import {
   parseJson,
   runMain,
   SECRET_KEY,
+  TEAM_CONFIG,
   TOKEN,
   tempHome,
   writeFile,
   writeTrusted,
 } from './helpers.js';
 
-const CONFIG = `# my team's GES settings
-defaultProfile: dev
-profiles:
-  # the test graph
-  dev:
-    endpoint: http://192.168.0.20
-    projectId: devproject
-    graphs: [movies, friends]
-    auth:
-      type: token
-      token: \${GES_TOKEN}
-  prod:
-    endpoint: https://100.93.1.2
-    projectId: prodproject
-    auth:
-      type: aksk
-      accessKey: AKIDEXAMPLE12345678
-      secretKey: \${SK}
-`;
-
 describe('ges config path', () => {
   it('names the file found and the places searched, in order', async () => {
     const home = tempHome();
     const deep = path.join(home, 'work/repo');
     mkdirSync(deep, { recursive: true });
-    const file = writeTrusted(home, 'work/.gesrc.yaml', CONFIG);
+    const file = writeTrusted(home, 'work/.gesrc.yaml', TEAM_CONFIG);
     const r = await runMain(['config', 'path'], { cwd: deep, home });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
@@ -65,7 +46,7 @@ describe('ges config path', () => {
     const none = await runMain(['config', 'path'], { cwd: home });
     expect(none.stdout.split('\n')[0]).toBe('none');
     expect(none.stderr).toContain('ges config init');
-    const file = writeFile(home, 'x.yaml', CONFIG);
+    const file = writeFile(home, 'x.yaml', TEAM_CONFIG);
     const named = await runMain(['config', 'path', '--config', file], { cwd: home });
     expect(named.stdout).toBe(
       `${file}  (trusted: named by --config or GES_CONFIG)\n(named by --config: no search)\n`,
@@ -89,7 +70,7 @@ describe('ges config path', () => {
 describe('ges config list', () => {
   it('lists profiles with the default marked', async () => {
     const home = tempHome();
-    writeTrusted(home, '.gesrc.yaml', CONFIG);
+    writeTrusted(home, '.gesrc.yaml', TEAM_CONFIG);
     const r = await runMain(['config', 'list'], { cwd: home });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\* +dev +http:\/\/192\.168\.0\.20 +token/);
@@ -117,7 +98,7 @@ describe('ges config list', () => {
 describe('ges config show', () => {
   it('shows merged settings with the source of each, secrets masked', async () => {
     const home = tempHome();
-    const file = writeTrusted(home, '.gesrc.yaml', CONFIG);
+    const file = writeTrusted(home, '.gesrc.yaml', TEAM_CONFIG);
     const r = await runMain(['config', 'show', '--json'], {
       cwd: home,
       env: { GES_TOKEN: TOKEN, GES_ENDPOINT: 'http://10.0.0.9' },
@@ -296,7 +277,7 @@ describe('ges config init', () => {
       'never overwrites without --force',
     async () => {
       const home = tempHome();
-      const file = writeTrusted(home, '.gesrc.yaml', CONFIG, 0o640);
+      const file = writeTrusted(home, '.gesrc.yaml', TEAM_CONFIG, 0o640);
       const args = [
         'config',
         'init',
@@ -318,7 +299,7 @@ describe('ges config init', () => {
       ];
       expect((await runMain(args, { cwd: home })).code).toBe(0);
       const text = readFileSync(file, 'utf8');
-      expect(text.startsWith(CONFIG.trimEnd())).toBe(true);
+      expect(text.startsWith(TEAM_CONFIG.trimEnd())).toBe(true);
       expect(text).toContain("# my team's GES settings");
       expect(text).toContain('password: ${GES_PASSWORD}');
       expect(statSync(file).mode & 0o777).toBe(0o640);
@@ -357,7 +338,7 @@ describe('ges config init', () => {
 
   it('adds to the user config without touching its other profiles or comments', async () => {
     const home = tempHome();
-    const file = writeFile(home, '.config/ges/config.yaml', CONFIG);
+    const file = writeFile(home, '.config/ges/config.yaml', TEAM_CONFIG);
     const r = await runMain(
       [
         'config',
@@ -376,8 +357,8 @@ describe('ges config init', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`Wrote profile new to ${file}\n`);
     const text = readFileSync(file, 'utf8');
-    expect(text.startsWith(CONFIG.trimEnd())).toBe(true);
-    expect(text.slice(CONFIG.length - 1)).toBe(
+    expect(text.startsWith(TEAM_CONFIG.trimEnd())).toBe(true);
+    expect(text.slice(TEAM_CONFIG.length - 1)).toBe(
       '\n  new:\n    region: cn-north-4\n    projectId: p2\n    auth:\n      type: aksk\n' +
         '      accessKey: ${HUAWEICLOUD_SDK_AK}\n      secretKey: ${HUAWEICLOUD_SDK_SK}\n',
     );
@@ -534,7 +515,7 @@ describe('ges config trust', () => {
 
   it('a valid file is trusted, its warnings said', async () => {
     const home = tempHome();
-    const file = writeFile(home, 'repo/.gesrc.yaml', CONFIG.replace('graphs:', 'graps:'));
+    const file = writeFile(home, 'repo/.gesrc.yaml', TEAM_CONFIG.replace('graphs:', 'graps:'));
     const r = await runMain(['config', 'trust', file, '--json'], { cwd: home });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('unknown key profiles.dev.graps');

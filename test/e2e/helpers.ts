@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   writeFileSync,
@@ -26,6 +27,27 @@ export const BIN = path.join(ROOT, 'bin/ges.cjs');
 
 /** Secrets used by tests; no run may print any of them. */
 export const TOKEN = 'tok-9f8e7d6c5b4a-SECRET';
+
+/** A team's config: two profiles (token and AK/SK auth, secrets from ${...}), graphs of one. */
+export const TEAM_CONFIG = `# my team's GES settings
+defaultProfile: dev
+profiles:
+  # the test graph
+  dev:
+    endpoint: http://192.168.0.20
+    projectId: devproject
+    graphs: [movies, friends]
+    auth:
+      type: token
+      token: \${GES_TOKEN}
+  prod:
+    endpoint: https://100.93.1.2
+    projectId: prodproject
+    auth:
+      type: aksk
+      accessKey: AKIDEXAMPLE12345678
+      secretKey: \${SK}
+`;
 export const PASSWORD = 'pw-Hunter2-SECRET';
 export const SECRET_KEY = 'sk-0123456789abcdef-SECRET';
 export const SECURITY_TOKEN = 'st-temporary-SECRET';
@@ -409,4 +431,17 @@ export async function onFakeTime<T>(work: Promise<T>, limitMs = 86_400_000): Pro
     await vi.advanceTimersToNextTimerAsync();
   }
   return done;
+}
+
+/**
+ * `npm pack` of this checkout into a new temporary folder: the tarball's path and the folder.
+ * dist/ is built (the suite's setup saw to it); --ignore-scripts keeps it as the tests use it.
+ */
+export function packTarball(prefix: string): { work: string; tarball: string } {
+  const work = mkdtempSync(path.join(tmpdir(), prefix));
+  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+  return { work, tarball: path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!) };
 }

@@ -1,18 +1,19 @@
 import { execFile, execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { control, createJob, emulator, envFor, ROOT, requestLog, tempHome } from './helpers.js';
+import {
+  control,
+  createJob,
+  emulator,
+  envFor,
+  packTarball,
+  ROOT,
+  requestLog,
+  tempHome,
+} from './helpers.js';
 
 /**
  * The library as a user's project gets it: the packed tarball installed into a fresh project,
@@ -70,12 +71,7 @@ describe('the packed library', () => {
   it('installs into a project, type-checks the example and runs it', {
     timeout: 180_000,
   }, async () => {
-    const work = mkdtempSync(path.join(tmpdir(), 'ges-library-pack-'));
-    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
-    const tarball = path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+    const { work, tarball } = packTarball('ges-library-pack-');
     const project = path.join(work, 'project');
     mkdirSync(project);
     writeFileSync(

@@ -1,11 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { createJob, emulator, envFor, ROOT, tempHome } from './helpers.js';
+import { createJob, emulator, envFor, packTarball, tempHome } from './helpers.js';
 
 /**
  * The package as users install it: `npm pack`, then `npm install -g` of the tarball into a
@@ -21,13 +19,7 @@ afterAll(() => emu.close());
 
 describe('the packed tarball', () => {
   it('installs without scripts or warnings and runs', { timeout: 180_000 }, async () => {
-    const work = mkdtempSync(path.join(tmpdir(), 'ges-pack-'));
-    // dist/ is built (the suite's setup saw to it); --ignore-scripts keeps it as the tests use it.
-    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
-    const tarball = path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+    const { work, tarball } = packTarball('ges-pack-');
     const prefix = path.join(work, 'prefix');
     // --prefer-offline: the packages npm ci fetched are in npm's cache already.
     const log = execFileSync(
