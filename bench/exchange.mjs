@@ -43,7 +43,9 @@ async function loadExchange(timed) {
     setup(b) {
       b.onResolve({ filter: /deadline\.js$/ }, () => ({ path: 'deadline', namespace: 'stub' }));
       b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-        contents: 'export const watch = () => {}; export const unwatch = () => {};',
+        contents:
+          'export const watch = () => {}; export const unwatch = () => {}; ' +
+          'export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;',
       }));
     },
   };
