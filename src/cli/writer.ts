@@ -29,7 +29,8 @@ export class Writer {
     this.chars += text.length;
     if (this.holds > 0) return;
     const wait = this.lastFlush + COALESCE_MS - Date.now();
-    if (wait <= 0 || this.chars >= COALESCE_CHARS) this.flush();
+    // A clock set back makes `wait` long: never hold text longer than the window.
+    if (wait <= 0 || wait > COALESCE_MS || this.chars >= COALESCE_CHARS) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), wait);
       this.timer.unref();

@@ -32,6 +32,16 @@ describe('Writer: at once when idle, coalesced under load', () => {
     expect(log.at(-1)).toBe('out:e\n');
   });
 
+  it('a clock set back holds nothing longer than the window', () => {
+    const log: string[] = [];
+    const out = recorder('out', log);
+    const writer = new Writer();
+    writer.write(out, 'a\n');
+    vi.setSystemTime(Date.now() - 3_600_000); // the clock goes back an hour
+    writer.write(out, 'b\n');
+    expect(log).toEqual(['out:a\n', 'out:b\n']);
+  });
+
   it('keeps the order of stdout and stderr lines', () => {
     const log: string[] = [];
     const [out, err] = [recorder('out', log), recorder('err', log)];
