@@ -12,14 +12,24 @@
 const SHARDS = 256;
 const MAX_LOAD = 0.85;
 const FIRST_SLOTS = 16;
+/**
+ * Slots a shard keeps in a plain buffer, copied as it grows (a page at most). A buffer that
+ * grows in place costs a page fault on its first write: paid by every shard, that was the
+ * most of a batch of a thousand IDs.
+ */
+const PLAIN_SLOTS = 512;
 /** Slots a shard grows to in place: address space set aside (a megabyte each), not memory. */
 const RESERVED_SLOTS = 1 << 17;
 
-/** An ArrayBuffer that grows in place (ES2024; Node 20 has it, this TypeScript lib not yet). */
-type GrowingBuffer = ArrayBuffer & { resize(byteLength: number): void };
+/** An ArrayBuffer that may grow in place (ES2024; Node 20 has it, this TypeScript lib not yet). */
+type GrowingBuffer = ArrayBuffer & {
+  readonly resizable: boolean;
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+};
 const GrowingBuffer = ArrayBuffer as unknown as new (
   byteLength: number,
-  options: { maxByteLength: number },
+  options?: { maxByteLength: number },
 ) => GrowingBuffer;
 
 /** A shard's entries while it grows: one buffer for every shard, reused. */
@@ -44,12 +54,13 @@ function insert(slots: Int32Array, size: number, a: number, b: number): boolean 
 
 /**
  * One shard: open addressing with linear probing over [lo, hi] pairs; (0, 0) marks an empty
- * slot. It grows by half (so it stays 57 % to 85 % full) in place, in a buffer that can grow:
- * a table that doubled into a new buffer would leave the old one to the garbage collector,
- * which frees it late, and the set would hold about three times its size.
+ * slot. It grows by half (so it stays 57 % to 85 % full): small, into a new plain buffer; past
+ * PLAIN_SLOTS, in place, in a buffer that can grow: a large table that grew into a new buffer
+ * would leave the old one to the garbage collector, which frees it late, and the set would hold
+ * about three times its size.
  */
 class Shard {
-  private buffer = new GrowingBuffer(FIRST_SLOTS * 8, { maxByteLength: RESERVED_SLOTS * 8 });
+  private buffer = new GrowingBuffer(FIRST_SLOTS * 8);
   private slots = new Int32Array(this.buffer);
   private size = FIRST_SLOTS;
   private count = 0;
@@ -65,27 +76,34 @@ class Shard {
     if (scratch.length < used) scratch = new Int32Array(Math.ceil(used * 1.5));
     scratch.set(this.slots.subarray(0, used));
     const size = Math.ceil(this.size * 1.5);
-    if (size > this.buffer.byteLength / 8 && size * 8 > maxBytes(this.buffer)) {
-      // Past the space set aside (some 28 million IDs): a new, larger reservation.
-      this.buffer = new GrowingBuffer(size * 8, { maxByteLength: size * 8 * 4 });
-      this.slots = new Int32Array(this.buffer);
-    } else {
-      this.buffer.resize(size * 8);
-      this.slots.fill(0, 0, used);
-    }
+    this.makeRoom(size, used);
     this.size = size;
     for (let i = 0; i < used; i += 2) {
       if (scratch[i] !== 0 || scratch[i + 1] !== 0)
         insert(this.slots, size, scratch[i]!, scratch[i + 1]!);
     }
   }
+
+  /** Room for `size` empty slots: in place where the buffer can grow that far, else anew. */
+  private makeRoom(size: number, used: number): void {
+    const bytes = size * 8;
+    if (this.buffer.resizable && bytes <= this.buffer.maxByteLength) {
+      this.buffer.resize(bytes);
+      this.slots.fill(0, 0, used);
+      return;
+    }
+    // Small: a plain copy. Past PLAIN_SLOTS, a reservation to grow in; past that reservation
+    // (some 28 million IDs), a larger one.
+    const maxByteLength = Math.max(RESERVED_SLOTS * 8, bytes * 4);
+    this.buffer =
+      size <= PLAIN_SLOTS ? new GrowingBuffer(bytes) : new GrowingBuffer(bytes, { maxByteLength });
+    this.slots = new Int32Array(this.buffer);
+  }
 }
 
-const maxBytes = (buffer: GrowingBuffer): number =>
-  (buffer as unknown as { maxByteLength: number }).maxByteLength;
-
+/** The job IDs seen, by fingerprint (see the top of this file). */
 export class JobIdSet {
-  /** Made on first use: each sets address space aside, which a run of a few IDs does not need. */
+  /** Made on first use: a run of a few IDs needs a few. */
   private readonly shards: (Shard | undefined)[] = new Array(SHARDS);
   private count = 0;
 
