@@ -102,7 +102,8 @@ const onFirstUse = (builtin) =>
  */
 const checkFirst =
   'let m; const load = () => (m ??= require("node:assert")); ' +
-  'function assert(value, message) { if (!value) load()(value, message); } ' +
+  'function assert(value, message) { if (!value) load().ok(false, message ?? ' +
+  '"undici: an internal assertion failed"); } ' +
   'module.exports = new Proxy(assert, { get: (t, key) => key in t ? t[key] : load()[key] });';
 const undiciFile = (file) => new RegExp(`[/\\\\]undici[/\\\\]lib[/\\\\]${file}$`);
 const lazyBuiltins = [

@@ -344,14 +344,17 @@ export class Output {
     const changed = (): void => {
       for (const watch of this.watchers) watch();
     };
+    // Redrawn at once only when a retry starts or a retried request ends; a first attempt
+    // that turns slow shows at the next refresh. A million first attempts cost no redraw.
     return {
       onAttempt: (info) => {
         this.requests.set(info.request, info);
-        changed();
+        if (info.attempt > 1) changed();
       },
       onSettled: (request) => {
+        const retried = (this.requests.get(request)?.attempt ?? 1) > 1;
         this.requests.delete(request);
-        changed();
+        if (retried) changed();
       },
     };
   }
