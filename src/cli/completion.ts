@@ -8,7 +8,7 @@ import { zshScript } from './completion/zsh.js';
  * Shell completion scripts, generated from the commander program so they always match it.
  * Names that depend on the user's config or a server (profiles, graphs, running jobs) come
  * from `ges __complete` when Tab is pressed, as plain words: the scripts read them line by line
- * and compare them as text, never evaluating them (no eval, no compgen -W).
+ * and compare them as text: no word is ever run, expanded or parsed as shell code.
  */
 
 export { SHELLS };
