@@ -20,7 +20,6 @@ import {
   clockVerdict,
   httpsVerdict,
   httpVerdict,
-  noProxyMatch,
   proxyFor,
   reachVerdict,
   type Status,
@@ -34,6 +33,7 @@ import { hintFor } from '../../core/hints.js';
 import { maskUrlCredentials } from '../../core/http/address.js';
 import { httpErrorFor, parseJsonBody, summariseBody } from '../../core/http/body.js';
 import type { HttpResult } from '../../core/http/client.js';
+import { noProxyMatch } from '../../core/http/proxy.js';
 import { readCaFile } from '../../core/http/tls.js';
 import { checkGraph } from '../../core/validate.js';
 import { userAgent } from '../../core/version.js';

@@ -1,5 +1,6 @@
 import type { ProxySettings } from '../config/resolve.js';
 import { isLoopbackOrPrivate, maskUrlCredentials } from '../http/address.js';
+import { proxyFor as proxyThrough } from '../http/proxy.js';
 import { TLS_PROBLEMS } from '../http/tls-errors.js';
 import {
   type CertificateFacts,
@@ -25,32 +26,9 @@ export const VPC_HINT =
   "a graph's service-plane address is usually reachable only from inside its VPC; " +
   'run from a machine in the VPC or use the public address with network: public';
 
-/**
- * The proxy ges goes through for `endpoint`, as undici's EnvHttpProxyAgent picks it: none when
- * NO_PROXY matches the host (exactly or as a parent domain, with its port when one is given;
- * `*` matches everything), else the https proxy for https (the http one when that is unset)
- * and the http proxy for http. Null: a direct connection.
- */
+/** The proxy ges goes through for `endpoint` (http/proxy.ts has the rules); null: none. */
 export function proxyFor(endpoint: string, proxy: ProxySettings): string | null {
-  const url = new URL(endpoint);
-  const chosen = url.protocol === 'https:' ? proxy.https || proxy.http : proxy.http;
-  if (!chosen) return null;
-  return noProxyMatch(url, proxy.noProxy) ? null : chosen;
-}
-
-/** The NO_PROXY entry that matches the endpoint's host (and port), or null. */
-export function noProxyMatch(url: URL, noProxy: string): string | null {
-  if (noProxy === '*') return '*';
-  const host = url.host.replace(/:\d*$/, '').toLowerCase();
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-  for (const entry of noProxy.split(/[,\s]/)) {
-    if (!entry) continue;
-    const parsed = /^(.+):(\d+)$/.exec(entry);
-    const name = (parsed ? parsed[1]! : entry).replace(/^\*?\./, '').toLowerCase();
-    if (parsed && Number(parsed[2]) !== port) continue;
-    if (host === name || host.endsWith(`.${name}`)) return entry;
-  }
-  return null;
+  return proxyThrough(new URL(endpoint), proxy) ?? null;
 }
 
 function isPrivateNotLoopback(host: string): boolean {

@@ -16,8 +16,12 @@ export function proxyFor(url: URL, proxy: ProxyChoice | undefined): string | und
   if (!proxy) return undefined;
   const chosen = url.protocol === 'https:' ? proxy.https || proxy.http : proxy.http;
   if (!chosen) return undefined;
-  const { noProxy } = proxy;
-  if (noProxy === '*') return undefined;
+  return noProxyMatch(url, proxy.noProxy) ? undefined : chosen;
+}
+
+/** The NO_PROXY entry that matches the URL's host (and port), or null. */
+export function noProxyMatch(url: URL, noProxy: string): string | null {
+  if (noProxy === '*') return '*';
   const host = url.host.replace(/:\d*$/, '').toLowerCase();
   const port = Number(url.port) || DEFAULT_PORTS[url.protocol] || 0;
   for (const entry of noProxy.split(/[,\s]/)) {
@@ -25,7 +29,7 @@ export function proxyFor(url: URL, proxy: ProxyChoice | undefined): string | und
     const parsed = /^(.+):(\d+)$/.exec(entry);
     const name = (parsed ? parsed[1]! : entry).replace(/^\*?\./, '').toLowerCase();
     if (parsed && Number(parsed[2]) !== port) continue;
-    if (host === name || host.endsWith(`.${name}`)) return undefined;
+    if (host === name || host.endsWith(`.${name}`)) return entry;
   }
-  return chosen;
+  return null;
 }
