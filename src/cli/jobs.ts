@@ -3,7 +3,7 @@ import { GesError, UsageError } from '../core/errors.js';
 import { type GesApi, type JobList, skippedWarning } from '../core/ges/api.js';
 import { JOB_ID } from '../core/ges/constants.js';
 import { JobIdSet } from '../core/ges/id-set.js';
-import { type JobSummary, KNOWN_STATUSES } from '../core/ges/jobs.js';
+import { KNOWN_STATUSES } from '../core/ges/jobs.js';
 import { checkJobId } from '../core/validate.js';
 import type { CommandContext } from './context.js';
 import type { Output, Streams } from './output.js';
@@ -204,18 +204,4 @@ export async function readJobList(
 export function warnSkipped(output: Output, list: JobList, graph: string): void {
   const warning = skippedWarning(list, graph);
   if (warning) output.warn(warning);
-}
-
-/** One job in --json: the fields every edition can fill, null where this one does not. */
-export function jobJson(j: JobSummary): Record<string, unknown> {
-  return {
-    jobId: j.jobId,
-    status: j.status,
-    command: j.command,
-    canStop: j.canStop,
-    progress: j.progress,
-    startTime: j.startTime,
-    endTime: j.endTime,
-    failReason: j.failReason,
-  };
 }

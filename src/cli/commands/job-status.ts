@@ -10,14 +10,7 @@ import { ageSeconds, humanAge, type JobSummary } from '../../core/ges/jobs.js';
 import { jobStatusRecord } from '../../core/records.js';
 import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
 import { type CommandContext, type Connection, connect } from '../context.js';
-import {
-  canStopText,
-  kindOf,
-  progressText,
-  statusStyle,
-  wantsJsonl,
-  writeJsonLine,
-} from '../job-table.js';
+import { canStopText, kindOf, progressText, statusStyle } from '../job-table.js';
 import type { StatusOptions } from '../program/job.js';
 import { envelope, showLookup, showRequest } from '../report.js';
 
@@ -111,11 +104,6 @@ function printStatus(ctx: CommandContext, graph: string, job: JobSummary, status
   const { data } = doc;
   if (output.flags.json) {
     output.json(envelope(0, { ...doc }));
-    return;
-  }
-  if (wantsJsonl(ctx)) {
-    writeJsonLine(ctx, doc);
-    writeJsonLine(ctx, { summary: true, ...envelope(0) });
     return;
   }
   output.result(`Job ${job.jobId} on graph ${graph}: `, {
