@@ -25,7 +25,10 @@ function quickAnswer(args) {
   const last = args[args.length - 1];
   if (last !== '--help' && last !== '-h') return undefined;
   try {
-    return JSON.parse(read('dist/help.json'))[args.slice(0, -1).join(' ')];
+    const help = JSON.parse(read('dist/help.json'));
+    const key = args.slice(0, -1).join(' ');
+    // Own keys only: `ges constructor --help` is an unknown command, not Object's constructor.
+    return Object.hasOwn(help, key) ? help[key] : undefined;
   } catch {
     return undefined;
   }

@@ -63,6 +63,14 @@ describe('bin/ges.cjs', () => {
     }
   });
 
+  it('a word that names something of every object is no stored help: the CLI answers', async () => {
+    for (const word of ['constructor', '__proto__', 'toString']) {
+      const r = await runGes([word, '--help']);
+      expect({ word, stderr: r.stderr }).toEqual({ word, stderr: '' });
+      expect(r.stdout).toContain('Usage: ges');
+    }
+  });
+
   it('job cancel, status, list and wait', async () => {
     const env = envFor(emu);
     const a = await createJob(emu);
