@@ -42,10 +42,10 @@ export class PrivateCache {
   /**
    * The file of a key: `kind` and a hash of its parts (the parts may be endpoints and user names).
    */
-  async fileFor(kind: string, keyParts: readonly string[]): Promise<string> {
+  private async fileFor(kind: string, keyParts: readonly string[]): Promise<string> {
     const { createHash } = await import('node:crypto'); // not at start: crypto costs ~3 ms to load
     const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex').slice(0, 32);
-    return path.join(this.dir ?? '', `${kind}-${key}.json`);
+    return path.join(this.dir!, `${kind}-${key}.json`);
   }
 
   private giveUp(why: string): void {
@@ -117,6 +117,8 @@ export class PrivateCache {
       await real.chmod(this.dir, 0o700);
       return true;
     } catch (error) {
+      // A folder others can change is refused, as on a read; anything else is a note.
+      if (error instanceof ConfigError) throw error;
       this.giveUp(writeFailure(error));
       return false;
     }

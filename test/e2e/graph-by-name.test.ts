@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -391,6 +399,21 @@ describe('ges graph list', () => {
       expect(names.stdout).toBe('movies\nfriends\n');
     },
   );
+
+  it('a cache folder anyone can change is refused when it is first written, too', async () => {
+    profile('{type: token, token: "${T}"}');
+    const cacheDir = path.join(home, '.cache/ges');
+    rmSync(cacheDir, { recursive: true, force: true });
+    mkdirSync(cacheDir, { recursive: true });
+    chmodSync(cacheDir, 0o777);
+    try {
+      const r = await runMain(['graph', 'list'], { cwd: home, env: { T: TOKEN } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`refusing the cache: ${cacheDir} can be changed by anyone`);
+    } finally {
+      chmodSync(cacheDir, 0o700);
+    }
+  });
 
   it('with an endpoint and no region: exit 2 saying it needs the management plane', async () => {
     const r = await runMain(['graph', 'list'], {
