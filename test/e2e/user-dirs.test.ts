@@ -119,6 +119,20 @@ describe('with HOME unset', () => {
     expect(await requestLog(evil)).toEqual([]);
   });
 
+  it('config path and doctor advise naming the file: no trust can be recorded', async () => {
+    const dir = tempHome();
+    const file = writeFile(dir, 'repo/.gesrc.yaml', yaml(`endpoint: ${evil.url}`));
+    const cwd = path.join(dir, 'repo');
+    const where = await runMain(['config', 'path'], { cwd, env: NO_HOME });
+    expect(where.stdout).toContain(`ges --config '${file}'`);
+    expect(where.stdout).not.toContain('ges config trust');
+    const doctor = await runMain(['doctor', 'movies'], { cwd, env: NO_HOME });
+    expect(doctor.code).toBe(2);
+    expect(doctor.stdout.split('\n')[0]).toContain(`fix: ${NO_CONFIG_DIR}`);
+    expect(doctor.stdout).toContain(`ges --config '${file}'`);
+    expect(await requestLog(evil)).toEqual([]);
+  });
+
   it('runs without a cache, saying so only with --verbose', async () => {
     const dir = tempHome();
     const cfg = writeFile(dir, 'named.yaml', yaml(`managementEndpoint: ${good.url}`));

@@ -4,6 +4,7 @@ import {
   loadFound,
   searchPlaces,
   type TrustReason,
+  untrustedError,
 } from '../../core/config/load.js';
 import { dropTrust, recordTrust, requireConfigDir, sha256 } from '../../core/config/trust.js';
 import { ConfigError, GesError, UsageError } from '../../core/errors.js';
@@ -33,10 +34,11 @@ const TRUST_WORDS: Record<TrustReason, string> = {
 };
 
 /** "trusted: …" or "not trusted: …", for config path and config list. */
-function trustWords(found: { trust: TrustReason | null; filepath: string }): string {
-  return found.trust
-    ? TRUST_WORDS[found.trust]
-    : `not trusted; to use it run: ges config trust ${shellQuote(found.filepath)}`;
+function trustWords(found: FoundConfig): string {
+  if (found.trust) return TRUST_WORDS[found.trust];
+  // With no user config folder no trust can be recorded: the way to use it is to name it.
+  if (found.noTrustList) return `not trusted; ${untrustedError(found).hint}`;
+  return `not trusted; to use it run: ges config trust ${shellQuote(found.filepath)}`;
 }
 
 function findFileConfig(

@@ -4,6 +4,7 @@ import {
   findConfig,
   loadConfig,
   type TrustReason,
+  untrustedError,
 } from '../../core/config/load.js';
 import { resolveSettings, type Settings } from '../../core/config/resolve.js';
 import { profileNamed } from '../../core/config/schema.js';
@@ -169,7 +170,10 @@ async function checkConfig(ctx: CommandContext): Promise<ConfigFound> {
         detail:
           `${found.filepath} is not trusted: a config found in a folder could send your ` +
           'credentials anywhere, so ges uses it only once you trust it',
-        fix: `if you wrote it, or have read it: ges config trust ${shellQuote(found.filepath)}`,
+        // With no user config folder no trust can be recorded: name the file instead.
+        fix: found.noTrustList
+          ? untrustedError(found).hint!
+          : `if you wrote it, or have read it: ges config trust ${shellQuote(found.filepath)}`,
       },
       graphs: [],
     };
