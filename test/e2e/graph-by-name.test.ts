@@ -364,6 +364,18 @@ describe('a cached address that never answers', () => {
   });
 });
 
+describe('config show --graph', () => {
+  it('shows the endpoint of a profile that has one beside its management plane', async () => {
+    profile('{type: token, token: "${T}"}', '    endpoint: http://192.168.0.20\n');
+    const shown = await runMain(['config', 'show', '--graph', 'movies', '--json'], {
+      cwd: home,
+      env: { T: TOKEN },
+    });
+    expect(parseJson(shown.stdout).settings.endpoint.value).toBe('http://192.168.0.20');
+    expect(await lists(mgmt)).toBe(0);
+  });
+});
+
 describe('ges graph list', () => {
   it(
     'every graph with its state, edition, version, addresses; ' +

@@ -208,9 +208,9 @@ export async function runConfigUntrust(ctx: CommandContext, file?: string): Prom
 export async function runConfigShow(ctx: CommandContext, opts: ShowOptions): Promise<number> {
   const { output } = ctx;
   let s = await loadSettings(ctx);
-  if (opts.graph !== undefined && s.discovery) {
+  if (opts.graph !== undefined && s.discovery && !s.endpoint) {
     // --graph: find the graph's address as a job command would (the management plane, or the
-    // cache).
+    // cache); an endpoint, when there is one, is where a job command goes without looking.
     const conn = await connect(ctx, checkGraph(opts.graph), { settings: s });
     await conn.close();
     s = { ...conn.settings, endpoint: conn.lookup?.endpoint ?? null };
