@@ -1,5 +1,5 @@
 /** What the client decides between attempts, and how it traces them: pure functions. */
-import type { Failure } from './failure.js';
+import { type Failure, UNREACHABLE_CODES } from './failure.js';
 import { maskBodySecrets, maskHeaders } from './mask.js';
 import type { HttpResult } from './result.js';
 import { backoffDelayMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
@@ -48,12 +48,9 @@ export function retryDelayMs(outcome: Outcome, retried: number, random?: () => n
  * answer.
  */
 const NOTHING_THERE: ReadonlySet<string> = new Set([
+  ...UNREACHABLE_CODES,
   'ECONNREFUSED',
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
 ]);
 
 /** Worth asking for the address again: nothing answered there, and it was not asked yet. */
