@@ -128,7 +128,8 @@ export interface PreparedRequest {
 }
 
 /** The request as it will be sent; `url` is parsed only for whoever asks for it. */
-type Draft = OutgoingRequest & { href: string };
+/** A request built for one attempt, with the origin its URL was built on. */
+type Draft = OutgoingRequest & { href: string; origin: string };
 
 const SUCCESS_BODY_LIMIT = 64 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -202,6 +203,7 @@ export class HttpClient {
     return {
       method: request.method,
       href,
+      origin: this.base.origin,
       get url(): URL {
         return (parsed ??= new URL(href));
       },
@@ -363,7 +365,8 @@ export class HttpClient {
     signal: AbortSignal | undefined,
   ): Promise<Outcome> {
     const { trace, timeoutMs, connectTimeoutMs } = this.options;
-    const origin = this.base.origin;
+    // The draft's origin: another request may move the base while this one signs or logs in.
+    const { origin } = draft;
     const started = Date.now();
     try {
       const answer = await exchange(
