@@ -16,19 +16,6 @@ export type CancelRow = CancelResult & {
   algorithm?: string | null;
 };
 
-/** --all: a job the list marks canStop: false, reported without a request. */
-export function skippedRow(graph: string, jobId: string): CancelRow {
-  return {
-    graph,
-    jobId,
-    outcome: 'skipped',
-    httpStatus: null,
-    errorCode: null,
-    errorMessage: SKIPPED_MESSAGE,
-    attempts: 0,
-  };
-}
-
 /** Every outcome, counted in this order (--json's `counts`). */
 export const CANCEL_OUTCOMES: readonly CancelOutcome[] = [
   'cancelled',
@@ -55,8 +42,11 @@ const SUMMARY_WORDS: [string, string][] = [
  * a1"); the line already names the job, so the echo goes.
  */
 export function withoutEcho(message: string, jobId: string): string {
-  return message.replace(new RegExp(`,?\\s*(?:job\\s*)?id is ${jobId}\\s*$`, 'i'), '');
+  const echo = ECHO.exec(message);
+  return echo?.[1] === jobId ? message.slice(0, echo.index) : message;
 }
+
+const ECHO = /,?\s*(?:job\s*)?id is (\S+)\s*$/i;
 
 /** One job's entry in --json (and its --jsonl line); --all-graphs adds the job's kind. */
 export function cancelJson(r: CancelRow): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { type GesError, InterruptedError } from '../core/errors.js';
+import { skippedResult } from '../core/ges/cancel.js';
 import {
   type GraphEvent,
   type GraphTarget,
@@ -9,13 +10,7 @@ import type { JobSummary } from '../core/ges/jobs.js';
 import { type ManagedGraph, stateWords } from '../core/ges/management.js';
 import { hintFor } from '../core/hints.js';
 import { errorRecord } from '../core/records.js';
-import {
-  CANCEL_OUTCOMES,
-  type CancelRow,
-  CancelView,
-  cancelJson,
-  skippedRow,
-} from './cancel-view.js';
+import { CANCEL_OUTCOMES, type CancelRow, CancelView, cancelJson } from './cancel-view.js';
 import { JobReport, type JobView, orList, plural } from './job-report.js';
 import { kindOf } from './job-table.js';
 import { warnSkipped } from './jobs.js';
@@ -143,7 +138,7 @@ export class ProjectStop {
   async reportListed(target: GraphTarget): Promise<void> {
     for (const job of target.jobs ?? []) {
       const row = !stoppable(job)
-        ? skippedRow(target.graph, job.jobId)
+        ? skippedResult(target.graph, job.jobId)
         : this.choices.dryRun
           ? dryRunRow(target.graph, job)
           : undefined;

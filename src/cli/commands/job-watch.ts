@@ -1,6 +1,6 @@
 import { formatDuration } from '../../core/duration.js';
 import { GesError } from '../../core/errors.js';
-import type { GesApi } from '../../core/ges/api.js';
+import { type GesApi, skippedWarning } from '../../core/ges/api.js';
 import { diffJobs, type JobSummary, type WatchEvent } from '../../core/ges/jobs.js';
 import { jobRecord } from '../../core/records.js';
 import { sleep } from '../../core/sleep.js';
@@ -70,8 +70,8 @@ export async function watchJobs(
     const list = await api.listJobs(graph);
     if (list.skippedCount !== skipped) {
       skipped = list.skippedCount;
-      if (skipped > 0)
-        view.warn(`left out ${skipped} entries of graph ${graph}'s job list that ges cannot use`);
+      const warning = skippedWarning(list, graph);
+      if (warning) view.warn(warning);
     }
     return new Map(selectJobs(list.jobs, choices).map((job) => [job.jobId, job]));
   };

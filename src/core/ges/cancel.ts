@@ -66,6 +66,19 @@ export function failedResult(graph: string, jobId: string, error: unknown): Canc
 
 export const SKIPPED_MESSAGE = 'the job list marks it canStop: false, so no cancel was sent';
 
+/** A job the list marks canStop: false: reported, and nothing sent for it. */
+export function skippedResult(graph: string, jobId: string): CancelResult {
+  return {
+    graph,
+    jobId,
+    outcome: 'skipped',
+    httpStatus: null,
+    errorCode: null,
+    errorMessage: SKIPPED_MESSAGE,
+    attempts: 0,
+  };
+}
+
 /**
  * Cancelling every job of a list in some states (--all): the jobs GES marks canStop: false
  * become `skipped` results (nothing is sent for them), the others' IDs are to be cancelled.
@@ -82,16 +95,7 @@ export function stoppableJobs(
   for (const job of jobs) {
     if (!statuses.has(job.status)) continue;
     if (job.canStop !== false) ids.push(job.jobId);
-    else
-      skipped.push({
-        graph,
-        jobId: job.jobId,
-        outcome: 'skipped',
-        httpStatus: null,
-        errorCode: null,
-        errorMessage: SKIPPED_MESSAGE,
-        attempts: 0,
-      });
+    else skipped.push(skippedResult(graph, job.jobId));
   }
   return { skipped, ids };
 }
