@@ -112,6 +112,26 @@ describe('--timeout bounds each attempt, whatever the server sends', () => {
   });
 });
 
+describe('a request waiting for a free connection', () => {
+  it('is not timed out as if nothing answered: its deadlines start on the wire', async () => {
+    // Each answer takes 200 ms on the one connection: the fourth request waits 600 ms for it,
+    // twice the connect timeout.
+    const host = await listen(
+      createHttpServer((_req, res) => {
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 200);
+      }),
+    );
+    const http = client(`http://${host}`, { connections: 1 });
+    try {
+      const path = '/ges/v1.0/demo/graphs/movies/jobs/status';
+      const sent = [1, 2, 3, 4].map(() => http.send({ method: 'GET', path }));
+      expect((await Promise.all(sent)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    } finally {
+      await http.close();
+    }
+  });
+});
+
 describe('the connect timeout bounds reaching the server or the proxy', () => {
   it('a server that never answers the TLS handshake', async () => {
     const host = await silentServer();

@@ -25,6 +25,7 @@ import {
 import { maskHeaders } from './mask.js';
 import { type ProxyChoice, proxyFor } from './proxy.js';
 import type { HttpResult } from './result.js';
+import { Slots } from './slots.js';
 import { loadAgent, loadEnvHttpProxyAgent } from './undici.js';
 
 export type { HttpResult } from './result.js';
@@ -164,6 +165,7 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = baseUrl(options.endpoint);
+    this.slots = new Slots(options.connections ?? 8);
     // An interruption fails every request in flight at once (send() then reports it as such).
     options.signal?.addEventListener(
       'abort',
@@ -244,6 +246,8 @@ export class HttpClient {
    */
   private ready: Promise<Dispatcher> | undefined;
   private dispatcher: Dispatcher | undefined;
+  /** Requests on the wire, at most as many as the pool has connections (slots.ts). */
+  private readonly slots: Slots;
 
   private async makeDispatcher(): Promise<Dispatcher> {
     const Agent = await loadAgent();
@@ -367,6 +371,15 @@ export class HttpClient {
     const { trace, timeoutMs, connectTimeoutMs } = this.options;
     // The draft's origin: another request may move the base while this one signs or logs in.
     const { origin } = draft;
+    const waiting = this.slots.take([this.options.signal, signal]);
+    if (waiting) {
+      try {
+        await waiting;
+      } catch (error) {
+        this.stopIfAborted(progress.attempt - 1, false, signal);
+        throw error;
+      }
+    }
     const started = Date.now();
     try {
       const answer = await exchange(
@@ -393,6 +406,8 @@ export class HttpClient {
         trace(`< no answer: ${describeFailure(failure, context).message}`);
       }
       return { failure };
+    } finally {
+      this.slots.release();
     }
   }
 
