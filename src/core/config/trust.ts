@@ -38,12 +38,16 @@ function trustFile(globalDir: string): string {
  * The user config directory, where `doing` (e.g. "record a trusted file") must write; a
  * ConfigError saying why when there is none (no absolute HOME nor XDG_CONFIG_HOME).
  */
-export function requireConfigDir(env: Record<string, string | undefined>, doing: string): string {
+export function requireConfigDir(
+  env: Record<string, string | undefined>,
+  doing: string,
+  instead = 'name a config with --config',
+): string {
   const dir = userDirs(env).config;
   if (dir) return dir;
   throw new ConfigError(
     `cannot ${doing}: ${whyNoDir(env, 'config')}`,
-    'set HOME (or XDG_CONFIG_HOME) to an absolute path, or name a config with --config',
+    `set HOME (or XDG_CONFIG_HOME) to an absolute path, or ${instead}`,
   );
 }
 

@@ -9,7 +9,7 @@ import {
   updateFileAtomic,
   writeFailure,
 } from '../fs-safety.js';
-import { userDirs, whyNoDir } from '../paths.js';
+import { whyNoDir } from '../paths.js';
 import { addProfile, hasProfile, type NewProfile } from './init.js';
 import {
   CONFIG_SIZE_LIMIT,
@@ -22,7 +22,7 @@ import {
   searchPlaces,
 } from './load.js';
 import { profileNamed, validateConfig } from './schema.js';
-import { isTrusted, recordTrust, sha256 } from './trust.js';
+import { isTrusted, recordTrust, requireConfigDir, sha256 } from './trust.js';
 
 /** Writing a profile for `ges config init`: to the file that will be read, trusted as written. */
 
@@ -46,7 +46,14 @@ export async function profileTarget(options: {
     ? path.resolve(cwd, named)
     : local
       ? path.join(cwd, '.gesrc.yaml')
-      : path.join(userConfigDir(env), 'config.yaml');
+      : path.join(
+          requireConfigDir(
+            env,
+            'write the user config',
+            'name the file to write: ges config init --config <file> ...',
+          ),
+          'config.yaml',
+        );
   if (/\.(json|c?js|mjs)$/.test(target))
     throw new UsageError(
       `config init writes YAML, and ${target} is not a YAML file; edit it by hand`,
@@ -59,17 +66,6 @@ export async function profileTarget(options: {
   throw new UsageError(
     `${first} is read before ${target}, so a profile written there would never load`,
     `add the profile to ${first} by hand, or write elsewhere with --config <file>`,
-  );
-}
-
-/** The user config folder config init writes to by default, or a ConfigError saying why none. */
-function userConfigDir(env: Env): string {
-  const dir = userDirs(env).config;
-  if (dir) return dir;
-  throw new ConfigError(
-    `cannot write the user config: ${whyNoDir(env, 'config')}`,
-    'set HOME (or XDG_CONFIG_HOME) to an absolute path, or name the file to write: ' +
-      'ges config init --config <file> ...',
   );
 }
 
