@@ -4,7 +4,7 @@ import { type GesApi, type JobList, skippedWarning } from '../core/ges/api.js';
 import { JOB_ID } from '../core/ges/constants.js';
 import { JobIdSet } from '../core/ges/id-set.js';
 import { KNOWN_STATUSES } from '../core/ges/jobs.js';
-import { checkJobId } from '../core/validate.js';
+import { checkJobId, parseNumberOption } from '../core/validate.js';
 import type { CommandContext } from './context.js';
 import type { Output, Streams } from './output.js';
 import { LineReader } from './stdin.js';
@@ -145,6 +145,10 @@ function badLine(line: number, id: string): UsageError {
   }
   return new UsageError(`line ${line} of stdin: invalid job ID`);
 }
+
+/** --concurrency: requests in flight, 1 to 64. */
+export const parseConcurrency = (value: string): number =>
+  parseNumberOption('--concurrency', value, { min: 1, max: 64, integer: true });
 
 /** --interval (100 ms to 1 h; a plain number is seconds), in milliseconds. */
 export function parseInterval(value: string | undefined): number | undefined {

@@ -9,12 +9,13 @@ import {
 } from '../../core/ges/cancel.js';
 import { RUNNING_STATUSES } from '../../core/ges/jobs.js';
 import { mapConcurrent } from '../../core/pool.js';
-import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
+import { checkGraph, checkJobId } from '../../core/validate.js';
 import { CANCEL_OUTCOMES, type CancelRow, CancelView } from '../cancel-view.js';
 import { type CommandContext, type Connection, connect } from '../context.js';
 import { JobReport, orList } from '../job-report.js';
 import {
   JobIdSource,
+  parseConcurrency,
   parseInterval,
   parseStatusFilter,
   parseWaitTimeout,
@@ -33,9 +34,6 @@ interface CancelPlan {
   /** --all: the states to cancel. */
   statuses?: Set<string>;
 }
-
-const parseConcurrency = (value: string): number =>
-  parseNumberOption('--concurrency', value, { min: 1, max: 64, integer: true });
 
 /** --status, or every state a job has not ended in. */
 const cancelStatuses = (opts: CancelOptions): Set<string> =>

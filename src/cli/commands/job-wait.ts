@@ -5,10 +5,10 @@ import type { PreparedRequest } from '../../core/http/client.js';
 import type { WaitOutcome } from '../../core/library/types.js';
 import { mapConcurrent } from '../../core/pool.js';
 import { waitOutcome, waitRecord, waitStatus } from '../../core/records.js';
-import { checkGraph, checkJobId, parseNumberOption } from '../../core/validate.js';
+import { checkGraph, checkJobId } from '../../core/validate.js';
 import { type CommandContext, connect } from '../context.js';
 import { JobReport, type JobView } from '../job-report.js';
-import { JobIdSource, parseInterval, parseWaitTimeout } from '../jobs.js';
+import { JobIdSource, parseConcurrency, parseInterval, parseWaitTimeout } from '../jobs.js';
 import type { Output } from '../output.js';
 import type { WaitOptions } from '../program/job.js';
 import { DryRunPrinter, showLookup } from '../report.js';
@@ -139,11 +139,7 @@ export async function runWait(
     WAIT_OUTCOMES,
   );
   let graph = checkGraph(graphArg);
-  const concurrency = parseNumberOption('--concurrency', opts.concurrency, {
-    min: 1,
-    max: 64,
-    integer: true,
-  });
+  const concurrency = parseConcurrency(opts.concurrency);
   const intervalMs = parseInterval(opts.interval);
   const ids = new JobIdSource(jobArgs, { streams: ctx.streams, signal });
   if (!(await ids.hasAny())) {
