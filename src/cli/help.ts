@@ -10,14 +10,14 @@ export function visibleCommands(command: Command): Command[] {
 }
 
 /** "ges job cancel" */
-export function commandName(command: Command): string {
+function commandName(command: Command): string {
   const names: string[] = [];
   for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
   return names.join(' ');
 }
 
 /** What `<command> --help` prints, word for word. */
-export function helpText(command: Command): string {
+function helpText(command: Command): string {
   let captured = '';
   const output = command.configureOutput();
   command.configureOutput({ ...output, writeOut: (text: string) => void (captured += text) });

@@ -10,7 +10,7 @@ import { type CommandContext, type Connection, connect, loadFileConfig } from '.
 import { createOutput, type Streams } from '../output.js';
 
 /** How long Tab may wait for a graph's job list, everything included. */
-export const LIVE_LIMIT_MS = 2000;
+const LIVE_LIMIT_MS = 2000;
 
 /**
  * `ges __complete profiles|graphs|jobs <graph>` (with the -p and --config typed so far): names

@@ -3,7 +3,7 @@ import type { ActionFactory } from '../context.js';
 import { addFlags, defineFlags, type OptionsOf } from './flags.js';
 import { examples, note } from './help-text.js';
 
-export const SHOW_FLAGS = defineFlags({
+const SHOW_FLAGS = defineFlags({
   graph: {
     flags: '--graph <name>',
     description: "also find this graph's address (region profiles), as a job command would",
@@ -11,7 +11,7 @@ export const SHOW_FLAGS = defineFlags({
 });
 export type ShowOptions = OptionsOf<typeof SHOW_FLAGS>;
 
-export const INIT_FLAGS = defineFlags({
+const INIT_FLAGS = defineFlags({
   auth: { flags: '--auth <type>', description: 'token, password, aksk or none' },
   iamEndpoint: {
     flags: '--iam-endpoint <url>',

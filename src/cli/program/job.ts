@@ -25,7 +25,7 @@ const CONCURRENCY = {
   default: '8',
 } as const;
 
-export const CANCEL_FLAGS = defineFlags({
+const CANCEL_FLAGS = defineFlags({
   all: {
     flags: '--all',
     description: 'cancel every waiting, pending or running job of the graph (from the job list)',
@@ -59,20 +59,20 @@ export const CANCEL_FLAGS = defineFlags({
 });
 export type CancelOptions = OptionsOf<typeof CANCEL_FLAGS>;
 
-export const STATUS_FLAGS = defineFlags({
+const STATUS_FLAGS = defineFlags({
   offset: { flags: '--offset <n>', description: 'first result to return' },
   limit: { flags: '--limit <n>', description: 'how many results to return' },
 });
 export type StatusOptions = OptionsOf<typeof STATUS_FLAGS>;
 
-export const WAIT_FLAGS = defineFlags({
+const WAIT_FLAGS = defineFlags({
   waitTimeout: WAIT_TIMEOUT,
   interval: INTERVAL,
   concurrency: { ...CONCURRENCY, description: 'jobs polled at once (1-64)' },
 });
 export type WaitOptions = OptionsOf<typeof WAIT_FLAGS>;
 
-export const LIST_FLAGS = defineFlags({
+const LIST_FLAGS = defineFlags({
   status: {
     flags: '--status <list>',
     description:

@@ -8,7 +8,7 @@ import { examples, note } from './help-text.js';
 
 const D = EMULATOR_DEFAULTS;
 
-export const EMULATOR_FLAGS = defineFlags({
+const EMULATOR_FLAGS = defineFlags({
   host: { flags: '--host <address>', description: 'address to listen on', default: D.host },
   port: {
     flags: '--port <n>',
