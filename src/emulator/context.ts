@@ -10,6 +10,7 @@ import type { AfterCancel, EmulatorState } from './state.js';
 export type Edition = 'memory' | 'memory-2021' | 'database';
 export const EDITIONS: readonly Edition[] = ['memory', 'memory-2021', 'database'];
 export type TokenRefusal = '401' | 'GES.8007';
+export const TOKEN_REFUSALS: readonly TokenRefusal[] = ['401', 'GES.8007'];
 
 /** What every part of the emulator shares: its settings, its state, and the answers it gives. */
 

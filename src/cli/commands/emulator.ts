@@ -4,7 +4,7 @@ import { GRAPH_NAME, PROJECT_ID } from '../../core/ges/constants.js';
 import { GRAPH_STATES, stateWords } from '../../core/ges/management.js';
 import { readPemFile } from '../../core/http/tls.js';
 import { parseNumberOption } from '../../core/validate.js';
-import { EDITIONS } from '../../emulator/context.js';
+import { EDITIONS, TOKEN_REFUSALS } from '../../emulator/context.js';
 import { EMULATOR_DEFAULTS } from '../../emulator/defaults.js';
 import type { Emulator, Fault, EmulatorOptions as StartOptions } from '../../emulator/server.js';
 import { AFTER_CANCEL } from '../../emulator/state.js';
@@ -118,7 +118,7 @@ function startOptions(ctx: CommandContext, opts: EmulatorOptions): StartOptions 
     cancelDelayMs: parseDurationOption('--cancel-delay-ms', opts.cancelDelayMs, EMULATOR_TIME),
     edition: choice('--edition', opts.edition, EDITIONS),
     afterCancel: choice('--after-cancel', opts.afterCancel, AFTER_CANCEL),
-    tokenRefusal: choice('--refuse-token-as', opts.refuseTokenAs, ['401', 'GES.8007'] as const),
+    tokenRefusal: choice('--refuse-token-as', opts.refuseTokenAs, TOKEN_REFUSALS),
     accessKey: opts.ak,
     secretKey: opts.sk,
     securityToken: opts.securityToken,

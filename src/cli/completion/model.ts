@@ -1,7 +1,7 @@
 import type { Argument, Command, Option } from 'commander';
 import { AUTH_TYPES } from '../../core/config/schema.js';
 import { KNOWN_STATUSES } from '../../core/ges/jobs.js';
-import { EDITIONS } from '../../emulator/context.js';
+import { EDITIONS, TOKEN_REFUSALS } from '../../emulator/context.js';
 import { AFTER_CANCEL } from '../../emulator/state.js';
 import { TOPICS } from '../help/topics.js';
 
@@ -48,7 +48,7 @@ const VALUE_WORDS: Readonly<Record<string, readonly string[]>> = {
   '--status': KNOWN_STATUSES,
   '--edition': EDITIONS,
   '--after-cancel': AFTER_CANCEL,
-  '--refuse-token-as': ['401', 'GES.8007'],
+  '--refuse-token-as': TOKEN_REFUSALS,
 };
 const HELP_FLAG: Flag = { names: ['-h', '--help'], description: 'show help', repeatable: false };
 
