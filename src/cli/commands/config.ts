@@ -58,7 +58,7 @@ export async function runConfigPath(ctx: CommandContext): Promise<number> {
   // here.
   const problem =
     found?.trust && !JS_CONFIG.test(found.filepath)
-      ? await loadFileConfig(ctx).then(
+      ? await loadFound(found).then(
           () => null,
           (e: unknown) => (e instanceof ConfigError ? e : null),
         )

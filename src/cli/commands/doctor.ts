@@ -2,7 +2,7 @@ import { iamLogin } from '../../core/auth/iam.js';
 import {
   type FoundConfig,
   findConfig,
-  loadConfig,
+  loadFound,
   type TrustReason,
   untrustedError,
 } from '../../core/config/load.js';
@@ -179,7 +179,7 @@ async function checkConfig(ctx: CommandContext): Promise<ConfigFound> {
     };
   }
   try {
-    const loaded = found ? await loadConfig(where) : null;
+    const loaded = found ? await loadFound(found) : null;
     const settings = resolveSettings(ctx.options, ctx.env, loaded);
     const ca = settings.caFile
       ? readCaFile(settings.caFile, settings.sources.caFile!, ctx.cwd)
