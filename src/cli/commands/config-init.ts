@@ -26,7 +26,8 @@ type Given = Partial<Record<Key, string>>;
 function checkName(what: string): (value: string) => string {
   return (value) => {
     if (value !== '' && !/[\p{Cc}]/u.test(value)) return value;
-    throw new UsageError(`invalid ${what} ${JSON.stringify(value)}: it cannot be empty`);
+    const why = value === '' ? 'it cannot be empty' : 'it cannot hold control characters';
+    throw new UsageError(`invalid ${what} ${JSON.stringify(value)}: ${why}`);
   };
 }
 
@@ -148,8 +149,9 @@ async function ask(prompt: Prompt, given: Given, question: Question): Promise<vo
       continue;
     }
     try {
-      also?.(answer);
-      given[key] = CHECKS[key](answer, 'your answer');
+      const value = CHECKS[key](answer, 'your answer');
+      also?.(value);
+      given[key] = value;
     } catch (error) {
       if (!(error instanceof GesError)) throw error;
       prompt.say(`${error.message}; try again`);
