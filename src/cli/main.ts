@@ -173,7 +173,9 @@ function reportFailure(
       output.flags.verbose ? undefined : 'run again with --verbose for details',
     );
   }
-  // A stack can quote data from a server or a file: each line escaped, as every other line is.
+  // A stack can quote data from a server or a file: each line escaped, as every other line is;
+  // written after what the output holds, so it follows its error line.
+  output.close();
   if (output.flags.verbose && e?.stack)
     streams.stderr.write(
       `${e.stack
