@@ -2,7 +2,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { PrivateCache } from './cache.js';
 import type { Discovery, ProxySettings } from './config/resolve.js';
 import type { AuthConfig } from './config/schema.js';
-import { ConfigError, GesError } from './errors.js';
+import { GesError, NoEndpointError } from './errors.js';
 import { GesApi } from './ges/api.js';
 import {
   type DiscoveryOptions,
@@ -195,7 +195,7 @@ export class Connector {
       settings.endpoint || graph === undefined ? undefined : await this.find(graph, dryRun);
     const endpoint = found?.endpoint ?? settings.endpoint;
     if (!endpoint)
-      throw new ConfigError('no endpoint, and no region or management endpoint to find one by');
+      throw new NoEndpointError('no endpoint, and no region or management endpoint to find one by');
     this.warnAbout([
       found && !found.lookup.endpoint ? null : endpoint,
       found ? settings.discovery?.managementEndpoint : undefined,
@@ -226,7 +226,7 @@ export class Connector {
     const management = this.management;
     const options = this.discovery;
     if (!management || !options)
-      throw new ConfigError('no endpoint, and no region or management endpoint to find one by');
+      throw new NoEndpointError('no endpoint, and no region or management endpoint to find one by');
     // --dry-run reads the management plane (read-only), but never logs in to IAM for it.
     const request = dryRun ? await management.http.describe(management.listRequest()) : undefined;
     if (dryRun && this.settings.auth.type === 'password') {

@@ -64,6 +64,9 @@ export class ConfigError extends GesError {
   }
 }
 
+/** No endpoint, and no region or management endpoint to find one by: nowhere to send. */
+export class NoEndpointError extends ConfigError {}
+
 /** No usable HTTP answer: refused, reset, DNS, TLS, timeout. */
 export class NetworkError extends GesError {
   override readonly name = 'GesConnectionError';

@@ -1,4 +1,4 @@
-import { ConfigError, GesError, UsageError } from '../../core/errors.js';
+import { ConfigError, GesError, NoEndpointError, UsageError } from '../../core/errors.js';
 import {
   cancelAcrossGraphs,
   type GraphEvent,
@@ -44,8 +44,7 @@ async function connectToProject(
     conn = await connect(ctx, undefined, { connections: plan.concurrency });
   } catch (error) {
     // Neither an endpoint nor a region: say what this form needs, a region.
-    if (error instanceof ConfigError && error.message.startsWith('no endpoint'))
-      throw needsRegion();
+    if (error instanceof NoEndpointError) throw needsRegion();
     throw error;
   }
   const { management, discovery } = conn;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseDurationOption } from '../duration.js';
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError, NoEndpointError, UsageError } from '../errors.js';
 import { userDirs } from '../paths.js';
 import { checkEndpoint, checkProjectId, describeUrlText, parseNumberOption } from '../validate.js';
 import type { LoadedConfig } from './load.js';
@@ -303,7 +303,7 @@ function pickLocation(inputs: Inputs): Location | undefined {
 }
 
 function noEndpoint(inputs: Inputs): ConfigError {
-  return new ConfigError(
+  return new NoEndpointError(
     inputs.file
       ? `no endpoint: profile ${JSON.stringify(inputs.name)} in ${inputs.file} has neither ` +
           `an endpoint nor a region, and neither --endpoint, --region, GES_ENDPOINT nor ` +
